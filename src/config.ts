@@ -1,0 +1,125 @@
+import { existsSync } from "node:fs";
+import { z } from "zod";
+
+// The one place that reads the environment (design.md: "nothing else reads process.env").
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+const url = (name: string) =>
+  z
+    .string()
+    .trim()
+    .url(`${name} phải là một địa chỉ URL đầy đủ, ví dụ https://example.org`)
+    .transform((v) => v.replace(/\/+$/, ""));
+
+const optionalUrl = (name: string) =>
+  z
+    .string()
+    .trim()
+    .transform((v) => (v === "" ? undefined : v))
+    .pipe(url(name).optional())
+    .optional();
+
+const telegramSecret = z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, "chỉ gồm A-Z a-z 0-9 _ -, dài 1 đến 256 ký tự (quy định của Telegram)");
+
+const zaloSecret = z.string().min(8, "dài ít nhất 8 ký tự").max(256, "dài tối đa 256 ký tự");
+
+export const envSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().trim().min(1).default("0.0.0.0"),
+    DATABASE_PATH: z.string().trim().min(1).default("./data/tutor.db"),
+    CURRICULUM_DIR: z.string().trim().min(1).default("./curriculum"),
+    PROMPTS_DIR: z.string().trim().min(1).default("./prompts"),
+    PUBLIC_BASE_URL: optionalUrl("PUBLIC_BASE_URL"),
+    TELEGRAM_BOT_TOKEN: optionalString,
+    TELEGRAM_WEBHOOK_SECRET: optionalString.pipe(telegramSecret.optional()),
+    TELEGRAM_API_ROOT: url("TELEGRAM_API_ROOT").default("https://api.telegram.org"),
+    ZALO_BOT_TOKEN: optionalString,
+    ZALO_WEBHOOK_SECRET: optionalString.pipe(zaloSecret.optional()),
+    ZALO_API_ROOT: url("ZALO_API_ROOT").default("https://bot-api.zaloplatforms.com"),
+    OPENAI_API_KEY: optionalString,
+    OPENAI_BASE_URL: optionalUrl("OPENAI_BASE_URL"),
+    OPENAI_MODEL: optionalString,
+    ADMIN_TOKEN: optionalString.pipe(z.string().min(16, "dài ít nhất 16 ký tự").optional()),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  })
+  .superRefine((env, ctx) => {
+    if (env.TELEGRAM_BOT_TOKEN && !env.TELEGRAM_WEBHOOK_SECRET) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["TELEGRAM_WEBHOOK_SECRET"],
+        message: "bắt buộc khi đã đặt TELEGRAM_BOT_TOKEN (để chặn yêu cầu giả mạo tới webhook)",
+      });
+    }
+    if (env.ZALO_BOT_TOKEN && !env.ZALO_WEBHOOK_SECRET) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ZALO_WEBHOOK_SECRET"],
+        message: "bắt buộc khi đã đặt ZALO_BOT_TOKEN (để chặn yêu cầu giả mạo tới webhook)",
+      });
+    }
+  });
+
+export interface Config {
+  port: number;
+  host: string;
+  databasePath: string;
+  curriculumDir: string;
+  promptsDir: string;
+  publicBaseUrl?: string;
+  telegram?: { token: string; webhookSecret: string; apiRoot: string };
+  zalo?: { token: string; webhookSecret: string; apiRoot: string };
+  llm?: { apiKey: string; baseUrl?: string; model: string };
+  adminToken?: string;
+  logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Pure: validates an environment object and returns the typed config, or throws ConfigError naming the variable. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  - ${i.path.join(".") || "(môi trường)"}: ${i.message}`);
+    throw new ConfigError(`Cấu hình không hợp lệ (biến môi trường):\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  const llmWanted = e.OPENAI_API_KEY || e.OPENAI_BASE_URL || e.OPENAI_MODEL;
+  if (llmWanted && !e.OPENAI_MODEL) {
+    throw new ConfigError(
+      "Cấu hình không hợp lệ (biến môi trường):\n  - OPENAI_MODEL: cần đặt tên mô hình khi dùng OPENAI_API_KEY hoặc OPENAI_BASE_URL",
+    );
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databasePath: e.DATABASE_PATH,
+    curriculumDir: e.CURRICULUM_DIR,
+    promptsDir: e.PROMPTS_DIR,
+    publicBaseUrl: e.PUBLIC_BASE_URL,
+    telegram:
+      e.TELEGRAM_BOT_TOKEN && e.TELEGRAM_WEBHOOK_SECRET
+        ? { token: e.TELEGRAM_BOT_TOKEN, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, apiRoot: e.TELEGRAM_API_ROOT }
+        : undefined,
+    zalo:
+      e.ZALO_BOT_TOKEN && e.ZALO_WEBHOOK_SECRET
+        ? { token: e.ZALO_BOT_TOKEN, webhookSecret: e.ZALO_WEBHOOK_SECRET, apiRoot: e.ZALO_API_ROOT }
+        : undefined,
+    llm: e.OPENAI_MODEL ? { apiKey: e.OPENAI_API_KEY ?? "not-needed", baseUrl: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL } : undefined,
+    adminToken: e.ADMIN_TOKEN,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** Reads `.env` (if present) into process.env without overriding what is already set, then validates. */
+export function loadConfigFromProcess(envFile = ".env"): Config {
+  if (existsSync(envFile)) process.loadEnvFile(envFile);
+  return loadConfig(process.env);
+}

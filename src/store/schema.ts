@@ -1,0 +1,93 @@
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+// Progress, not conversations: no message text is ever stored here.
+
+export const learners = sqliteTable(
+  "learners",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    channel: text("channel").notNull(),
+    channelUserId: text("channel_user_id").notNull(),
+    /** Where replies go (Telegram chat id, Zalo chat id); equals channelUserId in private chats. */
+    chatId: text("chat_id").notNull(),
+    /** null = not asked yet; true/false = the learner's answer. Progress history is kept only when true. */
+    consent: integer("consent", { mode: "boolean" }),
+    consentAt: integer("consent_at", { mode: "timestamp_ms" }),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    lastActiveAt: integer("last_active_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [uniqueIndex("learners_channel_user").on(t.channel, t.channelUserId)],
+);
+
+/** The tutor's conversation state for one learner (JSON of TutorState). */
+export const conversationStates = sqliteTable("conversation_states", {
+  learnerId: integer("learner_id")
+    .primaryKey()
+    .references(() => learners.id, { onDelete: "cascade" }),
+  state: text("state", { mode: "json" }).notNull(),
+  updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+});
+
+export const lessonProgress = sqliteTable(
+  "lesson_progress",
+  {
+    learnerId: integer("learner_id")
+      .notNull()
+      .references(() => learners.id, { onDelete: "cascade" }),
+    lessonId: text("lesson_id").notNull(),
+    status: text("status", { enum: ["in_progress", "completed"] }).notNull(),
+    /** Highest step position reached (1-based). */
+    stepReached: integer("step_reached").notNull(),
+    startedAt: integer("started_at", { mode: "timestamp_ms" }).notNull(),
+    completedAt: integer("completed_at", { mode: "timestamp_ms" }),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.learnerId, t.lessonId] }), index("lesson_progress_lesson").on(t.lessonId, t.status)],
+);
+
+export const quizAttempts = sqliteTable(
+  "quiz_attempts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    learnerId: integer("learner_id")
+      .notNull()
+      .references(() => learners.id, { onDelete: "cascade" }),
+    lessonId: text("lesson_id").notNull(),
+    stepIndex: integer("step_index").notNull(),
+    /** 1 for the first answer to this question in this pass of the lesson. */
+    attempt: integer("attempt").notNull(),
+    optionIndex: integer("option_index").notNull(),
+    correct: integer("correct", { mode: "boolean" }).notNull(),
+    at: integer("at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("quiz_attempts_learner").on(t.learnerId), index("quiz_attempts_lesson").on(t.lessonId, t.stepIndex)],
+);
+
+/** Append-only learning events for funnels and reports (never message text). */
+export const progressEvents = sqliteTable(
+  "progress_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    learnerId: integer("learner_id")
+      .notNull()
+      .references(() => learners.id, { onDelete: "cascade" }),
+    type: text("type", { enum: ["lesson_started", "step_reached", "lesson_completed"] }).notNull(),
+    lessonId: text("lesson_id").notNull(),
+    stepIndex: integer("step_index"),
+    at: integer("at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("progress_events_lesson").on(t.lessonId, t.type), index("progress_events_learner").on(t.learnerId)],
+);
+
+/** Deduplication: one row per inbound message key, written in the same transaction as its effects. */
+export const processedMessages = sqliteTable(
+  "processed_messages",
+  {
+    channel: text("channel").notNull(),
+    messageKey: text("message_key").notNull(),
+    learnerId: integer("learner_id").references(() => learners.id, { onDelete: "set null" }),
+    at: integer("at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch() * 1000)`),
+  },
+  (t) => [primaryKey({ columns: [t.channel, t.messageKey] }), index("processed_messages_at").on(t.at)],
+);
