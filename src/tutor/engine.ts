@@ -1,0 +1,563 @@
+// The tutor: a pure, deterministic state machine. step(state, input, ctx) → { state, replies, events }.
+// No I/O, no clock, no randomness: the conversation service persists what comes out.
+
+import type { CheckpointStep, Curriculum, Lesson, QuizStep, Step, Track } from "../curriculum/types.js";
+import { type Intent, matchOption, parseIntent } from "./intents.js";
+import { type Reply, text, withOptions } from "./replies.js";
+import { vi } from "./texts.vi.js";
+
+/** Where the learner is inside a lesson. The step title lets an edited lesson resume sensibly. */
+export interface LessonPosition {
+  lessonId: string;
+  /** 0-based position of the current step. */
+  stepIndex: number;
+  stepTitle: string;
+  /** Wrong answers to the current quiz in this pass. */
+  wrong: number;
+}
+
+export type Screen =
+  | { kind: "new" }
+  | { kind: "consent" }
+  | { kind: "menu" }
+  | { kind: "track"; trackId: string }
+  | { kind: "resume" }
+  | { kind: "step" }
+  | { kind: "done"; lessonId: string; nextLessonId?: string }
+  | { kind: "paused" };
+
+export interface TutorState {
+  v: 1;
+  screen: Screen;
+  consent: boolean | null;
+  /** The unfinished lesson, kept while the learner browses the menu or pauses. */
+  lesson?: LessonPosition;
+}
+
+export type TutorInput = { kind: "text"; text: string };
+
+export type TutorEvent =
+  | { type: "consent"; granted: boolean }
+  | { type: "lesson_started"; lessonId: string }
+  | { type: "step_reached"; lessonId: string; stepIndex: number }
+  | { type: "quiz_answered"; lessonId: string; stepIndex: number; optionIndex: number; correct: boolean; attempt: number }
+  | { type: "lesson_completed"; lessonId: string };
+
+export interface LessonProgressView {
+  status: "in_progress" | "completed";
+  stepReached: number;
+}
+
+export interface TutorContext {
+  curriculum: Curriculum;
+  /** Stored progress by lesson id (empty when the learner declined storage). */
+  progress: ReadonlyMap<string, LessonProgressView>;
+}
+
+export interface StepResult {
+  state: TutorState;
+  replies: Reply[];
+  events: TutorEvent[];
+}
+
+export const initialState = (): TutorState => ({ v: 1, screen: { kind: "new" }, consent: null });
+
+class Turn {
+  replies: Reply[] = [];
+  events: TutorEvent[] = [];
+  constructor(
+    public state: TutorState,
+    readonly ctx: TutorContext,
+  ) {}
+  say(r: Reply | string): void {
+    this.replies.push(typeof r === "string" ? text(r) : r);
+  }
+  go(screen: Screen): void {
+    this.state = { ...this.state, screen };
+  }
+  result(): StepResult {
+    return { state: this.state, replies: this.replies, events: this.events };
+  }
+}
+
+export function step(state: TutorState, input: TutorInput, ctx: TutorContext): StepResult {
+  const t = new Turn(reconcile(state, ctx), ctx);
+  const intent = parseIntent(input.text);
+  const screen = t.state.screen;
+
+  if (state.lesson && !t.state.lesson) {
+    // The lesson they were in was removed by an admin: say so kindly and offer the menu.
+    t.say(vi.lessonGone);
+    showMenu(t);
+    return t.result();
+  }
+
+  if (screen.kind === "new") {
+    t.say(vi.greeting);
+    askConsent(t);
+    return t.result();
+  }
+  if (screen.kind === "consent") {
+    onConsent(t, intent, input.text);
+    return t.result();
+  }
+
+  // Answers to the options on screen come first, so "2" or "đã thấy" is never mistaken for a command.
+  if (onScreenAnswer(t, intent, input.text)) return t.result();
+
+  switch (intent.kind) {
+    case "start":
+      if (t.state.lesson) offerResume(t, true);
+      else {
+        t.say(vi.greeting);
+        showMenu(t);
+      }
+      break;
+    case "menu":
+      showMenu(t);
+      break;
+    case "help":
+      t.say(vi.help);
+      break;
+    case "progress":
+      showProgress(t);
+      break;
+    case "stop":
+      t.go({ kind: "paused" });
+      t.say(t.state.lesson ? vi.paused : vi.pausedNoLesson);
+      break;
+    case "repeat":
+      repeatScreen(t);
+      break;
+    case "next":
+    case "yes":
+      if (t.state.lesson) resumeLesson(t);
+      else showMenu(t);
+      break;
+    case "back":
+      if (t.state.lesson) resumeLesson(t);
+      else showMenu(t);
+      break;
+    default:
+      t.say(`${vi.notUnderstood} ${t.state.lesson ? vi.progressResumeHint : vi.hintGeneral}`);
+  }
+  return t.result();
+}
+
+// ── consent ────────────────────────────────────────────────────────────────────────────────
+
+function askConsent(t: Turn): void {
+  t.go({ kind: "consent" });
+  t.say(withOptions(vi.consentQuestion, vi.consentOptions));
+}
+
+function onConsent(t: Turn, intent: Intent, raw: string): void {
+  const choice = intent.kind === "number" ? intent.n : (matchOption(raw, vi.consentOptions) ?? -1) + 1 || undefined;
+  const yes = choice === 1 || intent.kind === "yes" || intent.kind === "next";
+  const no = choice === 2 || intent.kind === "no";
+  if (!yes && !no) {
+    t.say(vi.consentAskAgain);
+    t.say(withOptions(vi.consentQuestion, vi.consentOptions));
+    return;
+  }
+  t.state = { ...t.state, consent: yes };
+  t.events.push({ type: "consent", granted: yes });
+  t.say(yes ? vi.consentYes : vi.consentNo);
+  showMenu(t);
+}
+
+// ── menus ──────────────────────────────────────────────────────────────────────────────────
+
+function tracksWithLessons(ctx: TutorContext): Track[] {
+  return ctx.curriculum.tracks.filter((tr) => tr.lessons.length > 0);
+}
+
+function showMenu(t: Turn): void {
+  const tracks = tracksWithLessons(t.ctx);
+  t.go({ kind: "menu" });
+  if (tracks.length === 0) {
+    t.say(vi.emptyCurriculum);
+    return;
+  }
+  const labels = tracks.map((tr) => {
+    const done = tr.lessons.filter((l) => t.ctx.progress.get(l.id)?.status === "completed").length;
+    return vi.trackLabel(tr.emoji, tr.title, done, tr.lessons.length);
+  });
+  const pos = t.state.lesson;
+  const lesson = pos ? t.ctx.curriculum.lessons.get(pos.lessonId) : undefined;
+  const head = lesson && pos ? `${vi.menuTitle}\n${vi.menuResumeHint(lesson.title, pos.stepIndex + 1, lesson.steps.length)}` : vi.menuTitle;
+  t.say(withOptions(head, labels));
+}
+
+function showTrack(t: Turn, track: Track): void {
+  t.go({ kind: "track", trackId: track.id });
+  const labels = track.lessons.map((l) => {
+    const p = t.ctx.progress.get(l.id);
+    const doing = t.state.lesson?.lessonId === l.id || p?.status === "in_progress";
+    return vi.lessonLabel(l.title, p?.status === "completed" ? "done" : doing ? "doing" : "new");
+  });
+  t.say(withOptions(vi.trackTitle(track.title, track.description, track.lessons.length), labels, { quick: ["menu"] }));
+}
+
+function offerResume(t: Turn, greet: boolean): void {
+  const pos = t.state.lesson;
+  const lesson = pos && t.ctx.curriculum.lessons.get(pos.lessonId);
+  if (!pos || !lesson) {
+    showMenu(t);
+    return;
+  }
+  t.go({ kind: "resume" });
+  const head = greet
+    ? vi.welcomeBack(lesson.title, pos.stepIndex + 1, lesson.steps.length)
+    : vi.menuResumeHint(lesson.title, pos.stepIndex + 1, lesson.steps.length);
+  t.say(withOptions(head, vi.resumeOptions));
+}
+
+// ── answers to what is on screen ────────────────────────────────────────────────────────────
+
+/** The option the learner picked on the current screen (0-based), if their text picks one. */
+function pickOption(intent: Intent, raw: string, labels: string[]): number | "out-of-range" | undefined {
+  if (intent.kind === "number") return intent.n >= 1 && intent.n <= labels.length ? intent.n - 1 : "out-of-range";
+  if (intent.kind === "text") return matchOption(raw, labels);
+  return undefined;
+}
+
+function onScreenAnswer(t: Turn, intent: Intent, raw: string): boolean {
+  const screen = t.state.screen;
+  switch (screen.kind) {
+    case "menu": {
+      const tracks = tracksWithLessons(t.ctx);
+      const pick = pickOption(
+        intent,
+        raw,
+        tracks.map((tr) => tr.title),
+      );
+      if (pick === undefined && (intent.kind === "next" || intent.kind === "yes") && !t.state.lesson) {
+        const next = suggestNext(t.ctx);
+        if (next) openLesson(t, next);
+        return next !== undefined;
+      }
+      if (pick === undefined) return false;
+      if (pick === "out-of-range") return outOfRange(t, tracks.length);
+      showTrack(t, tracks[pick] as Track);
+      return true;
+    }
+    case "track": {
+      const track = t.ctx.curriculum.tracks.find((tr) => tr.id === screen.trackId);
+      if (!track) return false;
+      const pick = pickOption(
+        intent,
+        raw,
+        track.lessons.map((l) => l.title),
+      );
+      if (pick === undefined && (intent.kind === "next" || intent.kind === "yes")) {
+        // "tiếp" on a lesson list: carry on with the first lesson of this track not yet done.
+        const active = track.lessons.find((l) => l.id === t.state.lesson?.lessonId);
+        const first = active ?? track.lessons.find((l) => t.ctx.progress.get(l.id)?.status !== "completed") ?? track.lessons[0];
+        if (first) openLesson(t, first);
+        return first !== undefined;
+      }
+      if (pick === undefined) return false;
+      if (pick === "out-of-range") return outOfRange(t, track.lessons.length);
+      openLesson(t, track.lessons[pick] as Lesson);
+      return true;
+    }
+    case "resume": {
+      const pick = pickOption(intent, raw, vi.resumeOptions);
+      if (pick === 0 || intent.kind === "yes" || intent.kind === "next") resumeLesson(t);
+      else if (pick === 1 || intent.kind === "no") showMenu(t);
+      else if (pick === "out-of-range") return outOfRange(t, 2);
+      else return false;
+      return true;
+    }
+    case "done": {
+      const next = screen.nextLessonId ? t.ctx.curriculum.lessons.get(screen.nextLessonId) : undefined;
+      const labels = vi.doneOptions(next?.title);
+      const pick = pickOption(intent, raw, labels);
+      if (next && (pick === 0 || intent.kind === "next" || intent.kind === "yes")) openLesson(t, next);
+      else if (pick === labels.length - 1 || intent.kind === "no") showMenu(t);
+      else if (pick === "out-of-range") return outOfRange(t, labels.length);
+      else return false;
+      return true;
+    }
+    case "paused":
+      if (intent.kind === "next" || intent.kind === "yes") {
+        if (t.state.lesson) resumeLesson(t);
+        else showMenu(t);
+        return true;
+      }
+      return false;
+    case "step":
+      return onStepInput(t, intent, raw);
+    default:
+      return false;
+  }
+}
+
+function outOfRange(t: Turn, max: number): true {
+  t.say(vi.numberOutOfRange(max));
+  return true;
+}
+
+// ── lessons ────────────────────────────────────────────────────────────────────────────────
+
+function openLesson(t: Turn, lesson: Lesson): void {
+  const current = t.state.lesson;
+  if (current?.lessonId === lesson.id) {
+    resumeLesson(t);
+    return;
+  }
+  const intro = [vi.lessonIntro(lesson.title, lesson.minutes, lesson.intro)];
+  const missing = lesson.requires
+    .filter((id) => t.ctx.progress.get(id)?.status !== "completed")
+    .map((id) => t.ctx.curriculum.lessons.get(id)?.title)
+    .filter((x): x is string => Boolean(x));
+  if (missing.length > 0 && t.state.consent) intro.push(vi.lessonRequires(missing));
+  t.say(intro.join("\n\n"));
+  t.events.push({ type: "lesson_started", lessonId: lesson.id });
+  enterStep(t, lesson, 0);
+}
+
+function resumeLesson(t: Turn): void {
+  const pos = t.state.lesson;
+  const lesson = pos && t.ctx.curriculum.lessons.get(pos.lessonId);
+  if (!pos || !lesson) {
+    showMenu(t);
+    return;
+  }
+  t.go({ kind: "step" });
+  t.say(renderStep(lesson, pos.stepIndex));
+}
+
+function enterStep(t: Turn, lesson: Lesson, index: number): void {
+  const s = lesson.steps[index] as Step;
+  t.state = { ...t.state, screen: { kind: "step" }, lesson: { lessonId: lesson.id, stepIndex: index, stepTitle: s.title, wrong: 0 } };
+  t.events.push({ type: "step_reached", lessonId: lesson.id, stepIndex: index + 1 });
+  t.say(renderStep(lesson, index));
+}
+
+function renderStep(lesson: Lesson, index: number): Reply {
+  const s = lesson.steps[index] as Step;
+  const parts = [vi.stepHeading(s.kind, index + 1, lesson.steps.length, s.title)];
+  if (s.text) parts.push(s.text);
+  if (lesson.unverified.includes(index + 1)) parts.push(vi.unverified);
+  let labels: string[];
+  if (s.kind === "instruction") labels = s.tip ? vi.instructionOptions : vi.instructionOptionsNoTip;
+  else {
+    labels = s.options.map((o) => o.label);
+    parts.push(s.kind === "quiz" ? vi.quizAsk : vi.checkpointAsk);
+  }
+  return withOptions(parts.join("\n\n"), labels, {
+    quick: index > 0 ? ["repeat", "back", "menu"] : ["repeat", "menu"],
+    ...(s.image ? { image: s.image } : {}),
+  });
+}
+
+function advance(t: Turn, lesson: Lesson): void {
+  const pos = t.state.lesson as LessonPosition;
+  if (pos.stepIndex + 1 < lesson.steps.length) {
+    enterStep(t, lesson, pos.stepIndex + 1);
+    return;
+  }
+  finishLesson(t, lesson);
+}
+
+function finishLesson(t: Turn, lesson: Lesson): void {
+  t.events.push({ type: "lesson_completed", lessonId: lesson.id });
+  const next = suggestNext(t.ctx, lesson.id);
+  t.state = { ...t.state, lesson: undefined, screen: { kind: "done", lessonId: lesson.id, ...(next ? { nextLessonId: next.id } : {}) } };
+  const parts = [vi.lessonDone(lesson.title)];
+  if (lesson.summary) parts.push(`${vi.summaryTitle}\n${lesson.summary}`);
+  parts.push(next ? vi.nextLesson(next.title) : vi.allDone);
+  t.say(withOptions(parts.join("\n\n"), vi.doneOptions(next?.title)));
+}
+
+/** The next lesson in the curriculum's order that is not completed (the one just finished counts as done). */
+export function suggestNext(ctx: TutorContext, justDone?: string): Lesson | undefined {
+  const all = ctx.curriculum.tracks.flatMap((tr) => tr.lessons);
+  const done = (l: Lesson) => l.id === justDone || ctx.progress.get(l.id)?.status === "completed";
+  const start = justDone ? all.findIndex((l) => l.id === justDone) + 1 : 0;
+  return [...all.slice(start), ...all.slice(0, start)].find((l) => !done(l));
+}
+
+function onStepInput(t: Turn, intent: Intent, raw: string): boolean {
+  const pos = t.state.lesson;
+  const lesson = pos && t.ctx.curriculum.lessons.get(pos.lessonId);
+  if (!pos || !lesson) return false;
+  const s = lesson.steps[pos.stepIndex] as Step;
+
+  if (intent.kind === "repeat") {
+    t.say(renderStep(lesson, pos.stepIndex));
+    return true;
+  }
+  if (intent.kind === "back") {
+    if (pos.stepIndex === 0) t.say(vi.firstStep);
+    else
+      t.state = {
+        ...t.state,
+        lesson: { ...pos, stepIndex: pos.stepIndex - 1, stepTitle: (lesson.steps[pos.stepIndex - 1] as Step).title, wrong: 0 },
+      };
+    t.say(renderStep(lesson, t.state.lesson?.stepIndex ?? 0));
+    return true;
+  }
+  if (intent.kind === "explain") {
+    t.say(s.tip ? `${vi.tipPrefix}${s.tip}` : vi.explainNoTip);
+    return true;
+  }
+
+  if (s.kind === "instruction") {
+    const labels = s.tip ? vi.instructionOptions : vi.instructionOptionsNoTip;
+    const pick = pickOption(intent, raw, labels);
+    if (pick === "out-of-range") return outOfRange(t, labels.length);
+    if (pick === 0 || intent.kind === "next" || intent.kind === "yes") {
+      advance(t, lesson);
+      return true;
+    }
+    if (pick === 1) {
+      t.say(`${vi.tipPrefix}${s.tip}`);
+      return true;
+    }
+    if (intent.kind === "text" || intent.kind === "no") {
+      t.say(`${vi.notUnderstood} ${vi.hintStep}`);
+      return true;
+    }
+    return false;
+  }
+  if (s.kind === "checkpoint") return onCheckpoint(t, lesson, s, intent, raw);
+  return onQuiz(t, lesson, s, intent, raw);
+}
+
+function onCheckpoint(t: Turn, lesson: Lesson, s: CheckpointStep, intent: Intent, raw: string): boolean {
+  let pick = pickOption(
+    intent,
+    raw,
+    s.options.map((o) => o.label),
+  );
+  if (pick === "out-of-range") return outOfRange(t, s.options.length);
+  // "rồi", "ok", "có" = the way forward; "chưa", "không" = the first option that brings help.
+  if (pick === undefined && (intent.kind === "next" || intent.kind === "yes")) pick = s.options.findIndex((o) => !o.help);
+  if (pick === undefined && intent.kind === "no") {
+    const helpIdx = s.options.findIndex((o) => o.help);
+    pick = helpIdx >= 0 ? helpIdx : undefined;
+  }
+  if (pick === undefined || pick < 0) {
+    if (intent.kind === "text") {
+      t.say(`${vi.notUnderstood} ${vi.hintChoose(s.options.length)}`);
+      return true;
+    }
+    return false;
+  }
+  const option = s.options[pick];
+  if (option?.help) {
+    t.say(`${vi.tipPrefix}${option.help}\n\n${vi.checkpointHelpThenAgain}`);
+    t.say(renderStep(lesson, t.state.lesson?.stepIndex ?? 0));
+    return true;
+  }
+  advance(t, lesson);
+  return true;
+}
+
+function onQuiz(t: Turn, lesson: Lesson, s: QuizStep, intent: Intent, raw: string): boolean {
+  const pos = t.state.lesson as LessonPosition;
+  const pick = pickOption(
+    intent,
+    raw,
+    s.options.map((o) => o.label),
+  );
+  if (pick === "out-of-range") return outOfRange(t, s.options.length);
+  if (pick === undefined) {
+    if (intent.kind === "text" || intent.kind === "next" || intent.kind === "yes" || intent.kind === "no") {
+      t.say(`${vi.quizNeedAnswer} ${vi.hintChoose(s.options.length)}`);
+      return true;
+    }
+    return false;
+  }
+  const correct = s.options[pick]?.correct === true;
+  t.events.push({
+    type: "quiz_answered",
+    lessonId: lesson.id,
+    stepIndex: pos.stepIndex + 1,
+    optionIndex: pick + 1,
+    correct,
+    attempt: pos.wrong + 1,
+  });
+  if (correct) {
+    const praise = vi.quizRight[pos.stepIndex % vi.quizRight.length] as string;
+    t.say(s.explanation ? `${praise}\n${s.explanation}` : praise);
+    advance(t, lesson);
+    return true;
+  }
+  const wrong = pos.wrong + 1;
+  t.state = { ...t.state, lesson: { ...pos, wrong } };
+  if (wrong >= 2) {
+    // Two misses: show the answer kindly and move on, rather than leave an elderly learner stuck.
+    const answer = s.options.find((o) => o.correct)?.label ?? "";
+    t.say([vi.quizReveal(answer), s.explanation].filter(Boolean).join("\n"));
+    advance(t, lesson);
+    return true;
+  }
+  const hint = s.tip ?? s.explanation;
+  t.say(hint ? `${vi.quizWrong}\n${vi.tipPrefix}${hint}` : vi.quizWrong);
+  t.say(renderStep(lesson, pos.stepIndex));
+  return true;
+}
+
+// ── progress, repeat, curriculum changes ────────────────────────────────────────────────────
+
+function showProgress(t: Turn): void {
+  const { curriculum, progress } = t.ctx;
+  const lines = [vi.progressTitle];
+  const done = [...curriculum.lessons.values()].filter((l) => progress.get(l.id)?.status === "completed");
+  if (t.state.consent === false) lines.push(vi.progressNotStored);
+  else lines.push(done.length ? vi.progressDone(done.map((l) => l.title)) : vi.progressNoneDone);
+  const pos = t.state.lesson;
+  const current = pos && curriculum.lessons.get(pos.lessonId);
+  if (pos && current) lines.push(vi.progressDoing(current.title, pos.stepIndex + 1, current.steps.length));
+  const next = suggestNext(t.ctx, pos?.lessonId);
+  if (next) lines.push(vi.progressNext(next.title));
+  lines.push(vi.progressResumeHint);
+  t.say(lines.join("\n"));
+}
+
+function repeatScreen(t: Turn): void {
+  const screen = t.state.screen;
+  if (screen.kind === "track") {
+    const track = t.ctx.curriculum.tracks.find((tr) => tr.id === screen.trackId);
+    if (track) {
+      showTrack(t, track);
+      return;
+    }
+  }
+  if (screen.kind === "resume") {
+    offerResume(t, false);
+    return;
+  }
+  if (screen.kind === "done") {
+    const lesson = t.ctx.curriculum.lessons.get(screen.lessonId);
+    const next = screen.nextLessonId ? t.ctx.curriculum.lessons.get(screen.nextLessonId) : undefined;
+    if (lesson) {
+      t.say(withOptions(`${vi.lessonDone(lesson.title)}\n\n${next ? vi.nextLesson(next.title) : vi.allDone}`, vi.doneOptions(next?.title)));
+      return;
+    }
+  }
+  if (screen.kind === "paused" && t.state.lesson) {
+    resumeLesson(t);
+    return;
+  }
+  showMenu(t);
+}
+
+/** Keeps a stored state valid against the current curriculum (lessons may have been edited or removed). */
+export function reconcile(state: TutorState, ctx: TutorContext): TutorState {
+  const pos = state.lesson;
+  if (!pos) return state;
+  const lesson = ctx.curriculum.lessons.get(pos.lessonId);
+  if (!lesson || lesson.steps.length === 0) {
+    return { ...state, lesson: undefined, screen: { kind: "menu" } };
+  }
+  const atSame = lesson.steps[pos.stepIndex]?.title === pos.stepTitle;
+  if (atSame) return state;
+  const byTitle = lesson.steps.findIndex((s) => s.title === pos.stepTitle);
+  const stepIndex = byTitle >= 0 ? byTitle : Math.min(pos.stepIndex, lesson.steps.length - 1);
+  return { ...state, lesson: { ...pos, stepIndex, stepTitle: (lesson.steps[stepIndex] as Step).title, wrong: 0 } };
+}

@@ -1,0 +1,228 @@
+// Learner text → intent. Works with or without diacritics, with digits or number words,
+// and with the polite particles people add ("tiếp nhé", "xong rồi ạ").
+
+export type Intent =
+  | { kind: "number"; n: number }
+  | { kind: "next" }
+  | { kind: "repeat" }
+  | { kind: "back" }
+  | { kind: "menu" }
+  | { kind: "help" }
+  | { kind: "progress" }
+  | { kind: "stop" }
+  | { kind: "explain" }
+  | { kind: "start" }
+  | { kind: "yes" }
+  | { kind: "no" }
+  | { kind: "text"; normalized: string };
+
+/** Lowercase, NFC, no diacritics (đ → d), punctuation and emoji to spaces, single spaces. */
+export function fold(input: string): string {
+  return input
+    .normalize("NFC")
+    .toLowerCase()
+    .replace(/đ/g, "d")
+    .normalize("NFD")
+    .replace(/\p{M}+/gu, "")
+    .replace(/[^\p{L}\p{N}/]+/gu, " ")
+    .trim()
+    .replace(/\s+/g, " ");
+}
+
+const PARTICLES = new Set([
+  "a",
+  "ah",
+  "nhe",
+  "nha",
+  "nhen",
+  "di",
+  "oi",
+  "voi",
+  "ha",
+  "nhi",
+  "ne",
+  "luon",
+  "giup",
+  "gium",
+  "dum",
+  "em",
+  "con",
+  "chau",
+  "toi",
+  "minh",
+  "ban",
+  "bot",
+  "thi",
+  "cho",
+]);
+
+/** Drops leading/trailing politeness words so "tiep nhe", "cho toi xem menu" match their command. */
+function stripParticles(words: string[]): string[] {
+  let start = 0;
+  let end = words.length;
+  while (end - start > 1 && PARTICLES.has(words[end - 1] as string)) end--;
+  while (end - start > 1 && PARTICLES.has(words[start] as string)) start++;
+  return words.slice(start, end);
+}
+
+const COMMANDS: Array<[Intent["kind"], string[]]> = [
+  ["start", ["/start", "start", "bat dau", "xin chao", "chao", "hello", "hi", "alo", "a lo", "chao ban", "chao bot"]],
+  ["menu", ["/menu", "menu", "danh sach", "trang chu", "ve menu", "quay ve menu", "muc luc", "chu de", "xem menu", "ve trang chu"]],
+  ["help", ["/help", "/trogiup", "tro giup", "giup", "giup do", "huong dan", "help", "lenh", "can giup"]],
+  ["progress", ["/tiendo", "tien do", "xem tien do", "ket qua", "da hoc gi", "da hoc den dau", "hoc den dau"]],
+  ["repeat", ["/nhaclai", "nhac lai", "lap lai", "noi lai", "doc lai", "xem lai", "gui lai", "repeat", "lai"]],
+  ["back", ["/quaylai", "quay lai", "tro lai", "lui lai", "buoc truoc", "back", "lui"]],
+  ["stop", ["/dung", "dung", "tam dung", "dung lai", "nghi", "tam nghi", "thoi", "stop", "het", "dung hoc", "nghi thoi", "thoi nghi"]],
+  [
+    "explain",
+    [
+      "khong hieu",
+      "ko hieu",
+      "k hieu",
+      "kh hieu",
+      "hong hieu",
+      "chua hieu",
+      "giai thich",
+      "giai thich them",
+      "noi ro hon",
+      "la sao",
+      "nghia la sao",
+      "kho qua",
+      "kho hieu",
+      "?",
+      "goi y",
+    ],
+  ],
+  [
+    "next",
+    [
+      "tiep",
+      "tiep tuc",
+      "/tiep",
+      "ok",
+      "oke",
+      "okay",
+      "okie",
+      "roi",
+      "xong",
+      "xong roi",
+      "da xong",
+      "lam xong",
+      "lam roi",
+      "duoc",
+      "duoc roi",
+      "next",
+      "tiep theo",
+      "sang buoc",
+      "buoc tiep",
+      "buoc tiep theo",
+      "hoc tiep",
+      "lam tiep",
+      "tiep di",
+    ],
+  ],
+  [
+    "yes",
+    [
+      "co",
+      "vang",
+      "da",
+      "u",
+      "uh",
+      "um",
+      "yes",
+      "y",
+      "dong y",
+      "toi dong y",
+      "dong y a",
+      "thay",
+      "da thay",
+      "co thay",
+      "thay roi",
+      "chac chan",
+    ],
+  ],
+  ["no", ["khong", "ko", "k", "kg", "khg", "hong", "no", "n", "chua", "khong dong y", "chua thay", "khong thay", "ko thay", "k thay"]],
+];
+
+const COMMAND_INDEX = new Map<string, Intent["kind"]>();
+for (const [kind, phrases] of COMMANDS) for (const p of phrases) if (!COMMAND_INDEX.has(p)) COMMAND_INDEX.set(p, kind);
+
+const NUMBER_WORDS: Record<string, number> = {
+  mot: 1,
+  hai: 2,
+  ba: 3,
+  bon: 4,
+  tu: 4,
+  nam: 5,
+  sau: 6,
+  bay: 7,
+  tam: 8,
+  chin: 9,
+  muoi: 10,
+};
+const NUMBER_PREFIXES = new Set([
+  "so",
+  "cau",
+  "chon",
+  "dap",
+  "an",
+  "phuong",
+  "muc",
+  "lua",
+  "y",
+  "bai",
+  "toi",
+  "em",
+  "con",
+  "chau",
+  "thu",
+  "la",
+]);
+
+/** "2", "hai", "số 2", "chọn 2", "đáp án 3", "2." → the number; otherwise undefined. */
+export function parseNumber(folded: string): number | undefined {
+  const words = stripParticles(folded.split(" ").filter(Boolean));
+  if (words.length === 0 || words.length > 5) return undefined;
+  const last = words[words.length - 1] as string;
+  const rest = words.slice(0, -1);
+  if (!rest.every((w) => NUMBER_PREFIXES.has(w))) return undefined;
+  if (/^\d{1,2}$/.test(last)) return Number(last);
+  // A lone number word ("hai") or one after a prefix ("số hai"); "ba" alone is 3, not "bà".
+  return NUMBER_WORDS[last];
+}
+
+export function parseIntent(input: string): Intent {
+  const folded = fold(input);
+  if (folded === "") {
+    // Emoji-only or punctuation: a "?" still means "explain", a 👍 means "ok".
+    if (/\?/.test(input)) return { kind: "explain" };
+    if (/[👍👌✅🆗]/u.test(input)) return { kind: "next" };
+    return { kind: "text", normalized: "" };
+  }
+  const n = parseNumber(folded);
+  if (n !== undefined) return { kind: "number", n };
+  const direct = COMMAND_INDEX.get(folded);
+  if (direct) return { kind: direct } as Intent;
+  const stripped = stripParticles(folded.split(" ")).join(" ");
+  const kind = COMMAND_INDEX.get(stripped);
+  if (kind) return { kind } as Intent;
+  return { kind: "text", normalized: folded };
+}
+
+/**
+ * Matches the learner's words against the options shown ("đã thấy", "không ai cả").
+ * Returns the 0-based index only when exactly one option fits, so a guess never picks for them.
+ */
+export function matchOption(input: string, labels: string[]): number | undefined {
+  const q = fold(input);
+  if (q.length < 2) return undefined;
+  const folded = labels.map((l) => fold(l));
+  const exact = folded.indexOf(q);
+  if (exact >= 0) return exact;
+  const qWords = q.split(" ");
+  const hits = folded
+    .map((l, i) => ({ l, i }))
+    .filter(({ l }) => (qWords.length >= 2 && ` ${l} `.includes(` ${q} `)) || (l.length >= 4 && ` ${q} `.includes(` ${l} `)));
+  return hits.length === 1 ? hits[0]?.i : undefined;
+}

@@ -1,0 +1,80 @@
+// Every sentence a learner reads from the tutor engine, in one place (Vietnamese).
+// Short sentences, warm and polite; "bác" is the default form of address for our learners.
+
+import type { QuickAction } from "./replies.js";
+
+export const vi = {
+  greeting:
+    "Xin chào bác! 👋 Tôi là trợ lý học số **Bình dân học AI**.\nTôi là chương trình máy tính, không phải người thật.\nTôi sẽ hướng dẫn bác dùng điện thoại an toàn, làm thủ tục trên mạng, từng bước nhỏ một.",
+  consentQuestion:
+    "Để nhớ bác đã học đến đâu, tôi lưu **tiến độ học** (bài nào, bước nào). Tôi **không** lưu nội dung tin nhắn.\nBác có đồng ý không?",
+  consentOptions: ["Đồng ý", "Không đồng ý"],
+  consentYes: "Cảm ơn bác! Tôi sẽ nhớ tiến độ để bác học tiếp lúc nào cũng được.",
+  consentNo: "Không sao ạ. Tôi sẽ không lưu kết quả học của bác. Tôi chỉ nhớ bác đang ở bước nào để dạy tiếp.",
+  consentAskAgain: "Bác gõ **1** nếu đồng ý, gõ **2** nếu không đồng ý nhé.",
+
+  menuTitle: "📚 Bác muốn học chủ đề nào? Bác gõ số để chọn.",
+  menuResumeHint: (lesson: string, step: number, total: number) =>
+    `Bác đang học dở bài “${lesson}” (bước ${step}/${total}). Gõ **tiếp** để học tiếp.`,
+  trackLabel: (emoji: string | undefined, title: string, done: number, total: number) =>
+    `${emoji ? `${emoji} ` : ""}${title}${done > 0 ? ` (${done}/${total} ✅)` : ""}`,
+  trackTitle: (title: string, description: string, count: number) =>
+    `**${title}**\n${description}\nChủ đề này có ${count} bài. Bác gõ số để chọn bài.`,
+  lessonLabel: (title: string, status: "done" | "doing" | "new") => `${status === "done" ? "✅ " : status === "doing" ? "▶️ " : ""}${title}`,
+  emptyCurriculum: "Hiện chưa có bài học nào. Bác quay lại sau nhé.",
+
+  lessonIntro: (title: string, minutes: number, intro: string) => `📘 **${title}**\n(Khoảng ${minutes} phút)\n\n${intro}`,
+  lessonRequires: (titles: string[]) => `Gợi ý: bài này dễ hơn nếu bác đã học: ${titles.map((t) => `“${t}”`).join(", ")}.`,
+  stepHeading: (kind: "instruction" | "checkpoint" | "quiz", k: number, n: number, title: string) =>
+    kind === "instruction"
+      ? `**Bước ${k}/${n}: ${title}**`
+      : kind === "checkpoint"
+        ? `**Kiểm tra (${k}/${n}): ${title}**`
+        : `**Câu hỏi (${k}/${n}): ${title}**`,
+  unverified: "⚠️ Thông tin ở bước này đang được kiểm tra lại. Bác hỏi thêm cán bộ xã, phường cho chắc nhé.",
+  instructionOptions: ["Xong, tiếp tục", "Giải thích thêm"],
+  instructionOptionsNoTip: ["Xong, tiếp tục"],
+  quizAsk: "Bác chọn một đáp án (gõ số).",
+  checkpointAsk: "Bác gõ số để trả lời.",
+
+  checkpointHelpThenAgain: "Khi làm xong, bác trả lời lại câu này nhé.",
+  quizRight: ["Đúng rồi! 👏 Bác giỏi quá.", "Chính xác! 👍", "Rất đúng ạ! 🎉"],
+  quizWrong: "Chưa đúng rồi bác ạ. Không sao, bác thử lại nhé.",
+  quizReveal: (answer: string) => `Đáp án đúng là: **${answer}**.`,
+  quizNeedAnswer: "Bác chọn một đáp án bằng cách gõ số nhé.",
+  explainNoTip:
+    "Bác cứ làm từ từ từng chút một. Nếu vẫn khó, bác nhờ con cháu hoặc cán bộ xã, phường giúp.\nGõ **nhắc lại** để đọc lại bước này.",
+  tipPrefix: "💡 ",
+  firstStep: "Đây là bước đầu tiên của bài rồi ạ.",
+
+  lessonDone: (title: string) => `🎉 Chúc mừng bác đã học xong bài “${title}”!`,
+  summaryTitle: "**Tóm tắt:**",
+  nextLesson: (title: string) => `Bài nên học tiếp: “${title}”.`,
+  allDone: "Bác đã học hết các bài hiện có. Bác thật chăm chỉ! 🌟",
+  doneOptions: (next?: string) => (next ? [`Học bài tiếp`, "Về danh sách chủ đề"] : ["Về danh sách chủ đề"]),
+
+  welcomeBack: (lesson: string, step: number, total: number) =>
+    `Chào mừng bác quay lại! 😊\nBác đang học dở bài “${lesson}” (bước ${step}/${total}).`,
+  resumeOptions: ["Học tiếp", "Chọn bài khác"],
+  paused: "Bác nghỉ ngơi nhé. Tôi đã ghi nhớ chỗ bác đang học.\nKhi muốn học tiếp, bác gõ **tiếp**.",
+  pausedNoLesson: "Bác nghỉ ngơi nhé. Khi muốn học, bác gõ **menu**.",
+  lessonGone: "Bài bác đang học vừa được thay đổi nên không còn nữa. Tôi xin lỗi vì sự bất tiện. Mời bác chọn bài khác.",
+
+  help: "**Bác có thể gõ:**\n• Số (1, 2, 3…) để chọn\n• **tiếp**: sang bước sau\n• **nhắc lại**: xem lại bước này\n• **quay lại**: về bước trước\n• **không hiểu**: xem giải thích thêm\n• **menu**: danh sách chủ đề\n• **tiến độ**: xem bác đã học đến đâu\n• **dừng**: tạm nghỉ\nGõ không dấu cũng được ạ.",
+  progressTitle: "📊 **Tiến độ học của bác**",
+  progressDone: (titles: string[]) => `✅ Đã xong (${titles.length}): ${titles.join("; ")}`,
+  progressNoneDone: "Bác chưa học xong bài nào. Mình bắt đầu nhé!",
+  progressDoing: (title: string, step: number, total: number) => `▶️ Đang học: “${title}” (bước ${step}/${total})`,
+  progressNext: (title: string) => `👉 Bài nên học tiếp: “${title}”`,
+  progressNotStored: "Bác đã chọn không lưu kết quả học, nên tôi chỉ biết bài bác đang học.",
+  progressResumeHint: "Gõ **tiếp** để học tiếp, hoặc **menu** để chọn bài.",
+
+  notUnderstood: "Xin lỗi bác, tôi chưa hiểu ý bác.",
+  hintChoose: (max: number) => `Bác gõ một số từ 1 đến ${max} để chọn, hoặc gõ **trợ giúp**.`,
+  hintStep: "Bác gõ **tiếp** khi làm xong, **nhắc lại** để xem lại, hoặc **trợ giúp**.",
+  hintGeneral: "Bác gõ **menu** để chọn bài học, hoặc **trợ giúp** để xem cách dùng.",
+  numberOutOfRange: (max: number) => `Bác chọn số từ 1 đến ${max} thôi ạ.`,
+
+  quick: { repeat: "Nhắc lại", back: "Quay lại", menu: "Menu" } satisfies Record<QuickAction, string>,
+  quickHint: (labels: string[]) => `(Gõ: ${labels.map((l) => l.toLowerCase()).join(" · ")})`,
+};

@@ -1,0 +1,261 @@
+import { describe, expect, it } from "vitest";
+import type { Curriculum } from "../../../src/curriculum/types.js";
+import { initialState, type LessonProgressView, step, type TutorEvent, type TutorState } from "../../../src/tutor/engine.js";
+import type { Reply } from "../../../src/tutor/replies.js";
+import { buildCurriculum, lesson, sampleCurriculum } from "../../helpers/curriculum.js";
+
+/** Plays a conversation through the pure engine, keeping progress the way the service would. */
+function play(curriculum: Curriculum = sampleCurriculum()) {
+  let state: TutorState = initialState();
+  const progress = new Map<string, LessonProgressView>();
+  const events: TutorEvent[] = [];
+  const say = (text: string): Reply[] => {
+    const out = step(state, { kind: "text", text }, { curriculum, progress });
+    state = out.state;
+    for (const e of out.events) {
+      events.push(e);
+      if (e.type === "lesson_started" && !progress.has(e.lessonId)) progress.set(e.lessonId, { status: "in_progress", stepReached: 0 });
+      if (e.type === "lesson_completed") progress.set(e.lessonId, { status: "completed", stepReached: 99 });
+    }
+    return out.replies;
+  };
+  return {
+    say,
+    get state() {
+      return state;
+    },
+    events,
+    progress,
+    curriculum,
+  };
+}
+
+const all = (replies: Reply[]) => replies.map((r) => r.text).join("\n---\n");
+const last = (replies: Reply[]) => replies[replies.length - 1] as Reply;
+
+describe("first contact", () => {
+  it("greets, says what is stored, and asks for consent with numbered options", () => {
+    const p = play();
+    const r = p.say("Xin chào");
+    expect(all(r)).toContain("Xin chào bác");
+    expect(all(r)).toContain("không phải người thật");
+    expect(all(r)).toMatch(/tiến độ học/);
+    expect(last(r).options?.map((o) => o.label)).toEqual(["Đồng ý", "Không đồng ý"]);
+  });
+
+  it("any first message, even a sticker-like emoji, gets the greeting", () => {
+    const p = play();
+    expect(all(p.say("😀"))).toContain("Xin chào bác");
+  });
+
+  it("consent yes shows the menu of tracks with numbers", () => {
+    const p = play();
+    p.say("hi");
+    const r = p.say("đồng ý");
+    expect(p.state.consent).toBe(true);
+    expect(p.events).toContainEqual({ type: "consent", granted: true });
+    expect(last(r).options?.map((o) => o.label)).toEqual(["🛡️ An toàn trên mạng", "VNeID"]);
+  });
+
+  it("consent no still teaches", () => {
+    const p = play();
+    p.say("hi");
+    p.say("2");
+    expect(p.state.consent).toBe(false);
+    expect(last(p.say("1")).text).toContain("An toàn trên mạng");
+  });
+
+  it("an unclear consent answer asks again kindly", () => {
+    const p = play();
+    p.say("hi");
+    const r = p.say("cái gì vậy");
+    expect(all(r)).toContain("gõ **1** nếu đồng ý");
+    expect(p.state.screen.kind).toBe("consent");
+  });
+});
+
+describe("a whole lesson", () => {
+  it("walks step by step with checkpoint help, a wrong then right quiz answer, summary and next lesson", () => {
+    const p = play();
+    p.say("hi");
+    p.say("1");
+    p.say("hai"); // "hai" is not a track number here: there are 2 tracks, so it picks VNeID…
+    expect(p.state.screen).toEqual({ kind: "track", trackId: "vneid" });
+    p.say("menu");
+    p.say("số 1");
+    const intro = p.say("1");
+    expect(intro).toHaveLength(2);
+    expect(intro[0]?.text).toContain("Bài otp");
+    expect(intro[1]?.text).toContain("Bước 1/4: Hiểu mã OTP");
+    expect(intro[1]?.options?.map((o) => o.label)).toEqual(["Xong, tiếp tục", "Giải thích thêm"]);
+
+    expect(all(p.say("không hiểu"))).toContain("chìa khoá dùng một lần");
+    expect(all(p.say("2"))).toContain("chìa khoá dùng một lần");
+    expect(all(p.say("nhac lai"))).toContain("Bước 1/4");
+
+    const cp = p.say("tiep");
+    expect(last(cp).text).toContain("Kiểm tra (2/4)");
+    const help = p.say("chưa thấy");
+    expect(all(help)).toContain("mở mục Tin nhắn");
+    expect(last(help).text).toContain("Kiểm tra (2/4)");
+    expect(last(p.say("rồi")).text).toContain("Bước 3/4");
+    expect(last(p.say("quay lại")).text).toContain("Kiểm tra (2/4)");
+    p.say("đã thấy");
+    const quiz = p.say("ok");
+    expect(last(quiz).text).toContain("Câu hỏi (4/4)");
+
+    const wrong = p.say("1");
+    expect(all(wrong)).toContain("Chưa đúng");
+    expect(all(wrong)).toContain("không ai được hỏi mã OTP");
+    expect(p.state.screen.kind).toBe("step");
+
+    const done = p.say("không ai cả");
+    expect(all(done)).toContain("Đúng rồi");
+    expect(all(done)).toContain("Chúc mừng bác đã học xong bài “Bài otp”");
+    expect(all(done)).toContain("Tóm tắt bài otp");
+    expect(all(done)).toContain("Bài nên học tiếp: “Bài link”");
+    expect(p.events.filter((e) => e.type === "quiz_answered")).toEqual([
+      { type: "quiz_answered", lessonId: "otp", stepIndex: 4, optionIndex: 1, correct: false, attempt: 1 },
+      { type: "quiz_answered", lessonId: "otp", stepIndex: 4, optionIndex: 3, correct: true, attempt: 2 },
+    ]);
+    // "quay lại" shows step 2 again without counting it; going forward reaches step 3 a second time.
+    expect(p.events.filter((e) => e.type === "step_reached").map((e) => (e as { stepIndex: number }).stepIndex)).toEqual([1, 2, 3, 3, 4]);
+    expect(p.events).toContainEqual({ type: "lesson_completed", lessonId: "otp" });
+
+    // "tiếp" on the summary starts the suggested lesson.
+    expect(all(p.say("tiếp"))).toContain("Bài link");
+  });
+
+  it("after two wrong answers shows the right one and moves on", () => {
+    const p = play();
+    p.say("hi");
+    p.say("1");
+    p.say("1");
+    p.say("2"); // lesson link
+    p.say("tiếp");
+    p.say("2");
+    const r = p.say("2");
+    expect(all(r)).toContain("Đáp án đúng là: **dichvucong.gov.vn**");
+    expect(p.events).toContainEqual({ type: "lesson_completed", lessonId: "link" });
+  });
+
+  it("marks finished lessons in the track list and the menu", () => {
+    const p = play();
+    p.say("hi");
+    p.say("1");
+    p.say("1");
+    p.say("2");
+    p.say("tiếp");
+    p.say("1");
+    const menu = last(p.say("menu"));
+    expect(menu.options?.[0]?.label).toBe("🛡️ An toàn trên mạng (1/2 ✅)");
+    const list = last(p.say("1"));
+    expect(list.options?.map((o) => o.label)).toEqual(["Bài otp", "✅ Bài link"]);
+  });
+
+  it("answers an out-of-range number kindly and stays put", () => {
+    const p = play();
+    p.say("hi");
+    p.say("1");
+    expect(all(p.say("7"))).toContain("từ 1 đến 2");
+    expect(p.state.screen.kind).toBe("menu");
+  });
+
+  it("never stays silent on text it cannot place", () => {
+    const p = play();
+    p.say("hi");
+    p.say("1");
+    for (const text of ["asdfgh", "thời tiết hôm nay", "🙂"]) {
+      const r = p.say(text);
+      expect(r.length).toBeGreaterThan(0);
+    }
+    p.say("1");
+    p.say("1");
+    const r = p.say("blah blah");
+    expect(all(r)).toContain("tiếp");
+  });
+});
+
+describe("resuming and pausing", () => {
+  it("keeps the position across menu, pause and start", () => {
+    const p = play();
+    p.say("hi");
+    p.say("1");
+    p.say("1");
+    p.say("1");
+    p.say("tiếp"); // at step 2
+    expect(last(p.say("menu")).text).toContain("bước 2/4");
+    expect(all(p.say("dừng"))).toContain("nghỉ ngơi");
+    const back = p.say("/start");
+    expect(all(back)).toContain("Chào mừng bác quay lại");
+    expect(all(back)).toContain("bước 2/4");
+    expect(last(p.say("1")).text).toContain("Kiểm tra (2/4)");
+  });
+
+  it("shows progress: done, current, next", () => {
+    const p = play();
+    p.say("hi");
+    p.say("1");
+    p.say("1");
+    p.say("2");
+    p.say("tiếp");
+    p.say("1");
+    p.say("menu");
+    p.say("1");
+    p.say("1");
+    const r = all(p.say("tiến độ"));
+    expect(r).toContain("Đã xong (1): Bài link");
+    expect(r).toContain("Đang học: “Bài otp” (bước 1/4)");
+    expect(r).toContain("Bài nên học tiếp: “Bài vneid”");
+  });
+
+  it("continues sensibly when an admin edits or removes the lesson", () => {
+    const p = play();
+    p.say("hi");
+    p.say("1");
+    p.say("1");
+    p.say("1");
+    p.say("tiếp");
+    p.say("đã thấy"); // at step 3 "Không đọc OTP cho ai"
+    const original = p.curriculum.lessons.get("otp");
+    if (!original) throw new Error("fixture");
+    // A new step inserted before: the learner stays on the same step, now at position 4.
+    const edited = {
+      ...original,
+      steps: [original.steps[0], { ...original.steps[0], title: "Bước mới" }, ...original.steps.slice(1)],
+    } as typeof original;
+    const c2 = buildCurriculum(p.curriculum.tracks.map((t) => ({ ...t, lessons: t.lessons.map((l) => (l.id === "otp" ? edited : l)) })));
+    let out = step(p.state, { kind: "text", text: "nhắc lại" }, { curriculum: c2, progress: p.progress });
+    expect(out.replies[0]?.text).toContain("Bước 4/5: Không đọc OTP cho ai");
+    // The lesson removed: a kind message and the menu.
+    const c3 = buildCurriculum([
+      { id: "vneid", title: "VNeID", description: "x", order: 1, lessons: [lesson("v", "vneid", 1, original.steps)] },
+    ]);
+    out = step(p.state, { kind: "text", text: "tiếp" }, { curriculum: c3, progress: p.progress });
+    expect(out.replies[0]?.text).toContain("không còn nữa");
+    expect(out.state.lesson).toBeUndefined();
+    expect(out.replies[1]?.options?.[0]?.label).toBe("VNeID");
+  });
+});
+
+describe("help and unverified steps", () => {
+  it("lists the commands", () => {
+    const p = play();
+    p.say("hi");
+    p.say("1");
+    const r = all(p.say("trợ giúp"));
+    for (const cmd of ["tiếp", "nhắc lại", "quay lại", "menu", "tiến độ", "dừng"]) expect(r).toContain(cmd);
+  });
+
+  it("flags a step whose facts are not verified", () => {
+    const c = sampleCurriculum();
+    const otp = c.lessons.get("otp");
+    if (!otp) throw new Error("fixture");
+    otp.unverified = [1];
+    const p = play(c);
+    p.say("hi");
+    p.say("1");
+    p.say("1");
+    expect(all(p.say("1"))).toContain("đang được kiểm tra lại");
+  });
+});
