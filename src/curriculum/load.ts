@@ -1,0 +1,356 @@
+// Reads the whole curriculum folder: tracks, lessons, media. Per-file checks live in parse.ts;
+// this module adds what needs the file system or more than one file (media, ids, requires).
+
+import { createHash } from "node:crypto";
+import type { Dirent } from "node:fs";
+import { readdir, readFile, stat } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { editDistance, ID_PATTERN, type LessonMeta, type ParseOptions, parseLesson, parseTrack, suggest } from "./parse.js";
+import type { Curriculum, CurriculumProblem, Lesson, LoadResult, Track } from "./types.js";
+
+export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
+export const IMAGE_EXTENSIONS = ["png", "jpg", "jpeg", "webp"];
+const MEDIA_DIR = "media";
+const TRACK_FILE = "track.yaml";
+const LESSON_FILE = /^(\d{2})-.+\.md$/i;
+
+export interface LoadReport extends LoadResult {
+  /** What was looked at, for the checker's summary line. */
+  stats: { tracks: number; lessons: number };
+}
+
+export type LoadOptions = ParseOptions;
+
+/** A lesson file as parsed, kept even when broken so cross-file checks can name it. */
+interface LessonEntry {
+  file: string;
+  lesson?: Lesson;
+  meta?: LessonMeta;
+}
+
+interface TrackEntry {
+  id: string;
+  file: string;
+  track?: Omit<Track, "lessons">;
+  lessons: LessonEntry[];
+}
+
+class Problems {
+  readonly list: CurriculumProblem[] = [];
+  error(file: string, line: number, message: string): void {
+    this.list.push({ file, line, message, severity: "error" });
+  }
+  warn(file: string, line: number, message: string): void {
+    this.list.push({ file, line, message, severity: "warning" });
+  }
+  add(problems: readonly CurriculumProblem[]): void {
+    this.list.push(...problems);
+  }
+}
+
+const isHidden = (name: string) => name.startsWith(".");
+const byName = (a: Dirent, b: Dirent) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+async function listDir(path: string): Promise<Dirent[]> {
+  const entries = await readdir(path, { withFileTypes: true });
+  return entries.filter((e) => !isHidden(e.name)).sort(byName);
+}
+
+/** Every file under `dir` (relative, "/"-separated), skipping hidden ones. */
+async function walkFiles(root: string, rel = ""): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await listDir(join(root, rel))) {
+    const path = rel ? `${rel}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) out.push(...(await walkFiles(root, path)));
+    else if (entry.isFile()) out.push(path);
+  }
+  return out;
+}
+
+/** Short hash of every path and content: a new version whenever anything changes. */
+function versionOf(files: ReadonlyArray<{ path: string; content: Buffer }>): string {
+  const hash = createHash("sha256");
+  for (const { path, content } of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+    hash.update(path).update("\0").update(content).update("\0");
+  }
+  return hash.digest("hex").slice(0, 12);
+}
+
+const outsideTrackMessage = (file: string) =>
+  `Bài học nằm ngoài thư mục chủ đề: hãy chuyển \`${file}\` vào một thư mục chủ đề (ví dụ \`an-toan/\`), cạnh tệp track.yaml.`;
+
+async function readTrack(
+  dir: string,
+  id: string,
+  problems: Problems,
+  hashed: Array<{ path: string; content: Buffer }>,
+  options: LoadOptions,
+): Promise<TrackEntry> {
+  const trackFile = `${id}/${TRACK_FILE}`;
+  const entry: TrackEntry = { id, file: trackFile, lessons: [] };
+  if (!ID_PATTERN.test(id)) {
+    problems.error(
+      `${id}/`,
+      1,
+      `Tên thư mục chủ đề \`${id}\` không hợp lệ: chỉ dùng chữ thường không dấu, số và dấu gạch ngang, ví dụ \`an-toan\`.`,
+    );
+  }
+  const children = await listDir(join(dir, id));
+  const yamlFile = children.find((c) => c.isFile() && c.name === TRACK_FILE);
+  if (yamlFile) {
+    const content = await readFile(join(dir, trackFile));
+    hashed.push({ path: trackFile, content });
+    const parsed = parseTrack(content.toString("utf8"), trackFile);
+    problems.add(parsed.problems);
+    if (parsed.track) entry.track = { id, ...parsed.track };
+  } else {
+    const near = children.find((c) => c.isFile() && /^track\.ya?ml$/i.test(c.name));
+    problems.error(
+      trackFile,
+      1,
+      near
+        ? `Thư mục chủ đề \`${id}/\` có tệp \`${near.name}\`; hãy đổi tên thành \`track.yaml\` (chữ thường).`
+        : `Thư mục chủ đề \`${id}/\` thiếu tệp track.yaml (tên chủ đề, mô tả, thứ tự); hãy tạo tệp này theo mẫu trong curriculum/README.md.`,
+    );
+  }
+
+  const lessonFiles: Array<{ name: string; order: number }> = [];
+  for (const child of children) {
+    const rel = `${id}/${child.name}`;
+    if (child.isDirectory()) {
+      for (const nested of await walkFiles(dir, rel)) {
+        if (nested.toLowerCase().endsWith(".md")) {
+          problems.warn(nested, 1, `Tệp này nằm trong thư mục con nên không được nạp; bài học phải nằm ngay trong \`${id}/\`.`);
+        }
+      }
+      continue;
+    }
+    if (!child.name.toLowerCase().endsWith(".md") || child.name.toLowerCase() === "readme.md") continue;
+    const match = LESSON_FILE.exec(child.name);
+    if (!match) {
+      const fixed = /^\d-/.test(child.name) ? ` (ví dụ \`0${child.name}\`)` : "";
+      problems.error(
+        rel,
+        1,
+        `Tên tệp bài học phải bắt đầu bằng hai chữ số và dấu gạch ngang, ví dụ \`01-mat-khau.md\`${fixed}; con số là thứ tự bài trong chủ đề.`,
+      );
+      continue;
+    }
+    lessonFiles.push({ name: child.name, order: Number(match[1]) });
+  }
+
+  const seenOrders = new Map<number, string>();
+  for (const { name, order } of lessonFiles) {
+    const rel = `${id}/${name}`;
+    const other = seenOrders.get(order);
+    if (other) {
+      problems.warn(rel, 1, `Bài này cùng số thứ tự ${String(order).padStart(2, "0")} với \`${other}\`; hãy đổi số để thứ tự bài rõ ràng.`);
+    }
+    seenOrders.set(order, rel);
+    const content = await readFile(join(dir, rel));
+    hashed.push({ path: rel, content });
+    const parsed = parseLesson(content.toString("utf8"), rel, id, order, options);
+    problems.add(parsed.problems);
+    entry.lessons.push({ file: rel, lesson: parsed.lesson, meta: parsed.meta });
+  }
+  return entry;
+}
+
+async function checkMedia(dir: string, lessons: readonly LessonEntry[], mediaFiles: readonly string[], problems: Problems): Promise<void> {
+  for (const { file, meta } of lessons) {
+    for (const image of meta?.images ?? []) {
+      const rel = `${MEDIA_DIR}/${image.file}`;
+      const extension = image.file.split(".").pop()?.toLowerCase() ?? "";
+      if (!image.file.includes(".") || !IMAGE_EXTENSIONS.includes(extension)) {
+        problems.error(file, image.line, `Hình \`${image.file}\` không đúng định dạng; chỉ dùng tệp .png, .jpg, .jpeg hoặc .webp.`);
+        continue;
+      }
+      const info = await stat(join(dir, rel)).catch(() => undefined);
+      if (!info?.isFile()) {
+        const sameName = mediaFiles.find((m) => m.toLowerCase() === rel.toLowerCase());
+        const near =
+          sameName ??
+          (() => {
+            const guess = suggest(rel, mediaFiles);
+            return guess && editDistance(guess, rel) <= 3 ? guess : undefined;
+          })();
+        problems.error(
+          file,
+          image.line,
+          `Không tìm thấy hình \`${rel}\`${near ? `; có phải ý bạn là \`${near}\`?` : ". Hãy chép hình vào thư mục `media/` hoặc sửa lại tên tệp."}`,
+        );
+      } else if (info.size === 0) {
+        problems.error(file, image.line, `Tệp hình \`${rel}\` rỗng (0 byte); hãy chép lại hình.`);
+      } else if (info.size > MAX_IMAGE_BYTES) {
+        const mb = (info.size / 1024 / 1024).toFixed(1).replace(".", ",");
+        problems.error(
+          file,
+          image.line,
+          `Hình \`${rel}\` nặng ${mb} MB; tối đa 5 MB để gửi được qua Zalo và Telegram. Hãy thu nhỏ hoặc nén hình.`,
+        );
+      }
+    }
+  }
+}
+
+function checkDuplicateIds(lessons: readonly LessonEntry[], problems: Problems): void {
+  const places = new Map<string, Array<{ file: string; line: number }>>();
+  for (const { file, meta } of lessons) {
+    if (!meta?.id) continue;
+    places.set(meta.id, [...(places.get(meta.id) ?? []), { file, line: meta.idLine }]);
+  }
+  for (const [id, where] of places) {
+    if (where.length < 2) continue;
+    for (const place of where) {
+      const others = where
+        .filter((o) => o !== place)
+        .map((o) => `\`${o.file}\` (dòng ${o.line})`)
+        .join(", ");
+      problems.error(place.file, place.line, `Mã bài \`${id}\` bị trùng với bài ${others}; mỗi bài cần một mã riêng.`);
+    }
+  }
+}
+
+function checkRequires(lessons: readonly LessonEntry[], problems: Problems): void {
+  const ids = lessons.flatMap((l) => (l.meta?.id ? [l.meta.id] : []));
+  const known = new Set(ids);
+  for (const { file, meta } of lessons) {
+    for (const required of meta?.requires ?? []) {
+      if (known.has(required.id)) continue;
+      const guess = suggest(required.id, ids);
+      problems.error(
+        file,
+        required.line,
+        `\`requires\` ghi bài \`${required.id}\` nhưng không có bài nào mang mã này${guess ? `; có phải ý bạn là \`${guess}\`?` : "."}`,
+      );
+    }
+  }
+}
+
+/** Each distinct cycle once, e.g. ["a", "b", "a"], starting from its smallest id. */
+export function findCycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+  const cycles = new Map<string, string[]>();
+  const state = new Map<string, "visiting" | "done">();
+  const stack: string[] = [];
+  const visit = (id: string) => {
+    state.set(id, "visiting");
+    stack.push(id);
+    for (const next of graph.get(id) ?? []) {
+      if (!graph.has(next)) continue;
+      if (state.get(next) === "visiting") {
+        const loop = stack.slice(stack.indexOf(next));
+        const start = loop.indexOf([...loop].sort()[0] as string);
+        const rotated = [...loop.slice(start), ...loop.slice(0, start)];
+        const cycle = [...rotated, rotated[0] as string];
+        cycles.set(cycle.join("\0"), cycle);
+      } else if (!state.has(next)) {
+        visit(next);
+      }
+    }
+    stack.pop();
+    state.set(id, "done");
+  };
+  for (const id of [...graph.keys()].sort()) if (!state.has(id)) visit(id);
+  return [...cycles.values()];
+}
+
+function checkCycles(lessons: readonly LessonEntry[], problems: Problems): void {
+  const byId = new Map<string, LessonEntry>();
+  for (const entry of lessons) if (entry.meta?.id && !byId.has(entry.meta.id)) byId.set(entry.meta.id, entry);
+  const graph = new Map([...byId].map(([id, entry]) => [id, (entry.meta?.requires ?? []).map((r) => r.id)]));
+  for (const cycle of findCycles(graph)) {
+    const [first, second] = cycle as [string, string];
+    const entry = byId.get(first);
+    const line = entry?.meta?.requires.find((r) => r.id === second)?.line ?? entry?.meta?.idLine ?? 1;
+    problems.error(
+      entry?.file ?? first,
+      line,
+      `Các bài yêu cầu nhau thành vòng tròn: ${cycle.join(" → ")}. Hãy bỏ một mục trong \`requires\` để có một bài học trước.`,
+    );
+  }
+}
+
+function sortProblems(list: CurriculumProblem[]): CurriculumProblem[] {
+  // Array.prototype.sort is stable, so problems on one line keep the order they were found in.
+  return list.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
+}
+
+function assemble(dir: string, tracks: readonly TrackEntry[], version: string, problems: Problems): Curriculum {
+  const built: Track[] = [];
+  for (const entry of tracks) {
+    if (!entry.track) continue;
+    const lessons = entry.lessons
+      .flatMap((l) => (l.lesson ? [l.lesson] : []))
+      .sort((a, b) => a.order - b.order || (a.file < b.file ? -1 : 1));
+    if (lessons.length === 0) {
+      problems.warn(entry.file, 1, `Chủ đề \`${entry.id}\` chưa có bài học nào nên sẽ không hiện trong menu.`);
+      continue;
+    }
+    built.push({ ...entry.track, lessons });
+  }
+  built.sort((a, b) => a.order - b.order || (a.id < b.id ? -1 : 1));
+  const lessons = new Map(built.flatMap((t) => t.lessons.map((l) => [l.id, l] as const)));
+  return { tracks: built, lessons, version, mediaDir: resolve(dir, MEDIA_DIR) };
+}
+
+function checkTrackOrders(tracks: readonly TrackEntry[], problems: Problems): void {
+  const seen = new Map<number, string>();
+  for (const entry of tracks) {
+    if (!entry.track) continue;
+    const other = seen.get(entry.track.order);
+    if (other) {
+      problems.warn(
+        entry.file,
+        1,
+        `Chủ đề này có cùng \`order: ${entry.track.order}\` với \`${other}\`; hãy đổi số để thứ tự trong menu rõ ràng.`,
+      );
+    }
+    seen.set(entry.track.order, entry.file);
+  }
+}
+
+export async function loadCurriculum(dir: string, options: LoadOptions = {}): Promise<LoadReport> {
+  const root = resolve(dir);
+  const problems = new Problems();
+  const hashed: Array<{ path: string; content: Buffer }> = [];
+  const rootInfo = await stat(root).catch(() => undefined);
+  if (!rootInfo?.isDirectory()) {
+    problems.error(root, 1, `Không tìm thấy thư mục nội dung \`${root}\`; hãy kiểm tra biến CURRICULUM_DIR.`);
+    return { problems: problems.list, stats: { tracks: 0, lessons: 0 } };
+  }
+
+  const tracks: TrackEntry[] = [];
+  let mediaFiles: string[] = [];
+  for (const entry of await listDir(root)) {
+    if (entry.isFile()) {
+      const name = entry.name.toLowerCase();
+      if (name.endsWith(".md") && name !== "readme.md") problems.error(entry.name, 1, outsideTrackMessage(entry.name));
+    } else if (entry.isDirectory() && entry.name === MEDIA_DIR) {
+      mediaFiles = (await walkFiles(root, MEDIA_DIR)).filter((file) => {
+        if (!file.toLowerCase().endsWith(".md")) return true;
+        problems.error(file, 1, outsideTrackMessage(file));
+        return false;
+      });
+      for (const file of mediaFiles) hashed.push({ path: file, content: await readFile(join(root, file)) });
+    } else if (entry.isDirectory()) {
+      tracks.push(await readTrack(root, entry.name, problems, hashed, options));
+    }
+  }
+
+  const lessons = tracks.flatMap((t) => t.lessons);
+  await checkMedia(root, lessons, mediaFiles, problems);
+  checkDuplicateIds(lessons, problems);
+  checkRequires(lessons, problems);
+  checkCycles(lessons, problems);
+  checkTrackOrders(tracks, problems);
+
+  const stats = { tracks: tracks.length, lessons: lessons.length };
+  const hasErrors = () => problems.list.some((p) => p.severity === "error");
+  if (hasErrors()) return { problems: sortProblems(problems.list), stats };
+  const curriculum = assemble(root, tracks, versionOf(hashed), problems);
+  if (curriculum.tracks.length === 0) {
+    problems.error(".", 1, "Chưa có chủ đề nào có bài học; hãy tạo một thư mục chủ đề có track.yaml và ít nhất một bài.");
+    return { problems: sortProblems(problems.list), stats };
+  }
+  return { curriculum, problems: sortProblems(problems.list), stats };
+}

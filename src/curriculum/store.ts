@@ -1,0 +1,193 @@
+// Holds the curriculum the server serves and reloads it when admins edit files. A broken edit
+// never replaces a good curriculum: learners keep the last good version until the files are fixed.
+
+import { type FSWatcher, watch as watchFs } from "node:fs";
+import { resolve } from "node:path";
+import type { Logger } from "pino";
+import { formatProblem } from "./format.js";
+import { loadCurriculum } from "./load.js";
+import type { Curriculum, CurriculumProblem, LoadResult } from "./types.js";
+
+export interface ReloadStatus {
+  at: Date;
+  /** False when the files have errors; the previous curriculum is still served. */
+  ok: boolean;
+  problems: CurriculumProblem[];
+  /** Version now served (unchanged after a failed reload). */
+  version?: string;
+}
+
+export interface CurriculumStoreOptions {
+  dir: string;
+  logger: Logger;
+  /** Editors write a file in several steps; wait this long after the last change. */
+  debounceMs?: number;
+  /** Used when fs.watch is unavailable (e.g. inotify limit reached). */
+  pollMs?: number;
+}
+
+export interface CurriculumStore {
+  /** First load; throws with every problem listed when there is no usable curriculum. */
+  start(): Promise<Curriculum>;
+  current(): Curriculum;
+  readonly lastReload: ReloadStatus;
+  /** Never throws; resolves with the outcome. */
+  reload(): Promise<ReloadStatus>;
+  watch(): void;
+  close(): void;
+  /** Called after a new version is served; returns an unsubscribe function. */
+  onChange(listener: (curriculum: Curriculum) => void): () => void;
+}
+
+const RETRY_WATCH_MS = 1000;
+
+export function createCurriculumStore(options: CurriculumStoreOptions): CurriculumStore {
+  const dir = resolve(options.dir);
+  const logger = options.logger.child({ module: "curriculum" });
+  const debounceMs = options.debounceMs ?? 200;
+  const pollMs = options.pollMs ?? 5000;
+
+  let curriculum: Curriculum | undefined;
+  let status: ReloadStatus = { at: new Date(0), ok: false, problems: [] };
+  const listeners = new Set<(c: Curriculum) => void>();
+  let queue: Promise<unknown> = Promise.resolve();
+  let watcher: FSWatcher | undefined;
+  let poller: NodeJS.Timeout | undefined;
+  let debounce: NodeJS.Timeout | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  let watching = false;
+  let lastLogged = "";
+
+  const safeLoad = async (): Promise<LoadResult> => {
+    try {
+      return await loadCurriculum(dir);
+    } catch (err) {
+      // A permission error or a folder removed mid-read must not crash the server.
+      return {
+        problems: [{ file: dir, line: 1, severity: "error", message: `Không đọc được thư mục nội dung: ${(err as Error).message}` }],
+      };
+    }
+  };
+
+  /** Logs each problem once per distinct set, so unrelated file events do not repeat them. */
+  const logProblems = (problems: readonly CurriculumProblem[]) => {
+    const signature = JSON.stringify(problems);
+    if (signature === lastLogged) return;
+    lastLogged = signature;
+    for (const p of problems) logger.warn({ file: p.file, line: p.line, problem: p.message, severity: p.severity });
+  };
+
+  const notify = (next: Curriculum) => {
+    for (const listener of listeners) {
+      try {
+        listener(next);
+      } catch (err) {
+        logger.error({ err }, "curriculum change listener failed");
+      }
+    }
+  };
+
+  const doReload = async (): Promise<ReloadStatus> => {
+    const result = await safeLoad();
+    const at = new Date();
+    if (!result.curriculum) {
+      status = { at, ok: false, problems: result.problems, version: curriculum?.version };
+      logProblems(result.problems);
+      logger.warn(
+        { errors: result.problems.filter((p) => p.severity === "error").length, version: curriculum?.version },
+        "curriculum has errors; still serving the last good version",
+      );
+      return status;
+    }
+    const changed = result.curriculum.version !== curriculum?.version;
+    status = { at, ok: true, problems: result.problems, version: result.curriculum.version };
+    logProblems(result.problems);
+    if (changed) {
+      curriculum = result.curriculum;
+      logger.info({ version: curriculum.version, lessons: curriculum.lessons.size, warnings: result.problems.length }, "curriculum loaded");
+      notify(curriculum);
+    }
+    return status;
+  };
+
+  // Loads run one after another so an older, slower load never overwrites a newer one.
+  const reload = (): Promise<ReloadStatus> => {
+    const next = queue.then(doReload).catch((err: unknown) => {
+      // Timers call reload() without awaiting it: a rejection here would crash the process.
+      logger.error({ err }, "curriculum reload failed unexpectedly; still serving the last good version");
+      return status;
+    });
+    queue = next;
+    return next;
+  };
+
+  const schedule = () => {
+    if (!watching) return;
+    clearTimeout(debounce);
+    debounce = setTimeout(() => void reload(), debounceMs);
+  };
+
+  const startPolling = () => {
+    if (poller || !watching) return;
+    poller = setInterval(() => void reload(), pollMs);
+    poller.unref();
+  };
+
+  const openWatcher = () => {
+    if (!watching) return;
+    try {
+      watcher = watchFs(dir, { recursive: true }, () => schedule());
+      watcher.on("error", (err) => {
+        // The folder may have been replaced (deploy, git checkout); watch it again shortly.
+        logger.warn({ err }, "curriculum watcher failed; retrying");
+        watcher?.close();
+        watcher = undefined;
+        clearTimeout(retry);
+        retry = setTimeout(() => {
+          openWatcher();
+          schedule();
+        }, RETRY_WATCH_MS);
+      });
+    } catch (err) {
+      logger.warn({ err, pollMs }, "cannot watch the curriculum folder; checking it periodically instead");
+      startPolling();
+    }
+  };
+
+  return {
+    async start() {
+      const result = await reload();
+      if (!curriculum || !result.ok) {
+        const lines = result.problems.map((p) => formatProblem(p, dir));
+        throw new Error(`Không nạp được nội dung bài học từ ${dir}:\n${lines.join("\n")}`);
+      }
+      return curriculum;
+    },
+    current() {
+      if (!curriculum) throw new Error("The curriculum store has not been started (call start() first).");
+      return curriculum;
+    },
+    get lastReload() {
+      return status;
+    },
+    reload,
+    watch() {
+      if (watching) return;
+      watching = true;
+      openWatcher();
+    },
+    close() {
+      watching = false;
+      clearTimeout(debounce);
+      clearTimeout(retry);
+      clearInterval(poller);
+      poller = undefined;
+      watcher?.close();
+      watcher = undefined;
+    },
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}

@@ -1,0 +1,117 @@
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { pino } from "pino";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { type CurriculumStore, createCurriculumStore } from "../../../src/curriculum/store.js";
+import type { Curriculum } from "../../../src/curriculum/types.js";
+import { copyFixture, edit, removeTempDirs, replaceOnce } from "./fixture.js";
+
+const OTP = "an-toan/02-ma-otp.md";
+const stores: CurriculumStore[] = [];
+
+afterEach(async () => {
+  for (const store of stores.splice(0)) store.close();
+  await removeTempDirs();
+});
+
+/** A real pino logger writing JSON lines into memory. */
+function memoryLogger() {
+  const lines: Array<Record<string, unknown>> = [];
+  const logger = pino({ level: "info" }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+  return { logger, lines };
+}
+
+function newStore(dir: string, debounceMs = 50) {
+  const { logger, lines } = memoryLogger();
+  const store = createCurriculumStore({ dir, logger, debounceMs });
+  stores.push(store);
+  return { store, lines };
+}
+
+const breakQuiz = (s: string) => replaceOnce(s, "- [ ] Nhân viên ngân hàng", "- [x] Nhân viên ngân hàng");
+const quizTitle = (c: Curriculum) => c.lessons.get("an-toan-ma-otp")?.steps[1]?.title;
+
+describe("createCurriculumStore", () => {
+  it("serves the first load", async () => {
+    const dir = await copyFixture();
+    const { store } = newStore(dir);
+    const first = await store.start();
+    expect(store.current()).toBe(first);
+    expect(store.lastReload).toMatchObject({ ok: true, problems: [], version: first.version });
+  });
+
+  it("refuses to start on a broken folder, listing the problems", async () => {
+    const dir = await copyFixture();
+    await edit(dir, OTP, breakQuiz);
+    const { store } = newStore(dir);
+    await expect(store.start()).rejects.toThrow(/02-ma-otp\.md:\d+: \[lỗi\] Câu hỏi có 2 đáp án đúng/);
+    expect(() => store.current()).toThrow();
+  });
+
+  it("keeps the last good curriculum after a broken edit, then serves the fix", async () => {
+    const dir = await copyFixture();
+    const { store, lines } = newStore(dir);
+    const first = await store.start();
+
+    await edit(dir, OTP, breakQuiz);
+    const failed = await store.reload();
+    expect(failed.ok).toBe(false);
+    expect(store.lastReload.ok).toBe(false);
+    expect(store.lastReload.problems.some((p) => p.file === OTP && p.severity === "error")).toBe(true);
+    expect(store.current()).toBe(first);
+    expect(store.current().version).toBe(first.version);
+    expect(lines).toContainEqual(expect.objectContaining({ level: 40, file: OTP, problem: expect.stringContaining("2 đáp án đúng") }));
+
+    await edit(dir, OTP, (s) =>
+      replaceOnce(s, "- [x] Nhân viên ngân hàng", "- [ ] Nhân viên ngân hàng").replace("Ai được phép", "Ai được quyền"),
+    );
+    const fixed = await store.reload();
+    expect(fixed.ok).toBe(true);
+    expect(store.current().version).not.toBe(first.version);
+    expect(quizTitle(store.current())).toBe("Ai được quyền hỏi mã OTP của bác?");
+  });
+
+  it("does not log the same problems again on an unrelated reload", async () => {
+    const dir = await copyFixture();
+    const { store, lines } = newStore(dir);
+    await store.start();
+    await edit(dir, OTP, breakQuiz);
+    await store.reload();
+    const count = lines.filter((l) => l.problem).length;
+    await store.reload();
+    expect(lines.filter((l) => l.problem)).toHaveLength(count);
+  });
+
+  it("reloads by itself when a file changes, and tells listeners", async () => {
+    const dir = await copyFixture();
+    const { store } = newStore(dir);
+    const first = await store.start();
+    const seen: string[] = [];
+    store.onChange((c) => seen.push(c.version));
+    store.watch();
+
+    await edit(dir, OTP, breakQuiz);
+    await vi.waitFor(() => expect(store.lastReload.ok).toBe(false), { timeout: 5000, interval: 50 });
+    expect(store.current()).toBe(first);
+    expect(seen).toEqual([]);
+
+    await edit(dir, OTP, (s) => replaceOnce(s, "- [x] Nhân viên ngân hàng", "- [ ] Nhân viên ngân hàng"));
+    await writeFile(join(dir, "media/moi.png"), Buffer.from([1, 2, 3]));
+    await vi.waitFor(() => expect(store.lastReload.ok).toBe(true), { timeout: 5000, interval: 50 });
+    await vi.waitFor(() => expect(seen).toHaveLength(1), { timeout: 5000, interval: 50 });
+    expect(store.current().version).toBe(seen[0]);
+    expect(store.current().version).not.toBe(first.version);
+  });
+
+  it("survives a throwing listener", async () => {
+    const dir = await copyFixture();
+    const { store, lines } = newStore(dir);
+    await store.start();
+    store.onChange(() => {
+      throw new Error("listener bug");
+    });
+    await edit(dir, OTP, (s) => s.replace("Ai được phép", "Ai được quyền"));
+    await expect(store.reload()).resolves.toMatchObject({ ok: true });
+    expect(lines.some((l) => l.level === 50)).toBe(true);
+  });
+});
