@@ -1,0 +1,50 @@
+import { readFileSync } from "node:fs";
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import type { ConversationService } from "../conversation/service.js";
+import type { Reply } from "../tutor/replies.js";
+
+// The local web chat: a single page (no build step) over one JSON endpoint.
+
+const page = readFileSync(new URL("./web/index.html", import.meta.url), "utf8");
+
+const chatBody = z.object({
+  userId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "userId phải gồm 8–64 ký tự chữ, số, - hoặc _"),
+  messageId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "messageId phải gồm 1–64 ký tự chữ, số, - hoặc _"),
+  text: z.string().max(2000, "Tin nhắn dài quá 2000 ký tự"),
+});
+
+export interface WebReply extends Omit<Reply, "image"> {
+  image?: { url: string; alt: string };
+}
+
+export function toWebReply(r: Reply): WebReply {
+  const { image, ...rest } = r;
+  return image ? { ...rest, image: { url: `media/${encodeURIComponent(image.file)}`, alt: image.alt } } : rest;
+}
+
+export function registerWebChat(app: FastifyInstance, deps: { conversation: ConversationService }): void {
+  app.get("/", (_req, reply) => {
+    reply
+      .type("text/html; charset=utf-8")
+      .header("cache-control", "no-cache")
+      .header("content-security-policy", "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self'")
+      .send(page);
+  });
+
+  app.post("/api/chat", (req, reply) => {
+    const parsed = chatBody.safeParse(req.body);
+    if (!parsed.success) {
+      return reply.code(400).send({ error: "bad_request", message: parsed.error.issues.map((i) => i.message).join("; ") });
+    }
+    const { userId, messageId, text } = parsed.data;
+    const result = deps.conversation.handle({
+      channel: "web",
+      userKey: userId,
+      chatId: userId,
+      messageKey: `${userId}:${messageId}`,
+      text,
+    });
+    return { duplicate: result.duplicate, replies: result.replies.map(toWebReply) };
+  });
+}

@@ -1,0 +1,13 @@
+export type Channel = "web" | "cli" | "telegram" | "zalo";
+
+/** What every channel adapter turns its payload into; the conversation service takes nothing else. */
+export interface InboundMessage {
+  channel: Channel;
+  /** The learner's id on that channel (Telegram from.id, Zalo from.id, a browser's random id…). */
+  userKey: string;
+  /** Where replies go (Telegram/Zalo chat id). */
+  chatId: string;
+  /** Deduplication key: Telegram update_id, Zalo message_id, a client-made id for web/CLI. */
+  messageKey: string;
+  text: string;
+}

@@ -1,0 +1,46 @@
+import { resolve } from "node:path";
+import { createApp } from "./app.js";
+import { ConfigError, loadConfigFromProcess } from "./config.js";
+import { createLogger } from "./logger.js";
+
+// Composition root: read config, build the app, listen, and close cleanly on SIGTERM/SIGINT.
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfigFromProcess>;
+  try {
+    config = loadConfigFromProcess();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  let app: Awaited<ReturnType<typeof createApp>>;
+  try {
+    app = await createApp(config, logger);
+  } catch (err) {
+    logger.fatal({ dir: resolve(config.curriculumDir) }, "cannot start: the curriculum could not be loaded");
+    console.error((err as Error).message);
+    process.exit(1);
+  }
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, "shutting down");
+    setTimeout(() => process.exit(1), 10_000).unref();
+    await app.close();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+
+  await app.server.listen({ port: config.port, host: config.host });
+  const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
+  logger.info({ url: `http://${host}:${config.port}/` }, "Bình dân học AI is ready: open the web chat");
+}
+
+void main();

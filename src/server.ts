@@ -1,0 +1,49 @@
+import fastifyStatic from "@fastify/static";
+import Fastify, { type FastifyInstance } from "fastify";
+import type { Logger } from "pino";
+import { registerWebChat } from "./channels/web.js";
+import type { ConversationService } from "./conversation/service.js";
+import type { Curriculum } from "./curriculum/types.js";
+import { type Db, isDatabaseOpen } from "./store/db.js";
+
+export interface ServerDeps {
+  logger: Logger;
+  db: Db;
+  conversation: ConversationService;
+  curriculum: () => Curriculum | undefined;
+  mediaDir: string;
+}
+
+/** Builds the whole app; never listens (main.ts does, tests use inject() or listen on port 0). */
+export function buildServer(deps: ServerDeps): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    bodyLimit: 256 * 1024,
+    return503OnClosing: true,
+  }) as unknown as FastifyInstance;
+
+  // One error handler: client errors say what was wrong, server errors say nothing of internals.
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
+    if (status >= 500) {
+      req.log.error({ err: { type: err.name, code: err.code, stack: err.stack } }, "request failed");
+      return reply.code(status).send({ error: "internal_error", message: "Máy chủ đang gặp sự cố. Xin thử lại sau." });
+    }
+    return reply.code(status).send({ error: err.code ?? "bad_request", message: err.message });
+  });
+  app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: "not_found", message: "Không tìm thấy trang này." }));
+
+  app.get("/health", () => ({ status: "ok" }));
+  app.get("/health/ready", (_req, reply) => {
+    const db = isDatabaseOpen(deps.db);
+    const curriculum = deps.curriculum() !== undefined;
+    const ok = db && curriculum;
+    return reply.code(ok ? 200 : 503).send({ status: ok ? "ready" : "not_ready", db, curriculum });
+  });
+
+  // Lesson pictures, read-only (also the public URLs Zalo fetches images from).
+  app.register(fastifyStatic, { root: deps.mediaDir, prefix: "/media/", index: false, list: false, dotfiles: "deny" });
+
+  registerWebChat(app, { conversation: deps.conversation });
+  return app;
+}
