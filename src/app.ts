@@ -1,8 +1,14 @@
 import { resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
+import { createTelegramChannel, type TelegramChannel } from "./channels/telegram.js";
+import type { ChannelSender } from "./channels/types.js";
+import { createZaloChannel, type ZaloChannel } from "./channels/zalo.js";
 import type { Config } from "./config.js";
+import { createInbox, type Inbox } from "./conversation/inbox.js";
+import { createOutbox, type Outbox, type OutboxOptions } from "./conversation/outbox.js";
 import { createConversationService } from "./conversation/service.js";
+import type { Channel } from "./conversation/types.js";
 import { createCurriculumStore } from "./curriculum/store.js";
 import { buildServer } from "./server.js";
 import { type Db, openDatabase } from "./store/db.js";
@@ -11,11 +17,25 @@ export interface App {
   server: FastifyInstance;
   db: Db;
   curriculum: ReturnType<typeof createCurriculumStore>;
+  inbox: Inbox;
+  outbox: Outbox;
+  telegram?: TelegramChannel;
+  zalo?: ZaloChannel;
+  /** Starts background work: curriculum watching, the outbox dispatcher, recovery of unfinished updates, polling modes. */
+  start(): Promise<void>;
   close(): Promise<void>;
 }
 
+export interface AppOptions {
+  watch?: boolean;
+  outbox?: OutboxOptions;
+  /** Telegram long polling instead of the webhook (development). */
+  telegramPolling?: boolean;
+  zaloPolling?: boolean;
+}
+
 /** Wires config → db → curriculum → services → server. Used by main.ts and by the integration tests. */
-export async function createApp(config: Config, logger: Logger, opts: { watch?: boolean } = {}): Promise<App> {
+export async function createApp(config: Config, logger: Logger, opts: AppOptions = {}): Promise<App> {
   const db = openDatabase(config.databasePath);
   const curriculum = createCurriculumStore({ dir: config.curriculumDir, logger });
   try {
@@ -24,21 +44,60 @@ export async function createApp(config: Config, logger: Logger, opts: { watch?: 
     db.$client.close();
     throw err;
   }
-  if (opts.watch ?? true) curriculum.watch();
-  const conversation = createConversationService({ db, curriculum: () => curriculum.current(), logger });
-  const server = buildServer({
-    logger,
+  const mediaDir = resolve(config.curriculumDir, "media");
+  const telegram = config.telegram ? createTelegramChannel({ config: config.telegram, logger, mediaDir }) : undefined;
+  const zalo = config.zalo ? createZaloChannel({ config: config.zalo, logger, publicBaseUrl: config.publicBaseUrl }) : undefined;
+  const senders: Partial<Record<Channel, ChannelSender>> = {};
+  if (telegram) senders.telegram = telegram.sender;
+  if (zalo) senders.zalo = zalo.sender;
+
+  const conversation = createConversationService({ db, curriculum: () => curriculum.current(), logger, senders });
+  const outbox = createOutbox({ db, senders, logger, options: opts.outbox });
+  const inbox = createInbox({
     db,
     conversation,
-    curriculum: () => curriculum.current(),
-    mediaDir: resolve(config.curriculumDir, "media"),
+    logger,
+    onQueued: () => outbox.kick(),
+    onWork: ({ channel, chatId }) => void senders[channel as Channel]?.typing?.(chatId),
   });
+  // Housekeeping: sent outbox rows and old deduplication keys need not stay (Telegram redelivers for about a day).
+  let housekeeping: NodeJS.Timeout | undefined;
+  const tidy = () => {
+    try {
+      const sent = outbox.purge(24 * 3600_000);
+      const keys = db.$client.prepare("delete from processed_messages where at < ?").run(Date.now() - 7 * 24 * 3600_000).changes;
+      if (sent + keys > 0) logger.info({ sent, keys }, "housekeeping");
+    } catch (err) {
+      logger.warn({ err: { type: (err as Error).name } }, "housekeeping failed");
+    }
+  };
+  const server = buildServer({ logger, db, conversation, inbox, telegram, zalo, curriculum: () => curriculum.current(), mediaDir });
+
   return {
     server,
     db,
     curriculum,
+    inbox,
+    outbox,
+    telegram,
+    zalo,
+    async start() {
+      if (opts.watch ?? true) curriculum.watch();
+      outbox.start();
+      housekeeping = setInterval(tidy, 3600_000);
+      housekeeping.unref();
+      const recovered = inbox.recover();
+      if (recovered > 0) logger.info({ learners: recovered }, "resuming updates recorded before the last stop");
+      if (opts.telegramPolling && telegram) telegram.startPolling(inbox);
+      if (opts.zaloPolling && zalo) zalo.startPolling(inbox);
+    },
     async close() {
+      if (housekeeping) clearInterval(housekeeping);
       await server.close();
+      await telegram?.stopPolling();
+      await zalo?.stopPolling();
+      await inbox.close();
+      await outbox.stop();
       curriculum.close();
       if (db.$client.open) db.$client.close();
     },

@@ -39,9 +39,11 @@ export const envSchema = z
     TELEGRAM_BOT_TOKEN: optionalString,
     TELEGRAM_WEBHOOK_SECRET: optionalString.pipe(telegramSecret.optional()),
     TELEGRAM_API_ROOT: url("TELEGRAM_API_ROOT").default("https://api.telegram.org"),
+    TELEGRAM_MODE: z.enum(["webhook", "polling"], "phải là webhook hoặc polling").default("webhook"),
     ZALO_BOT_TOKEN: optionalString,
     ZALO_WEBHOOK_SECRET: optionalString.pipe(zaloSecret.optional()),
     ZALO_API_ROOT: url("ZALO_API_ROOT").default("https://bot-api.zaloplatforms.com"),
+    ZALO_MODE: z.enum(["webhook", "polling"], "phải là webhook hoặc polling").default("webhook"),
     OPENAI_API_KEY: optionalString,
     OPENAI_BASE_URL: optionalUrl("OPENAI_BASE_URL"),
     OPENAI_MODEL: optionalString,
@@ -65,6 +67,14 @@ export const envSchema = z
     }
   });
 
+export interface ChannelConfig {
+  token: string;
+  webhookSecret: string;
+  apiRoot: string;
+  /** webhook (production) or polling (development; no public URL needed). */
+  mode: "webhook" | "polling";
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -72,8 +82,8 @@ export interface Config {
   curriculumDir: string;
   promptsDir: string;
   publicBaseUrl?: string;
-  telegram?: { token: string; webhookSecret: string; apiRoot: string };
-  zalo?: { token: string; webhookSecret: string; apiRoot: string };
+  telegram?: ChannelConfig;
+  zalo?: ChannelConfig;
   llm?: { apiKey: string; baseUrl?: string; model: string };
   adminToken?: string;
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
@@ -106,11 +116,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     publicBaseUrl: e.PUBLIC_BASE_URL,
     telegram:
       e.TELEGRAM_BOT_TOKEN && e.TELEGRAM_WEBHOOK_SECRET
-        ? { token: e.TELEGRAM_BOT_TOKEN, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, apiRoot: e.TELEGRAM_API_ROOT }
+        ? { token: e.TELEGRAM_BOT_TOKEN, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, apiRoot: e.TELEGRAM_API_ROOT, mode: e.TELEGRAM_MODE }
         : undefined,
     zalo:
       e.ZALO_BOT_TOKEN && e.ZALO_WEBHOOK_SECRET
-        ? { token: e.ZALO_BOT_TOKEN, webhookSecret: e.ZALO_WEBHOOK_SECRET, apiRoot: e.ZALO_API_ROOT }
+        ? { token: e.ZALO_BOT_TOKEN, webhookSecret: e.ZALO_WEBHOOK_SECRET, apiRoot: e.ZALO_API_ROOT, mode: e.ZALO_MODE }
         : undefined,
     llm: e.OPENAI_MODEL ? { apiKey: e.OPENAI_API_KEY ?? "not-needed", baseUrl: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL } : undefined,
     adminToken: e.ADMIN_TOKEN,

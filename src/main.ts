@@ -19,7 +19,10 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   let app: Awaited<ReturnType<typeof createApp>>;
   try {
-    app = await createApp(config, logger);
+    app = await createApp(config, logger, {
+      telegramPolling: config.telegram?.mode === "polling",
+      zaloPolling: config.zalo?.mode === "polling",
+    });
   } catch (err) {
     logger.fatal({ dir: resolve(config.curriculumDir) }, "cannot start: the curriculum could not be loaded");
     console.error((err as Error).message);
@@ -39,6 +42,13 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => void shutdown("SIGINT"));
 
   await app.server.listen({ port: config.port, host: config.host });
+  await app.start();
+  const channels = [
+    "web",
+    ...(config.telegram ? [`telegram (${config.telegram.mode})`] : []),
+    ...(config.zalo ? [`zalo (${config.zalo.mode})`] : []),
+  ];
+  logger.info({ channels }, "channels enabled");
   const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   logger.info({ url: `http://${host}:${config.port}/` }, "Bình dân học AI is ready: open the web chat");
 }

@@ -1,7 +1,10 @@
 import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Logger } from "pino";
+import type { TelegramChannel } from "./channels/telegram.js";
 import { registerWebChat } from "./channels/web.js";
+import type { ZaloChannel } from "./channels/zalo.js";
+import type { Inbox } from "./conversation/inbox.js";
 import type { ConversationService } from "./conversation/service.js";
 import type { Curriculum } from "./curriculum/types.js";
 import { type Db, isDatabaseOpen } from "./store/db.js";
@@ -10,6 +13,9 @@ export interface ServerDeps {
   logger: Logger;
   db: Db;
   conversation: ConversationService;
+  inbox: Inbox;
+  telegram?: TelegramChannel;
+  zalo?: ZaloChannel;
   curriculum: () => Curriculum | undefined;
   mediaDir: string;
 }
@@ -29,7 +35,14 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       req.log.error({ err: { type: err.name, code: err.code, stack: err.stack } }, "request failed");
       return reply.code(status).send({ error: "internal_error", message: "Máy chủ đang gặp sự cố. Xin thử lại sau." });
     }
-    return reply.code(status).send({ error: err.code ?? "bad_request", message: err.message });
+    const known: Record<string, string> = {
+      FST_ERR_CTP_BODY_TOO_LARGE: "Nội dung gửi lên quá lớn.",
+      FST_ERR_CTP_INVALID_MEDIA_TYPE: "Kiểu nội dung không được hỗ trợ.",
+      FST_ERR_CTP_EMPTY_JSON_BODY: "Nội dung JSON bị trống.",
+      FST_ERR_CTP_INVALID_JSON_BODY: "Nội dung JSON không hợp lệ.",
+    };
+    const message = (err.code && known[err.code]) ?? (status === 400 && err instanceof SyntaxError ? known.FST_ERR_CTP_INVALID_JSON_BODY : err.message);
+    return reply.code(status).send({ error: err.code ?? "bad_request", message });
   });
   app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: "not_found", message: "Không tìm thấy trang này." }));
 
@@ -45,5 +58,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   app.register(fastifyStatic, { root: deps.mediaDir, prefix: "/media/", index: false, list: false, dotfiles: "deny" });
 
   registerWebChat(app, { conversation: deps.conversation });
+  // Webhooks: 401 on a wrong secret before any parsing; 200 once the update is recorded in the inbox.
+  deps.telegram?.register(app, { inbox: deps.inbox });
+  deps.zalo?.register(app, { inbox: deps.inbox });
   return app;
 }

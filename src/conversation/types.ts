@@ -10,4 +10,9 @@ export interface InboundMessage {
   /** Deduplication key: Telegram update_id, Zalo message_id, a client-made id for web/CLI. */
   messageKey: string;
   text: string;
+  /** A message without text the tutor cannot read (it replies kindly and keeps the learner's place). */
+  media?: MediaKind;
 }
+
+export const MEDIA_KINDS = ["image", "sticker", "voice", "video", "file", "location", "unsupported"] as const;
+export type MediaKind = (typeof MEDIA_KINDS)[number];

@@ -1,7 +1,7 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, isNotNull, sql } from "drizzle-orm";
 import type { LessonProgressView, TutorEvent, TutorState } from "../tutor/engine.js";
 import type { Db } from "./db.js";
-import { conversationStates, learners, lessonProgress, processedMessages, progressEvents, quizAttempts } from "./schema.js";
+import { conversationStates, learners, lessonProgress, outbox, processedMessages, progressEvents, quizAttempts } from "./schema.js";
 
 // Small synchronous repository functions: they run inside the caller's better-sqlite3 transaction.
 
@@ -121,4 +121,39 @@ export function recordEvents(db: Db, learnerId: number, events: TutorEvent[], no
         break;
     }
   }
+}
+
+export function clearUnreachable(db: Db, learnerId: number): void {
+  db.update(learners)
+    .set({ unreachableAt: null })
+    .where(and(eq(learners.id, learnerId), isNotNull(learners.unreachableAt)))
+    .run();
+}
+
+/** Queues API calls for one chat, in order, ready now. */
+export function enqueue(
+  db: Db,
+  args: {
+    channel: string;
+    chatId: string;
+    learnerId: number | null;
+    calls: Array<{ method: string; params: Record<string, unknown> }>;
+    at: Date;
+  },
+): void {
+  if (args.calls.length === 0) return;
+  db.insert(outbox)
+    .values(
+      args.calls.map((c) => ({
+        channel: args.channel,
+        chatId: args.chatId,
+        learnerId: args.learnerId,
+        method: c.method,
+        params: c.params,
+        status: "pending" as const,
+        nextAttemptAt: args.at,
+        createdAt: args.at,
+      })),
+    )
+    .run();
 }

@@ -14,6 +14,8 @@ export const learners = sqliteTable(
     /** null = not asked yet; true/false = the learner's answer. Progress history is kept only when true. */
     consent: integer("consent", { mode: "boolean" }),
     consentAt: integer("consent_at", { mode: "timestamp_ms" }),
+    /** Set when the channel says the learner blocked the bot (Telegram 403): nothing more is sent. */
+    unreachableAt: integer("unreachable_at", { mode: "timestamp_ms" }),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
     lastActiveAt: integer("last_active_at", { mode: "timestamp_ms" }).notNull(),
   },
@@ -90,4 +92,46 @@ export const processedMessages = sqliteTable(
     at: integer("at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch() * 1000)`),
   },
   (t) => [primaryKey({ columns: [t.channel, t.messageKey] }), index("processed_messages_at").on(t.at)],
+);
+
+/**
+ * Inbound updates from webhook channels, recorded before the webhook answers 200 and removed in the
+ * same transaction that applies them. The text lives here only until the tutor has handled it.
+ */
+export const inbox = sqliteTable(
+  "inbox",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    channel: text("channel").notNull(),
+    messageKey: text("message_key").notNull(),
+    userKey: text("user_key").notNull(),
+    chatId: text("chat_id").notNull(),
+    text: text("text").notNull(),
+    /** Set for non-text messages (a sticker, a photo…): the tutor answers kindly instead. */
+    media: text("media"),
+    /** Telegram callback query id, answered through the outbox. */
+    callbackId: text("callback_id"),
+    receivedAt: integer("received_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("inbox_user").on(t.channel, t.userKey, t.id)],
+);
+
+/** One row per channel API call to make, in order per chat; written in the same transaction as the state change. */
+export const outbox = sqliteTable(
+  "outbox",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    channel: text("channel").notNull(),
+    chatId: text("chat_id").notNull(),
+    learnerId: integer("learner_id").references(() => learners.id, { onDelete: "cascade" }),
+    method: text("method").notNull(),
+    params: text("params", { mode: "json" }).notNull(),
+    status: text("status", { enum: ["pending", "sent", "failed", "cancelled"] }).notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: integer("next_attempt_at", { mode: "timestamp_ms" }).notNull(),
+    lastError: text("last_error"),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    sentAt: integer("sent_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("outbox_pending").on(t.status, t.nextAttemptAt), index("outbox_chat").on(t.channel, t.chatId, t.status, t.id)],
 );

@@ -34,7 +34,7 @@ export interface TutorState {
   lesson?: LessonPosition;
 }
 
-export type TutorInput = { kind: "text"; text: string };
+export type TutorInput = { kind: "text"; text: string } | { kind: "media"; media: string };
 
 export type TutorEvent =
   | { type: "consent"; granted: boolean }
@@ -82,6 +82,7 @@ class Turn {
 
 export function step(state: TutorState, input: TutorInput, ctx: TutorContext): StepResult {
   const t = new Turn(reconcile(state, ctx), ctx);
+  if (input.kind === "media") return onMedia(t, state, input.media);
   const intent = parseIntent(input.text);
   const screen = t.state.screen;
 
@@ -141,6 +142,18 @@ export function step(state: TutorState, input: TutorInput, ctx: TutorContext): S
     default:
       t.say(`${vi.notUnderstood} ${t.state.lesson ? vi.progressResumeHint : vi.hintGeneral}`);
   }
+  return t.result();
+}
+
+/** A sticker, photo, voice note…: a kind word, and the learner stays where they were. */
+function onMedia(t: Turn, before: TutorState, media: string): StepResult {
+  if (before.screen.kind === "new") {
+    t.say(vi.greeting);
+    askConsent(t);
+    return t.result();
+  }
+  const hint = t.state.screen.kind === "step" ? vi.hintStep : t.state.screen.kind === "consent" ? vi.consentAskAgain : vi.hintGeneral;
+  t.say(`${vi.mediaReceived(media)}\n${hint}`);
   return t.result();
 }
 

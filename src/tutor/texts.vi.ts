@@ -70,6 +70,14 @@ export const vi = {
   progressResumeHint: "Gõ **tiếp** để học tiếp, hoặc **menu** để chọn bài.",
 
   notUnderstood: "Xin lỗi bác, tôi chưa hiểu ý bác.",
+  mediaReceived: (media: string) =>
+    media === "sticker"
+      ? "Cảm ơn bác đã gửi nhãn dán! 😊 Tôi chỉ đọc được chữ thôi ạ."
+      : media === "image"
+        ? "Tôi đã nhận được hình của bác, nhưng tôi chưa xem được hình. Bác gõ chữ giúp tôi nhé.\n⚠️ Bác đừng gửi ảnh giấy tờ tùy thân cho ai, kể cả tôi."
+        : media === "voice"
+          ? "Tôi chưa nghe được tin nhắn thoại. Bác gõ chữ giúp tôi nhé."
+          : "Tôi chưa đọc được loại tin nhắn này. Bác gõ chữ giúp tôi nhé.",
   hintChoose: (max: number) => `Bác gõ một số từ 1 đến ${max} để chọn, hoặc gõ **trợ giúp**.`,
   hintStep: "Bác gõ **tiếp** khi làm xong, **nhắc lại** để xem lại, hoặc **trợ giúp**.",
   hintGeneral: "Bác gõ **menu** để chọn bài học, hoặc **trợ giúp** để xem cách dùng.",

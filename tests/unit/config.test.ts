@@ -41,7 +41,7 @@ describe("loadConfig", () => {
       OPENAI_BASE_URL: "http://127.0.0.1:9999/v1/",
       OPENAI_MODEL: "m",
     });
-    expect(c.telegram).toEqual({ token: "123:abc", webhookSecret: "s3cret_value", apiRoot: "https://api.telegram.org" });
+    expect(c.telegram).toEqual({ token: "123:abc", webhookSecret: "s3cret_value", apiRoot: "https://api.telegram.org", mode: "webhook" });
     expect(c.llm).toEqual({ apiKey: "not-needed", baseUrl: "http://127.0.0.1:9999/v1", model: "m" });
     expect(() => loadConfig({ OPENAI_API_KEY: "k" })).toThrow(/OPENAI_MODEL/);
   });

@@ -1,0 +1,250 @@
+import { join } from "node:path";
+import type { FastifyInstance } from "fastify";
+import { Api, Bot, GrammyError, HttpError, InputFile, webhookCallback } from "grammy";
+import type { UserFromGetMe } from "grammy/types";
+import type { Logger } from "pino";
+import { z } from "zod";
+import type { ChannelConfig } from "../config.js";
+import type { Inbox } from "../conversation/inbox.js";
+import { learnerHash } from "../conversation/service.js";
+import type { InboundMessage, MediaKind } from "../conversation/types.js";
+import type { QuickAction, Reply } from "../tutor/replies.js";
+import { secretMatches } from "./secret.js";
+import { type ChannelSender, type OutboundCall, type SendOutcome, splitText } from "./types.js";
+
+// Telegram through grammY: the webhook only records the update; replies go out via the outbox.
+
+const SECRET_HEADER = "x-telegram-bot-api-secret-token";
+const MAX_TEXT = 4096;
+/** Raw text is split below the limit so escaping (&amp; …) and <b> tags still fit. */
+const SPLIT_AT = 3500;
+
+const QUICK_BUTTONS: Record<QuickAction, { text: string; data: string; command: string }> = {
+  repeat: { text: "🔁 Nhắc lại", data: "q:repeat", command: "nhắc lại" },
+  back: { text: "⬅️ Quay lại", data: "q:back", command: "quay lại" },
+  menu: { text: "📚 Menu", data: "q:menu", command: "menu" },
+};
+
+const chat = z.looseObject({ id: z.number().int(), type: z.string() });
+const user = z.looseObject({ id: z.number().int() });
+
+/** What we need of an update; everything else passes through untouched. */
+export const updateSchema = z.looseObject({
+  update_id: z.number().int().nonnegative(),
+  message: z
+    .looseObject({
+      message_id: z.number().int(),
+      date: z.number().int(),
+      chat,
+      from: user.optional(),
+      text: z.string().max(4096).optional(),
+    })
+    .optional(),
+  callback_query: z
+    .looseObject({
+      id: z.string().min(1),
+      from: user,
+      data: z.string().max(64).optional(),
+      message: z.looseObject({ chat }).optional(),
+    })
+    .optional(),
+});
+type Update = z.infer<typeof updateSchema>;
+
+const MEDIA_FIELDS: Array<[string, MediaKind]> = [
+  ["sticker", "sticker"],
+  ["photo", "image"],
+  ["voice", "voice"],
+  ["audio", "voice"],
+  ["video", "video"],
+  ["video_note", "video"],
+  ["animation", "video"],
+  ["document", "file"],
+  ["location", "location"],
+  ["venue", "location"],
+];
+
+/** A Telegram update → the one inbound shape, or undefined for updates the tutor does not handle. */
+export function normalizeUpdate(update: Update): (InboundMessage & { callbackId?: string }) | undefined {
+  const messageKey = String(update.update_id);
+  const m = update.message;
+  if (m) {
+    if (m.chat.type !== "private" || !m.from) return undefined; // this tutor is for private chats
+    const base = { channel: "telegram" as const, userKey: String(m.from.id), chatId: String(m.chat.id), messageKey };
+    if (typeof m.text === "string") return { ...base, text: m.text };
+    const media = MEDIA_FIELDS.find(([field]) => field in m)?.[1] ?? "unsupported";
+    return { ...base, text: "", media };
+  }
+  const cq = update.callback_query;
+  if (cq) {
+    const chatId = cq.message?.chat.id ?? cq.from.id;
+    if (cq.message && cq.message.chat.type !== "private") return undefined;
+    const quick = Object.values(QUICK_BUTTONS).find((q) => q.data === cq.data);
+    const text = quick ? quick.command : (cq.data ?? "");
+    return { channel: "telegram", userKey: String(cq.from.id), chatId: String(chatId), messageKey, text, callbackId: cq.id };
+  }
+  return undefined;
+}
+
+const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+/** Our only markup is **bold**: escape everything, then add <b>. */
+export function toTelegramHtml(text: string): string {
+  return escapeHtml(text).replace(/\*\*(.+?)\*\*/gs, "<b>$1</b>");
+}
+
+export function renderTelegram(chatId: string, reply: Reply): OutboundCall[] {
+  const calls: OutboundCall[] = [];
+  if (reply.image) {
+    calls.push({
+      method: "sendPhoto",
+      params: { chat_id: chatId, photo: { media: reply.image.file }, caption: reply.image.alt.slice(0, 1024) },
+    });
+  }
+  const rows: Array<Array<{ text: string; callback_data: string }>> = [];
+  for (const o of reply.options ?? []) rows.push([{ text: `${o.value}. ${o.label}`, callback_data: o.value }]);
+  if (reply.quick?.length) rows.push(reply.quick.map((q) => ({ text: QUICK_BUTTONS[q].text, callback_data: QUICK_BUTTONS[q].data })));
+  const pieces = splitText(reply.text, SPLIT_AT);
+  pieces.forEach((piece, i) => {
+    const params: Record<string, unknown> = {
+      chat_id: chatId,
+      text: toTelegramHtml(piece).slice(0, MAX_TEXT),
+      parse_mode: "HTML",
+      link_preview_options: { is_disabled: true },
+    };
+    if (i === pieces.length - 1 && rows.length > 0) params.reply_markup = { inline_keyboard: rows };
+    calls.push({ method: "sendMessage", params });
+  });
+  return calls;
+}
+
+/** Maps a grammY failure to what the outbox should do; never includes the token. */
+export function classifyTelegramError(err: unknown): SendOutcome {
+  if (err instanceof GrammyError) {
+    const code = `tg_${err.error_code}`;
+    if (err.error_code === 429) return { ok: false, retry: { afterMs: (err.parameters.retry_after ?? 1) * 1000 }, code };
+    if (err.error_code === 403) return { ok: false, blocked: true, code };
+    if (err.error_code >= 500) return { ok: false, retry: {}, code };
+    if (err.error_code === 400 && /chat not found|user is deactivated/i.test(err.description)) return { ok: false, blocked: true, code };
+    return { ok: false, code };
+  }
+  if (err instanceof HttpError) return { ok: false, retry: {}, code: "tg_http" };
+  return { ok: false, retry: {}, code: "tg_unknown" };
+}
+
+export interface TelegramChannel {
+  sender: ChannelSender;
+  api: Api;
+  bot: Bot;
+  register(app: FastifyInstance, deps: { inbox: Inbox }): void;
+  startPolling(inbox: Inbox): void;
+  stopPolling(): Promise<void>;
+}
+
+export function createTelegramChannel(deps: {
+  config: ChannelConfig;
+  logger: Logger;
+  mediaDir: string;
+  timeoutSeconds?: number;
+}): TelegramChannel {
+  const { config, logger } = deps;
+  const log = logger.child({ channel: "telegram" });
+  const client = { apiRoot: config.apiRoot, timeoutSeconds: deps.timeoutSeconds ?? 10 };
+  // Preset bot info (the id is the token's first part): no getMe call is needed to handle updates.
+  const botId = Number(config.token.split(":")[0]) || 0;
+  const botInfo = {
+    id: botId,
+    is_bot: true,
+    first_name: "Bình dân học AI",
+    username: "binh_dan_hoc_ai_bot",
+    can_join_groups: false,
+    can_read_all_group_messages: false,
+    supports_inline_queries: false,
+    can_connect_to_business: false,
+    has_main_web_app: false,
+  } as UserFromGetMe;
+  let inboxRef: Inbox | undefined;
+  const bot = new Bot(config.token, { client, botInfo });
+  const api = new Api(config.token, client);
+
+  // The bot's only job on an update: record it durably. A failure to record propagates (no 200),
+  // so Telegram delivers the update again instead of it being lost.
+  bot.use((ctx) => {
+    const parsed = updateSchema.safeParse(ctx.update);
+    const msg = parsed.success ? normalizeUpdate(parsed.data) : undefined;
+    if (!msg || !inboxRef) return;
+    const outcome = inboxRef.accept(msg);
+    log.info(
+      {
+        update: msg.messageKey,
+        learner: learnerHash("telegram", msg.userKey),
+        outcome,
+        kind: msg.callbackId ? "button" : (msg.media ?? "text"),
+      },
+      "update",
+    );
+  });
+
+  const sender: ChannelSender = {
+    channel: "telegram",
+    render: renderTelegram,
+    async send(_chatId, call) {
+      try {
+        const params = { ...call.params };
+        if (call.method === "sendPhoto") {
+          const file = (params.photo as { media?: string } | undefined)?.media ?? "";
+          if (!/^[\w.-]+$/.test(file)) return { ok: false, code: "bad_media_name" };
+          params.photo = new InputFile(join(deps.mediaDir, file));
+        }
+        const method = api.raw[call.method as keyof typeof api.raw] as ((p: unknown) => Promise<unknown>) | undefined;
+        if (!method) return { ok: false, code: "unknown_method" };
+        await method(params);
+        return { ok: true };
+      } catch (err) {
+        return classifyTelegramError(err);
+      }
+    },
+    async typing(chatId) {
+      await api.sendChatAction(chatId, "typing").catch(() => undefined);
+    },
+  };
+
+  return {
+    sender,
+    api,
+    bot,
+    register(app, { inbox }) {
+      inboxRef = inbox;
+      const handle = webhookCallback(bot, "fastify", { secretToken: config.webhookSecret, onTimeout: "return", timeoutMilliseconds: 5000 });
+      app.post(
+        "/webhooks/telegram",
+        {
+          // 401 before anything else: the secret is checked (in constant time) before the body is parsed.
+          onRequest: async (req, reply) => {
+            if (!secretMatches(req.headers[SECRET_HEADER], config.webhookSecret)) {
+              log.warn("webhook call with a wrong or missing secret");
+              return reply.code(401).send({ error: "unauthorized" });
+            }
+          },
+          preHandler: async (req, reply) => {
+            if (!updateSchema.safeParse(req.body).success)
+              return reply.code(400).send({ error: "bad_request", message: "not a Telegram update" });
+          },
+        },
+        handle,
+      );
+    },
+    startPolling(inbox) {
+      inboxRef = inbox;
+      bot.catch((err) => log.error({ err: { type: err.error instanceof Error ? err.error.name : "unknown" } }, "polling handler failed"));
+      void bot
+        .start({ allowed_updates: ["message", "callback_query"], onStart: () => log.info("Telegram long polling started") })
+        .catch((err: Error) => {
+          log.error({ err: { type: err.name } }, "Telegram polling stopped");
+        });
+    },
+    async stopPolling() {
+      if (bot.isRunning()) await bot.stop();
+    },
+  };
+}

@@ -1,0 +1,133 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+// A tiny stand-in for the Telegram Bot API on loopback: records every call, answers like Telegram,
+// and can be told to fail the next calls of a method (429, 5xx, 403) or to hang.
+
+export interface FakeCall {
+  method: string;
+  token: string;
+  body: Record<string, unknown>;
+  at: number;
+}
+
+type Scripted = { status: number; body?: unknown } | "hang";
+
+export async function startFakeTelegram() {
+  const calls: FakeCall[] = [];
+  const scripts = new Map<string, Scripted[]>();
+  let nextMessageId = 1;
+  const hanging: ServerResponse[] = [];
+
+  const readBody = (req: IncomingMessage) =>
+    new Promise<string>((resolve) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    });
+
+  const server = createServer(async (req, res) => {
+    const m = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? "");
+    const raw = await readBody(req);
+    if (!m) {
+      res.writeHead(404).end();
+      return;
+    }
+    const [, token = "", method = ""] = m;
+    let body: Record<string, unknown> = {};
+    if ((req.headers["content-type"] ?? "").includes("json") && raw) body = JSON.parse(raw);
+    else if (raw) body = { multipart: true, chat_id: /name="chat_id"\r\n\r\n([^\r]+)/.exec(raw)?.[1] };
+    calls.push({ method, token, body, at: Date.now() });
+    const script = scripts.get(method)?.shift();
+    if (script === "hang") {
+      hanging.push(res);
+      return;
+    }
+    if (script) {
+      const failure = script.body ?? { ok: false, error_code: script.status, description: `Error ${script.status}` };
+      res.writeHead(script.status, { "content-type": "application/json" }).end(JSON.stringify(failure));
+      return;
+    }
+    let result: unknown = true;
+    if (method === "getMe")
+      result = {
+        id: 42,
+        is_bot: true,
+        first_name: "Fake",
+        username: "fake_bot",
+        can_join_groups: false,
+        can_read_all_group_messages: false,
+        supports_inline_queries: false,
+      };
+    else if (method.startsWith("send"))
+      result = {
+        message_id: nextMessageId++,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: Number(body.chat_id), type: "private" },
+        text: body.text,
+      };
+    else if (method === "getWebhookInfo") result = { url: "", has_custom_certificate: false, pending_update_count: 0 };
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true, result }));
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url,
+    calls,
+    /** The next calls of `method` get these answers, in order; then normal answers again. */
+    failNext(method: string, answers: Scripted[]) {
+      scripts.set(method, [...(scripts.get(method) ?? []), ...answers]);
+    },
+    sent(chatId: number | string, method = "sendMessage") {
+      return calls.filter((c) => c.method === method && String(c.body.chat_id) === String(chatId));
+    },
+    texts(chatId: number | string) {
+      return this.sent(chatId).map((c) => String(c.body.text));
+    },
+    /** The inline keyboard of the last message sent to the chat, as [text, callback_data] pairs. */
+    lastButtons(chatId: number | string): Array<[string, string]> {
+      const last = this.sent(chatId).at(-1);
+      const rows =
+        (last?.body.reply_markup as { inline_keyboard?: Array<Array<{ text: string; callback_data: string }>> })?.inline_keyboard ?? [];
+      return rows.flat().map((b) => [b.text, b.callback_data]);
+    },
+    async close() {
+      for (const h of hanging) h.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+let updateId = 1000;
+export const tgText = (userId: number, text: string, id = ++updateId) => ({
+  update_id: id,
+  message: {
+    message_id: id,
+    date: 1_750_000_000,
+    chat: { id: userId, type: "private" },
+    from: { id: userId, is_bot: false, first_name: "Bác" },
+    text,
+  },
+});
+export const tgButton = (userId: number, data: string, id = ++updateId) => ({
+  update_id: id,
+  callback_query: {
+    id: `cq${id}`,
+    from: { id: userId, is_bot: false, first_name: "Bác" },
+    chat_instance: "x",
+    data,
+    message: { message_id: 1, date: 1_750_000_000, chat: { id: userId, type: "private" } },
+  },
+});
+export const tgSticker = (userId: number, id = ++updateId) => ({
+  update_id: id,
+  message: {
+    message_id: id,
+    date: 1_750_000_000,
+    chat: { id: userId, type: "private" },
+    from: { id: userId, is_bot: false, first_name: "Bác" },
+    sticker: { file_id: "s" },
+  },
+});

@@ -1,0 +1,129 @@
+import pino from "pino";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { ChannelSender, OutboundCall, SendOutcome } from "../../../src/channels/types.js";
+import { createOutbox, type Outbox } from "../../../src/conversation/outbox.js";
+import { type Db, openDatabase } from "../../../src/store/db.js";
+import { enqueue } from "../../../src/store/repo.js";
+import { eventually, tempDir } from "../../helpers/app.js";
+
+// The dispatcher against a real database file and a scripted channel (a fake of the port, not of our code).
+
+let dir: ReturnType<typeof tempDir>;
+let db: Db;
+let outbox: Outbox | undefined;
+const sent: Array<{ chat: string; n: number; at: number }> = [];
+/** Scripted answers for chat "A" (other chats always succeed). */
+let script: Array<(call: OutboundCall) => SendOutcome> = [];
+
+const sender: ChannelSender = {
+  channel: "telegram",
+  render: () => [],
+  async send(chatId, call) {
+    const next = chatId === "A" ? script.shift() : undefined;
+    const outcome = next ? next(call) : { ok: true as const };
+    if (outcome.ok) sent.push({ chat: chatId, n: Number(call.params.n), at: Date.now() });
+    return outcome;
+  },
+};
+
+function queue(chat: string, count: number, from = 0) {
+  enqueue(db, {
+    channel: "telegram",
+    chatId: chat,
+    learnerId: null,
+    calls: Array.from({ length: count }, (_, i) => ({ method: "sendMessage", params: { n: from + i } })),
+    at: new Date(),
+  });
+}
+
+beforeEach(() => {
+  dir = tempDir();
+  db = openDatabase(`${dir.path}/o.db`);
+  sent.length = 0;
+  script = [];
+});
+afterEach(async () => {
+  await outbox?.stop(100);
+  outbox = undefined;
+  db.$client.close();
+  dir.cleanup();
+});
+
+describe("outbox dispatcher", () => {
+  it("keeps about 1 message per second per chat after a burst of 3, in order", async () => {
+    outbox = createOutbox({ db, senders: { telegram: sender }, logger: pino({ level: "silent" }), options: { pollMs: 10 } });
+    queue("A", 6);
+    outbox.start();
+    await eventually(() => expect(sent.length).toBe(6), 10_000);
+    expect(sent.map((s) => s.n)).toEqual([0, 1, 2, 3, 4, 5]);
+    const t0 = sent[0]?.at ?? 0;
+    expect((sent[2]?.at ?? 0) - t0).toBeLessThan(300); // the burst
+    expect((sent[3]?.at ?? 0) - t0).toBeGreaterThanOrEqual(900);
+    expect((sent[5]?.at ?? 0) - t0).toBeGreaterThanOrEqual(2800);
+  });
+
+  it("stays under the global rate across many chats", async () => {
+    outbox = createOutbox({
+      db,
+      senders: { telegram: sender },
+      logger: pino({ level: "silent" }),
+      options: { pollMs: 10, globalPerSecond: 20 },
+    });
+    for (let c = 0; c < 40; c++) queue(`chat${c}`, 1);
+    const started = Date.now();
+    outbox.start();
+    await eventually(() => expect(sent.length).toBe(40), 10_000);
+    // 20 at once (the bucket), then 20 more at 20/s: about one second at least.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    const firstHalfSecond = sent.filter((s) => s.at - started < 500).length;
+    expect(firstHalfSecond).toBeLessThanOrEqual(31); // 20 saved up + 10 earned in half a second
+  });
+
+  it("retries transient failures with backoff and keeps the chat's order; other chats are not held up", async () => {
+    outbox = createOutbox({
+      db,
+      senders: { telegram: sender },
+      logger: pino({ level: "silent" }),
+      options: { pollMs: 10, baseBackoffMs: 50, perChatPerSecond: 100, perChatBurst: 100 },
+    });
+    script = [() => ({ ok: false, retry: {}, code: "tg_500" }), () => ({ ok: false, retry: {}, code: "tg_502" })];
+    queue("A", 3);
+    queue("B", 1, 100);
+    outbox.start();
+    await eventually(() => expect(sent.length).toBe(4));
+    expect(sent.filter((s) => s.chat === "A").map((s) => s.n)).toEqual([0, 1, 2]);
+    const row = db.$client.prepare("select attempts, status from outbox where chat_id = 'A' order by id limit 1").get();
+    expect(row).toEqual({ attempts: 3, status: "sent" });
+  });
+
+  it("gives up after the maximum attempts and goes on with the next message", async () => {
+    outbox = createOutbox({
+      db,
+      senders: { telegram: sender },
+      logger: pino({ level: "silent" }),
+      options: { pollMs: 10, baseBackoffMs: 5, maxAttempts: 3, perChatPerSecond: 100, perChatBurst: 100 },
+    });
+    script = Array.from({ length: 3 }, () => () => ({ ok: false, retry: {}, code: "tg_500" }));
+    queue("A", 2);
+    outbox.start();
+    await eventually(() => expect(sent.map((s) => s.n)).toEqual([1]));
+    expect(db.$client.prepare("select status, attempts, last_error from outbox order by id").all()).toEqual([
+      { status: "failed", attempts: 3, last_error: "tg_500" },
+      { status: "sent", attempts: 1, last_error: null },
+    ]);
+  });
+
+  it("drains what is due on stop, within the time allowed", async () => {
+    outbox = createOutbox({
+      db,
+      senders: { telegram: sender },
+      logger: pino({ level: "silent" }),
+      options: { pollMs: 10, perChatPerSecond: 100, perChatBurst: 100 },
+    });
+    queue("A", 5);
+    outbox.start();
+    await outbox.stop(2000);
+    expect(sent.length).toBe(5);
+    expect(outbox.pendingCount()).toBe(0);
+  });
+});
