@@ -10,6 +10,8 @@ import { createOutbox, type Outbox, type OutboxOptions } from "./conversation/ou
 import { createConversationService } from "./conversation/service.js";
 import type { Channel } from "./conversation/types.js";
 import { createCurriculumStore } from "./curriculum/store.js";
+import { createOpenAiLlm, type LlmClient } from "./qa/llm.js";
+import { createQa } from "./qa/service.js";
 import { buildServer } from "./server.js";
 import { type Db, openDatabase } from "./store/db.js";
 
@@ -32,6 +34,10 @@ export interface AppOptions {
   /** Telegram long polling instead of the webhook (development). */
   telegramPolling?: boolean;
   zaloPolling?: boolean;
+  /** A model client to use instead of the configured endpoint (tests). */
+  llm?: LlmClient;
+  /** Upper bound for a model answer before the lessons-only answer is used (default 18 s). */
+  qaDeadlineMs?: number;
 }
 
 /** Wires config → db → curriculum → services → server. Used by main.ts and by the integration tests. */
@@ -51,14 +57,30 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
   if (telegram) senders.telegram = telegram.sender;
   if (zalo) senders.zalo = zalo.sender;
 
-  const conversation = createConversationService({ db, curriculum: () => curriculum.current(), logger, senders });
+  const qa = createQa({
+    db,
+    curriculum: () => curriculum.current(),
+    logger,
+    promptsDir: config.promptsDir,
+    ...(opts.qaDeadlineMs ? { deadlineMs: opts.qaDeadlineMs } : {}),
+    ...(config.llm
+      ? { llm: opts.llm ?? createOpenAiLlm({ ...config.llm, logger, timeoutMs: Math.min(15_000, opts.qaDeadlineMs ?? 15_000) }) }
+      : {}),
+  });
+  const conversation = createConversationService({ db, curriculum: () => curriculum.current(), logger, senders, qa });
   const outbox = createOutbox({ db, senders, logger, options: opts.outbox });
   const inbox = createInbox({
     db,
     conversation,
     logger,
     onQueued: () => outbox.kick(),
-    onWork: ({ channel, chatId }) => void senders[channel as Channel]?.typing?.(chatId),
+    // Zalo asks for "typing…" while the bot works; every channel gets it before a model call.
+    onWork: ({ channel, chatId }) => {
+      if (channel === "zalo") void senders.zalo?.typing?.(chatId);
+    },
+    onSlow: ({ channel, chatId }) => {
+      if (channel !== "zalo") void senders[channel as Channel]?.typing?.(chatId);
+    },
   });
   // Housekeeping: sent outbox rows and old deduplication keys need not stay (Telegram redelivers for about a day).
   let housekeeping: NodeJS.Timeout | undefined;

@@ -41,7 +41,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       FST_ERR_CTP_EMPTY_JSON_BODY: "Nội dung JSON bị trống.",
       FST_ERR_CTP_INVALID_JSON_BODY: "Nội dung JSON không hợp lệ.",
     };
-    const message = (err.code && known[err.code]) ?? (status === 400 && err instanceof SyntaxError ? known.FST_ERR_CTP_INVALID_JSON_BODY : err.message);
+    const message =
+      (err.code && known[err.code]) ?? (status === 400 && err instanceof SyntaxError ? known.FST_ERR_CTP_INVALID_JSON_BODY : err.message);
     return reply.code(status).send({ error: err.code ?? "bad_request", message });
   });
   app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: "not_found", message: "Không tìm thấy trang này." }));

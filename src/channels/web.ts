@@ -32,13 +32,13 @@ export function registerWebChat(app: FastifyInstance, deps: { conversation: Conv
       .send(page);
   });
 
-  app.post("/api/chat", (req, reply) => {
+  app.post("/api/chat", async (req, reply) => {
     const parsed = chatBody.safeParse(req.body);
     if (!parsed.success) {
       return reply.code(400).send({ error: "bad_request", message: parsed.error.issues.map((i) => i.message).join("; ") });
     }
     const { userId, messageId, text } = parsed.data;
-    const result = deps.conversation.handle({
+    const result = await deps.conversation.handle({
       channel: "web",
       userKey: userId,
       chatId: userId,

@@ -7,6 +7,8 @@ import { createConversationService } from "../conversation/service.js";
 import { formatProblem } from "../curriculum/format.js";
 import { loadCurriculum } from "../curriculum/load.js";
 import { createLogger } from "../logger.js";
+import { createOpenAiLlm } from "../qa/llm.js";
+import { createQa } from "../qa/service.js";
 import { openDatabase } from "../store/db.js";
 import { renderPlain } from "../tutor/replies.js";
 import { vi } from "../tutor/texts.vi.js";
@@ -26,13 +28,20 @@ async function main(): Promise<void> {
   }
   const curriculum = loaded.curriculum;
   const db = openDatabase(config.databasePath);
-  const conversation = createConversationService({ db, curriculum: () => curriculum, logger });
+  const qa = createQa({
+    db,
+    curriculum: () => curriculum,
+    logger,
+    promptsDir: config.promptsDir,
+    ...(config.llm ? { llm: createOpenAiLlm({ ...config.llm, logger }) } : {}),
+  });
+  const conversation = createConversationService({ db, curriculum: () => curriculum, logger, qa });
   const user = values.user ?? userInfo().username;
   const interactive = process.stdin.isTTY === true;
   const say = (line: string) => process.stdout.write(`${line}\n`);
 
-  const ask = (text: string) => {
-    const { replies } = conversation.handle({ channel: "cli", userKey: user, chatId: user, messageKey: randomUUID(), text });
+  const ask = async (text: string) => {
+    const { replies } = await conversation.handle({ channel: "cli", userKey: user, chatId: user, messageKey: randomUUID(), text });
     for (const r of replies) {
       say("");
       say(renderPlain(r, vi.quick, vi.quickHint).replace(/^/gm, "  "));
@@ -49,7 +58,7 @@ async function main(): Promise<void> {
   for await (const line of rl) {
     const text = line.trim();
     if (!interactive) say(`> ${text}`);
-    if (text) ask(text);
+    if (text) await ask(text);
     if (interactive) process.stdout.write("> ");
   }
   db.$client.close();

@@ -12,8 +12,10 @@ export interface InboxDeps {
   logger: Logger;
   /** Called after replies were queued, so the dispatcher sends them without waiting for its next tick. */
   onQueued?: () => void;
-  /** Called before a learner's message is worked on (e.g. "typing…"). */
+  /** Called before a learner's message is worked on (e.g. Zalo's "typing…"). */
   onWork?: (msg: { channel: string; chatId: string }) => void;
+  /** Called when the work will take a while (a model call): show "typing…" on every channel. */
+  onSlow?: (msg: { channel: string; chatId: string }) => void;
   now?: () => Date;
 }
 
@@ -87,7 +89,7 @@ export function createInbox(deps: InboxDeps) {
       if (!row) return;
       deps.onWork?.({ channel: row.channel, chatId: row.chatId });
       try {
-        deps.conversation.processInbox(row);
+        await deps.conversation.processInbox(row, () => deps.onSlow?.({ channel: row.channel, chatId: row.chatId }));
       } catch (err) {
         // A bug must not loop forever on one message: drop it from the inbox and tell the logs.
         deps.logger.error(

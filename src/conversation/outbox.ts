@@ -173,7 +173,7 @@ export function createOutbox(deps: OutboxDeps) {
     for (const { id } of ids) {
       if (inFlight >= o.concurrency) break;
       const row = db.select().from(outbox).where(eq(outbox.id, id)).get();
-      if (!row || row.status !== "pending") continue;
+      if (row?.status !== "pending") continue;
       const chatKey = `${row.channel}\u0000${row.chatId}`;
       if (busyChats.has(chatKey)) continue;
       const t = now();

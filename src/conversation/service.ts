@@ -1,13 +1,14 @@
 import { createHash } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Logger } from "pino";
 import { z } from "zod";
 import type { ChannelSender, OutboundCall } from "../channels/types.js";
 import type { Curriculum } from "../curriculum/types.js";
+import type { Qa, QaOutcome } from "../qa/service.js";
 import type { Db } from "../store/db.js";
 import * as repo from "../store/repo.js";
-import { inbox } from "../store/schema.js";
-import { initialState, step, type TutorEvent, type TutorState } from "../tutor/engine.js";
+import { inbox, qaQuestions } from "../store/schema.js";
+import { answered, initialState, type StepResult, step, type TutorEvent, type TutorState } from "../tutor/engine.js";
 import type { Reply } from "../tutor/replies.js";
 import type { Channel, InboundMessage, MediaKind } from "./types.js";
 
@@ -20,6 +21,8 @@ export interface ConversationDeps {
   db: Db;
   curriculum: () => Curriculum;
   logger: Logger;
+  /** The question pipeline; without it free-form questions get the "not understood" hint. */
+  qa?: Qa;
   /** Renderers of the webhook channels, used to queue replies in the outbox. */
   senders?: Partial<Record<Channel, ChannelSender>>;
   now?: () => Date;
@@ -42,62 +45,133 @@ export function learnerHash(channel: string, userKey: string): string {
   return createHash("sha256").update(`${channel}:${userKey}`).digest("hex").slice(0, 12);
 }
 
+interface Turn {
+  learnerId: number;
+  replies: Reply[];
+  events: TutorEvent[];
+}
+
 export function createConversationService(deps: ConversationDeps) {
   const now = deps.now ?? (() => new Date());
   const { db } = deps;
 
-  /** One tutor turn against the database; runs inside the caller's transaction. */
-  function turn(msg: InboundMessage, at: Date): { learnerId: number; replies: Reply[]; events: TutorEvent[] } {
-    const learner = repo.upsertLearner(db, msg.channel, msg.userKey, msg.chatId, at);
-    const stored = stateSchema.safeParse(repo.loadState(db, learner.id));
-    const state = stored.success ? (stored.data as TutorState) : initialState();
-    const progress = learner.consent ? repo.loadProgress(db, learner.id) : new Map();
+  function loadState(learnerId: number | undefined): TutorState {
+    if (learnerId === undefined) return initialState();
+    const stored = stateSchema.safeParse(repo.loadState(db, learnerId));
+    return stored.success ? (stored.data as TutorState) : initialState();
+  }
+
+  /** Runs the tutor on the stored state (read-only), and the question pipeline when the text is a question. */
+  async function think(msg: InboundMessage, onSlow?: () => void): Promise<{ out: StepResult; qa?: QaOutcome }> {
+    const learner = repo.findLearner(db, msg.channel, msg.userKey);
+    const state = loadState(learner?.id);
+    const progress = learner?.consent ? repo.loadProgress(db, learner.id) : new Map();
     const input = msg.media ? { kind: "media" as const, media: msg.media } : { kind: "text" as const, text: msg.text };
     const out = step(state, input, { curriculum: deps.curriculum(), progress });
-    repo.saveState(db, learner.id, out.state, at);
+    if (!out.question || !deps.qa) {
+      if (out.question)
+        out.replies.push({
+          text: "Xin lỗi bác, tôi chưa hiểu ý bác. Bác gõ **menu** để chọn bài học, hoặc **trợ giúp** để xem cách dùng.",
+        });
+      return { out };
+    }
+    const qa = await deps.qa.ask({
+      text: out.question.text,
+      learnerKey: `${msg.channel}:${msg.userKey}`,
+      ...(out.question.quiz ? { quiz: out.question.quiz } : {}),
+      ...(onSlow ? { onSlow } : {}),
+    });
+    return { out, qa };
+  }
+
+  /** Writes one turn: learner, state, progress, the question asked. Runs inside the caller's transaction. */
+  function commit(msg: InboundMessage, thought: { out: StepResult; qa?: QaOutcome }, at: Date): Turn {
+    const learner = repo.upsertLearner(db, msg.channel, msg.userKey, msg.chatId, at);
+    let { out } = thought;
     const consent = out.events.find((e) => e.type === "consent");
     if (consent) repo.setConsent(db, learner.id, consent.granted, at);
+    const storeHistory = consent ? consent.granted : learner.consent === true;
+    if (thought.qa) {
+      const q = thought.qa;
+      const row = db
+        .insert(qaQuestions)
+        .values({
+          learnerId: storeHistory ? learner.id : null,
+          channel: msg.channel,
+          question: q.redacted.slice(0, 2000),
+          action: q.action,
+          rule: q.rule,
+          lessonId: q.lessonId ?? null,
+          source: q.source,
+          grounded: q.grounded,
+          flagged: q.flagged,
+          createdAt: at,
+        })
+        .returning({ id: qaQuestions.id })
+        .get();
+      const progress = storeHistory ? repo.loadProgress(db, learner.id) : new Map();
+      const feedback = q.action === "answer" || q.action === "advice";
+      const after = answered(
+        out.state,
+        { texts: q.texts, ...(q.lessonId ? { lessonId: q.lessonId } : {}), questionId: row.id, feedback },
+        { curriculum: deps.curriculum(), progress },
+      );
+      out = { ...after, replies: [...out.replies, ...after.replies], events: [...out.events, ...after.events] };
+    }
+    repo.saveState(db, learner.id, out.state, at);
+    for (const e of out.events) {
+      if (e.type === "feedback") {
+        db.update(qaQuestions)
+          .set({ feedback: e.useful ? 1 : -1 })
+          .where(and(eq(qaQuestions.id, e.questionId)))
+          .run();
+      }
+    }
     // Learning history is kept only with consent; the current position (state) is the minimum needed to teach.
     if (out.state.consent) repo.recordEvents(db, learner.id, out.events, at);
     return { learnerId: learner.id, replies: out.replies, events: out.events };
   }
 
-  const logTurn = (msg: Pick<InboundMessage, "channel" | "userKey">, replies: number, events: TutorEvent[]) =>
-    deps.logger
-      .child({ channel: msg.channel, learner: learnerHash(msg.channel, msg.userKey) })
-      .info({ event: "handled", replies, events: events.map((e) => e.type) }, "message handled");
+  const logTurn = (msg: Pick<InboundMessage, "channel" | "userKey">, turn: Turn, qa?: QaOutcome) =>
+    deps.logger.child({ channel: msg.channel, learner: learnerHash(msg.channel, msg.userKey) }).info(
+      {
+        event: "handled",
+        replies: turn.replies.length,
+        events: turn.events.map((e) => e.type),
+        ...(qa ? { qa: { action: qa.action, rule: qa.rule, source: qa.source } } : {}),
+      },
+      "message handled",
+    );
 
   /**
-   * The synchronous path (web chat, terminal): deduplicate, run the tutor, save state and progress,
-   * all in one IMMEDIATE transaction (better-sqlite3 cannot roll back an async callback), and return
+   * The synchronous channels (web chat, terminal): think (the model call, if any, happens outside
+   * any transaction), then deduplicate and save everything in one IMMEDIATE transaction, and return
    * the replies to the caller.
    */
-  function handle(msg: InboundMessage): HandleResult {
+  async function handle(msg: InboundMessage): Promise<HandleResult> {
+    if (repo.isProcessed(db, msg.channel, msg.messageKey)) return { duplicate: true, replies: [] };
+    const thought = await think(msg);
     const at = now();
-    const result = db.$client
+    const turn = db.$client
       .transaction(() => {
         if (!repo.markProcessed(db, msg.channel, msg.messageKey, at)) return undefined;
-        const out = turn(msg, at);
-        repo.linkProcessed(db, msg.channel, msg.messageKey, out.learnerId);
-        return out;
+        const t = commit(msg, thought, at);
+        repo.linkProcessed(db, msg.channel, msg.messageKey, t.learnerId);
+        return t;
       })
       .immediate();
-    if (!result) {
-      deps.logger.info({ channel: msg.channel, event: "duplicate" }, "duplicate message ignored");
-      return { duplicate: true, replies: [] };
-    }
-    logTurn(msg, result.replies.length, result.events);
-    return { duplicate: false, replies: result.replies };
+    if (!turn) return { duplicate: true, replies: [] };
+    logTurn(msg, turn, thought.qa);
+    return { duplicate: false, replies: turn.replies };
   }
 
   /**
-   * The queued path (Telegram, Zalo): the update was recorded in the inbox when the webhook
+   * The queued channels (Telegram, Zalo): the update was recorded in the inbox when the webhook
    * answered. Applying it removes it from the inbox, changes the state and queues the rendered
    * replies in the outbox — in one transaction, so a crash leaves either all or none of it.
    */
-  function processInbox(row: InboxRow): void {
+  async function processInbox(row: InboxRow, onSlow?: () => void): Promise<void> {
     const sender = deps.senders?.[row.channel as Channel];
-    const at = now();
     const msg: InboundMessage = {
       channel: row.channel as Channel,
       userKey: row.userKey,
@@ -106,22 +180,24 @@ export function createConversationService(deps: ConversationDeps) {
       text: row.text,
       ...(row.media ? { media: row.media as MediaKind } : {}),
     };
-    const out = db.$client
+    const thought = await think(msg, onSlow);
+    const at = now();
+    const turn = db.$client
       .transaction(() => {
         const deleted = db.delete(inbox).where(eq(inbox.id, row.id)).run();
-        if (deleted.changes === 0) return undefined; // already applied (two workers raced): nothing twice
+        if (deleted.changes === 0) return undefined; // already applied: nothing twice
         const calls: OutboundCall[] = row.callbackId
           ? [{ method: "answerCallbackQuery", params: { callback_query_id: row.callbackId } }]
           : [];
-        const result = turn(msg, at);
-        repo.linkProcessed(db, msg.channel, msg.messageKey, result.learnerId);
-        repo.clearUnreachable(db, result.learnerId);
-        if (sender) for (const r of result.replies) calls.push(...sender.render(row.chatId, r));
-        repo.enqueue(db, { channel: msg.channel, chatId: row.chatId, learnerId: result.learnerId, calls, at });
-        return result;
+        const t = commit(msg, thought, at);
+        repo.linkProcessed(db, msg.channel, msg.messageKey, t.learnerId);
+        repo.clearUnreachable(db, t.learnerId);
+        if (sender) for (const r of t.replies) calls.push(...sender.render(row.chatId, r));
+        repo.enqueue(db, { channel: msg.channel, chatId: row.chatId, learnerId: t.learnerId, calls, at });
+        return t;
       })
       .immediate();
-    if (out) logTurn(msg, out.replies.length, out.events);
+    if (turn) logTurn(msg, turn, thought.qa);
   }
 
   return { handle, processInbox };

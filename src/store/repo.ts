@@ -157,3 +157,13 @@ export function enqueue(
     )
     .run();
 }
+
+export function isProcessed(db: Db, channel: string, messageKey: string): boolean {
+  return (
+    db
+      .select({ k: processedMessages.messageKey })
+      .from(processedMessages)
+      .where(and(eq(processedMessages.channel, channel), eq(processedMessages.messageKey, messageKey)))
+      .get() !== undefined
+  );
+}

@@ -135,3 +135,36 @@ export const outbox = sqliteTable(
   },
   (t) => [index("outbox_pending").on(t.status, t.nextAttemptAt), index("outbox_chat").on(t.channel, t.chatId, t.status, t.id)],
 );
+
+/** Questions learners asked (redacted), how they were routed and answered, and the learner's 👍/👎. */
+export const qaQuestions = sqliteTable(
+  "qa_questions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** Null when the learner did not consent to storage: the redacted question is kept anonymously. */
+    learnerId: integer("learner_id").references(() => learners.id, { onDelete: "cascade" }),
+    channel: text("channel").notNull(),
+    question: text("question").notNull(),
+    action: text("action").notNull(),
+    rule: text("rule").notNull(),
+    lessonId: text("lesson_id"),
+    /** fixed (a rail's text) | lessons (retrieval only) | llm | cache */
+    source: text("source").notNull(),
+    /** False when no lesson supported an answer: a content gap for admins. */
+    grounded: integer("grounded", { mode: "boolean" }).notNull(),
+    /** 1 = 👍, -1 = 👎, null = no feedback. */
+    feedback: integer("feedback"),
+    /** Needs a human to look (self-harm). */
+    flagged: integer("flagged", { mode: "boolean" }).notNull().default(false),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("qa_questions_learner").on(t.learnerId, t.createdAt), index("qa_questions_created").on(t.createdAt)],
+);
+
+/** Answers to repeated questions: key = hash of (curriculum version, normalised redacted question). */
+export const qaCache = sqliteTable("qa_cache", {
+  key: text("key").primaryKey(),
+  answer: text("answer").notNull(),
+  lessonId: text("lesson_id"),
+  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+});

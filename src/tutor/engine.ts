@@ -2,7 +2,7 @@
 // No I/O, no clock, no randomness: the conversation service persists what comes out.
 
 import type { CheckpointStep, Curriculum, Lesson, QuizStep, Step, Track } from "../curriculum/types.js";
-import { type Intent, matchOption, parseIntent } from "./intents.js";
+import { fold, type Intent, matchOption, parseIntent } from "./intents.js";
 import { type Reply, text, withOptions } from "./replies.js";
 import { vi } from "./texts.vi.js";
 
@@ -24,7 +24,8 @@ export type Screen =
   | { kind: "resume" }
   | { kind: "step" }
   | { kind: "done"; lessonId: string; nextLessonId?: string }
-  | { kind: "paused" };
+  | { kind: "paused" }
+  | { kind: "answered"; prev: Screen; offerLessonId?: string; questionId?: number };
 
 export interface TutorState {
   v: 1;
@@ -41,7 +42,8 @@ export type TutorEvent =
   | { type: "lesson_started"; lessonId: string }
   | { type: "step_reached"; lessonId: string; stepIndex: number }
   | { type: "quiz_answered"; lessonId: string; stepIndex: number; optionIndex: number; correct: boolean; attempt: number }
-  | { type: "lesson_completed"; lessonId: string };
+  | { type: "lesson_completed"; lessonId: string }
+  | { type: "feedback"; questionId: number; useful: boolean };
 
 export interface LessonProgressView {
   status: "in_progress" | "completed";
@@ -58,6 +60,8 @@ export interface StepResult {
   state: TutorState;
   replies: Reply[];
   events: TutorEvent[];
+  /** Set when the text is a free-form question: the caller runs the question pipeline, then answered(). */
+  question?: { text: string; quiz?: { lessonId: string; step: number } };
 }
 
 export const initialState = (): TutorState => ({ v: 1, screen: { kind: "new" }, consent: null });
@@ -65,6 +69,7 @@ export const initialState = (): TutorState => ({ v: 1, screen: { kind: "new" }, 
 class Turn {
   replies: Reply[] = [];
   events: TutorEvent[] = [];
+  question?: StepResult["question"];
   constructor(
     public state: TutorState,
     readonly ctx: TutorContext,
@@ -76,7 +81,14 @@ class Turn {
     this.state = { ...this.state, screen };
   }
   result(): StepResult {
-    return { state: this.state, replies: this.replies, events: this.events };
+    return { state: this.state, replies: this.replies, events: this.events, ...(this.question ? { question: this.question } : {}) };
+  }
+  /** Hands the text to the question pipeline, noting the open quiz (hints only) if there is one. */
+  ask(text: string): void {
+    const pos = this.state.lesson;
+    const lesson = pos && this.state.screen.kind === "step" ? this.ctx.curriculum.lessons.get(pos.lessonId) : undefined;
+    const s = lesson && pos ? lesson.steps[pos.stepIndex] : undefined;
+    this.question = { text, ...(s?.kind === "quiz" && pos ? { quiz: { lessonId: pos.lessonId, step: s.index } } : {}) };
   }
 }
 
@@ -101,6 +113,19 @@ export function step(state: TutorState, input: TutorInput, ctx: TutorContext): S
   if (screen.kind === "consent") {
     onConsent(t, intent, input.text);
     return t.result();
+  }
+
+  // "hỏi …" always goes to the question pipeline.
+  const asked = explicitQuestion(input.text);
+  if (asked !== undefined) {
+    if (t.state.screen.kind === "answered") t.go(t.state.screen.prev);
+    t.ask(asked);
+    return t.result();
+  }
+  if (t.state.screen.kind === "answered") {
+    if (onAnswered(t, intent, input.text)) return t.result();
+    // Anything else: back to where they were, and handle the text there.
+    return step({ ...t.state, screen: t.state.screen.prev }, input, ctx);
   }
 
   // Answers to the options on screen come first, so "2" or "đã thấy" is never mistaken for a command.
@@ -140,9 +165,96 @@ export function step(state: TutorState, input: TutorInput, ctx: TutorContext): S
       else showMenu(t);
       break;
     default:
-      t.say(`${vi.notUnderstood} ${t.state.lesson ? vi.progressResumeHint : vi.hintGeneral}`);
+      if (looksLikeQuestion(input.text)) t.ask(input.text);
+      else t.say(`${vi.notUnderstood} ${t.state.lesson ? vi.progressResumeHint : vi.hintGeneral}`);
   }
   return t.result();
+}
+
+// ── questions ──────────────────────────────────────────────────────────────────────────────
+
+const QUESTION_WORDS =
+  /^(sao|tai sao|vi sao|lam sao|lam the nao|the nao|cach|co phai|co nen|co duoc|bao nhieu|bao gio|khi nao|o dau|ai|gi|nhu the nao|hoi|cho hoi|xin hoi|chau oi|em oi|bot oi|ban oi|toi muon|tui muon|bac muon|minh muon|toi can|co nguoi|ho|nguoi ta|neu)\b|\b(khong|ko|k|chua|gi|j|nao|sao|the nao|ntn|khong a|a|duoc khong|dc ko|la gi|o dau|bao nhieu|nhu the nao)$/;
+
+/** Free text worth answering: three words or more, a question mark, or a question word. */
+export function looksLikeQuestion(text: string): boolean {
+  if (/[?？]/.test(text)) return true;
+  const words = fold(text).split(" ").filter(Boolean);
+  if (words.length >= 3) return true;
+  return words.length >= 2 && QUESTION_WORDS.test(words.join(" "));
+}
+
+/** "hỏi …", "/hoi …", "hoi: …" → the question (possibly empty); otherwise undefined. */
+export function explicitQuestion(text: string): string | undefined {
+  const m = /^\s*\/?(hỏi|hoi|hỏi đáp|hoi dap)(?:\s*[:,-]\s*|\s+|$)(.*)$/isu.exec(text);
+  return m ? (m[2] ?? "").trim() : undefined;
+}
+
+/** After an answer: offer the lesson it rests on (or the lesson in progress) and ask for 👍/👎. */
+export function answered(
+  state: TutorState,
+  outcome: { texts: string[]; lessonId?: string; questionId?: number; feedback: boolean },
+  ctx: TutorContext,
+): StepResult {
+  const t = new Turn(state, ctx);
+  const prev = state.screen.kind === "answered" ? state.screen.prev : state.screen;
+  const offer = outcome.lessonId && outcome.lessonId !== state.lesson?.lessonId ? ctx.curriculum.lessons.get(outcome.lessonId) : undefined;
+  const labels = answeredLabels(state, offer, outcome.feedback);
+  for (const x of outcome.texts.slice(0, -1)) t.say(x);
+  const lastText = outcome.texts.at(-1) ?? "";
+  if (labels.length === 0) {
+    t.say(lastText);
+    return t.result();
+  }
+  t.go({
+    kind: "answered",
+    prev,
+    ...(offer ? { offerLessonId: offer.id } : {}),
+    ...(outcome.questionId !== undefined && outcome.feedback ? { questionId: outcome.questionId } : {}),
+  });
+  t.say(withOptions(`${lastText}\n\n${vi.afterAnswerHint}`, labels));
+  return t.result();
+}
+
+function answeredLabels(state: TutorState, offer: Lesson | undefined, feedback: boolean): string[] {
+  const labels: string[] = [];
+  if (offer) labels.push(vi.learnOffer(offer.title));
+  if (state.lesson) labels.push(vi.continueLesson);
+  if (feedback) labels.push(...vi.feedbackOptions);
+  return labels;
+}
+
+function onAnswered(t: Turn, intent: Intent, raw: string): boolean {
+  const screen = t.state.screen;
+  if (screen.kind !== "answered") return false;
+  const offer = screen.offerLessonId ? t.ctx.curriculum.lessons.get(screen.offerLessonId) : undefined;
+  const withFeedback = screen.questionId !== undefined;
+  const labels = answeredLabels(t.state, offer, withFeedback);
+  const pick = pickOption(intent, raw, labels);
+  if (pick === "out-of-range") return outOfRange(t, labels.length);
+  const chosen = pick === undefined ? undefined : labels[pick];
+  if (chosen !== undefined && offer && chosen === vi.learnOffer(offer.title)) {
+    t.go(screen.prev);
+    openLesson(t, offer);
+    return true;
+  }
+  if (chosen === vi.continueLesson || (chosen === undefined && (intent.kind === "next" || intent.kind === "yes") && t.state.lesson)) {
+    resumeLesson(t);
+    return true;
+  }
+  if (chosen === undefined && (intent.kind === "next" || intent.kind === "yes") && offer) {
+    t.go(screen.prev);
+    openLesson(t, offer);
+    return true;
+  }
+  const fb = chosen === undefined ? -1 : vi.feedbackOptions.indexOf(chosen);
+  if (fb >= 0 && screen.questionId !== undefined) {
+    t.events.push({ type: "feedback", questionId: screen.questionId, useful: fb === 0 });
+    t.go(screen.prev);
+    t.say(`${fb === 0 ? vi.thanksUp : vi.thanksDown}\n${t.state.lesson ? vi.progressResumeHint : vi.hintGeneral}`);
+    return true;
+  }
+  return false;
 }
 
 /** A sticker, photo, voice note…: a kind word, and the learner stays where they were. */
@@ -430,6 +542,10 @@ function onStepInput(t: Turn, intent: Intent, raw: string): boolean {
       t.say(`${vi.tipPrefix}${s.tip}`);
       return true;
     }
+    if (intent.kind === "text" && looksLikeQuestion(raw)) {
+      t.ask(raw);
+      return true;
+    }
     if (intent.kind === "text" || intent.kind === "no") {
       t.say(`${vi.notUnderstood} ${vi.hintStep}`);
       return true;
@@ -454,6 +570,10 @@ function onCheckpoint(t: Turn, lesson: Lesson, s: CheckpointStep, intent: Intent
     pick = helpIdx >= 0 ? helpIdx : undefined;
   }
   if (pick === undefined || pick < 0) {
+    if (intent.kind === "text" && looksLikeQuestion(raw)) {
+      t.ask(raw);
+      return true;
+    }
     if (intent.kind === "text") {
       t.say(`${vi.notUnderstood} ${vi.hintChoose(s.options.length)}`);
       return true;
@@ -479,6 +599,10 @@ function onQuiz(t: Turn, lesson: Lesson, s: QuizStep, intent: Intent, raw: strin
   );
   if (pick === "out-of-range") return outOfRange(t, s.options.length);
   if (pick === undefined) {
+    if (intent.kind === "text" && looksLikeQuestion(raw)) {
+      t.ask(raw);
+      return true;
+    }
     if (intent.kind === "text" || intent.kind === "next" || intent.kind === "yes" || intent.kind === "no") {
       t.say(`${vi.quizNeedAnswer} ${vi.hintChoose(s.options.length)}`);
       return true;
@@ -552,6 +676,11 @@ function repeatScreen(t: Turn): void {
       t.say(withOptions(`${vi.lessonDone(lesson.title)}\n\n${next ? vi.nextLesson(next.title) : vi.allDone}`, vi.doneOptions(next?.title)));
       return;
     }
+  }
+  if (screen.kind === "answered") {
+    t.go(screen.prev);
+    repeatScreen(t);
+    return;
   }
   if (screen.kind === "paused" && t.state.lesson) {
     resumeLesson(t);

@@ -83,6 +83,13 @@ export const vi = {
   hintGeneral: "Bác gõ **menu** để chọn bài học, hoặc **trợ giúp** để xem cách dùng.",
   numberOutOfRange: (max: number) => `Bác chọn số từ 1 đến ${max} thôi ạ.`,
 
+  afterAnswerHint: "Bác gõ số để chọn, hoặc hỏi tiếp.",
+  learnOffer: (title: string) => `📘 Học bài: ${title.length > 28 ? `${title.slice(0, 27)}…` : title}`,
+  continueLesson: "Học tiếp bài đang học",
+  feedbackOptions: ["👍 Có ích", "👎 Chưa đúng ý"],
+  thanksUp: "Cảm ơn bác! 😊",
+  thanksDown: "Cảm ơn bác đã góp ý. Người soạn bài sẽ xem lại câu này.",
+
   quick: { repeat: "Nhắc lại", back: "Quay lại", menu: "Menu" } satisfies Record<QuickAction, string>,
   quickHint: (labels: string[]) => `(Gõ: ${labels.map((l) => l.toLowerCase()).join(" · ")})`,
 };

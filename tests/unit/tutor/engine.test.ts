@@ -9,9 +9,11 @@ function play(curriculum: Curriculum = sampleCurriculum()) {
   let state: TutorState = initialState();
   const progress = new Map<string, LessonProgressView>();
   const events: TutorEvent[] = [];
+  let question: string | undefined;
   const say = (text: string): Reply[] => {
     const out = step(state, { kind: "text", text }, { curriculum, progress });
     state = out.state;
+    question = out.question?.text;
     for (const e of out.events) {
       events.push(e);
       if (e.type === "lesson_started" && !progress.has(e.lessonId)) progress.set(e.lessonId, { status: "in_progress", stepReached: 0 });
@@ -23,6 +25,9 @@ function play(curriculum: Curriculum = sampleCurriculum()) {
     say,
     get state() {
       return state;
+    },
+    get question() {
+      return question;
     },
     events,
     progress,
@@ -165,10 +170,13 @@ describe("a whole lesson", () => {
     const p = play();
     p.say("hi");
     p.say("1");
-    for (const text of ["asdfgh", "thời tiết hôm nay", "🙂"]) {
+    for (const text of ["asdfgh", "🙂", "ừm"]) {
       const r = p.say(text);
       expect(r.length).toBeGreaterThan(0);
     }
+    // A longer sentence is a question: it goes to the question pipeline instead of a hint.
+    expect(p.say("thời tiết hôm nay thế nào")).toEqual([]);
+    expect(p.question).toBe("thời tiết hôm nay thế nào");
     p.say("1");
     p.say("1");
     const r = p.say("blah blah");

@@ -1,0 +1,269 @@
+import { foldForMatch } from "./normalize.js";
+
+// Rail 2: personal data. Found before anything leaves the server, replaced by typed placeholders.
+
+export type PiiType = "cccd" | "cmnd" | "phone" | "bank" | "card" | "otp" | "password" | "email";
+
+export const PLACEHOLDER: Record<PiiType, string> = {
+  cccd: "[CCCD]",
+  cmnd: "[CMND]",
+  phone: "[SĐT]",
+  bank: "[STK]",
+  card: "[STK]",
+  otp: "[OTP]",
+  password: "[MẬT KHẨU]",
+  email: "[EMAIL]",
+};
+
+export interface PiiFinding {
+  type: PiiType;
+  start: number;
+  end: number;
+  value: string;
+}
+
+export interface Redaction {
+  text: string;
+  findings: PiiFinding[];
+  types: Set<PiiType>;
+}
+
+// Digit runs, allowing single spaces, dots or dashes inside ("0912 345 678", "001.203.004.567"), and "+84".
+const DIGIT_RUN = /(?:\+\s?)?\d(?:[ .-]?\d)+/g;
+const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
+
+// Context words, matched on folded text (no diacritics) in a window before the number.
+const OTP_CONTEXT = /\b(otp|ma xac thuc|ma xac nhan|ma kich hoat|ma dang nhap|ma so|ma bao mat|ma giao dich|verification code|code)\b/;
+const BANK_CONTEXT = /\b(stk|so tk|tk|so tai khoan|tai khoan|account|the|so the|the atm|the ngan hang|ngan hang|ck|chuyen khoan|card)\b/;
+const PASSCODE_CONTEXT = /\b(passcode|pass code|ma pin|pin|mat khau|mk|pass|password)\b/;
+const MONEY_AFTER = /^\s?(d\b|đ|dong|vnd|vnđ|k\b|nghin|ngan|trieu|ty|usd|\$|%)/i;
+const MONEY_BEFORE = /(phi|gia|tien|so tien|chuyen|nap|mat|lai|luong|\$)\s*$/;
+
+// Province codes that start a 12-digit citizen id (001–096).
+const isProvinceCode = (d: string) => {
+  const n = Number(d.slice(1, 3));
+  return d[0] === "0" && n >= 1 && n <= 96;
+};
+
+function classifyNumber(digits: string, raw: string, before: string, after: string): PiiType | undefined {
+  const len = digits.length;
+  const ctx = before.slice(-40);
+  const startsPlus = raw.trim().startsWith("+");
+  // Thousand-grouped amounts ("22.000", "100.000.000") and numbers followed by a currency are money, not ids.
+  const grouped = /^\d{1,3}(\.\d{3})+$/.test(raw) && !raw.startsWith("0");
+  if (MONEY_AFTER.test(after) || (grouped && !OTP_CONTEXT.test(ctx) && !BANK_CONTEXT.test(ctx))) return undefined;
+  if (PASSCODE_CONTEXT.test(ctx) && len >= 4 && len <= 8) return "password";
+  if (OTP_CONTEXT.test(ctx) && len >= 4 && len <= 8) return "otp";
+  if ((startsPlus || digits.startsWith("84")) && len === 11 && /^84[35789]/.test(digits)) return "phone";
+  if (len === 10 && /^0[35789]/.test(digits)) return "phone";
+  if (len === 11 && digits.startsWith("02")) return "phone";
+  if (len === 12 && isProvinceCode(digits)) return "cccd";
+  if (len >= 16 && len <= 19 && (digits.startsWith("9704") || BANK_CONTEXT.test(ctx))) return "card";
+  if (len >= 8 && len <= 19 && BANK_CONTEXT.test(ctx) && !MONEY_BEFORE.test(ctx)) return "bank";
+  if (len === 9 && !MONEY_BEFORE.test(ctx)) return "cmnd";
+  if (len === 12) return "cccd";
+  if (len >= 13 && len <= 19) return "bank";
+  return undefined;
+}
+
+// A password is the token after a password word: "mk: Abc@123", "mật khẩu của tôi là hoa1950".
+const PASSWORD_LEAD =
+  /(?:mật\s*khẩu|mat\s*khau|\bmk\b|\bpass(?:word|code)?\b|mã\s*pin|ma\s*pin|\bpin\b)(?:\s+(?:của|cua)\s+(?:tôi|toi|tui|em|bác|bac|mình|minh|con|cháu|chau|tao|t))?\s*(?:(?:là|la|:|=|-)\s*)?/giu;
+const NOT_A_PASSWORD = new Set([
+  "gì",
+  "gi",
+  "j",
+  "sao",
+  "thế",
+  "the",
+  "nào",
+  "nao",
+  "mạnh",
+  "manh",
+  "yếu",
+  "yeu",
+  "mới",
+  "moi",
+  "cũ",
+  "cu",
+  "bao",
+  "mấy",
+  "may",
+  "có",
+  "co",
+  "không",
+  "khong",
+  "ko",
+  "k",
+  "là",
+  "la",
+  "của",
+  "cua",
+  "vneid",
+  "ngân",
+  "ngan",
+  "bị",
+  "bi",
+  "đã",
+  "da",
+  "đúng",
+  "dung",
+  "sai",
+  "phải",
+  "phai",
+  "để",
+  "de",
+  "thì",
+  "thi",
+  "và",
+  "va",
+  "cho",
+  "ai",
+  "nên",
+  "nen",
+  "cần",
+  "can",
+  "quên",
+  "quen",
+  "rồi",
+  "roi",
+  "gồm",
+  "gom",
+  "gì?",
+  "sao?",
+  "đăng",
+  "dang",
+  "đổi",
+  "doi",
+  "lấy",
+  "lay",
+  "đặt",
+  "dat",
+  "nhập",
+  "nhap",
+  "tài",
+  "tai",
+  "ứng",
+  "ung",
+  "app",
+  "hay",
+  "với",
+  "voi",
+  "khó",
+  "kho",
+  "dài",
+  "dai",
+  "ngắn",
+  "ngan",
+  "gửi",
+  "gui",
+  "tôi",
+  "toi",
+  "em",
+  "bác",
+  "bac",
+  "mình",
+  "minh",
+  "ở",
+  "o",
+  "trong",
+  "này",
+  "nay",
+  "đó",
+  "do",
+  "thế",
+  "nữa",
+  "nua",
+  "lại",
+  "lai",
+  "gì.",
+  "ạ",
+  "a",
+  "nhé",
+  "nhe",
+  "ơi",
+  "oi",
+  "zalo",
+  "email",
+  "facebook",
+  "gmail",
+  "wifi",
+  "ngân",
+  "hàng",
+  "otp",
+  "pin",
+  "passcode",
+  "mk",
+  "pass",
+  "password",
+  "mật",
+  "khẩu",
+  "mat",
+  "khau",
+  "bằng",
+  "bang",
+  "như",
+  "nhu",
+  "được",
+  "duoc",
+  "dc",
+  "đc",
+]);
+
+function findPasswords(text: string): PiiFinding[] {
+  const out: PiiFinding[] = [];
+  for (const m of text.matchAll(PASSWORD_LEAD)) {
+    const start = (m.index ?? 0) + m[0].length;
+    const token = /^[^\s,;]+/u.exec(text.slice(start))?.[0]?.replace(/[.?!…]+$/u, "");
+    if (!token || token.length < 3) continue;
+    const hasSeparator = /(là|la|:|=|-)\s*$/iu.test(m[0]);
+    const looksSecret = /\d/.test(token) || /[^\p{L}]/u.test(token) || /\p{Lu}/u.test(token.slice(1));
+    if (NOT_A_PASSWORD.has(token.toLowerCase())) continue;
+    if (!looksSecret && !hasSeparator) continue;
+    if (token.startsWith("[")) continue; // already a placeholder
+    out.push({ type: "password", start, end: start + token.length, value: token });
+  }
+  return out;
+}
+
+export function findPii(text: string): PiiFinding[] {
+  const folded = foldForMatch(text);
+  // foldForMatch keeps length for Vietnamese letters (one char → one char after removing marks) in practice;
+  // when it does not, fall back to matching context on the original text.
+  const sameLength = folded.length === text.length;
+  const ctxOf = (start: number) =>
+    sameLength ? folded.slice(Math.max(0, start - 40), start) : foldForMatch(text.slice(Math.max(0, start - 40), start));
+  const findings: PiiFinding[] = [];
+  for (const m of text.matchAll(EMAIL))
+    findings.push({ type: "email", start: m.index ?? 0, end: (m.index ?? 0) + m[0].length, value: m[0] });
+  // Passwords first: a password may contain digits ("Abc@12345") that must go with it.
+  for (const p of findPasswords(text)) if (!findings.some((f) => p.start < f.end && p.end > f.start)) findings.push(p);
+  for (const m of text.matchAll(DIGIT_RUN)) {
+    const start = m.index ?? 0;
+    const raw = m[0];
+    const end = start + raw.length;
+    if (findings.some((f) => start < f.end && end > f.start)) continue; // inside an e-mail or a password
+    // A run glued to letters is a code or a word ("2fa", "v2.2.2" handled below), not an id.
+    if (
+      /[\p{L}]$/u.test(text.slice(Math.max(0, start - 1), start)) &&
+      !/(?:stk|tk|mk|otp|pin)$/i.test(text.slice(Math.max(0, start - 4), start))
+    )
+      continue;
+    const digits = raw.replace(/\D/g, "");
+    const type = classifyNumber(digits, raw, ctxOf(start), foldForMatch(text.slice(end, end + 8)));
+    if (type) findings.push({ type, start, end, value: raw.trim() });
+  }
+  return findings.sort((a, b) => a.start - b.start);
+}
+
+export function redactPii(text: string): Redaction {
+  const findings = findPii(text);
+  let out = "";
+  let at = 0;
+  for (const f of findings) {
+    out += text.slice(at, f.start) + PLACEHOLDER[f.type];
+    at = f.end;
+  }
+  out += text.slice(at);
+  return { text: out, findings, types: new Set(findings.map((f) => f.type)) };
+}

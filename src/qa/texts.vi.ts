@@ -1,0 +1,28 @@
+// Fixed texts of the question pipeline (Vietnamese). Calm, short sentences; the same every time,
+// so no model can change what a scared learner reads.
+
+export const qaVi = {
+  secretWarning:
+    "⚠️ Bác vừa gửi mã OTP hoặc mật khẩu. Bác đừng gửi những mã này cho bất kỳ ai, kể cả tôi.\nNếu đó là mã thật, bác hãy đổi mật khẩu ngay. Tôi đã che mã đi, không lưu lại.",
+  piiNotice: "🔒 Tôi đã che số giấy tờ, số điện thoại hoặc số tài khoản bác gửi. Khi hỏi, bác không cần gửi những số này.",
+  scamWarning:
+    "🚨 Việc bác kể có dấu hiệu **lừa đảo**. Bác cứ bình tĩnh nhé.\n• Không chuyển tiền. Không đọc mã OTP. Không bấm vào đường link.\n• Bác cúp máy, rồi tự gọi lại số chính thức: số in trên thẻ ngân hàng, hoặc đến công an xã, phường.\n• Công an không làm việc qua điện thoại. Công an chỉ hỗ trợ kích hoạt VNeID trực tiếp.\n• Chỉ cài ứng dụng từ CH Play hoặc App Store.\n• Báo tin nhắn rác: nhắn tới 5656. Phản ánh cuộc gọi lừa đảo: 156. Khẩn cấp: gọi 113.",
+  scamLesson: (title: string) => `📘 Bài nên học ngay: ${title}.`,
+  refuse: "Xin lỗi bác, tôi không giúp việc này được. Tôi chỉ hướng dẫn dùng dịch vụ số an toàn.\nBác gõ **menu** để chọn bài học nhé.",
+  support:
+    "Tôi rất tiếc vì bác đang khổ tâm như vậy. Bác không phải chịu một mình đâu.\n• Bác hãy nói ngay với người thân, hoặc một người bác tin cậy.\n• Nếu bác hoặc ai đó đang gặp nguy hiểm, gọi ngay 115 (cấp cứu).\n• Trẻ em, người trẻ cần giúp đỡ có thể gọi 111 (miễn phí).\n• Nếu bác bị lừa mất tiền: báo ngân hàng và công an xã, phường càng sớm càng tốt.",
+  redirect:
+    "Tôi là trợ lý học số. Tôi giúp bác dùng VNeID, dịch vụ công, bảo hiểm, thanh toán trên điện thoại, nhận biết lừa đảo và dùng AI an toàn.\nBác muốn hỏi điều gì về những việc này ạ?",
+  offtopic:
+    "Câu này nằm ngoài những gì tôi dạy ạ. Tôi giúp bác về VNeID, dịch vụ công, bảo hiểm, thanh toán, phòng lừa đảo và AI.\nBác gõ **menu** để xem các bài học nhé.",
+  advice:
+    "Tôi không tư vấn về đầu tư, sức khỏe hay pháp luật. Bác nên hỏi người có chuyên môn: bác sĩ, luật sư, ngân hàng, hoặc cán bộ xã, phường.\nTuyệt đối không chuyển tiền theo lời mời đầu tư lãi cao.",
+  noLesson:
+    "Tôi chưa có bài nào nói rõ việc này, nên tôi không muốn đoán. Bác xem hướng dẫn chính thức trên dichvucong.gov.vn, hoặc hỏi cán bộ xã, phường nhé.",
+  fromLesson: (title: string) => `📖 Theo bài “${title}”:`,
+  citation: (title: string, checked?: string) => (checked ? `Nguồn: bài “${title}” (kiểm tra ngày ${checked}).` : `Nguồn: bài “${title}”.`),
+  quizHintNote: "Câu đố đang chờ bác trả lời. Tôi chỉ gợi ý, bác tự chọn đáp án nhé.",
+  dailyCap: "Hôm nay bác đã hỏi nhiều rồi. Tôi trả lời từ bài học nhé.",
+  truncated: "(Tin nhắn dài quá, tôi chỉ đọc phần đầu.)",
+  empty: "Bác muốn hỏi gì ạ? Bác gõ câu hỏi sau chữ “hỏi”, ví dụ: hỏi mã OTP là gì",
+};
