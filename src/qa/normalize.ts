@@ -3,8 +3,28 @@
 export const MAX_QUESTION_CHARS = 2000;
 
 // Zero-width characters and bidirectional controls: invisible, and a classic way to hide words from filters.
-const INVISIBLE =
-  /[\u00AD\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFEFF]|\u034F|\uFE00|\uFE01|\uFE0E|\uFE0F/g;
+const INVISIBLE_RANGES: Array<[number, number]> = [
+  [0x00ad, 0x00ad],
+  [0x034f, 0x034f],
+  [0x061c, 0x061c],
+  [0x115f, 0x1160],
+  [0x17b4, 0x17b5],
+  [0x180b, 0x180f],
+  [0x200b, 0x200f],
+  [0x202a, 0x202e],
+  [0x2060, 0x206f],
+  [0x3164, 0x3164],
+  [0xfe00, 0xfe0f],
+  [0xfeff, 0xfeff],
+];
+const isInvisible = (ch: string) => {
+  const cp = ch.codePointAt(0) ?? 0;
+  return INVISIBLE_RANGES.some(([lo, hi]) => cp >= lo && cp <= hi);
+};
+const stripInvisible = (s: string) =>
+  Array.from(s)
+    .filter((ch) => !isInvisible(ch))
+    .join("");
 
 export interface Normalized {
   text: string;
@@ -14,7 +34,7 @@ export interface Normalized {
 export function normalizeInput(raw: string): Normalized {
   const text = raw
     .normalize("NFC")
-    .replace(INVISIBLE, "")
+    .replace(/[^\n]+/g, stripInvisible)
     // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is being removed.
     .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, " ")
     .replace(/[ \t]+/g, " ")
