@@ -18,6 +18,8 @@ const SECRET_HEADER = "x-telegram-bot-api-secret-token";
 const MAX_TEXT = 4096;
 /** Raw text is split below the limit so escaping (&amp; …) and <b> tags still fit. */
 const SPLIT_AT = 3500;
+/** Comfortable button text on a small phone. */
+const BUTTON_CHARS = 32;
 
 const QUICK_BUTTONS: Record<QuickAction, { text: string; data: string; command: string }> = {
   repeat: { text: "🔁 Nhắc lại", data: "q:repeat", command: "nhắc lại" },
@@ -102,9 +104,13 @@ export function renderTelegram(chatId: string, reply: Reply): OutboundCall[] {
     });
   }
   const rows: Array<Array<{ text: string; callback_data: string }>> = [];
-  for (const o of reply.options ?? []) rows.push([{ text: `${o.value}. ${o.label}`, callback_data: o.value }]);
+  // Buttons do not wrap on small screens: long labels are shortened on the button and listed in full in the text.
+  const short = (label: string) => (label.length > BUTTON_CHARS ? `${label.slice(0, BUTTON_CHARS - 1).trimEnd()}…` : label);
+  for (const o of reply.options ?? []) rows.push([{ text: `${o.value}. ${short(o.label)}`, callback_data: o.value }]);
+  const anyShortened = (reply.options ?? []).some((o) => o.label.length > BUTTON_CHARS);
+  const body = anyShortened ? `${reply.text}\n\n${(reply.options ?? []).map((o) => `${o.value}. ${o.label}`).join("\n")}` : reply.text;
   if (reply.quick?.length) rows.push(reply.quick.map((q) => ({ text: QUICK_BUTTONS[q].text, callback_data: QUICK_BUTTONS[q].data })));
-  const pieces = splitText(reply.text, SPLIT_AT);
+  const pieces = splitText(body, SPLIT_AT);
   pieces.forEach((piece, i) => {
     const params: Record<string, unknown> = {
       chat_id: chatId,
