@@ -7,6 +7,7 @@ import { createZaloChannel, type ZaloChannel } from "./channels/zalo.js";
 import type { Config } from "./config.js";
 import { createInbox, type Inbox } from "./conversation/inbox.js";
 import { createOutbox, type Outbox, type OutboxOptions } from "./conversation/outbox.js";
+import { createReminders, type Reminders } from "./conversation/reminders.js";
 import { createConversationService } from "./conversation/service.js";
 import type { Channel } from "./conversation/types.js";
 import { createCurriculumStore } from "./curriculum/store.js";
@@ -21,6 +22,7 @@ export interface App {
   curriculum: ReturnType<typeof createCurriculumStore>;
   inbox: Inbox;
   outbox: Outbox;
+  reminders: Reminders;
   telegram?: TelegramChannel;
   zalo?: ZaloChannel;
   /** Starts background work: curriculum watching, the outbox dispatcher, recovery of unfinished updates, polling modes. */
@@ -67,8 +69,23 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
       ? { llm: opts.llm ?? createOpenAiLlm({ ...config.llm, logger, timeoutMs: Math.min(15_000, opts.qaDeadlineMs ?? 15_000) }) }
       : {}),
   });
-  const conversation = createConversationService({ db, curriculum: () => curriculum.current(), logger, senders, qa });
+  const conversation = createConversationService({
+    db,
+    curriculum: () => curriculum.current(),
+    logger,
+    senders,
+    qa,
+    ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}),
+  });
   const outbox = createOutbox({ db, senders, logger, options: opts.outbox });
+  const reminders = createReminders({
+    db,
+    senders,
+    curriculum: () => curriculum.current(),
+    logger,
+    inactiveDays: config.reminderDays,
+    onQueued: () => outbox.kick(),
+  });
   const inbox = createInbox({
     db,
     conversation,
@@ -88,7 +105,9 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     try {
       const sent = outbox.purge(24 * 3600_000);
       const keys = db.$client.prepare("delete from processed_messages where at < ?").run(Date.now() - 7 * 24 * 3600_000).changes;
-      if (sent + keys > 0) logger.info({ sent, keys }, "housekeeping");
+      // Redacted questions are kept for content review for six months at most (see the privacy notice).
+      const questions = db.$client.prepare("delete from qa_questions where created_at < ?").run(Date.now() - 180 * 24 * 3600_000).changes;
+      if (sent + keys + questions > 0) logger.info({ sent, keys, questions }, "housekeeping");
     } catch (err) {
       logger.warn({ err: { type: (err as Error).name } }, "housekeeping failed");
     }
@@ -101,11 +120,13 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     curriculum,
     inbox,
     outbox,
+    reminders,
     telegram,
     zalo,
     async start() {
       if (opts.watch ?? true) curriculum.watch();
       outbox.start();
+      reminders.start();
       housekeeping = setInterval(tidy, 3600_000);
       housekeeping.unref();
       const recovered = inbox.recover();
@@ -115,6 +136,7 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     },
     async close() {
       if (housekeeping) clearInterval(housekeeping);
+      reminders.stop();
       await server.close();
       await telegram?.stopPolling();
       await zalo?.stopPolling();

@@ -48,6 +48,8 @@ export const envSchema = z
     OPENAI_BASE_URL: optionalUrl("OPENAI_BASE_URL"),
     OPENAI_MODEL: optionalString,
     ADMIN_TOKEN: optionalString.pipe(z.string().min(16, "dài ít nhất 16 ký tự").optional()),
+    TARGETS_FILE: z.string().trim().min(1).default("./targets.yaml"),
+    REMINDER_DAYS: z.coerce.number().int().min(1, "ít nhất 1 ngày").max(60, "nhiều nhất 60 ngày").default(3),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .superRefine((env, ctx) => {
@@ -86,6 +88,8 @@ export interface Config {
   zalo?: ChannelConfig;
   llm?: { apiKey: string; baseUrl?: string; model: string };
   adminToken?: string;
+  targetsFile: string;
+  reminderDays: number;
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
 }
 
@@ -124,6 +128,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         : undefined,
     llm: e.OPENAI_MODEL ? { apiKey: e.OPENAI_API_KEY ?? "not-needed", baseUrl: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL } : undefined,
     adminToken: e.ADMIN_TOKEN,
+    targetsFile: e.TARGETS_FILE,
+    reminderDays: e.REMINDER_DAYS,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import type { Logger } from "pino";
 import { z } from "zod";
@@ -8,7 +8,7 @@ import type { Qa, QaOutcome } from "../qa/service.js";
 import type { Db } from "../store/db.js";
 import * as repo from "../store/repo.js";
 import { inbox, qaQuestions } from "../store/schema.js";
-import { answered, initialState, type StepResult, step, type TutorEvent, type TutorState } from "../tutor/engine.js";
+import { answered, initialState, type StepResult, step, type TutorContext, type TutorEvent, type TutorState } from "../tutor/engine.js";
 import type { Reply } from "../tutor/replies.js";
 import type { Channel, InboundMessage, MediaKind } from "./types.js";
 
@@ -26,6 +26,8 @@ export interface ConversationDeps {
   /** Renderers of the webhook channels, used to queue replies in the outbox. */
   senders?: Partial<Record<Channel, ChannelSender>>;
   now?: () => Date;
+  /** For certificate links. */
+  publicBaseUrl?: string;
 }
 
 export type InboxRow = typeof inbox.$inferSelect;
@@ -40,13 +42,26 @@ const stateSchema = z.object({
     .optional(),
 });
 
+const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+/** A certificate code people can read out: 10 characters, no 0/O or 1/I. */
+export function certificateCode(): string {
+  return Array.from(randomBytes(10), (b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join("");
+}
+
+/** dd/mm/yyyy in Vietnam (UTC+7, no daylight saving). */
+export function vnDate(d: Date): string {
+  const v = new Date(d.getTime() + 7 * 3600_000);
+  return `${String(v.getUTCDate()).padStart(2, "0")}/${String(v.getUTCMonth() + 1).padStart(2, "0")}/${v.getUTCFullYear()}`;
+}
+
 /** A stable pseudonym for logs: never the raw chat id. */
 export function learnerHash(channel: string, userKey: string): string {
   return createHash("sha256").update(`${channel}:${userKey}`).digest("hex").slice(0, 12);
 }
 
 interface Turn {
-  learnerId: number;
+  /** Null when the learner has just deleted their data. */
+  learnerId: number | null;
   replies: Reply[];
   events: TutorEvent[];
 }
@@ -62,12 +77,23 @@ export function createConversationService(deps: ConversationDeps) {
   }
 
   /** Runs the tutor on the stored state (read-only), and the question pipeline when the text is a question. */
+  function contextFor(learner: repo.LearnerRow | undefined): TutorContext {
+    const progress = learner?.consent ? repo.loadProgress(db, learner.id) : new Map();
+    return {
+      curriculum: deps.curriculum(),
+      progress,
+      learner: { reminders: learner?.reminders ?? null, certifiedTracks: learner ? repo.certifiedTracks(db, learner.id) : new Set() },
+      certificateCode: certificateCode(),
+      today: vnDate(now()),
+      ...(deps.publicBaseUrl ? { publicBaseUrl: deps.publicBaseUrl } : {}),
+    };
+  }
+
   async function think(msg: InboundMessage, onSlow?: () => void): Promise<{ out: StepResult; qa?: QaOutcome }> {
     const learner = repo.findLearner(db, msg.channel, msg.userKey);
     const state = loadState(learner?.id);
-    const progress = learner?.consent ? repo.loadProgress(db, learner.id) : new Map();
     const input = msg.media ? { kind: "media" as const, media: msg.media } : { kind: "text" as const, text: msg.text };
-    const out = step(state, input, { curriculum: deps.curriculum(), progress });
+    const out = step(state, input, contextFor(learner));
     if (!out.question || !deps.qa) {
       if (out.question)
         out.replies.push({
@@ -118,13 +144,30 @@ export function createConversationService(deps: ConversationDeps) {
       );
       out = { ...after, replies: [...out.replies, ...after.replies], events: [...out.events, ...after.events] };
     }
+    if (out.events.some((e) => e.type === "delete_all")) {
+      // Everything about the learner goes at once (progress, state, questions, certificates,
+      // reminders, queued messages) through the foreign keys' cascades; only the reply remains.
+      repo.deleteLearner(db, learner.id);
+      return { learnerId: null, replies: out.replies, events: out.events };
+    }
     repo.saveState(db, learner.id, out.state, at);
     for (const e of out.events) {
       if (e.type === "feedback") {
         db.update(qaQuestions)
           .set({ feedback: e.useful ? 1 : -1 })
-          .where(and(eq(qaQuestions.id, e.questionId)))
+          .where(and(eq(qaQuestions.id, e.questionId), eq(qaQuestions.learnerId, learner.id)))
           .run();
+      } else if (e.type === "reminders") {
+        repo.setReminders(db, learner.id, e.on);
+      } else if (e.type === "certificate") {
+        repo.issueCertificate(db, {
+          learnerId: learner.id,
+          trackId: e.trackId,
+          trackTitle: e.trackTitle,
+          code: e.code,
+          firstName: e.firstName ?? null,
+          at,
+        });
       }
     }
     // Learning history is kept only with consent; the current position (state) is the minimum needed to teach.
@@ -156,7 +199,7 @@ export function createConversationService(deps: ConversationDeps) {
       .transaction(() => {
         if (!repo.markProcessed(db, msg.channel, msg.messageKey, at)) return undefined;
         const t = commit(msg, thought, at);
-        repo.linkProcessed(db, msg.channel, msg.messageKey, t.learnerId);
+        if (t.learnerId !== null) repo.linkProcessed(db, msg.channel, msg.messageKey, t.learnerId);
         return t;
       })
       .immediate();
@@ -190,8 +233,10 @@ export function createConversationService(deps: ConversationDeps) {
           ? [{ method: "answerCallbackQuery", params: { callback_query_id: row.callbackId } }]
           : [];
         const t = commit(msg, thought, at);
-        repo.linkProcessed(db, msg.channel, msg.messageKey, t.learnerId);
-        repo.clearUnreachable(db, t.learnerId);
+        if (t.learnerId !== null) {
+          repo.linkProcessed(db, msg.channel, msg.messageKey, t.learnerId);
+          repo.clearUnreachable(db, t.learnerId);
+        }
         if (sender) for (const r of t.replies) calls.push(...sender.render(row.chatId, r));
         repo.enqueue(db, { channel: msg.channel, chatId: row.chatId, learnerId: t.learnerId, calls, at });
         return t;

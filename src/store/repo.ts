@@ -1,7 +1,16 @@
 import { and, eq, isNotNull, sql } from "drizzle-orm";
 import type { LessonProgressView, TutorEvent, TutorState } from "../tutor/engine.js";
 import type { Db } from "./db.js";
-import { conversationStates, learners, lessonProgress, outbox, processedMessages, progressEvents, quizAttempts } from "./schema.js";
+import {
+  certificates,
+  conversationStates,
+  learners,
+  lessonProgress,
+  outbox,
+  processedMessages,
+  progressEvents,
+  quizAttempts,
+} from "./schema.js";
 
 // Small synchronous repository functions: they run inside the caller's better-sqlite3 transaction.
 
@@ -166,4 +175,34 @@ export function isProcessed(db: Db, channel: string, messageKey: string): boolea
       .where(and(eq(processedMessages.channel, channel), eq(processedMessages.messageKey, messageKey)))
       .get() !== undefined
   );
+}
+
+export function certifiedTracks(db: Db, learnerId: number): Set<string> {
+  return new Set(
+    db
+      .select({ t: certificates.trackId })
+      .from(certificates)
+      .where(eq(certificates.learnerId, learnerId))
+      .all()
+      .map((r) => r.t),
+  );
+}
+
+export function issueCertificate(
+  db: Db,
+  c: { learnerId: number; trackId: string; trackTitle: string; code: string; firstName: string | null; at: Date },
+): void {
+  db.insert(certificates)
+    .values({ learnerId: c.learnerId, trackId: c.trackId, trackTitle: c.trackTitle, code: c.code, firstName: c.firstName, issuedAt: c.at })
+    .onConflictDoNothing()
+    .run();
+}
+
+export function setReminders(db: Db, learnerId: number, on: boolean): void {
+  db.update(learners).set({ reminders: on }).where(eq(learners.id, learnerId)).run();
+}
+
+/** Deletes the learner; foreign keys cascade to everything else about them. */
+export function deleteLearner(db: Db, learnerId: number): void {
+  db.delete(learners).where(eq(learners.id, learnerId)).run();
 }

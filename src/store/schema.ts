@@ -14,6 +14,10 @@ export const learners = sqliteTable(
     /** null = not asked yet; true/false = the learner's answer. Progress history is kept only when true. */
     consent: integer("consent", { mode: "boolean" }),
     consentAt: integer("consent_at", { mode: "timestamp_ms" }),
+    /** Reminders: null = not asked yet, true = opted in, false = opted out ("dừng nhắc"). */
+    reminders: integer("reminders", { mode: "boolean" }),
+    /** When the last reminder was queued: at most one per stretch of inactivity. */
+    remindedAt: integer("reminded_at", { mode: "timestamp_ms" }),
     /** Set when the channel says the learner blocked the bot (Telegram 403): nothing more is sent. */
     unreachableAt: integer("unreachable_at", { mode: "timestamp_ms" }),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
@@ -167,4 +171,35 @@ export const qaCache = sqliteTable("qa_cache", {
   answer: text("answer").notNull(),
   lessonId: text("lesson_id"),
   createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+});
+
+/** A track completed: verifiable at /verify/<code>, showing only the track, the date and the first name chosen. */
+export const certificates = sqliteTable(
+  "certificates",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    code: text("code").notNull(),
+    learnerId: integer("learner_id")
+      .notNull()
+      .references(() => learners.id, { onDelete: "cascade" }),
+    trackId: text("track_id").notNull(),
+    trackTitle: text("track_title").notNull(),
+    firstName: text("first_name"),
+    issuedAt: integer("issued_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [uniqueIndex("certificates_code").on(t.code), uniqueIndex("certificates_learner_track").on(t.learnerId, t.trackId)],
+);
+
+/** Messages from programme managers to every opted-in learner. */
+export const announcements = sqliteTable("announcements", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  text: text("text").notNull(),
+  recipients: integer("recipients").notNull(),
+  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+});
+
+/** Install-wide settings (e.g. the salt of pseudonymous learner ids in reports). */
+export const appMeta = sqliteTable("app_meta", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
 });

@@ -25,7 +25,10 @@ export type Screen =
   | { kind: "step" }
   | { kind: "done"; lessonId: string; nextLessonId?: string }
   | { kind: "paused" }
-  | { kind: "answered"; prev: Screen; offerLessonId?: string; questionId?: number };
+  | { kind: "answered"; prev: Screen; offerLessonId?: string; questionId?: number }
+  | { kind: "confirm_delete"; prev: Screen }
+  | { kind: "ask_reminders"; then: Screen }
+  | { kind: "cert_name"; trackId: string; code: string; then: Screen };
 
 export interface TutorState {
   v: 1;
@@ -43,7 +46,10 @@ export type TutorEvent =
   | { type: "step_reached"; lessonId: string; stepIndex: number }
   | { type: "quiz_answered"; lessonId: string; stepIndex: number; optionIndex: number; correct: boolean; attempt: number }
   | { type: "lesson_completed"; lessonId: string }
-  | { type: "feedback"; questionId: number; useful: boolean };
+  | { type: "feedback"; questionId: number; useful: boolean }
+  | { type: "delete_all" }
+  | { type: "reminders"; on: boolean }
+  | { type: "certificate"; trackId: string; trackTitle: string; code: string; firstName?: string };
 
 export interface LessonProgressView {
   status: "in_progress" | "completed";
@@ -54,6 +60,14 @@ export interface TutorContext {
   curriculum: Curriculum;
   /** Stored progress by lesson id (empty when the learner declined storage). */
   progress: ReadonlyMap<string, LessonProgressView>;
+  /** What else is known of the learner: reminders choice and tracks already certified. */
+  learner?: { reminders: boolean | null; certifiedTracks: ReadonlySet<string> };
+  /** A fresh certificate code, used if this turn completes a track (the caller makes it random). */
+  certificateCode?: string;
+  /** Today's date for certificates (dd/mm/yyyy, Vietnam time). */
+  today?: string;
+  /** Public base URL for the certificate's verification link. */
+  publicBaseUrl?: string;
 }
 
 export interface StepResult {
@@ -111,6 +125,12 @@ export function step(state: TutorState, input: TutorInput, ctx: TutorContext): S
     return t.result();
   }
   if (screen.kind === "consent") {
+    // Someone deciding whether to agree may first want to read what is kept.
+    if (intent.kind === "privacy") {
+      t.say(vi.privacy);
+      t.say(withOptions(vi.consentQuestion, vi.consentOptions));
+      return t.result();
+    }
     onConsent(t, intent, input.text);
     return t.result();
   }
@@ -122,6 +142,8 @@ export function step(state: TutorState, input: TutorInput, ctx: TutorContext): S
     t.ask(asked);
     return t.result();
   }
+  if (onPrompt(t, intent, input.text)) return t.result();
+  if (onAccountCommand(t, intent)) return t.result();
   if (t.state.screen.kind === "answered") {
     if (onAnswered(t, intent, input.text)) return t.result();
     // Anything else: back to where they were, and handle the text there.
@@ -490,11 +512,137 @@ function advance(t: Turn, lesson: Lesson): void {
 function finishLesson(t: Turn, lesson: Lesson): void {
   t.events.push({ type: "lesson_completed", lessonId: lesson.id });
   const next = suggestNext(t.ctx, lesson.id);
-  t.state = { ...t.state, lesson: undefined, screen: { kind: "done", lessonId: lesson.id, ...(next ? { nextLessonId: next.id } : {}) } };
+  const done: Screen = { kind: "done", lessonId: lesson.id, ...(next ? { nextLessonId: next.id } : {}) };
+  t.state = { ...t.state, lesson: undefined, screen: done };
   const parts = [vi.lessonDone(lesson.title)];
   if (lesson.summary) parts.push(`${vi.summaryTitle}\n${lesson.summary}`);
   parts.push(next ? vi.nextLesson(next.title) : vi.allDone);
-  t.say(withOptions(parts.join("\n\n"), vi.doneOptions(next?.title)));
+
+  // Then, once each: the certificate when a whole track is done, and whether to send reminders.
+  let after: Screen = done;
+  if (t.state.consent && t.ctx.learner?.reminders === null) after = { kind: "ask_reminders", then: after };
+  const track = t.ctx.curriculum.tracks.find((tr) => tr.id === lesson.trackId);
+  const trackDone = track?.lessons.every((l) => l.id === lesson.id || t.ctx.progress.get(l.id)?.status === "completed");
+  if (track && trackDone && t.state.consent && t.ctx.certificateCode && !t.ctx.learner?.certifiedTracks.has(track.id)) {
+    after = { kind: "cert_name", trackId: track.id, code: t.ctx.certificateCode, then: after };
+  }
+  if (after === done) {
+    t.say(withOptions(parts.join("\n\n"), vi.doneOptions(next?.title)));
+    return;
+  }
+  t.say(parts.join("\n\n"));
+  showPrompt(t, after);
+}
+
+/** Shows a screen that asks something (or the lesson-done options). */
+function showPrompt(t: Turn, screen: Screen): void {
+  t.go(screen);
+  if (screen.kind === "cert_name") {
+    const track = t.ctx.curriculum.tracks.find((tr) => tr.id === screen.trackId);
+    t.say(vi.certAskName(track?.title ?? screen.trackId));
+  } else if (screen.kind === "ask_reminders") {
+    t.say(withOptions(vi.remindersAsk, vi.remindersOptions));
+  } else {
+    repeatScreen(t);
+  }
+}
+
+/** Answers to the one-time prompts after a lesson: the certificate's name, the reminders choice. */
+function onPrompt(t: Turn, intent: Intent, raw: string): boolean {
+  const screen = t.state.screen;
+  if (screen.kind === "cert_name") {
+    const track = t.ctx.curriculum.tracks.find((tr) => tr.id === screen.trackId);
+    if (intent.kind === "repeat") {
+      showPrompt(t, screen);
+      return true;
+    }
+    // A command instead of a name: the certificate is issued without a name, then the command runs.
+    const command = intent.kind !== "text" && intent.kind !== "no";
+    const skip = command || intent.kind === "no" || /^(bo qua|khong ghi|thoi|skip)$/.test(fold(raw));
+    const name = skip ? undefined : certificateName(raw);
+    if (!skip && !name) {
+      t.say(vi.certNameInvalid);
+      return true;
+    }
+    t.events.push({
+      type: "certificate",
+      trackId: screen.trackId,
+      trackTitle: track?.title ?? screen.trackId,
+      code: screen.code,
+      ...(name ? { firstName: name } : {}),
+    });
+    const url = t.ctx.publicBaseUrl ? `${t.ctx.publicBaseUrl}/verify/${screen.code}` : undefined;
+    t.say(vi.certIssued(track?.title ?? screen.trackId, t.ctx.today ?? "", screen.code, name, url));
+    if (command) {
+      t.go(screen.then);
+      return false;
+    }
+    showPrompt(t, screen.then);
+    return true;
+  }
+  if (screen.kind === "ask_reminders") {
+    const pick = pickOption(intent, raw, vi.remindersOptions);
+    const on = pick === 0 || intent.kind === "yes" ? true : pick === 1 || intent.kind === "no" ? false : undefined;
+    if (on === undefined) {
+      // Anything else: the question is dropped for now (asked again after the next lesson), and the text handled.
+      t.go(screen.then);
+      return false;
+    }
+    t.events.push({ type: "reminders", on });
+    t.say(on ? vi.remindersOn : vi.remindersOff);
+    showPrompt(t, screen.then);
+    return true;
+  }
+  if (screen.kind === "confirm_delete") {
+    const pick = pickOption(intent, raw, vi.deleteOptions);
+    if (pick === 0 || intent.kind === "yes") {
+      t.events.push({ type: "delete_all" });
+      t.state = initialState();
+      t.say(vi.deleteDone);
+      return true;
+    }
+    t.go(screen.prev);
+    if (pick === 1 || intent.kind === "no" || intent.kind === "menu") {
+      t.say(vi.deleteCancelled);
+      return true;
+    }
+    return false;
+  }
+  return false;
+}
+
+/** Data rights and reminders: they work from any screen. */
+function onAccountCommand(t: Turn, intent: Intent): boolean {
+  switch (intent.kind) {
+    case "delete":
+      t.go({ kind: "confirm_delete", prev: t.state.screen });
+      t.say(withOptions(vi.deleteAsk, vi.deleteOptions));
+      return true;
+    case "privacy":
+      t.say(vi.privacy);
+      return true;
+    case "remindersOff":
+    case "remindersOn":
+      if (intent.kind === "remindersOn" && !t.state.consent) {
+        t.say(vi.remindersNeedConsent);
+        return true;
+      }
+      t.events.push({ type: "reminders", on: intent.kind === "remindersOn" });
+      t.say(intent.kind === "remindersOn" ? vi.remindersOn : vi.remindersOff);
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** A first name for a certificate: letters only, one to three words, at most 30 characters. */
+export function certificateName(raw: string): string | undefined {
+  const name = raw.normalize("NFC").replace(/\s+/g, " ").trim();
+  if (name.length < 1 || name.length > 30 || !/^[\p{L} ]+$/u.test(name) || name.split(" ").length > 3) return undefined;
+  return name
+    .split(" ")
+    .map((w) => w.charAt(0).toLocaleUpperCase("vi") + w.slice(1))
+    .join(" ");
 }
 
 /** The next lesson in the curriculum's order that is not completed (the one just finished counts as done). */
@@ -680,6 +828,14 @@ function repeatScreen(t: Turn): void {
   if (screen.kind === "answered") {
     t.go(screen.prev);
     repeatScreen(t);
+    return;
+  }
+  if (screen.kind === "cert_name" || screen.kind === "ask_reminders") {
+    showPrompt(t, screen);
+    return;
+  }
+  if (screen.kind === "confirm_delete") {
+    t.say(withOptions(vi.deleteAsk, vi.deleteOptions));
     return;
   }
   if (screen.kind === "paused" && t.state.lesson) {

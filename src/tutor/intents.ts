@@ -10,6 +10,10 @@ export type Intent =
   | { kind: "help" }
   | { kind: "progress" }
   | { kind: "stop" }
+  | { kind: "delete" }
+  | { kind: "privacy" }
+  | { kind: "remindersOff" }
+  | { kind: "remindersOn" }
   | { kind: "explain" }
   | { kind: "start" }
   | { kind: "yes" }
@@ -66,6 +70,23 @@ function stripParticles(words: string[]): string[] {
 }
 
 const COMMANDS: Array<[Intent["kind"], string[]]> = [
+  [
+    "delete",
+    [
+      "/xoa",
+      "xoa du lieu",
+      "xoa het du lieu",
+      "xoa toan bo du lieu",
+      "xoa du lieu cua toi",
+      "xoa tai khoan",
+      "xoa thong tin",
+      "xoa het thong tin",
+      "xoa het",
+    ],
+  ],
+  ["privacy", ["/baomat", "bao mat", "bao mat du lieu", "quyen rieng tu", "chinh sach bao mat", "luu gi", "ban luu gi", "du lieu cua toi"]],
+  ["remindersOff", ["/dungnhac", "dung nhac", "tat nhac", "khong nhac nua", "huy nhac", "dung nhac nho", "khong can nhac"]],
+  ["remindersOn", ["/nhac", "bat nhac", "nhac toi", "bat nhac nho", "nhac hoc"]],
   ["start", ["/start", "start", "bat dau", "xin chao", "chao", "hello", "hi", "alo", "a lo", "chao ban", "chao bot"]],
   ["menu", ["/menu", "menu", "danh sach", "trang chu", "ve menu", "quay ve menu", "muc luc", "chu de", "xem menu", "ve trang chu"]],
   ["help", ["/help", "/trogiup", "tro giup", "giup", "giup do", "huong dan", "help", "lenh", "can giup"]],

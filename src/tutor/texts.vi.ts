@@ -7,7 +7,7 @@ export const vi = {
   greeting:
     "Xin chào bác! 👋 Tôi là trợ lý học số **Bình dân học AI**.\nTôi là chương trình máy tính, không phải người thật.\nTôi sẽ hướng dẫn bác dùng điện thoại an toàn, làm thủ tục trên mạng, từng bước nhỏ một.",
   consentQuestion:
-    "Để nhớ bác đã học đến đâu, tôi lưu **tiến độ học** (bài nào, bước nào). Tôi **không** lưu nội dung tin nhắn.\nBác có đồng ý không?",
+    "Để nhớ bác đã học đến đâu, tôi lưu **tiến độ học** (bài nào, bước nào). Tôi **không** lưu nội dung tin nhắn.\nBác có đồng ý không? (Gõ **bảo mật** để đọc kỹ hơn.)",
   consentOptions: ["Đồng ý", "Không đồng ý"],
   consentYes: "Cảm ơn bác! Tôi sẽ nhớ tiến độ để bác học tiếp lúc nào cũng được.",
   consentNo: "Không sao ạ. Tôi sẽ không lưu kết quả học của bác. Tôi chỉ nhớ bác đang ở bước nào để dạy tiếp.",
@@ -89,6 +89,27 @@ export const vi = {
   feedbackOptions: ["👍 Có ích", "👎 Chưa đúng ý"],
   thanksUp: "Cảm ơn bác! 😊",
   thanksDown: "Cảm ơn bác đã góp ý. Người soạn bài sẽ xem lại câu này.",
+
+  privacy:
+    "🔒 **Tôi lưu gì về bác?**\n• Tiến độ học: bài nào, bước nào, câu đố đúng hay sai, thời gian học. Chỉ lưu khi bác đồng ý.\n• Câu hỏi bác gửi, sau khi đã che số giấy tờ, số điện thoại, mã OTP, mật khẩu. Để người soạn bài cải thiện bài học.\n• Tên gọi bác chọn ghi trên giấy chứng nhận (nếu có).\n• Tôi **không** lưu nội dung trò chuyện, không lưu tên hay số điện thoại của bác.\n\n**Để làm gì?** Để bác học tiếp đúng chỗ, và để chương trình biết bài nào khó mà sửa.\n**Bao lâu?** Tiến độ học: đến khi bác xóa. Câu hỏi: tối đa 6 tháng.\n**Xóa thế nào?** Gõ **xóa dữ liệu**: tôi xóa hết ngay, không giữ lại gì.\n(Theo Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15.)",
+  deleteAsk:
+    "Bác có chắc muốn **xóa toàn bộ dữ liệu** của bác không?\nTôi sẽ xóa tiến độ học, câu hỏi, giấy chứng nhận và lời nhắc. Không lấy lại được.",
+  deleteOptions: ["Xóa hết dữ liệu", "Không xóa"],
+  deleteDone: "Tôi đã xóa toàn bộ dữ liệu của bác. 🙏\nNếu muốn học lại từ đầu, bác gõ **xin chào** bất cứ lúc nào.",
+  deleteCancelled: "Dữ liệu của bác vẫn được giữ nguyên ạ.",
+  remindersAsk:
+    "Bác có muốn tôi **nhắc học** khi bác lâu không vào không?\nTôi nhắc nhiều nhất một lần mỗi đợt, chỉ từ 8 giờ sáng đến 8 giờ tối.",
+  remindersOptions: ["Có, nhắc tôi", "Không cần"],
+  remindersOn: "Vâng, tôi sẽ nhắc bác nhẹ nhàng khi bác lâu không học. Gõ **dừng nhắc** để tắt.",
+  remindersOff: "Vâng, tôi sẽ không nhắc bác nữa. Gõ **bật nhắc** nếu bác đổi ý.",
+  remindersNeedConsent: "Để nhắc bác, tôi cần bác đồng ý lưu tiến độ học. Bác gõ **xin chào** để chọn lại nhé.",
+  reminder: (lesson?: string) =>
+    `Chào bác! 😊 Mấy hôm nay bác chưa học tiếp.${lesson ? ` Bài “${lesson}” đang chờ bác.` : ""}\nBác gõ **tiếp** để học tiếp nhé.\n(Gõ “dừng nhắc” nếu bác không muốn nhận nhắc nữa.)`,
+  certAskName: (track: string) =>
+    `🎓 Bác đã học xong cả chủ đề “${track}”! Bác được cấp **giấy chứng nhận**.\nBác muốn ghi tên gọi nào trên giấy? (Ví dụ: Lan.)\nGõ **bỏ qua** nếu không muốn ghi tên.`,
+  certNameInvalid: "Bác gõ tên gọi ngắn thôi, chỉ chữ cái, ví dụ: Lan. Hoặc gõ **bỏ qua**.",
+  certIssued: (track: string, date: string, code: string, name?: string, url?: string) =>
+    `🎓 **Giấy chứng nhận**\n${name ? `Người học: ${name}\n` : ""}Đã hoàn thành chủ đề: “${track}”\nNgày: ${date}\nMã xác nhận: **${code}**${url ? `\nKiểm tra tại: ${url}` : ""}`,
 
   quick: { repeat: "Nhắc lại", back: "Quay lại", menu: "Menu" } satisfies Record<QuickAction, string>,
   quickHint: (labels: string[]) => `(Gõ: ${labels.map((l) => l.toLowerCase()).join(" · ")})`,

@@ -62,6 +62,11 @@ describe("web chat, end to end with a real database file", () => {
     expect(joined(done)).toContain("đã học xong bài “Giữ kín mã OTP”");
     expect(joined(done)).toContain("Bài nên học tiếp: “Nhận biết đường link giả”");
 
+    // Asked once, after the first lesson: reminders.
+    expect(done.at(-1)?.options?.map((o) => o.label)).toEqual(["Có, nhắc tôi", "Không cần"]);
+    const after = await say("không cần");
+    expect(joined(after)).toContain("không nhắc bác nữa");
+    expect(after.at(-1)?.options?.map((o) => o.label)).toEqual(["Học bài tiếp", "Về danh sách chủ đề"]);
     // Start the next lesson and stop halfway.
     await say("1");
     await app.close();
