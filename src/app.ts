@@ -77,7 +77,7 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     qa,
     ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}),
   });
-  const outbox = createOutbox({ db, senders, logger, options: opts.outbox });
+  const outbox = createOutbox({ db, senders, logger, options: { ...config.outbox, ...opts.outbox } });
   const reminders = createReminders({
     db,
     senders,
@@ -112,7 +112,28 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
       logger.warn({ err: { type: (err as Error).name } }, "housekeeping failed");
     }
   };
-  const server = buildServer({ logger, db, conversation, inbox, telegram, zalo, curriculum: () => curriculum.current(), mediaDir });
+  const server = buildServer({
+    logger,
+    db,
+    conversation,
+    inbox,
+    telegram,
+    zalo,
+    curriculum: () => curriculum.current(),
+    mediaDir,
+    ...(config.adminToken
+      ? {
+          admin: {
+            adminToken: config.adminToken,
+            targetsFile: config.targetsFile,
+            curriculum: () => curriculum.current(),
+            curriculumStatus: () => curriculum.lastReload,
+            announce: (text: string) => reminders.announce(text),
+            ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}),
+          },
+        }
+      : {}),
+  });
 
   return {
     server,

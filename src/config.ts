@@ -50,6 +50,8 @@ export const envSchema = z
     ADMIN_TOKEN: optionalString.pipe(z.string().min(16, "dài ít nhất 16 ký tự").optional()),
     TARGETS_FILE: z.string().trim().min(1).default("./targets.yaml"),
     REMINDER_DAYS: z.coerce.number().int().min(1, "ít nhất 1 ngày").max(60, "nhiều nhất 60 ngày").default(3),
+    OUTBOX_GLOBAL_PER_SECOND: z.coerce.number().positive().max(1000).default(25),
+    OUTBOX_PER_CHAT_PER_SECOND: z.coerce.number().positive().max(1000).default(1),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .superRefine((env, ctx) => {
@@ -90,6 +92,8 @@ export interface Config {
   adminToken?: string;
   targetsFile: string;
   reminderDays: number;
+  /** Send rates of the outbox (Telegram's working limits: about 30/s overall, 1/s per chat). */
+  outbox: { globalPerSecond: number; perChatPerSecond: number };
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
 }
 
@@ -130,6 +134,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     adminToken: e.ADMIN_TOKEN,
     targetsFile: e.TARGETS_FILE,
     reminderDays: e.REMINDER_DAYS,
+    outbox: { globalPerSecond: e.OUTBOX_GLOBAL_PER_SECOND, perChatPerSecond: e.OUTBOX_PER_CHAT_PER_SECOND },
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -1,6 +1,7 @@
 import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Logger } from "pino";
+import { type AdminDeps, registerAdmin, registerVerify } from "./admin/index.js";
 import type { TelegramChannel } from "./channels/telegram.js";
 import { registerWebChat } from "./channels/web.js";
 import type { ZaloChannel } from "./channels/zalo.js";
@@ -10,6 +11,8 @@ import type { Curriculum } from "./curriculum/types.js";
 import { type Db, isDatabaseOpen } from "./store/db.js";
 
 export interface ServerDeps {
+  /** Admin dashboard and reports; absent = no admin routes at all. */
+  admin?: Omit<AdminDeps, "db">;
   logger: Logger;
   db: Db;
   conversation: ConversationService;
@@ -59,6 +62,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   app.register(fastifyStatic, { root: deps.mediaDir, prefix: "/media/", index: false, list: false, dotfiles: "deny" });
 
   registerWebChat(app, { conversation: deps.conversation });
+  registerVerify(app, { db: deps.db });
+  if (deps.admin) registerAdmin(app, { db: deps.db, ...deps.admin });
   // Webhooks: 401 on a wrong secret before any parsing; 200 once the update is recorded in the inbox.
   deps.telegram?.register(app, { inbox: deps.inbox });
   deps.zalo?.register(app, { inbox: deps.inbox });

@@ -1,0 +1,37 @@
+import { createHmac, randomBytes } from "node:crypto";
+import type { Db } from "../store/db.js";
+
+// Reports name learners by a stable pseudonym, never by their chat id. The salt lives in the
+// database, so the same learner keeps the same pseudonym across restarts and reports, and a copy
+// of a report cannot be linked back to chat ids without the database itself.
+
+const SALT_KEY = "pseudonym_salt";
+const salts = new WeakMap<Db, string>();
+
+/** The install's salt, created on first use. */
+export function pseudonymSalt(db: Db): string {
+  const cached = salts.get(db);
+  if (cached) return cached;
+  const conn = db.$client;
+  conn
+    .prepare("insert into app_meta (key, value) values (?, ?) on conflict(key) do nothing")
+    .run(SALT_KEY, randomBytes(32).toString("hex"));
+  const row = conn.prepare("select value from app_meta where key = ?").get(SALT_KEY) as { value: string };
+  salts.set(db, row.value);
+  return row.value;
+}
+
+/** "L" + the first 10 hex digits of HMAC-SHA256(salt, learner id). */
+export function pseudonymWith(salt: string, learnerId: number): string {
+  return `L${createHmac("sha256", salt).update(String(learnerId)).digest("hex").slice(0, 10)}`;
+}
+
+export function pseudonym(db: Db, learnerId: number): string {
+  return pseudonymWith(pseudonymSalt(db), learnerId);
+}
+
+/** A pseudonym function bound to the salt (read once), for rendering many rows. */
+export function pseudonymizer(db: Db): (learnerId: number) => string {
+  const salt = pseudonymSalt(db);
+  return (learnerId) => pseudonymWith(salt, learnerId);
+}
