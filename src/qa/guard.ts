@@ -1,6 +1,32 @@
-import { foldWords, normalizeInput } from "./normalize.js";
+import { hasDiacritics, normalizeInput, plainView, ruleView } from "./normalize.js";
 import { type PiiType, redactPii } from "./pii.js";
-import { ADVICE_RULES, firstMatch, HARM_RULES, INJECTION_RULES, SCAM_RULES, SCOPE, SELF_HARM_RULES } from "./rules.js";
+import {
+  ADVICE_RULES,
+  ADVICE_SENSES,
+  AI_WORD,
+  DAN,
+  firstMatch,
+  GENERAL_QUESTION,
+  HARM_RULES,
+  HARM_SENSES,
+  INJECT_SENSES,
+  INJECTION_RULES,
+  NEW_ORDERS,
+  OFFTOPIC,
+  pasted,
+  REQUEST_START,
+  type Rule,
+  retold,
+  SCAM_RULES,
+  SCAM_SENSES,
+  SCOPE,
+  SCOPE_ACCENTED,
+  SCOPE_SENSES,
+  SCOPE_WEAK,
+  SELF_HARM_RULES,
+  SELF_SENSES,
+  STORE_REQUEST,
+} from "./rules.js";
 
 // The input rails, in order, before any network call. Pure functions: text in, decision out.
 
@@ -26,17 +52,18 @@ function despace(folded: string): string {
 
 const OFFICIAL = /(^|\.)(gov\.vn|tinnhiemmang\.vn|khonggianmang\.vn|apple\.com|google\.com)$/i;
 const LINK_VERBS =
-  /\b(bam|bấm|nhan|nhấn|vao|vào|truy cap|truy cập|dang nhap|đăng nhập|cap nhat|cập nhật|xac minh|xác minh|nhan qua|nhận quà|link|http|www|tải|tai|cài|cai)\b/iu;
+  /(?:^|\s)(bam|nhan|vao|truy cap|dang nhap|cap nhat|xac minh|nhan qua|nhan ngay|link|http|www|tai|cai|tai day|nop|thanh toan|tra cuu|gia han|mo khoa|xem)(?=\s|$)/;
 
 /** A pasted link to an unofficial site with an invitation to open it. Links are never fetched. */
-function suspiciousLink(text: string): { id: string; lesson: string } | undefined {
+function suspiciousLink(text: string, folded: string): { id: string; lesson: string } | undefined {
+  if (!text.includes(".")) return undefined;
   const hosts = [...text.replace(/\[\.\]|\(\.\)|\s\.\s/g, ".").matchAll(/\b((?:[a-z0-9-]+\.)+[a-z]{2,})\b/gi)].map((m) =>
     (m[1] ?? "").toLowerCase(),
   );
   const unofficial = hosts.filter((h) => !/^\d+(\.\d+)+$/.test(h) && !/^v?\d/.test(h) && !OFFICIAL.test(h));
   if (
     unofficial.length > 0 &&
-    (LINK_VERBS.test(text) ||
+    (LINK_VERBS.test(folded) ||
       /https?:\/\//i.test(text) ||
       unofficial.some((h) =>
         /\.(top|xyz|click|info|online|site|vip|shop|cc|icu|cyou|live|ly|link|app|tk|ml|ga|cf|gq|pro|club|work|buzz|rest|fit)$/.test(h),
@@ -46,39 +73,74 @@ function suspiciousLink(text: string): { id: string; lesson: string } | undefine
   return undefined;
 }
 
+const PLACEHOLDERS = /\[(?:CCCD|CMND|SĐT|STK|OTP|MẬT KHẨU|EMAIL)\]/gu;
+/** A label and the data it introduces ("email mình là [EMAIL]", "sđt em [SĐT]"): neither makes a question in scope. */
+const LABELLED_DATA =
+  /(?:số điện thoại|so dien thoai|sđt|sdt|đt|dt|email|e-mail|mail|gmail|stk|số tk|so tk|số tài khoản|so tai khoan|tk)(?:\s+[\p{L}\d]+){0,3}?\s*[:=-]?\s*(?:là|la)?\s*\[(?:SĐT|EMAIL|STK)\]/giu;
+/** "đừng cài", "không bấm", "tuyệt đối không cung cấp": advice retold, not a request. */
+const NEGATED_ACTION =
+  /(^|\s)(dung|khong|chang|khong bao gio|dung bao gio|tuyet doi khong|khong nen|chua bao gio|cam) ((?:\S+ )?)(cai|bam|chuyen|doc|gui|dua|cung cap|nhap|tai|nghe|lam theo|quet)(?=\s|$)/g;
+
+const mostlyUpper = (text: string) => {
+  const letters = text.replace(/[^\p{L}]/gu, "");
+  return letters.length > 0 && letters.replace(/[^\p{Lu}]/gu, "").length / letters.length > 0.6;
+};
+
+const SQUEEZED = INJECTION_RULES.filter((r) => r.id === "inject.squeezed");
+
+function matches(rule: Rule, folded: string): boolean {
+  return rule.all.every((p) => p.test(folded)) && !(rule.none ?? []).some((p) => p.test(folded));
+}
+
 export function checkInput(raw: string, opts: { inScope?: (folded: string) => boolean } = {}): InputDecision {
   const { text, truncated } = normalizeInput(raw);
   const red = redactPii(text);
   const pii = [...red.types];
-  const folded = foldWords(red.text);
-  const variants = [folded, despace(folded), folded.replace(/\s+/g, "")];
+  const folded = ruleView(red.text);
+  const plain = plainView(red.text);
+  const accented = hasDiacritics(red.text);
   const base = { redacted: red.text, pii, truncated };
-  const any = (rules: typeof SCAM_RULES) => {
-    for (const v of variants) {
-      const r = firstMatch(rules, v);
-      if (r) return r;
-    }
-    return undefined;
-  };
 
-  const selfHarm = firstMatch(SELF_HARM_RULES, folded);
+  // 1. Self-harm first: the support text, whatever else the message says.
+  const selfHarm = firstMatch(SELF_HARM_RULES, ruleView(red.text, SELF_SENSES));
   if (selfHarm) return { ...base, action: "support", rule: selfHarm.id };
-  const scam = firstMatch(SCAM_RULES, folded) ?? suspiciousLink(text);
-  const harm = firstMatch(HARM_RULES, folded);
-  // Asking how to commit fraud is refused even when it names a scam; a described scam is warned about.
-  if (
-    harm &&
-    (!scam || harm.id === "harm.violence" || /\b(cach|lam sao|lam the nao|chi|day|giup|viet|tao|soan|how)\b/.test(folded.slice(0, 40)))
-  )
-    return { ...base, action: "refuse", rule: harm.id };
+
+  // 2. Harmful requests and 3. scam signals. A described scam is warned about; asking how to commit one is refused.
+  const harmView = ruleView(red.text, HARM_SENSES);
+  const harm = firstMatch(HARM_RULES, harmView);
+  const scamView = ruleView(red.text, SCAM_SENSES).replace(NEGATED_ACTION, (_m, a, neg, gap) => `${a}${neg} ${gap}_`);
+  const isRetold = retold(scamView);
+  const context = isRetold || pasted(text, scamView);
+  const alone = !context && !GENERAL_QUESTION.test(scamView);
+  const scam =
+    SCAM_RULES.find((r) => (context || (alone && r.needs === "alone")) && matches(r, scamView)) ?? suspiciousLink(red.text, folded);
+  // Harm words inside a call or message someone made to the learner ("họ nói tôi dính ma túy") are part of the scam.
+  if (harm && (!scam || REQUEST_START.test(harmView) || !isRetold)) return { ...base, action: "refuse", rule: harm.id };
   if (scam) return { ...base, action: "warn", rule: scam.id, ...(scam.lesson ? { lesson: scam.lesson } : {}) };
-  const injection = any(INJECTION_RULES);
+
+  // 4. Injection and prompt extraction: a neutral redirect.
+  const spaced = despace(plain);
+  const injection =
+    firstMatch(INJECTION_RULES, ruleView(red.text, INJECT_SENSES)) ??
+    (spaced !== plain ? firstMatch(INJECTION_RULES, spaced) : undefined) ??
+    firstMatch(SQUEEZED, plain.replace(/\s+/g, ""));
   if (injection) return { ...base, action: "redirect", rule: injection.id };
+  if (DAN.test(text) && !mostlyUpper(text)) return { ...base, action: "redirect", rule: "inject.persona" };
+  if (NEW_ORDERS.test(text)) return { ...base, action: "redirect", rule: "inject.new-orders" };
   if (/[A-Za-z0-9+/]{60,}={0,2}/.test(text)) return { ...base, action: "redirect", rule: "inject.encoded" };
-  const inScope = SCOPE.test(folded) || (opts.inScope?.(folded) ?? false);
-  const advice = firstMatch(ADVICE_RULES, folded);
-  if (advice && !(advice.id === "advice.medical" && inScope)) return { ...base, action: "advice", rule: advice.id };
-  if (!inScope) return { ...base, action: "offtopic", rule: "scope.none" };
+
+  // 5. Investment, medical, legal advice: general text, refer to the right body.
+  const advice = firstMatch(ADVICE_RULES, ruleView(red.text, ADVICE_SENSES), accented);
+  if (advice) return { ...base, action: "advice", rule: advice.id };
+
+  // 6. Scope. Placeholders are not the learner's words: "[CCCD]" alone is not a question about ID cards.
+  const scopeText = red.text.replace(LABELLED_DATA, " ").replace(PLACEHOLDERS, " ");
+  const scopeView = ruleView(scopeText, SCOPE_SENSES);
+  const aiTech = AI_WORD.test(scopeView) || (/(^|[^\p{L}])AI([^\p{L}]|$)/u.test(scopeText) && !mostlyUpper(scopeText));
+  if (STORE_REQUEST.test(scopeView)) return { ...base, action: "offtopic", rule: "scope.store" };
+  const strong = SCOPE.test(scopeView) || aiTech || (opts.inScope?.(folded) ?? false);
+  const weak = SCOPE_WEAK.test(scopeView) || (hasDiacritics(scopeText) && SCOPE_ACCENTED.test(scopeView));
+  if (!strong && !(weak && !OFFTOPIC.test(scopeView))) return { ...base, action: "offtopic", rule: "scope.none" };
   return { ...base, action: "answer", rule: "scope.in" };
 }
 

@@ -35,6 +35,12 @@ const NEGATION =
 const ASK_SECRET =
   /(gui|cung cap|doc|nhap|cho|dua|chup|bao|nhan|ghi|share|send|give|tell|enter)\s+(\S+\s+){0,4}(ma otp|otp|ma xac thuc|ma xac nhan|mat khau|passcode|ma pin|so the|so tai khoan|anh cccd|anh can cuoc|anh chup can cuoc|chup can cuoc|quet mat|khuon mat|password|card number)/g;
 const INSTALL_LINK = /(cai|tai|download|install)\s+(\S+\s+){0,6}(link|duong dan|duong link|apk|file cai|tu tin nhan)/g;
+/** The tutor never hands out an app, file or link of its own ("ứng dụng tôi gửi", "link mình cung cấp"). */
+const OWN_APP =
+  /(ung dung|app|phan mem|link|duong link|duong dan|file|trang|web|ma qr)\s+(\S+\s+){0,2}(toi|minh|chung toi|ben toi|em|tro ly)\s+(vua\s+|da\s+|se\s+)?(gui|cung cap|dua|chia se|gioi thieu|tao)/g;
+/** A face scan, video selfie or ID photo through some app or link rather than the official one. */
+const FACE_VIA =
+  /(quet|quay|xac thuc|chup)\s+(\S+\s+){0,3}(khuon mat|guong mat|mat|video|can cuoc|cccd)\s+(\S+\s+){0,3}(trong|tren|qua|bang|vao|o)\s+(ung dung|app|link|duong link|trang|web)\s+(nay|do|kia|duoi day|sau|toi|minh|em)/g;
 
 function negated(folded: string, index: number): boolean {
   return NEGATION.test(`${folded.slice(Math.max(0, index - 60), index)}`);
@@ -94,10 +100,15 @@ export function checkOutput(answer: string, ctx: OutputContext, shingles = promp
       digits.startsWith("1900");
     if (phoneLike && !/^\s*(đồng|đ(?!\p{L})|vnd|%|triệu|nghìn|ngàn|năm\b|tuổi|chữ số|ký tự)/iu.test(after)) return reject("out.phone");
   }
-  for (const re of [ASK_SECRET, INSTALL_LINK]) {
+  const unsafeAsks: Array<[RegExp, string]> = [
+    [ASK_SECRET, "out.asks-secret"],
+    [INSTALL_LINK, "out.install-link"],
+    [OWN_APP, "out.own-app"],
+    [FACE_VIA, "out.asks-secret"],
+  ];
+  for (const [re, rule] of unsafeAsks) {
     re.lastIndex = 0;
-    for (const m of folded.matchAll(re))
-      if (!negated(folded, m.index ?? 0)) return reject(re === ASK_SECRET ? "out.asks-secret" : "out.install-link");
+    for (const m of folded.matchAll(re)) if (!negated(folded, m.index ?? 0)) return reject(rule);
   }
   if (
     firstMatch(

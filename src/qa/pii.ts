@@ -34,6 +34,13 @@ const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
 
 // Context words, matched on folded text (no diacritics) in a window before the number.
 const OTP_CONTEXT = /\b(otp|ma xac thuc|ma xac nhan|ma kich hoat|ma dang nhap|ma so|ma bao mat|ma giao dich|verification code|code)\b/;
+/** "đọc mã 482913", "mã: 4829": a code right before the number. */
+const CODE_RIGHT_BEFORE = /\bma\s*(?:la|:)?\s*$/;
+/** Id words: a dotted number after them is an id, not an amount ("cmnd 172.384.951"). */
+const ID_CONTEXT = /\b(cmnd|cccd|can cuoc|chung minh|dinh danh|so giay to|ho chieu|cmt|so cmt)\b/;
+/** An account word right before the number ("tk mb 0968…", "stk: …"): an account, even when it looks like a phone number. */
+const ACCOUNT_RIGHT_BEFORE =
+  /\b(stk|so tk|tk|so tai khoan|tai khoan)(\s+(so|la|cua (toi|tui|bac|em|minh|con|me)|[a-z]{2,12})){0,2}\s*[:.-]?\s*$/;
 const BANK_CONTEXT = /\b(stk|so tk|tk|so tai khoan|tai khoan|account|the|so the|the atm|the ngan hang|ngan hang|ck|chuyen khoan|card)\b/;
 const PASSCODE_CONTEXT = /\b(passcode|pass code|ma pin|pin|mat khau|mk|pass|password)\b/;
 const MONEY_AFTER = /^\s?(d\b|đ|dong|vnd|vnđ|k\b|nghin|ngan|trieu|ty|usd|\$|%)/i;
@@ -51,9 +58,10 @@ function classifyNumber(digits: string, raw: string, before: string, after: stri
   const startsPlus = raw.trim().startsWith("+");
   // Thousand-grouped amounts ("22.000", "100.000.000") and numbers followed by a currency are money, not ids.
   const grouped = /^\d{1,3}(\.\d{3})+$/.test(raw) && !raw.startsWith("0");
-  if (MONEY_AFTER.test(after) || (grouped && !OTP_CONTEXT.test(ctx) && !BANK_CONTEXT.test(ctx))) return undefined;
+  if (MONEY_AFTER.test(after) || (grouped && !OTP_CONTEXT.test(ctx) && !BANK_CONTEXT.test(ctx) && !ID_CONTEXT.test(ctx))) return undefined;
   if (PASSCODE_CONTEXT.test(ctx) && len >= 4 && len <= 8) return "password";
-  if (OTP_CONTEXT.test(ctx) && len >= 4 && len <= 8) return "otp";
+  if ((OTP_CONTEXT.test(ctx) || CODE_RIGHT_BEFORE.test(ctx)) && len >= 4 && len <= 8) return "otp";
+  if (ACCOUNT_RIGHT_BEFORE.test(ctx) && len >= 8 && len <= 19 && !MONEY_BEFORE.test(ctx)) return len >= 16 ? "card" : "bank";
   if ((startsPlus || digits.startsWith("84")) && len === 11 && /^84[35789]/.test(digits)) return "phone";
   if (len === 10 && /^0[35789]/.test(digits)) return "phone";
   if (len === 11 && digits.startsWith("02")) return "phone";
@@ -66,7 +74,14 @@ function classifyNumber(digits: string, raw: string, before: string, after: stri
   return undefined;
 }
 
-// A password is the token after a password word: "mk: Abc@123", "mật khẩu của tôi là hoa1950".
+// A password is the token after a password word: "mk: Abc@123", "mật khẩu của tôi là hoa1950", and also after a
+// password word, a few words naming whose or which one, and "là"/":" ("mật khẩu vneid của bác là Lan1958",
+// "pass zalo là hoahong123", "mật khẩu app ngân hàng của tôi là …").
+const PASSWORD_QUALIFIED =
+  /(?:mật\s*khẩu|mat\s*khau|mk|pass(?:word|code)?|mã\s*pin|ma\s*pin|pin)((?:\s+[\p{L}\d]+){1,5}?)\s*(?:\s(?:là|la)\s+|:\s*|=\s*)/iuy;
+/** "mk" is also teencode for "mình" (I): "cho mk xem", "mk muốn hỏi". */
+const MK_PRONOUN =
+  /(?:\b(?:cho|của|cua|giúp|giup|với|voi|bạn|ban|giùm|gium)\s+mk\b|\bmk\s+(?:muốn|muon|đang|dang|cần|can|hỏi|hoi|thấy|thay|nghĩ|nghi|định|dinh|bị|bi|có|co|sẽ|se|đã|da|xin|vừa|vua)\b)/iu;
 const PASSWORD_LEAD =
   /(?:mật\s*khẩu|mat\s*khau|\bmk\b|\bpass(?:word|code)?\b|mã\s*pin|ma\s*pin|\bpin\b)(?:\s+(?:của|cua)\s+(?:tôi|toi|tui|em|bác|bac|mình|minh|con|cháu|chau|tao|t))?\s*(?:(?:là|la|:|=|-)\s*)?/giu;
 const NOT_A_PASSWORD = new Set([
@@ -212,7 +227,21 @@ const NOT_A_PASSWORD = new Set([
 
 function findPasswords(text: string): PiiFinding[] {
   const out: PiiFinding[] = [];
+  let mkIsPronoun: boolean | undefined;
+  const leads: RegExpMatchArray[] = [];
   for (const m of text.matchAll(PASSWORD_LEAD)) {
+    leads.push(m);
+    PASSWORD_QUALIFIED.lastIndex = m.index ?? 0;
+    const q = PASSWORD_QUALIFIED.exec(text);
+    if (q) leads.push(q);
+  }
+  for (const m of leads) {
+    if (/^mk\b/i.test(m[0])) {
+      mkIsPronoun ??= MK_PRONOUN.test(text);
+      if (mkIsPronoun) continue;
+    }
+    // Qualifier words must name whose or which password, not start another clause ("mật khẩu mạnh là gì").
+    if (m[1] && /\b(là|la|thì|thi|có|co|không|khong|ko|nào|nao|sao|gì|gi)\b/iu.test(m[1])) continue;
     const start = (m.index ?? 0) + m[0].length;
     const token = /^[^\s,;]+/u.exec(text.slice(start))?.[0]?.replace(/[.?!…]+$/u, "");
     if (!token || token.length < 3) continue;
@@ -221,6 +250,8 @@ function findPasswords(text: string): PiiFinding[] {
     if (NOT_A_PASSWORD.has(token.toLowerCase())) continue;
     if (!looksSecret && !hasSeparator) continue;
     if (token.startsWith("[")) continue; // already a placeholder
+    if (/^\p{L}+:$/u.test(token)) continue; // a label ("pass vneid: …"), the password comes after it
+    if (out.some((f) => f.start === start)) continue;
     out.push({ type: "password", start, end: start + token.length, value: token });
   }
   return out;
@@ -234,8 +265,9 @@ export function findPii(text: string): PiiFinding[] {
   const ctxOf = (start: number) =>
     sameLength ? folded.slice(Math.max(0, start - 40), start) : foldForMatch(text.slice(Math.max(0, start - 40), start));
   const findings: PiiFinding[] = [];
-  for (const m of text.matchAll(EMAIL))
-    findings.push({ type: "email", start: m.index ?? 0, end: (m.index ?? 0) + m[0].length, value: m[0] });
+  if (text.includes("@"))
+    for (const m of text.matchAll(EMAIL))
+      findings.push({ type: "email", start: m.index ?? 0, end: (m.index ?? 0) + m[0].length, value: m[0] });
   // Passwords first: a password may contain digits ("Abc@12345") that must go with it.
   for (const p of findPasswords(text)) if (!findings.some((f) => p.start < f.end && p.end > f.start)) findings.push(p);
   for (const m of text.matchAll(DIGIT_RUN)) {

@@ -1,4 +1,5 @@
-// Deterministic rules over folded text (lowercase, no diacritics, punctuation → spaces).
+// Deterministic rules over folded text (lowercase, no diacritics, punctuation → spaces, teencode expanded:
+// "ko/k/hok" → "khong", "dc" → "duoc", "j" → "gi", "ntn" → "nhu the nao", "m" → "may", "sdt" → "so dien thoai"…).
 // Each rule is a list of patterns that must ALL match; the first rule of a list that matches wins.
 
 export interface Rule {
@@ -8,175 +9,428 @@ export interface Rule {
   none?: RegExp[];
   /** Lesson to point to (scam rules). */
   lesson?: string;
+  /**
+   * Scam rules: what else the message must show. "context" (default): someone contacted the learner, or the
+   * message is pasted; "alone": the content is enough (an advert, a pasted link), unless the learner only asks
+   * about it in general ("việc nhẹ lương cao là gì").
+   */
+  needs?: "context" | "alone";
+  /** Only when the learner types with diacritics: bare words that are ambiguous without them ("đau" vs "đâu"). */
+  accentedOnly?: boolean;
 }
 
-export function firstMatch(rules: Rule[], folded: string): Rule | undefined {
-  return rules.find((r) => r.all.every((p) => p.test(folded)) && !(r.none ?? []).some((p) => p.test(folded)));
+export function firstMatch(rules: Rule[], folded: string, accented = false): Rule | undefined {
+  return rules.find(
+    (r) => (!r.accentedOnly || accented) && r.all.every((p) => p.test(folded)) && !(r.none ?? []).some((p) => p.test(folded)),
+  );
 }
 
+/** Whole words (or phrases) of folded text. Alternatives may use regex syntax; `${g(n)}` skips up to n words. */
 const w = (alternatives: string) => new RegExp(`(?:^|\\s)(?:${alternatives})(?=\\s|$)`);
+const g = (n: number) => `(?:\\S+ ){0,${n}}`;
+
+// ── senses: folded words that are ambiguous once the marks are gone ────────────────────────────
+// When the learner types with diacritics, a word spelt otherwise than listed is hidden from that family of rules
+// ("bổ sung" is not "súng", "kể chuyện" is not "ke", "đâu" is not "đau", "dân" is not "DAN").
+
+export const HARM_SENSES: Record<string, string[]> = {
+  ke: ["ke"],
+  ngu: ["ngu"],
+  sung: ["súng"],
+  gia: ["giả"],
+  bom: ["bom"],
+  thi: ["thị"],
+  trom: ["trộm"],
+  dam: ["đâm", "dâm"],
+  chem: ["chém"],
+  hiep: ["hiếp"],
+  giet: ["giết"],
+  tuy: ["túy", "tuý"],
+  thue: ["thuê"],
+  lua: ["lừa"],
+  mua: ["mua"],
+  ban: ["bán", "bắn"],
+  xu: ["xử"],
+  cap: ["cắp"],
+  chui: ["chửi"],
+  doa: ["dọa", "doạ"],
+  doc: ["độc", "đọc"],
+};
+export const SCAM_SENSES: Record<string, string[]> = {
+  ma: ["mã"],
+  phi: ["phí"],
+  lai: ["lãi"],
+  khoa: ["khóa", "khoá"],
+  the: ["thẻ"],
+  cai: ["cài"],
+  trung: ["trúng"],
+  thue: ["thuế", "thuê"],
+  nhiem: ["nhiệm"],
+  no: ["nó", "nợ"],
+};
+export const ADVICE_SENSES: Record<string, string[]> = {
+  dau: ["đau", "đầu"],
+  ho: ["ho"],
+  sot: ["sốt"],
+  chua: ["chữa"],
+  thuoc: ["thuốc"],
+  benh: ["bệnh"],
+  uong: ["uống"],
+  tiem: ["tiêm"],
+  dai: ["dại"],
+  can: ["cắn", "cần"],
+  cho: ["chó"],
+  toa: ["tòa", "toà"],
+  kien: ["kiện"],
+  phat: ["phạt"],
+  dat: ["đất"],
+  vang: ["vàng"],
+  vay: ["vay"],
+  lai: ["lãi", "lời", "lại"],
+  no: ["nợ"],
+  ban: ["bán"],
+  nen: ["nên"],
+};
+export const SCOPE_SENSES: Record<string, string[]> = {
+  anh: ["ảnh"],
+  cai: ["cài"],
+  mang: ["mạng"],
+  thue: ["thuế"],
+  hinh: ["hình"],
+  tai: ["tải", "tài"],
+  ma: ["mã"],
+  lua: ["lừa"],
+  nop: ["nộp"],
+  the: ["thẻ"],
+};
+
+// ── who tells the story: is this a call or message the learner got, or a pasted one? ──────────
+
+const ME = "toi|tui|bac|em|minh|me|ba|ong|chau|con|nha toi|gia dinh toi|tao";
+const PERSON =
+  "ho|nguoi ta|nguoi la|ai do|co nguoi|co ai|mot nguoi|nguoi tu xung|nguoi xung|ke gian|doi tuong|nhan vien|can bo|so la|so nay|so do|tong dai vien|tong dai|anh ay|chi ay|ong ay|ba ay|co ay|chu ay|no|thang|con kia|ben kia|mot anh|mot chi|co anh|co chi|co co|co ong|co ba|co chu|co em|co thang|shipper|ban (?:be |cu )?(?:toi|tui|em|minh|bac|cu|cua toi)|ban cu|nguoi quen|nguoi yeu|hang xom|tai khoan la|nick la|facebook la|zalo la|fanpage";
+const SAY =
+  "bao(?! (?:hiem|mat|gio|nhieu|lau|ve|cao|lanh|tang|dam|chi))|noi|xung|tu xung|tu nhan|nhan la|yeu cau|bat|doi|xin|nho|hua|moi|ru|hoi|nhan|nhan tin|goi|goi dien|gui|ket ban|de nghi|thong bao|huong dan|hen|doa|giuc|ep|khuyen|day|keu|chi dan|gioi thieu|tu van|mach|cho biet";
+/** "vneid nó báo…": "nó" after a thing is the app, not a person. */
+const THING = "(?:vneid|vssid|app|ung dung|may|dien thoai|he thong|trang|web|zalo|the|ma|man hinh|otp|tai khoan|ngan hang|etax|cong)";
+const SENDER =
+  "tin nhan|sms|email|mail|buc thu|la thu|cuoc goi|zalo|messenger|facebook|tiktok|fanpage|nhom|quang cao|bai dang|thong bao|link|nha mang|ngan hang|dien luc|cong an|bhxh|co quan|cuc thue|chi cuc thue|toa an|vien kiem sat|tong dai|cskh|shop|so dien thoai la|so la|hai quan";
+
+/** Someone contacted the learner, or the learner retells what they were told ("họ nói…", "nó bảo…"). */
+export const RETOLD: RegExp[] = [
+  new RegExp(`(?:^|\\s)(?=(?:${PERSON}) )(?<!(?:^|\\s)${THING} )(?:${PERSON}) ${g(3)}(?:${SAY})(?=\\s|$)`),
+  new RegExp(
+    `(?:^|\\s)(?:goi|goi dien|nhan tin|nhan|gui|ket ban|add|them|lien he|lien lac|nt) ${g(1)}(?:cho |den |toi |vao )?(?:${ME})(?=\\s|$)`,
+  ),
+  w(`(?:duoc|bi) ${g(1)}(?:goi|goi dien|nhan tin|moi|them|add|keo|ket ban|du|ru|tu van|lien he|lien lac|dua vao|cho vao)`),
+  w(
+    `(?:nhan duoc|vua nhan|moi nhan|co|thay|vua co|doc duoc|xem duoc) ${g(2)}(?:tin nhan|cuoc goi|email|thu (?:moi|bao|tu|cua|dien tu|nay)|buc thu|la thu|sms|link|duong link|giay moi|giay trieu tap|thong bao|ma qr|loi moi|quang cao|bai dang|livestream)`,
+  ),
+  new RegExp(`(?:^|\\s)(?=(?:${SENDER}) )(?<!(?:^|\\s)(?:app|ung dung|trang|web) )(?:${SENDER}) ${g(3)}(?:${SAY})(?=\\s|$)`),
+  new RegExp(
+    `(?:^|\\s)(?:doc|gui|dua|cung cap|chuyen|cho|nhap|chup|bam|cai) ${g(5)}(?:cho|vao tai khoan cua|vao tk cua|theo loi) (?:${PERSON})(?=\\s|$)`,
+  ),
+  w(
+    "(?:xung|tu xung|tu nhan|nhan la|mao danh|gia danh|tu gioi thieu) (?:la )?(?:ben |o )?(?:cong an|can bo|nhan vien|canh sat|toa an|vien kiem sat|bo|cuc|chi cuc|so|ngan hang|dien luc|bhxh|bao hiem|nha mang|shipper|giam doc|sep|luat su|nha bao|co quan|dieu tra|an ninh)",
+  ),
+  new RegExp(
+    `\\s(?=(?:bat|bao|yeu cau|doi|xin|nho|giuc|ep|hua|moi|ru|huong dan|doa|de nghi|dan) (?:${ME}))(?<!(?:^|\\s)(?:app|ung dung|vneid|vssid|may|dien thoai|he thong|trang|web) ${g(2)})(?<!(?:oi|hay|lam on|giup|vui long|xin|ban|bot|chau|em|con|huong|chi) )(?:bat|bao(?! (?:hiem|mat|gio|nhieu|lau|ve|cao))|yeu cau|doi|xin|nho|giuc|ep|hua|moi|ru|huong dan|doa|de nghi|dan) (?:${ME})(?=\\s|$)`,
+  ),
+];
+/** "Công an có gọi… không", "ngân hàng có bao giờ xin OTP không": a question about practice, not an event. */
+const GENERIC_QUESTION = w(
+  `co (?:bao gio |khi nao |hay |the |duoc |phai )?(?:goi|goi dien|nhan|nhan tin|gui|xin|yeu cau|bat|doi|hoi|lien he|thong bao|kich hoat|lam) ${g(12)}(?:khong|chua|ha|a|hay khong|phai khong|nhi)`,
+);
+const TO_ME = new RegExp(`(?:^|\\s)(?:goi|nhan|gui|bao|bat|yeu cau|doi|xin) ${g(2)}(?:cho )?(?:toi|tui|bac|em|minh|nha toi)(?=\\s|$)`);
+/** "Nếu…", "khi…", "lỡ như…" at the start, with nothing that places it in the past: a what-if question. */
+const HYPOTHETICAL = /^(?:\S+ ){0,3}(?:neu|khi|lo nhu|lo ma|gia su|truong hop|phong khi|khi nao)(?:\s|$)/;
+const CONCRETE = w("roi|vua|hom qua|hom nay|sang nay|chieu nay|toi qua|da|moi (?:goi|nhan)|luc nay|ban nay");
+
+export function retold(folded: string): boolean {
+  if (HYPOTHETICAL.test(folded) && !CONCRETE.test(folded)) return false;
+  if (GENERIC_QUESTION.test(folded) && !TO_ME.test(folded)) return false;
+  return RETOLD.some((p) => p.test(folded));
+}
+
+/** A message pasted as it came: quoted, labelled ("Tin nhắn: …", "[VNeID] …"), or in the scammers' register. */
+export function pasted(text: string, folded: string): boolean {
+  return (
+    /["“”«»]|'[^']{12,}'|‘[^’]{12,}’/.test(text) ||
+    /^\s*\[[^\]]{2,20}\]/.test(text) ||
+    /^[^:\n]{0,20}(tin nhắn|tin nhan|sms|zalo|messenger|email|mail|thư|nhắn|nhan|thông báo|thong bao|viết|ghi|gửi|gui)\s*:/i.test(text) ||
+    /^\s*(?!(?:OTP|STK|CCCD|CMND|SĐT|SDT|MK|TK|PIN|EMAIL|Sdt|Stk|Email|Mk)\s*:)[A-Z][\p{L}]{1,12}\s*:/u.test(text) ||
+    w(
+      "quy khach|quy vi|vui long|chuc mung|de nghi|truy cap|nhan ngay|click|bam vao day|lien he ngay|khan cap|truoc \\d+ ?h|trong \\d+ ?h|han chot|ngay hom nay|cua ban da|tai khoan cua ban|ban da duoc|ban co 1|ban co mot|cong dan da",
+    ).test(folded)
+  );
+}
+
+/** A question about scams in general ("làm sao nhận biết…", "… là gì"), not a report of one. */
+export const GENERAL_QUESTION = w(
+  "cach|lam sao|lam the nao|the nao|nhu the nao|o dau|la gi|tai sao|vi sao|nhan biet|phan biet|dau hieu|phong tranh|de phong|co phai (?:la )?lua dao|nen lam gi|phai lam gi",
+);
 
 // ── scam signals ──────────────────────────────────────────────────────────────────────────────
 
-/** Someone contacted the learner, or the learner pastes/retells a message. */
-const CONTACT = w(
-  "goi|goi dien|goi toi|goi cho|cuoc goi|dien thoai|nhan tin|tin nhan|sms|zalo|messenger|facebook|fb|email|mail|thu|xung|xung la|tu xung|gia danh|mao danh|bao toi|bao em|bao bac|bao la|bao rang|noi la|noi rang|yeu cau|doi|bat|nguoi la|so la|so dien thoai la|ai do|co nguoi|mot nguoi|nguoi ta|ho|ho noi|ho bao|ho bat|ho doi|nhan duoc|gui cho|gui toi|gui link|link|duong link|duong dan|bam vao|bam link|nhan vao|http|https|www|web|trang|kenh|nhom|tuyen|moi|hen",
-);
-const THIRD_PARTY = w(
-  "ho|nguoi|nguoi ta|nhan vien|shipper|ai do|co nguoi|mot nguoi|nguoi la|anh ay|chi ay|ong ay|ba ay|thang|con kia|ben kia|so la|can bo",
-);
+const AUTHORITY =
+  "cong an|canh sat|vien kiem sat|vks|toa an|an ninh|bo cong an|csgt|can bo dieu tra|dieu tra vien|co quan dieu tra|co quan chuc nang|co quan cong an|thanh tra|interpol|bo quoc phong|quan doi";
+const MONEY_MOVE = `(?:chuyen|gui|nop|dong|nap|ung|chuyen khoan|ck) ${g(3)}(?:tien|khoan|phi|\\d+ ?(?:trieu|nghin|ngan|k|tr|dong)|trieu|nghin)|chuyen khoan|nop tien|dong tien|nap tien|chuyen tien|tra tien|tra lai tien|chuyen tra`;
+const EMERGENCY =
+  "doi so|so moi|mat dien thoai|hong dien thoai|bi giu|bi bat|tai nan|cap cuu|benh vien|nam vien|nhap vien|o vien|phau thuat|vien phi|hoc phi|mo gap|can gap|dang can|gap lam|o don|don cong an|tam giam|bi nan|gap chuyen|gap \\d+|gap tien|kep tien|ck gap|chuyen gap";
+/** Asking for an amount: "cần 15 triệu", "xin 5 tr", "ck gấp 2 triệu". */
+const AMOUNT_ASK = `(?:can|xin|muon|vay|gui|chuyen|ck|nop|dong|ung) ${g(2)}\\d+ ?(?:trieu|tr|nghin|k|cu|ngan|lit)`;
+const SECRET =
+  "otp|ma otp|ma xac thuc|ma xac nhan|ma so|mat khau|mk|ma pin|passcode|ma dang nhap|ma kich hoat|ma bao mat|ma giao dich|ma vua gui|ma gui ve|ma ve may|ma tren may|ma trong tin nhan|ma|so the|so tai khoan|anh cccd|anh can cuoc|mat sau the|ma cvv|cvv";
+const BANKS =
+  "ngan hang|vietcombank|vcb|techcombank|tcb|agribank|bidv|vietinbank|mb|mbbank|acb|tpbank|sacombank|vpbank|shb|hdbank|momo|zalopay|vi dien tu|vnpay|shopeepay";
 
 export const SCAM_RULES: Rule[] = [
   {
     id: "scam.police",
     all: [
+      w(AUTHORITY),
       w(
-        "cong an|canh sat|vien kiem sat|vks|toa an|an ninh|bo cong an|cong an phuong|cong an xa|thanh tra|csgt|can bo dieu tra|dieu tra vien",
-      ),
-      w(
-        "rua tien|ma tuy|tam giu|dieu tra|bat giam|lenh bat|bat tam giam|tai khoan an toan|tai khoan tam giu|giu bi mat|khong duoc noi|khong duoc ke|chuyen tien|chuyen khoan|phong toa|vi pham|lien quan|duong day|toi pham|kiem tra tai khoan|xac minh tai khoan|cai ung dung|cai app|truy na|hau qua",
+        `rua tien|ma tuy|tam giu|dieu tra|bat giam|lenh bat|bat tam giam|tai khoan an toan|tai khoan tam giu|giu bi mat|khong duoc (?:noi|ke|tiet lo|bao|cho ai biet)|${MONEY_MOVE}|phong toa|vi pham|lien quan|duong day|toi pham|kiem tra tai khoan|xac minh (?:tai khoan|tai san|thong tin)|chung minh tai san|ke khai|khai bao|tai san|phong kin|bat camera|cai (?:ung dung|app)|truy na|hau qua|giay trieu tap|trieu tap|se bi bat|bi bat|khoi to|buu pham|buu kien|cong ty ma|dung ten|doc ma|otp|goi video|sac phuc|ho so ${g(2)}(?:sai|loi)|sai lech|truy cap|bam link|link|(?:doc|gui|cung cap|dua|chup) ${g(3)}(?:so|ma|thong tin|anh|cccd|can cuoc)`,
       ),
     ],
-    none: [w("hen .{0,20}len|lam can cuoc|truc tiep tai")],
+    none: [w(`hen ${g(3)}len|lam can cuoc|truc tiep tai|tai tru so|den tru so|len (?:xa|phuong|cong an)|tai (?:uy ban|bo phan mot cua)`)],
+    lesson: "ld-cong-an-goi-dien",
+  },
+  // The police script without the word "công an": an accusation, secrecy, or the "safe account".
+  {
+    id: "scam.police",
+    all: [
+      w(
+        "rua tien|duong day (?:ma tuy|rua tien|lua dao|toi pham)|lenh bat|truy na|bat tam giam|khoi to|dung ten (?:cong ty|vu|tai khoan)|tai khoan an toan|tai khoan tam giu|giu bi mat|khong duoc (?:ke|noi|bao) (?:voi|cho) (?:ai|con|nguoi nha|gia dinh)",
+      ),
+    ],
     lesson: "ld-cong-an-goi-dien",
   },
   {
     id: "scam.vneid",
     all: [
-      w("vneid|dinh danh|muc 2|muc hai|can cuoc|cccd|cu tru|thuong tru|tam tru|dinh danh dien tu"),
+      w("vneid|dinh danh|muc 2|muc hai|can cuoc|cccd|cu tru|thuong tru|tam tru|dinh danh dien tu|ho so can cuoc|thong tin cu tru"),
       w(
-        "cap nhat|kich hoat ho|kich hoat giup|nang cap|nang muc|nang len muc|tich hop|sap nhap|phi|le phi|link|bam|cai|tai ve|apk|22000|22 000|bi khoa|het han|sai thong tin|loi thong tin|chuan hoa|dong bo|nhan qua|qua",
+        `cap nhat|kich hoat ${g(2)}(?:ho|giup)|nang cap|nang muc|nang len muc|tich hop|sap nhap|phi|le phi|link|bam|cai|tai ve|apk|22000|22 000|bi khoa|se bi khoa|khoa dinh danh|het han|sai thong tin|sai lech|loi thong tin|loi dinh danh|chuan hoa|dong bo|nhan qua|qua tang|bo sung|quay mat|quet mat|xac thuc lai`,
       ),
-      CONTACT,
     ],
-    none: [w("cach|lam sao|huong dan|the nao|o dau|co can|co phai tu|tu lam")],
+    none: [w(`truc tiep tai|tai tru so|len (?:xa|phuong|cong an)|tai (?:uy ban|bo phan mot cua)`)],
     lesson: "ld-cap-nhat-vneid-gia",
   },
   {
     id: "scam.vneid-helper",
-    all: [w("kich hoat ho|kich hoat giup|kich hoat qua dien thoai|lam ho|nang cap ho|ho tro kich hoat|ho tro nang cap")],
+    all: [
+      w(
+        `(?:kich hoat|nang cap|nang muc|cap nhat|tich hop|lam) ${g(3)}(?:ho|giup|gium|thay)|kich hoat qua dien thoai|ho tro kich hoat|ho tro nang cap`,
+      ),
+      w("vneid|dinh danh|muc 2|muc hai|can cuoc|cccd|tai khoan|app|ung dung"),
+    ],
+    none: [w(`truc tiep tai|tai tru so|len (?:xa|phuong|cong an)|tai (?:uy ban|bo phan mot cua)`)],
     lesson: "ld-cap-nhat-vneid-gia",
   },
   {
     id: "scam.otp-request",
     all: [
-      w("otp|ma xac thuc|ma xac nhan|ma so|mat khau|mk|ma pin|passcode|ma dang nhap|ma kich hoat|ma"),
+      w(SECRET),
       w(
-        "xin|hoi|doc|doc cho|doc lai|cung cap|dua|gui lai|gui cho ho|gui cho nguoi|bao doc|bao gui|doi|yeu cau|nhap vao|chup|gui ma|gui qua",
+        `xin|hoi|doc|doc cho|doc lai|cung cap|dua|gui lai|bao doc|bao gui|yeu cau|nhap vao (?:link|trang|duong|web|day)|chup|cho (?:ho|nguoi ta|no|anh ay|chi ay|ong ay|ba ay)|gui ${g(3)}cho (?:ho|nguoi ta|no|anh ay|chi ay|ong ay|ba ay|ben do|nguoi la)`,
       ),
-      THIRD_PARTY,
     ],
     lesson: "ma-otp-mat-khau",
+  },
+  {
+    id: "scam.relative-money",
+    all: [
+      w(
+        `${MONEY_MOVE}|${AMOUNT_ASK}|muon tien|vay tien|xin tien|can tien|vay gap|muon gap|chuyen giup|chuyen gium|chuyen ho|ung truoc|ck (?:gap|ngay|giup|gium|vao|cho)`,
+      ),
+      w(
+        `${EMERGENCY}|tai khoan khac|tai khoan (?:cua )?ban|tk ban|tai khoan nguoi khac|tai khoan bi loi|goi video|video call|tin nhan thoai|giong (?:giong|y het|giong het)|sep cua|thay giao|co giao|con toi|con trai|con gai|chau (?:toi|noi|ngoai)`,
+      ),
+    ],
+    lesson: "ld-video-gia-nguoi-than",
   },
   {
     id: "scam.gift-fee",
     all: [
       w(
-        "nhan qua|qua tang|trung thuong|trung giai|giai thuong|phan thuong|hoan tien|hoan phi|tien hoan|boi thuong|ho tro tien|tien ho tro|nhan tien|tri an|khuyen mai|uu dai",
+        `nhan ${g(2)}qua(?! (?:zalo|tin nhan|dien thoai|link|mang|email|facebook|messenger|app|ung dung|sms|so|tai khoan|ngan hang|buu dien))|qua tang|qua an sinh|goi qua|trung thuong|trung giai|trung (?:voucher|xe|iphone|thuong|qua|so)|giai thuong|phan thuong|hoan tien|hoan phi|hoan thue|tien hoan|boi thuong|ho tro tien|tien ho tro|tro cap|goi ho tro|tri an|khuyen mai|uu dai|voucher|mien phi|duoc nhan tien|nhan tien`,
       ),
-      w("phi|nop|chuyen|dong|link|bam|cai|dang ky|xac nhan|otp|thong tin|tai khoan"),
+      w(`phi|nop|chuyen|dong|thue|link|bam|cai|dang ky|xac nhan|otp|ma|thong tin|tai khoan|van chuyen|so the|${MONEY_MOVE}`),
     ],
-    none: [w("cach nhan biet|lam sao biet|nhan dien")],
     lesson: "ld-kiem-tra-web-bao-rac",
   },
   {
     id: "scam.account-lock",
     all: [
       w(
-        "khoa tai khoan|tai khoan bi khoa|tam khoa|bi phong toa|dong bang|tai khoan se bi|bi vo hieu|het han tai khoan|tai khoan cua ban|tai khoan cua quy khach",
+        `(?:khoa|bi khoa|se bi khoa|tam khoa|khoa 2 chieu|khoa hai chieu|phong toa|dong bang|vo hieu|vo hieu hoa|het han|thu hoi|ngung hoat dong|cat) ${g(3)}(?:tai khoan|tk|sim|thue bao|so dien thoai|the|vneid|dinh danh|vssid|zalo|facebook)|(?:tai khoan|tk|sim|thue bao|so dien thoai|the|vneid|dinh danh|vssid|zalo|facebook) ${g(4)}(?:bi khoa|se bi khoa|tam khoa|khoa 2 chieu|khoa hai chieu|phong toa|dong bang|vo hieu|het han|thu hoi|ngung hoat dong)`,
       ),
-      CONTACT,
+    ],
+    lesson: "nhan-biet-duong-link-gia",
+  },
+  {
+    id: "scam.sim",
+    all: [
+      w("sim|thue bao|nha mang|4g|5g|esim|so dien thoai"),
+      w("nang cap|doi sim|chuan hoa|khoa|thu hoi|mien phi|bam phim|cat|het han|kich hoat esim|nhan qua"),
     ],
     lesson: "nhan-biet-duong-link-gia",
   },
   {
     id: "scam.investment",
     all: [
-      w("dau tu|lai suat|loi nhuan|tien ao|coin|crypto|chung khoan|san giao dich|forex|nhan doi|x2|x3|hoa hong|lai"),
-      w("cam ket|moi ngay|mot ngay|1 ngay|thang|lai cao|tham gia|nhom|zalo|phan tram|hang ngay|chac chan|khong rui ro|bao lai"),
+      w(
+        "dau tu|lai suat|loi nhuan|tien ao|coin|crypto|chung khoan|san giao dich|san|forex|nhan doi|x2|x3|x5|hoa hong|lai|vang online|quy dau tu|nap tien|ty gia",
+      ),
+      w(
+        `cam ket|moi ngay|mot ngay|1 ngay|hang ngay|\\d+ phan tram ${g(1)}(?:ngay|tuan|thang)|lai cao|lai gap|gap doi|gap ba|chac chan|khong rui ro|bao lai|thay dan|chuyen gia|nhom zalo|nhom telegram|rut (?:lai|ve|tien)|livestream|tham gia nhom|100 phan tram`,
+      ),
     ],
-    none: [w("co nen")],
     lesson: "ld-viec-nhe-luong-cao",
   },
   {
     id: "scam.job",
     all: [
       w(
-        "viec nhe luong cao|like video|tha tim|lam nhiem vu|nhiem vu|don ao|cong tac vien|ctv|kiem tien online|kiem tien tai nha|nap tien lam|chot don|danh gia san pham|xem video kiem tien|viec lam online|tuyen dung online|luong cao|hoa hong",
+        `viec nhe luong cao|like video|tha tim|lam nhiem vu|nhiem vu (?:like|tha tim|dat don|don hang|xem video)|don ao|dat don ao|cong tac vien|ctv|kiem tien online|kiem tien tai nha|nap tien (?:de )?(?:lam|nhan|rut|mo khoa)|chot don|danh gia san pham|xem video kiem tien|viec lam online|tuyen dung online|mo tai khoan ho|\\d+ ?k ${g(1)}(?:video|like|nhiem vu)`,
       ),
     ],
+    needs: "alone",
     lesson: "ld-viec-nhe-luong-cao",
   },
   {
     id: "scam.recovery",
-    all: [w("lay lai tien|thu hoi tien|lay lai so tien|ho tro thu hoi|trung tam thu hoi|dich vu thu hoi|doi lai tien|lay lai tien bi lua")],
+    all: [
+      w(
+        `lay lai ${g(2)}tien|thu hoi ${g(2)}tien|ho tro thu hoi|trung tam (?:thu hoi|ho tro nan nhan|lay lai)|dich vu thu hoi|hacker mu trang|ho tro nan nhan|lay lai 100`,
+      ),
+      w(`phi|dong|nop|cam ket|lien he|chuyen|luat su|hoa hong|phan tram|hacker`),
+    ],
     lesson: "ld-viec-nhe-luong-cao",
   },
   {
     id: "scam.install-link",
     all: [
       w("cai|tai|download|cai dat|tai ve|cai vao"),
-      w("ung dung|app|apk|file|phan mem|ban moi|phien ban moi"),
-      w("link|duong dan|duong link|qua zalo|tin nhan|gui|nguoi ta|ho|nguoi la|bam|nhan vao|ho bao|ho gui|ai do"),
+      w("ung dung|app|apk|file|phan mem|ban moi|phien ban moi|ultraviewer|teamviewer|anydesk|chia se man hinh|dieu khien tu xa|rustdesk"),
     ],
-    none: [w("ch play|app store|cua hang")],
+    none: [w("ch play|app store|cua hang|google play")],
     lesson: "tai-ung-dung-dung-cho",
   },
   {
     id: "scam.deepfake",
     all: [
-      w("goi video|video call|facetime|goi hinh|cuoc goi video|goi zalo video|goi messenger"),
-      w("chuyen tien|muon tien|gui tien|can tien|vay tien|gap|mang yeu|nhoe|mo|tat may|cup may|ngan|tien"),
+      w("goi video|video call|facetime|goi hinh|cuoc goi video|goi zalo video|goi messenger|tin nhan thoai|giong noi"),
+      w(`${MONEY_MOVE}|muon tien|vay tien|can tien|xin tien|gap|tat may|cup may|mang yeu`),
     ],
     lesson: "ld-video-gia-nguoi-than",
   },
   {
+    id: "scam.loan",
+    all: [
+      w("vay|khoan vay|giai ngan|app vay|vay online|duoc duyet|ho so vay"),
+      w(
+        `phi|nop|dong|${MONEY_MOVE}|anh cccd|chup cccd|cccd|can cuoc|khuon mat|quay video|danh ba|bao hiem khoan vay|truoc khi giai ngan|moi giai ngan`,
+      ),
+      w(`(?:doi|bat|yeu cau|phai) ${g(4)}(?:phi|anh|cccd|can cuoc|khuon mat|video|nop|dong|chuyen|danh ba)|giai ngan|duoc duyet`),
+    ],
+    needs: "alone",
+    lesson: "ld-kiem-tra-web-bao-rac",
+  },
+  {
+    id: "scam.delivery",
+    all: [
+      w("shipper|don hang|buu pham|buu kien|kien hang|hai quan|qua tu nuoc ngoai|hang quoc te|giao hang|van chuyen"),
+      w(`(?:chuyen|chuyen khoan|thanh toan) ${g(2)}truoc|phi|thue|nop|dong|${MONEY_MOVE}|thanh toan`),
+    ],
+    lesson: "ld-kiem-tra-web-bao-rac",
+  },
+  {
+    id: "scam.wrong-transfer",
+    all: [w(`chuyen nham|gui nham|ck nham|chuyen lon|nham ${g(1)}tien`), w(`(?:chuyen|tra|hoan|gui) ${g(2)}(?:lai|tra)|tai khoan khac`)],
+    lesson: "nhan-biet-duong-link-gia",
+  },
+  {
+    id: "scam.stranger-link",
+    all: [
+      w(
+        `(?:nguoi la|so la|tai khoan la|nick la|ai do|nguoi ta|ho) ${g(5)}(?:gui|nhan|share|chia se|dang) ${g(3)}(?:link|duong link|duong dan)`,
+      ),
+    ],
+    lesson: "nhan-biet-duong-link-gia",
+  },
+  {
     id: "scam.utility-tax",
     all: [
-      w("dien luc|evn|tien dien|thue|co quan thue|chi cuc thue|cuc thue|nuoc|cham soc khach hang|cskh"),
-      w("hoan tien|link|quet mat|khuon mat|ung dung|cai|giay moi|otp|cat dien|ngung cap|no tien|qua han"),
+      w("dien luc|evn|tien dien|co quan thue|chi cuc thue|cuc thue|thue|bhxh|bao hiem xa hoi|tien nuoc|cap nuoc|cskh|cham soc khach hang"),
+      w(
+        `hoan tien|hoan thue|link|quet mat|khuon mat|cai ${g(2)}(?:app|ung dung)|giay moi|otp|cat dien|cat nuoc|ngung cap|no tien|qua han|quyet toan|tinh sai|tinh du|${MONEY_MOVE}`,
+      ),
     ],
-    none: [w("cach tra|lam sao tra|thanh toan hoa don|tra tien dien tren|tra tien nuoc tren")],
     lesson: "bh-tien-dien-nuoc",
   },
   {
     id: "scam.bank-sms",
-    all: [
-      w(
-        "ngan hang|vietcombank|vcb|techcombank|tcb|agribank|bidv|vietinbank|mb|mbbank|acb|tpbank|sacombank|vpbank|shb|hdbank|momo|zalopay|vi dien tu",
-      ),
-      w("link|bam|cap nhat|xac minh|xac thuc lai|khoa|het han|nang cap|dang nhap lai|quet mat"),
-      CONTACT,
-    ],
-    none: [w("cach|lam sao|the nao")],
+    all: [w(BANKS), w("link|bam|cap nhat|xac minh|xac thuc lai|khoa|het han|nang cap|dang nhap lai|quet mat|sinh trac|truy cap")],
     lesson: "nhan-biet-duong-link-gia",
   },
   {
     id: "scam.traffic-fine",
-    all: [w("phat nguoi|nop phat|vi pham giao thong|bien ban|quyet dinh xu phat"), w("link|tin nhan|bam|chuyen|zalo|goi")],
+    all: [
+      w("phat nguoi|nop phat|vi pham giao thong|bien ban|quyet dinh xu phat"),
+      w(`link|tin nhan|bam|chuyen|zalo|goi|tai khoan ca nhan|${MONEY_MOVE}`),
+    ],
     lesson: "nhan-biet-duong-link-gia",
+  },
+  // Someone who contacted the learner asks for money: whatever the story, this is the signal.
+  {
+    id: "scam.money-request",
+    all: [new RegExp(`(?:^|\\s)(?:nho|bao|bat|xin|yeu cau|doi|giuc|ep|de nghi|can) ${g(3)}(?:${MONEY_MOVE})(?=\\s|$)`)],
+    lesson: "ld-cong-an-goi-dien",
   },
 ];
 
 // ── injection and prompt extraction ───────────────────────────────────────────────────────────
 
+const BOT = "ban|may|mi|bot|cau|em|tro ly|chatbot|he thong";
+const IGNORE =
+  "bo qua|phot lo|lo di|khong can theo|khong can tuan theo|khong can tuan thu|khong phai theo|khong phai tuan theo|(?<!(?:lam|da|neu|co|khong|thi) )dung theo|dung tuan theo|quen|xoa|vut bo|huy bo|bo het|bo di";
+/** What the bot was told; "lệnh", "yêu cầu", "giới hạn", "cài đặt" only with "mọi/tất cả…" (they are also app settings). */
+const RULES_OBJ =
+  "huong dan|chi dan|chi thi|quy tac|rang buoc|dieu (?:o )?tren|cai (?:o )?tren|vai tro|luat|luat le|nguyen tac|dieu cam|loi dan|nhung gi da duoc dan|phan an toan|bo loc";
+/** "đừng"/"đúng"/"dùng", "bỏ"/"bộ"/"bố", "mày"/"máy": with diacritics, only the first reads as an order to the bot. */
+export const INJECT_SENSES: Record<string, string[]> = {
+  dung: ["đừng"],
+  bo: ["bỏ"],
+  quen: ["quên"],
+  xoa: ["xóa", "xoá"],
+  may: ["mày"],
+  luat: ["luật"],
+  lenh: ["lệnh"],
+};
+
 export const INJECTION_RULES: Rule[] = [
   {
     id: "inject.ignore-vi",
     all: [
-      /(bo qua|phot lo|lo di|khong can theo|dung theo|quen|xoa|vut bo|huy bo)\s+(di\s+)?(het\s+|moi\s+|tat ca\s+|toan bo\s+|cac\s+|nhung\s+|nhung gi\s+)?(cac\s+)?(huong dan|chi dan|chi thi|lenh|quy tac|quy dinh|yeu cau|rang buoc|gioi han|dieu (o )?tren|cai (o )?tren|vai tro|thiet lap|cau hinh)/,
+      new RegExp(
+        `(?:${IGNORE}) (?:di )?(?:het |moi |tat ca |toan bo |cac |nhung |nhung gi )?(?:cac )?(?:${RULES_OBJ})(?! (?:cai dat|su dung|dang ky|kich hoat|ban dau|tren man hinh|cua (?:app|ung dung|vneid|ngan hang)|cap nhat|chuyen tien))|(?:${IGNORE}) (?:di )?(?:het|moi|tat ca|toan bo|cac|nhung) (?:cac )?(?:lenh|quy dinh|yeu cau|gioi han|thiet lap|cau hinh)`,
+      ),
     ],
   },
   {
     id: "inject.ignore-en",
     all: [
-      /(ignore|disregard|forget|override|bypass)\s+(all\s+|any\s+|the\s+|your\s+|every\s+|everything\s+)?(previous\s+|prior\s+|above\s+|earlier\s+|preceding\s+|system\s+|initial\s+)?(instructions?|prompts?|rules|directions|guidelines|context|messages?|everything|safety)/,
+      /(ignore|disregard|forget|override|bypass)\s+(all\s+|any\s+|the\s+|your\s+|every\s+|everything\s+)?(previous\s+|prior\s+|above\s+|earlier\s+|preceding\s+|system\s+|initial\s+)?(instructions?|prompts?|rules|directions|guidelines|context|messages?|everything|safety)|(previous|prior|above|earlier|original|old) (rules|instructions|guidelines) (were|are|have been|no longer|do not|don t)/,
     ],
   },
   {
     id: "inject.system-prompt",
     all: [
-      /(system prompt|sys prompt|prompt he thong|loi nhac he thong|chi dan he thong|huong dan he thong|cau lenh he thong|thong diep he thong|system message|system instructions?|initial prompt|prompt goc|prompt ban dau|loi nhac ban dau|hidden prompt|prompt an|meta prompt|instructions you were given|your instructions|huong dan cua ban|chi dan cua ban|quy tac cua ban|lenh cua ban|ban duoc lap trinh|ban duoc cai dat)/,
+      new RegExp(
+        `(system prompt|sys prompt|prompt he thong|loi nhac he thong|chi dan he thong|huong dan he thong|cau lenh he thong|thong diep he thong|system message|system instructions?|initial prompt|prompt goc|prompt ban dau|loi nhac ban dau|hidden prompt|prompt an|meta prompt|instructions you were given|your instructions|huong dan cua ban|chi dan cua ban|quy tac cua ban|lenh cua ban|ban duoc lap trinh|ban duoc cai dat|canary|chuoi bi mat|chi dan bi mat|quy tac noi bo|bien moi truong|api key|(?:prompt|rule|rules|noi quy|quy tac|chi thi|luat|system|bi mat) ${g(2)}(?:cua |trong )?(?:${BOT})(?:\\s|$)|(?:cau hinh|thiet lap) ${g(2)}(?:cua |trong )?(?:ban|bot|mi|cau|tro ly|chatbot)(?:\\s|$)|(?:ban|bot|mi|may|cau|tro ly|chatbot) (?:duoc|da duoc) (?:cai (?:vao|san|dat)|lap trinh|dan|huong dan|cau hinh)(?! (?:vneid|app|ung dung|zalo|cho|tren))|(?:ban|bot|mi|may|cau|tro ly|chatbot) (?:duoc|da duoc|bi) (?:cai|cai dat|nap|dan) ${g(2)}(?:quy tac|luat|lenh|rule|prompt|chi dan|nhung gi|nhung dieu))`,
+      ),
     ],
   },
   {
@@ -186,15 +440,38 @@ export const INJECTION_RULES: Rule[] = [
     ],
   },
   {
+    id: "inject.probe",
+    all: [
+      new RegExp(
+        `(?:${BOT}) (?:bi cam|khong duoc phep|bi han che|khong duoc) (?:noi|tra loi|de cap|nhac)|(?:bi cam|cam) (?:noi|tra loi|de cap) ${g(4)}(?:nao|gi|liet ke|ke ra)|tiet lo (?:cau hinh|quy tac|thiet lap|noi bo|prompt|bi mat|lenh)`,
+      ),
+    ],
+  },
+  {
+    id: "inject.authority",
+    all: [
+      new RegExp(
+        `(?:^|\\s)bo (?:het |di |qua )?(?:phan an toan|bo loc|gioi han|kiem duyet|rang buoc)|(?:^|\\s)(?:toi|tui|minh|mk|tao|em|day) (?:la|chinh la) (?:admin|quan tri vien|lap trinh vien|nha phat trien|developer|dev|nguoi tao ra|chu (?:cua )?(?:${BOT})|doi ngu phat trien|ky su)|(?:doi|doi ngu|nha) phat trien ${g(6)}(?:cho phep|duoc phep|yeu cau|ra lenh)|(?:${BOT}) (?:da )?(?:duoc phep|duoc cho phep|co quyen|duoc quyen) (?:tiet lo|bo qua|noi|tra loi moi|khong can|vuot)|(?:cho phep|phep) (?:${BOT}) (?:bo qua|tiet lo|noi het|khong can)`,
+      ),
+    ],
+  },
+  {
     id: "inject.persona",
     all: [
-      /(developer mode|dev mode|che do nha phat trien|che do lap trinh vien|jailbreak|jail break|do anything now|(?:^|\s)dan(?:\s|$)|(?:^|\s)stan(?:\s|$)|(?:^|\s)dude(?:\s|$)|anti dan|god mode|che do than|che do khong gioi han|khong co gioi han|khong gioi han|unfiltered|uncensored|khong kiem duyet|khong bi kiem duyet|unrestricted|no restrictions|no limits|evil (ai|bot|mode)|opposite mode|sudo mode|admin mode|che do quan tri)/,
+      /(developer mode|dev mode|che do nha phat trien|che do lap trinh vien|jailbreak|jail break|do anything now|(?:^|\s)stan(?:\s|$)|(?:^|\s)dude(?:\s|$)|anti dan|god mode|che do than|che do khong gioi han|(?:tra loi|noi|viet|ban|bot|may|tro ly|ai|che do) (?:\S+ ){0,3}khong (?:co )?gioi han|unfiltered|uncensored|khong kiem duyet|khong bi kiem duyet|(?:ban|bot|tro ly|chatgpt|gemini|ai|phien ban) (?:\S+ ){0,3}khong bi (?:chinh sua|loc|rang buoc)|unrestricted|no restrictions|no limits|evil (ai|bot|mode)|opposite mode|sudo mode|admin mode|che do quan tri|che do go loi|debug mode|khong phai tuan theo|khong can tuan theo|khong phai tuan thu)/,
     ],
   },
   {
     id: "inject.roleplay",
     all: [
-      /(dong vai|gia vo (la|lam|rang|nhu)|gia lam|tu gio (ban|may|mi|cau) la|tu bay gio (ban|may|mi|cau)( se)? la|ban (bay gio|gio day) la|ban khong con la|hay tro thanh|hay hanh dong nhu|act as|pretend (to be|you are|that)|role ?play|you are now|you are no longer|from now on you|simulate|imagine you are|nhap vai)/,
+      new RegExp(
+        `(dong vai|gia vo (la|lam|rang|nhu)|gia lam|tu gio (${BOT}) (la|se la|khong con|duoc|hay|phai)|tu bay gio (${BOT})( se)? (la|hay|phai)|(tu nay|ke tu nay|tu cau nay tro di) (${BOT}) (la|se|duoc|hay|phai)|ban (bay gio|gio day) la|ban khong con la|hay tro thanh|hay hanh dong nhu|(tra loi|hanh dong|noi|viet|tro chuyen) ${g(2)}(voi|theo|duoi) (tu cach|vai tro|vai)|(gia su|tuong tuong|coi nhu|cu coi)( rang)? (${BOT}) (la|dang la|se la|khong)|act as|pretend (to be|you are|that)|role ?play|you are now|you are no longer|from now on you|simulate|imagine you are|nhap vai)`,
+      ),
+    ],
+    none: [
+      w(
+        `(?:tro ly ai|ai|chatbot|chatgpt|gemini|no|ho|nguoi ta) ${g(1)}co (?:duoc|the|bi|hay) (?:phep )?(?:gia lam|dong vai|gia vo|nhap vai)`,
+      ),
     ],
   },
   {
@@ -207,70 +484,190 @@ export const INJECTION_RULES: Rule[] = [
   {
     id: "inject.squeezed",
     all: [
-      /(boqua|bqua|photlo|quenhet|quendi)(het|moi|tatca|toanbo|cac|nhung)*(huongdan|chidan|chithi|lenh|quytac|yeucau)|ignore(all|any|the|your)*(previous|prior|above)*instructions|systemprompt|prompthethong|loinhachethong|chidanhethong|developermode|chedonhaphattrien|jailbreak|doanythingnow|innguyenvan/,
+      /(boqua|bqua|photlo|quenhet|quendi)(het|moi|tatca|toanbo|cac|nhung)*(huongdan|chidan|chithi|lenh|quytac|yeucau|luat)|ignore(all|any|the|your)*(previous|prior|above)*instructions|systemprompt|prompthethong|loinhachethong|chidanhethong|developermode|chedonhaphattrien|jailbreak|doanythingnow|innguyenvan/,
     ],
   },
   {
     id: "inject.delimiters",
     all: [
-      /(###\s*(instruction|system)|<\|im_start\|>|<\|system\|>|\[inst\]|\[system\]|<system>|begin system|end of prompt|new instructions?|huong dan moi:|lenh moi:)/,
+      /(###\s*(instruction|system)|<\|im_start\|>|<\|system\|>|\[inst\]|\[system\]|<system>|begin system|end of prompt|new instructions?)/,
     ],
   },
 ];
 
-// ── harmful requests, self-harm, advice, off-topic ────────────────────────────────────────────
+/** Labels for new orders in the original text ("Hướng dẫn mới: …", "Nhiệm vụ mới: …"). */
+export const NEW_ORDERS =
+  /(hướng dẫn|huong dan|chỉ dẫn|chi dan|chỉ thị|chi thi|lệnh|lenh|nhiệm vụ|nhiem vu|quy tắc|quy tac)\s+(mới|moi)\s*(:|từ|tu\s|của|cua\s)/i;
+/** "DAN"/"Dan" (Do Anything Now) is a name, capitalised; lowercase "dan" is usually "dân", "dặn" or part of "hướng dẫn". */
+export const DAN = /(^|[^\p{L}])(DAN|Dan)([^\p{L}]|$)/u;
+
+// ── harmful requests ──────────────────────────────────────────────────────────────────────────
 
 const DEFENSIVE = w(
-  "nhan biet|nhan dien|phat hien|phong tranh|phong ngua|tranh|tranh bi|khong bi|de phong|canh giac|bao cao|to cao|trinh bao|kiem tra|phong chong|bao ve|neu bi|khi bi|bi lua|da bi|lo bi|lam gi khi|chong|chan|biet|co phai|dau hieu|canh bao|an toan|xu ly",
+  "nhan biet|nhan dien|phat hien|phan biet|kiem chung|trong (?:\\S+ )?(?:the nao|ra sao|nhu the nao)|nhin (?:\\S+ )?(?:the nao|ra sao)|la gi|khac gi|phong tranh|phong ngua|tranh|tranh bi|khong bi|de phong|canh giac|bao cao|to cao|to giac|trinh bao|kiem tra|phong chong|bao ve|neu bi|khi bi|bi lua|da bi|lo bi|lam gi khi|bi (?:\\S+ )?(?:bat nat|quay roi|tong tien|xam hai|doa|de doa|lam dung|danh|hack|trom|cuop|boi nho|theo doi|quay len|dot nhap)|(?:de doa|doa|tong tien|quay roi|bat nat|boi nho|xuc pham|theo doi|hack|lua) (?:\\S+ )?(?:toi|tui|bac|em|minh|con toi|chau toi|me toi|bo toi)|chong lua|chong hack|chong virus|chong trom|chan|co phai|dau hieu|canh bao|xu ly|bi hack|bi lay|bi chiem|bi danh cap|bi doc trom|bi theo doi|lay lai",
 );
 const ASK = w(
-  "cach|lam sao|lam the nao|the nao|huong dan|chi|chi toi|chi tui|chi em|chi minh|day|day toi|giup|giup toi|giup tui|giup em|muon|can|viet|tao|soan|lam|lam giup|how|how to|how do|help|write|make|create|tell|teach|build|generate|give me|ways",
+  "cach|lam sao|lam the nao|the nao|huong dan|chi|chi toi|chi tui|chi em|chi minh|day|day toi|giup|giup toi|giup tui|giup em|muon|can|viet|tao|soan|lam|lam giup|mua|o dau|how|how to|how do|help|write|make|create|tell|teach|build|generate|give me|ways",
 );
+const OTHERS =
+  "(?:cua )?(?:nguoi khac|nguoi ta|nguoi la|ai do|khach hang|khach|nguoi dung|nguoi gia_?|nan nhan)|cua (?:vo|chong|nguoi yeu(?: cu)?|ban_? gai|ban_? trai|hang xom|sep|dong nghiep|no|thang|con bo|ho|co ta|anh ta)";
+/** "giả" (fake), not "giá" (price), "già" (old) or "gia đình". */
+const GIA =
+  "(?<!(?:nguoi|ong|ba|cu|tuoi|lao|ve|cha|me|chu) )gia(?! (?:dinh|tri|han|tang|su|vi|nhap|ca|re|dat|hop|tien|bao nhieu|vang|xang|dien|nuoc|tot|cao|thap|nha|lai|ban|mua|thi truong|goc|si|le|hieu))";
 const FRAUD = w(
-  "lua nguoi|lua ai|lua ba|lua ong|lua cu|lua nguoi gia|lua tien|lua duoc|lua dao nguoi|lua dao ai|di lua|chiem doat|danh cap|lay cap|an cap|an trom|trom|hack|hacker|xam nhap|be khoa|crack|phishing|gia danh|mao danh|gia mao|lam gia|lam can cuoc gia|cccd gia|giay to gia|bang gia|rua tien|lay otp cua|lay ma otp cua|lay mat khau cua|doc trom|nghe len|theo doi dien thoai|tin nhan gia danh|tin nhan lua|trang web gia|trang gia|web gia|app gia|ung dung gia|virus|ma doc|malware|ransomware|keylogger|ddos|spam|lua dao|scam|steal|fraud|launder|counterfeit|fake id|phish",
+  [
+    "lua nguoi|lua ai|lua ba|lua ong|lua cu|lua nguoi gia_?|lua tien|lua duoc|lua dao nguoi|lua dao ai|di lua|chiem doat|danh cap|lay cap|an cap|an trom|trom|hack|hacker|xam nhap|be khoa|crack|phishing|gia danh|mao danh|gia mao|lam gia|lam can cuoc gia|cccd gia|giay to gia|bang gia|rua tien|doc trom|nghe len|xem trom|theo doi dien thoai|tin nhan gia danh|tin nhan lua|trang web gia|trang gia|web gia|app gia|ung dung gia|virus|ma doc|malware|ransomware|keylogger|ddos|spam|lua dao|scam|steal|fraud|launder|counterfeit|fake id|phish",
+    "gia (?:cong an|ngan hang|can bo|nhan vien|dien luc|cskh|co quan thue|thue|bhxh|toa an|shipper|nguoi than)",
+    `(?:tao|lam|viet|dung|thiet ke|code|lap|gui|phat tan|soan|in|khac|lam ra|tao ra) ${g(2)}(?:app|apk|ung dung|phan mem|web|trang web|trang|link|tin nhan|giay moi|giay to|con dau|cong van|hoa don|bang lai|chu ky|so do|giay khai sinh|ho chieu|can cuoc|cccd|bien lai|sao ke) ${g(3)}${GIA}|lam (?!sao|the|gi|cach|nhu)${g(3)}${GIA}|con dau (?:gia|do)`,
+    "deepfake (?:mat|giong|khuon mat|nguoi|con|anh)|lam deepfake|ghep mat|gia giong|nhai giong|doi giong|clone giong",
+    `doa (?:nguoi ta|ho|nan nhan|ai|nguoi)|kich ban (?:goi|lua|gia|doa)|gui hang loat|nhan hang loat|spam sms|(?:trang web|web|trang|app) ${g(1)}giong (?:het )?(?:vneid|ngan hang|that|dich vu cong|bo cong an)`,
+    `(?:vuot qua|qua mat|lach|bypass|danh lua|gia mao|bo qua) ${g(2)}(?:xac thuc|sinh trac|khuon mat|face id|ekyc|otp|bao mat)`,
+    "thue tai khoan|mua tai khoan|ban tai khoan|tai khoan ao|sim rac|mua sim (?:rac|chinh chu)|ban sim|mua ban tai khoan",
+    // Other wrongdoing a learner may ask help with: theft, cheating, harassment, extortion, exploitation, fake news.
+    "cuop|moc tui|dot nhap|pha khoa|lay trom|chom|gian lan|tron thue|ne thue|quyt no|tron no|lua doi|qua mat|gia chu ky|bat nat|quay roi|tong tien|de doa|khung bo tinh than|boi nho|beu rieu|tra thu|anh nong|clip nong|quay len|xam hai|lam dung (?:tinh duc|tre|chuc vu|quyen)|gai goi|ban dam|mua dam|ban nguoi|tin gia|tung tin|bia chuyen|xuyen tac|kich dong|bao luc",
+    `lay (?:thong tin|du lieu) (?:nguoi dung|nguoi khac|khach hang|cua nguoi)|de (?:nguoi ta|ho|nguoi dung|khach|nan nhan|nguoi gia_?|moi nguoi) ${g(1)}(?:bam|chuyen tien|nhap|cai|dua|doc|tin)`,
+  ].join("|"),
+);
+const BY_PRACTICE = w(
+  `(?:ngan hang|cong an|nha mang|app|ung dung|co quan|bot|ban|chatgpt|ai|gemini|zalo|facebook|nhan vien|ho) ${g(1)}co (?:the |duoc |bi |quyen )?(?:xem|biet|lay|doc|mo|dung|vao)`,
+);
+const CREDENTIAL_OF_OTHERS = new RegExp(
+  `(?:^|\\s)(?:lay|xin|hack|chiem|doc|xem|biet|mo|dung|vao|dang nhap|be|pha|theo doi|kiem soat|mo khoa|doi|reset|khoi phuc) (?:duoc )?${g(3)}(?:otp|ma otp|ma xac thuc|mat khau|mk|passcode|ma pin|tai khoan|tk|cccd|anh cccd|can cuoc|thong tin ca nhan|thong tin|zalo|facebook|fb|email|gmail|tin nhan|vi tri|camera|sim|icloud) ${g(4)}(?:${OTHERS})(?=\\s|$)`,
+);
+const STALKING = new RegExp(
+  `(?:^|\\s)(?:(?:tim|tra|dinh vi|truy|lay|biet) (?:ra |duoc )?(?:dia chi|nha|vi tri|noi o|cho o|nha rieng) ${g(2)}(?:cua )?(?:no|nguoi ta|ho|nguoi nay|thang|ai do|hang xom|nguoi yeu|vo|chong|co ta|anh ta|ba ta|ong ta)|(?:tu|qua|bang|theo) (?:so dien thoai|bien so|facebook|zalo) ${g(3)}(?:tim|ra|lay) (?:dia chi|nha|vi tri)|den ${g(1)}(?:xu(?! ly)|tra thu|dap|danh cho)|dinh vi ${g(2)}(?:vo|chong|nguoi yeu|nguoi khac|no|co ta|anh ta)|(?:theo doi|nghe len|doc trom|xem trom) ${g(3)}(?:dien thoai|tin nhan|zalo|vi tri|cuoc goi))(?=\\s|$)`,
+);
+const DATA_TRADE = new RegExp(
+  `(?:^|\\s)(?:mua|ban|can mua|tim mua|xin|chia se) ${g(2)}(?:danh sach|data|du lieu|list|thong tin|kho) ${g(4)}(?:so dien thoai|khach hang|nguoi dung|ca nhan|cccd|can cuoc|tai khoan|nguoi gia_?|email|benh nhan|hoc sinh)(?=\\s|$)`,
+);
+const GROUP =
+  "nguoi mien (?:bac|trung|nam|tay)|dan mien (?:bac|trung|nam|tay)|bac ky|nam ky|trung ky|parky|dan toc thieu so|nguoi dan toc|dan toc|nguoi (?:thieu so|kinh|hoa|tau|trung quoc|my|da den|da trang|da mau|an do|cam|lao|campuchia|khmer|cham|hmong|dong tinh|gay|les|lgbt|chuyen gioi|khuyet tat|tan tat|theo dao|cong giao|phat giao|hoi giao|do thai|nhap cu|ngheo|nha que|vung cao|mien nui)|dan (?:tau|da den|ho)|phu nu|dan ba|dan ong|nha que|moi ro|da den|dong tinh|lgbt|khuyet tat";
+const HATE = new RegExp(
+  `(?:^|\\s)(?:(?:chui|xuc pham|mia mai|che bai|boi nho|noi xau|ha nhuc|lang ma|ky thi|khinh|mat sat|danh(?! gia)) ${g(3)}(?:${GROUP})|(?:${GROUP}) ${g(6)}(?:kem coi|thap kem|ha dang|ngu dot|ngu|dot nat|moi ro|man ro|khong bang|thua kem|kem hon|kem|ban thiu|luoi bieng|an cap|xau xa|dang khinh|dang chet|nen bi|phai bi|cut|khong xung|bi (?:duoi|diet|tru))|viet ${g(2)}(?:bai|cau|loi|status|tin|doan) ${g(1)}(?:chui|xuc pham|mia mai|lang ma|boi nho|noi xau|ha nhuc))(?=\\s|$)`,
 );
 const VIOLENCE = w(
-  "giet|giet nguoi|sat hai|dam chet|ban chet|dau doc|thuoc doc|thuoc no|chat no|bom xang|bom tu che|vu khi|sung|sung ngan|che tao sung|dao gam|ma tuy|heroin|thuoc lac|can sa|cocaine|meth|ke|khieu dam|lam tinh|sex|porn|hiep dam|au dam|nude|khoa than|dam duc|mai dam|phan biet chung toc|ky thi|diet chung|khung bo|terror|terrorist|bomb|weapon|gun|kill|murder|drugs?|explosive|poison|rape|nazi|bat coc|buon nguoi|danh nguoi|tra tan|hanh ha|ngoc|ngu|do ngu|thu vat",
+  "giet|giet nguoi|sat hai|dam chet|ban chet|dau doc|thuoc doc|thuoc no|chat no|bom xang|bom tu che|che bom|vu khi|(?<!bo )sung(?! (?:suong|tuc|man|suc|cong|luc))|sung ngan|che tao sung|dao gam|ma tuy|heroin|thuoc lac|can sa|cocaine|meth|ketamine|(?:mua|ban|hit|choi|bay|dap|dung|thuoc|vien|goi) ke|ke (?:ma tuy|thuoc lac)|ma tuy da|khieu dam|lam tinh|sex|porn|hiep dam|au dam|nude|khoa than|dam duc|mai dam|mua dam|ban dam|phan biet chung toc|ky thi|diet chung|khung bo|terror|terrorist|bomb|weapon|gun|kill|murder|drugs?|explosive|poison|rape|nazi|bat coc|buon nguoi|danh nguoi|tra tan|hanh ha|doa giet|chem",
+);
+
+/** Wanting not to be caught turns any of these into a request to do it ("… mà công an không phát hiện"). */
+const EVADE = w(
+  "khong (?:bi )?(?:phat hien|phat giac|lo|truy|bat|biet)|khong de lai dau vet|qua mat|khoi bi (?:phat hien|bat|truy)|ma khong ai biet|tranh bi (?:phat hien|bat|truy)|nhu that",
+);
+const FOUND = w(
+  `(?:nhat|luom|trom|an cap|cuop|giut|mua lai) duoc|(?:nhat|luom|trom|cuop|giut) ${g(2)}(?:the|vi|dien thoai|cccd|can cuoc|sim)`,
 );
 
 export const HARM_RULES: Rule[] = [
+  { id: "harm.fraud", all: [ASK, FRAUD, EVADE] },
   { id: "harm.fraud", all: [ASK, FRAUD], none: [DEFENSIVE] },
+  { id: "harm.credential", all: [CREDENTIAL_OF_OTHERS], none: [DEFENSIVE, BY_PRACTICE] },
+  { id: "harm.stalking", all: [STALKING], none: [w("bi theo doi|bi doc trom|bi nghe len|phat hien|kiem tra|nhan biet|bao ve|chong")] },
+  { id: "harm.data-trade", all: [DATA_TRADE], none: [w("bi ban|bi lo|ro ri|lo lot|bao ve")] },
+  {
+    id: "harm.found-card",
+    all: [
+      FOUND,
+      w("the|the atm|vi|dien thoai|cccd|can cuoc|sim"),
+      w("rut|lay tien|dung|mo khoa|chuyen tien|tieu|mua|dang nhap|be khoa|pha|vay"),
+    ],
+    none: [w("tra lai|nop lai|giao lai|tra cho|bao cho|nop cho|tim chu|lien he chu|trinh bao")],
+  },
+  { id: "harm.hate", all: [HATE] },
   { id: "harm.violence", all: [VIOLENCE], none: [w("bi lua|lua dao|canh bao")] },
 ];
+
+/** A request to do or make something (refused even when it names a scam), rather than a retold event. */
+export const REQUEST_START =
+  /^(?:\S+ ){0,3}(?:cach|lam sao|lam the nao|chi (?:toi|tui|em|minh|cach|giup)|day (?:toi|tui|em|minh|cach)|giup|viet|tao (?:ra|mot|cho|trang|web|app|tin|kich ban)|soan|how|mua|huong dan|lam gia|tim)(?:\s|$)/;
+
+// ── self-harm ─────────────────────────────────────────────────────────────────────────────────
 
 export const SELF_HARM_RULES: Rule[] = [
   {
     id: "selfharm",
     all: [
-      /(tu tu|tu sat|muon chet|khong muon song|chan song|het muon song|ket lieu|ket thuc cuoc (doi|song)|nhay cau|nhay lau|uong thuoc ngu|uong thuoc chuot|cat tay|suicide|kill myself|end my life|chet cho xong|chet quach|song lam gi nua|khong thiet song|song de lam gi|khong con thiet|muon bien mat|chet di cho roi|khong con muon song)/,
-    ],
-  },
-];
-
-export const ADVICE_RULES: Rule[] = [
-  {
-    id: "advice.investment",
-    all: [
-      w("co nen|nen|tu van|loi khuyen|khuyen|mua|ban|dau tu"),
-      w("dau tu|tien ao|bitcoin|crypto|coin|chung khoan|co phieu|vang|dat|bat dong san|forex|trai phieu|gui tiet kiem|lai suat"),
-    ],
-  },
-  {
-    id: "advice.medical",
-    all: [w("thuoc|benh|trieu chung|dau|sot|ho|tieu duong|huyet ap|ung thu|bac si|chua|uong")],
-    none: [w("bhyt|bao hiem|vssid|vneid|the|kham bang|dung the")],
-  },
-  {
-    id: "advice.legal",
-    all: [
-      w(
-        "kien|khoi kien|luat su|toa|tranh chap|ly hon|thua ke|di chuc|so do|hop dong|boi thuong|phap luat|vi pham phap luat|bi phat|tien phat|to cao ai|kien ai",
+      new RegExp(
+        [
+          "tu tu|tu sat|muon chet|khong muon song|chan song|(?:khong|chang|cha|het|chi|it) (?:\\S+ ){0,2}thiet song|het muon song|ket lieu|ket thuc cuoc (?:doi|song)|nhay cau|nhay lau|uong thuoc ngu|uong thuoc chuot|cat tay|suicide|kill myself|end my life|chet cho xong|chet quach|song lam gi nua|khong thiet song|song de lam gi|khong con thiet|muon bien mat|chet di cho roi|khong con muon song",
+          `nhay ${g(1)}(?:cau|song|lau|tu tang|xuong song|xuong cau)|(?:cau|song|lau|san thuong|tang thuong|nha cao) ${g(1)}nhay`,
+          `(?:uong|nuot) ${g(2)}(?:ca|het|nguyen) (?:lo|vi|hop|nam|tui) (?:thuoc|thuoc ngu)|(?:uong|nuot|mua) ${g(4)}(?:thuoc ngu|thuoc chuot|thuoc tru sau|thuoc diet co)|(?:thuoc ngu|thuoc chuot|thuoc tru sau|thuoc diet co) ${g(5)}(?:chet|tu tu|ra di)|bao nhieu vien ${g(4)}chet|cach (?:chet|tu tu|ket lieu)|chet (?:nhanh|khong dau|em ai|cho nhe)`,
+          `(?<!cuoc )song ${g(4)}(?:de lam gi|lam gi nua|chang de lam gi|vo nghia|chang con y nghia|khong con y nghia)|(?:khong|chang|cha|het) con ${g(4)}(?:song tiep|song nua|muon song|thiet song)|khong con mat mui (?:nao )?${g(1)}song|muon ${g(1)}(?:di theo|theo) (?:ong|ba|chong|vo|bo|me|con) (?:nha|ay|toi|no)`,
+          `muon ${g(2)}ket thuc ${g(1)}(?:tat ca|moi thu|het|cuoc doi|cuoc song|doi minh)|cho nhe nguoi ${g(2)}(?:chet|ket thuc|di)|giai thoat ${g(2)}(?:cuoc doi|cho xong)`,
+          "tu lam dau (?:minh|ban than)|tu lam hai|tu hanh ha (?:minh|ban than)|rach tay|tu danh minh|lam dau ban than",
+        ]
+          .map((s) => `(?:${s})`)
+          .join("|"),
       ),
     ],
   },
 ];
 
-/** Words that place a question inside what the tutor teaches. */
-export const SCOPE = w(
-  "vneid|dinh danh|can cuoc|cccd|cmnd|dich vu cong|cong dich vu|dvc|ho so|thu tuc|le phi|bhyt|bhxh|bao hiem|vssid|luong huu|tro cap|an sinh|ngan hang|tai khoan|tk|stk|chuyen khoan|chuyen tien|qr|vietqr|ma qr|the atm|atm|tien dien|tien nuoc|hoa don|thue|etax|otp|mat khau|mk|pass|passcode|ma pin|pin|bao mat|lua|lua dao|gia mao|link|duong link|trang web|website|web|tin nhan|sms|cuoc goi|goi dien|zalo|facebook|email|gmail|ung dung|app|cai dat|cai|tai ve|dien thoai|smartphone|may tinh|internet|mang|wifi|ai|tri tue nhan tao|chatgpt|gemini|copilot|deepfake|chatbot|kiki|tro ly|so dien thoai|sim|5656|156|113|luu tru|tam tru|thuong tru|ly lich|ly lich tu phap|ho chieu|giay phep lai xe|bang lai|vi giay to|giay to|sinh trac|khuon mat|van tay|dang nhap|dang ky|kich hoat|khoi phuc|virus|spam|quang cao|ky nang so|binh dan hoc vu so|muc 1|muc 2|xac thuc|ma xac nhan|ch play|app store|cap nhat|dien luc|evn|momo|vi dien tu|chuyen doi so|cong nghe|online|truc tuyen|tra cuu|nop|bien lai|thanh toan|video|anh|hinh",
+// ── advice (investment, medical, legal) ───────────────────────────────────────────────────────
+
+/** Self-harm words that are ambiguous without marks ("sống" vs "sóng", "cầu" vs "câu"). */
+export const SELF_SENSES: Record<string, string[]> = { song: ["sống", "sông"], cau: ["cầu"], lau: ["lầu"], nhay: ["nhảy"] };
+
+const ADVICE_ASK = w(
+  `co nen|nen|tu van|loi khuyen|khuyen|mua|ban|dau tu|(?:loai|goi|ngan hang|cong ty|cai|app|noi) nao ${g(2)}(?:tot|loi|lai|an toan|uy tin|cao|re)|(?:cao|tot|loi|an toan|uy tin) nhat|hay ${g(4)}(?:hon|loi hon)|loi hon`,
 );
+const MONEY_PRODUCTS = `dau tu|tien ao|bitcoin|crypto|coin|chung khoan|co phieu|vang|(?:mua|ban|nha|lo|manh|mieng|thua) dat|dat (?:nen|dai|o|vuon|ruong)|bat dong san|forex|trai phieu|gui tiet kiem|so tiet kiem|tien tiet kiem|tiet kiem (?:ngan hang|lai|online|co ky han)|lai suat|bao hiem nhan tho|nhan tho|vay (?:tien|app|online|ngan hang|von|no|the chap|tin chap|lai)|khoan vay|di vay|nen vay|tra no|quy dau tu|lai cao|ngoai te|usd|do la`;
+const MEDICAL_PHRASES = `uong thuoc|thuoc (?:gi|nao|nay|do|tri|chua|giam|ha|huyet ap|tieu duong|dau|ho|cam|bo)|(?:bi|hay|thuong) (?:dau|ho|sot|chong mat|mat ngu|tieu chay|non)|dau (?:dau|bung|nguc|lung|rang|khop|hong|mat|bao tu|da day|vai gay|dau goi)|ho (?:khan|co dam|nhieu|ra mau|lau ngay|keo dai|suot)|sot (?:cao|\\d+)|chua (?:benh|tri|khoi)|tri benh|trieu chung|tieu duong|huyet ap|ung thu|tim mach|dot quy|di ung|tiem phong|vac xin|vaccine|(?:cho|meo|ran) can|benh dai|lieu (?:dung|luong)|mg|bac si ${g(2)}(?:ke|noi|bao)|aspirin|paracetamol|khang sinh`;
+const MEDICAL_PROCEDURE = w(
+  "bhyt|bao hiem|vssid|vneid|the bhyt|kham bang|dung the|lich su kham|so kham|dat lich|ho so suc khoe|so suc khoe|kham benh|vien phi|di kham",
+);
+
+export const ADVICE_RULES: Rule[] = [
+  { id: "advice.investment", all: [ADVICE_ASK, w(MONEY_PRODUCTS)] },
+  { id: "advice.medical", all: [w(MEDICAL_PHRASES)], none: [MEDICAL_PROCEDURE] },
+  // With diacritics, the bare words are unambiguous ("đau", "thuốc", "bệnh", "sốt").
+  {
+    id: "advice.medical",
+    all: [w("thuoc|benh|sot|ho|chua|tiem|dai")],
+    none: [MEDICAL_PROCEDURE, w("ho so|ho chieu|ho ten|ho va ten")],
+    accentedOnly: true,
+  },
+  {
+    id: "advice.legal",
+    all: [
+      w(
+        `khoi kien|kien (?:ai|ngan hang|cong ty|ra toa|doi|len|duoc)|di kien|bi kien|nop don kien|luat su|toa an|ra toa|len toa|hau toa|tranh chap|ly hon|thua ke|di chuc|so do|hop dong|boi thuong|xay lan|lan dat|lan chiem|boi nho|vu khong|danh du|nhan pham|to cao ai|kien ai|dung luat|trai luat|phap luat`,
+      ),
+    ],
+  },
+  { id: "advice.legal", all: [w("kien|toa")], accentedOnly: true },
+  {
+    id: "advice.legal",
+    all: [w("bi phat|tien phat|muc phat|phat bao nhieu|vi pham phap luat|pham toi|pham luat|di tu|bi bat(?! (?:nat|buoc|dau|gap|duoc))")],
+    none: [
+      w(
+        "tam tru|thuong tru|luu tru|cu tru|vneid|can cuoc|cccd|dinh danh|dich vu cong|bhyt|ho chieu|giay phep lai xe|bang lai|phat nguoi|dang ky",
+      ),
+    ],
+  },
+];
+
+// ── scope ─────────────────────────────────────────────────────────────────────────────────────
+
+/** Words that place a question inside what the tutor teaches, whatever else it says. */
+export const SCOPE = w(
+  "vneid|dinh danh|can cuoc|cccd|cmnd|dich vu cong|cong dich vu|dvc|dichvucong|ho so|thu tuc|le phi|bhyt|bhxh|bao hiem y te|bao hiem xa hoi|vssid|luong huu|tro cap|an sinh|ngan hang|chuyen khoan|chuyen (?:nham )?tien|qr|vietqr|ma qr|the atm|atm|tien dien|tien nuoc|hoa don|etax|otp|mat khau|passcode|ma pin|bao mat|lua dao|gia mao|lua|link|duong link|trang web|website|zalo|ung dung|app|cai dat|tai ve|dien thoai|smartphone|may tinh|internet|wifi|tri tue nhan tao|chatgpt|gemini|copilot|deepfake|chatbot|kiki|tro ly|so dien thoai|5656|156|113|luu tru|tam tru|thuong tru|ly lich|ly lich tu phap|ho chieu|giay phep lai xe|bang lai|vi giay to|giay to|sinh trac|khuon mat|van tay|dang nhap|kich hoat|khoi phuc|virus|spam|ky nang so|binh dan hoc|binh dan hoc vu so|muc 1|muc 2|xac thuc|ma xac nhan|ch play|app store|dien luc|evn|momo|vi dien tu|chuyen doi so|tinnhiemmang|khonggianmang|gov vn|bai hoc|bai nay|bai tiep|hoc (?:gi|bai|xong|tiep)|khoa hoc|cau do|du lieu (?:cua toi|ca nhan|cua bac|cua tui)|xoa (?:\\S+ ){0,2}du lieu|quyen rieng tu|luu tin nhan|chan cuoc goi|cuoc goi la|so la|ung dung la|to khai|bieu mau|mau don|truong bat buoc|canh bao|mao danh|gia danh|tu xung|xung la|viec nhe luong cao|trung thuong|tien ao|sim rac|tin nhan rac|bao rac|hack|bi hack|ma doc|chiem doat|rua tien",
+);
+/** Words that count only when nothing says the message is about something else (a recipe, football, a date). */
+export const SCOPE_WEAK = w(
+  "tai khoan|tk|stk|so tai khoan|mk|pass|pin|email|gmail|facebook|tin nhan|sms|cuoc goi|goi dien|quang cao|cap nhat|dang ky|(?:con |cai )?bot (?:co|nay|oi|luu|biet|tra loi|hoc|giup)|man hinh|thong bao|mang xa hoi|tren mang|len mang|qua mang|nha mang|mang (?:xa hoi|internet|wifi|4g|5g|di dong|yeu)|online|truc tuyen|cong nghe|nop|thanh toan|tra cuu|bien lai|thue|kham benh|di kham|cong an|canh sat|video|hinh anh|chup anh|anh chup|sim|kiem tra",
+);
+/** With diacritics, bare words that are otherwise ambiguous: "ảnh", "cài", "mạng", "thuế", "thẻ", "tải". */
+export const SCOPE_ACCENTED = w("anh|cai|mang|thue|hinh|tai|ma|the");
+/** "AI" the technology, not "ai" (who). */
+export const AI_WORD = w(
+  `(?:tro ly|cong cu|ung dung|app|hoc|dung|nho|hoi|chatbot|phan mem|mo hinh|binh dan hoc|cong nghe|trang|web|cua) ai|ai (?:tao|viet|tra loi|tom tat|ve|sinh|lam|la gi|co (?:tin|dung|chinh xac|that|phai|hieu|noi)|chatbot|tao sinh|agent|cua google|nhu chatgpt|bi sai|sai)`,
+);
+/** Clearly about something else: these outweigh the weak scope words. */
+export const OFFTOPIC = w(
+  [
+    "bong da|da bong|doi tuyen|vo dich|ngoai hang|world cup|the thao|cau thu|tran dau|ty so",
+    "nau|mon an|cong thuc (?:lam|nau)|lam banh|an gi|ngon|muoi dua|thoi tiet|xo so|so de|con so|lo de|tu vi|xem boi|boi toan|boi bai|phong thuy|tinh duyen|lam quen|hen ho|ket ban bon phuong|ban xe|can ban (?:xe|nha|dat|do)|ai mua|rao ban|thanh ly|pass lai|du lich|di choi|ke chuyen|chuyen cuoi|co tich|bai hat|bolero|bai tho|lam tho|bau cu|quoc hoi|chinh tri|tong thong|trump|chinh sach|thue quan|giau nhat|ca si|dien vien|phim|bai toan|giai toan|lop \\d+|hoa lan|trong cay|thu cung|am lich|gia vang",
+  ].join("|"),
+);
+/** Asked to keep personal data ("ghi nhớ hộ bác", "lưu giúp tôi"): the tutor keeps none, so it redirects. */
+export const STORE_REQUEST = w(`(?:ghi|luu|nho|giu|ghi nho|luu lai|ghi lai) ${g(1)}(?:ho|giup|gium|dum)`);
