@@ -27,8 +27,8 @@ export type Screen =
   | { kind: "paused" }
   | { kind: "answered"; prev: Screen; offerLessonId?: string; questionId?: number }
   | { kind: "confirm_delete"; prev: Screen }
-  | { kind: "ask_reminders"; then: Screen }
-  | { kind: "cert_name"; trackId: string; code: string; then: Screen };
+  | { kind: "ask_reminders"; after: Screen }
+  | { kind: "cert_name"; trackId: string; code: string; after: Screen };
 
 export interface TutorState {
   v: 1;
@@ -520,11 +520,11 @@ function finishLesson(t: Turn, lesson: Lesson): void {
 
   // Then, once each: the certificate when a whole track is done, and whether to send reminders.
   let after: Screen = done;
-  if (t.state.consent && t.ctx.learner?.reminders === null) after = { kind: "ask_reminders", then: after };
+  if (t.state.consent && t.ctx.learner?.reminders === null) after = { kind: "ask_reminders", after };
   const track = t.ctx.curriculum.tracks.find((tr) => tr.id === lesson.trackId);
   const trackDone = track?.lessons.every((l) => l.id === lesson.id || t.ctx.progress.get(l.id)?.status === "completed");
   if (track && trackDone && t.state.consent && t.ctx.certificateCode && !t.ctx.learner?.certifiedTracks.has(track.id)) {
-    after = { kind: "cert_name", trackId: track.id, code: t.ctx.certificateCode, then: after };
+    after = { kind: "cert_name", trackId: track.id, code: t.ctx.certificateCode, after };
   }
   if (after === done) {
     t.say(withOptions(parts.join("\n\n"), vi.doneOptions(next?.title)));
@@ -574,10 +574,10 @@ function onPrompt(t: Turn, intent: Intent, raw: string): boolean {
     const url = t.ctx.publicBaseUrl ? `${t.ctx.publicBaseUrl}/verify/${screen.code}` : undefined;
     t.say(vi.certIssued(track?.title ?? screen.trackId, t.ctx.today ?? "", screen.code, name, url));
     if (command) {
-      t.go(screen.then);
+      t.go(screen.after);
       return false;
     }
-    showPrompt(t, screen.then);
+    showPrompt(t, screen.after);
     return true;
   }
   if (screen.kind === "ask_reminders") {
@@ -585,12 +585,12 @@ function onPrompt(t: Turn, intent: Intent, raw: string): boolean {
     const on = pick === 0 || intent.kind === "yes" ? true : pick === 1 || intent.kind === "no" ? false : undefined;
     if (on === undefined) {
       // Anything else: the question is dropped for now (asked again after the next lesson), and the text handled.
-      t.go(screen.then);
+      t.go(screen.after);
       return false;
     }
     t.events.push({ type: "reminders", on });
     t.say(on ? vi.remindersOn : vi.remindersOff);
-    showPrompt(t, screen.then);
+    showPrompt(t, screen.after);
     return true;
   }
   if (screen.kind === "confirm_delete") {

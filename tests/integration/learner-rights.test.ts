@@ -24,7 +24,7 @@ function chatter(userId: string) {
   };
 }
 const joined = (r: WebReply[]) => r.map((x) => x.text).join("\n");
-const count = (table: string) => (app?.db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+const count = (table: string) => (app!.db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
 
 /** Plays both fixture lessons (the whole track) with the given name for the certificate. */
 async function finishTrack(say: (t: string) => Promise<WebReply[]>, name: string) {
@@ -100,7 +100,7 @@ describe("learners' data rights, certificates, reminders", () => {
     const say = chatter("learner-rem01");
     await say("xin chào");
     await say("1");
-    const reminders = () => (app?.db.$client.prepare("select reminders from learners").get() as { reminders: number | null }).reminders;
+    const reminders = () => (app!.db.$client.prepare("select reminders from learners").get() as { reminders: number | null }).reminders;
     expect(reminders()).toBeNull();
     expect(joined(await say("bật nhắc"))).toContain("tôi sẽ nhắc bác");
     expect(reminders()).toBe(1);
