@@ -1,3 +1,5 @@
+import { Agent as HttpAgent } from "node:http";
+import { Agent as HttpsAgent } from "node:https";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { Api, Bot, GrammyError, HttpError, InputFile, webhookCallback } from "grammy";
@@ -155,7 +157,15 @@ export function createTelegramChannel(deps: {
 }): TelegramChannel {
   const { config, logger } = deps;
   const log = logger.child({ channel: "telegram" });
-  const client = { apiRoot: config.apiRoot, timeoutSeconds: deps.timeoutSeconds ?? 10 };
+  // Keep connections to the Bot API open: a new TCP (and TLS) connection per message is the costliest part of sending.
+  const agent = config.apiRoot.startsWith("https:")
+    ? new HttpsAgent({ keepAlive: true, maxSockets: 64 })
+    : new HttpAgent({ keepAlive: true, maxSockets: 64 });
+  const client = {
+    apiRoot: config.apiRoot,
+    timeoutSeconds: deps.timeoutSeconds ?? 10,
+    baseFetchConfig: { agent } as Record<string, unknown>,
+  };
   // Preset bot info (the id is the token's first part): no getMe call is needed to handle updates.
   const botId = Number(config.token.split(":")[0]) || 0;
   const botInfo = {
@@ -180,7 +190,7 @@ export function createTelegramChannel(deps: {
     const msg = parsed.success ? normalizeUpdate(parsed.data) : undefined;
     if (!msg || !inboxRef) return;
     const outcome = inboxRef.accept(msg);
-    log.info(
+    log.debug(
       {
         update: msg.messageKey,
         learner: learnerHash("telegram", msg.userKey),
@@ -225,6 +235,8 @@ export function createTelegramChannel(deps: {
       app.post(
         "/webhooks/telegram",
         {
+          // One line per update comes from the conversation service; no per-request access log here.
+          logLevel: "warn",
           // 401 before anything else: the secret is checked (in constant time) before the body is parsed.
           onRequest: async (req, reply) => {
             if (!secretMatches(req.headers[SECRET_HEADER], config.webhookSecret)) {

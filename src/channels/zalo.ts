@@ -170,7 +170,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
       return "ignored";
     }
     const outcome = inbox.accept(n.msg);
-    log.info({ event: n.event, learner: learnerHash("zalo", n.msg.userKey), outcome }, "zalo event");
+    log.debug({ event: n.event, learner: learnerHash("zalo", n.msg.userKey), outcome }, "zalo event");
     return outcome;
   }
 
@@ -190,7 +190,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
     void app.register(async (scope) => {
       scope.removeAllContentTypeParsers();
       scope.addContentTypeParser("*", { parseAs: "string", bodyLimit: BODY_LIMIT }, (_req, body, done) => done(null, body));
-      scope.post(WEBHOOK_PATH, { bodyLimit: BODY_LIMIT, onRequest: checkSecret }, (req, reply) => {
+      scope.post(WEBHOOK_PATH, { bodyLimit: BODY_LIMIT, onRequest: checkSecret, logLevel: "warn" }, (req, reply) => {
         let raw: unknown;
         try {
           raw = typeof req.body === "string" ? JSON.parse(req.body) : undefined;

@@ -1,9 +1,7 @@
-import { and, asc, eq } from "drizzle-orm";
 import type { Logger } from "pino";
 import type { Db } from "../store/db.js";
 import * as repo from "../store/repo.js";
-import { inbox } from "../store/schema.js";
-import type { ConversationService, InboxRow } from "./service.js";
+import type { ConversationService } from "./service.js";
 import type { InboundMessage } from "./types.js";
 
 export interface InboxDeps {
@@ -17,39 +15,45 @@ export interface InboxDeps {
   /** Called when the work will take a while (a model call): show "typing…" on every channel. */
   onSlow?: (msg: { channel: string; chatId: string }) => void;
   now?: () => Date;
+  /** CPU time the worker may take in one turn of the event loop before letting webhooks in. */
+  sliceMs?: number;
 }
 
 export type AcceptResult = "recorded" | "duplicate";
 
 /**
  * The durable front door of webhook channels. accept() records the update under its unique key
- * (that is the deduplication) before the webhook answers 200; the work runs afterwards, one
- * message at a time per learner, in arrival order. Whatever was recorded and not yet applied
- * when the process died is picked up again by recover().
+ * (that is the deduplication) before the webhook answers 200. The work runs afterwards: one
+ * message at a time per learner, in arrival order, in short slices of CPU time between which the
+ * event loop serves webhooks again — so acknowledgements stay fast while a burst is worked off.
+ * Whatever was recorded and not yet applied when the process died is picked up by recover().
  */
 export function createInbox(deps: InboxDeps) {
   const now = deps.now ?? (() => new Date());
-  const chains = new Map<string, Promise<void>>();
+  const sliceMs = deps.sliceMs ?? 4;
+  /** Learners with recorded work, in the order their work arrived (insertion order of the Map). */
+  const ready = new Map<string, { channel: string; userKey: string }>();
+  /** Learners whose current message is waiting on something slow (a model call). */
+  const waiting = new Map<string, Promise<void>>();
+  let scheduled = false;
   let closed = false;
+  let idleWaiters: Array<() => void> = [];
 
   function accept(msg: InboundMessage & { callbackId?: string }): AcceptResult {
     const at = now();
     const recorded = deps.db.$client
       .transaction(() => {
         if (!repo.markProcessed(deps.db, msg.channel, msg.messageKey, at)) return false;
-        deps.db
-          .insert(inbox)
-          .values({
-            channel: msg.channel,
-            messageKey: msg.messageKey,
-            userKey: msg.userKey,
-            chatId: msg.chatId,
-            text: msg.text,
-            media: msg.media ?? null,
-            callbackId: msg.callbackId ?? null,
-            receivedAt: at,
-          })
-          .run();
+        repo.insertInbox(deps.db, {
+          channel: msg.channel,
+          messageKey: msg.messageKey,
+          userKey: msg.userKey,
+          chatId: msg.chatId,
+          text: msg.text,
+          media: msg.media ?? null,
+          callbackId: msg.callbackId ?? null,
+          at,
+        });
         return true;
       })
       .immediate();
@@ -58,67 +62,90 @@ export function createInbox(deps: InboxDeps) {
     return "recorded";
   }
 
-  /** Runs the learner's pending messages after whatever is already running for them. */
+  const keyOf = (channel: string, userKey: string) => `${channel}\u0000${userKey}`;
+
   function schedule(channel: string, userKey: string): void {
     if (closed) return;
-    const key = `${channel}\u0000${userKey}`;
-    const prev = chains.get(key) ?? Promise.resolve();
-    const next = prev
-      .then(() => drain(channel, userKey))
-      .catch((err: Error) => {
-        deps.logger.error({ channel, err: { type: err.name, message: err.message } }, "inbox work failed");
-      });
-    chains.set(key, next);
-    void next.then(() => {
-      if (chains.get(key) === next) chains.delete(key);
-    });
+    const key = keyOf(channel, userKey);
+    if (!ready.has(key)) ready.set(key, { channel, userKey });
+    if (!scheduled) {
+      scheduled = true;
+      // setImmediate runs after pending I/O: the webhook's 200 goes out before the work starts.
+      setImmediate(tick);
+    }
   }
 
-  async function drain(channel: string, userKey: string): Promise<void> {
-    // Yield first, so the webhook's 200 goes out before the work starts.
-    await new Promise((r) => setImmediate(r));
-    for (;;) {
-      if (closed) return;
-      const row: InboxRow | undefined = deps.db
-        .select()
-        .from(inbox)
-        .where(and(eq(inbox.channel, channel), eq(inbox.userKey, userKey)))
-        .orderBy(asc(inbox.id))
-        .limit(1)
-        .get();
-      if (!row) return;
+  /** Works through ready learners, one message each in turn, until the slice is used up. */
+  function tick(): void {
+    scheduled = false;
+    if (closed) return;
+    const until = performance.now() + sliceMs;
+    let queued = false;
+    for (const [key, who] of ready) {
+      if (performance.now() > until) break;
+      ready.delete(key);
+      if (waiting.has(key)) continue; // resumes when the slow message is done
+      const row = repo.nextInbox(deps.db, who.channel, who.userKey);
+      if (!row) continue;
       deps.onWork?.({ channel: row.channel, chatId: row.chatId });
       try {
-        await deps.conversation.processInbox(row, () => deps.onSlow?.({ channel: row.channel, chatId: row.chatId }));
+        const pending = deps.conversation.processInbox(row, () => deps.onSlow?.({ channel: row.channel, chatId: row.chatId }));
+        if (pending) {
+          const p = pending
+            .catch((err: Error) => dropped(row.id, who.channel, err))
+            .finally(() => {
+              waiting.delete(key);
+              deps.onQueued?.();
+              schedule(who.channel, who.userKey);
+            });
+          waiting.set(key, p);
+          continue;
+        }
       } catch (err) {
-        // A bug must not loop forever on one message: drop it from the inbox and tell the logs.
-        deps.logger.error(
-          { channel, err: { type: (err as Error).name, message: (err as Error).message } },
-          "message could not be applied; dropped",
-        );
-        deps.db.delete(inbox).where(eq(inbox.id, row.id)).run();
+        dropped(row.id, who.channel, err as Error);
       }
-      deps.onQueued?.();
+      queued = true;
+      // More for this learner? Back of the line, so one busy learner does not hold up the others.
+      ready.set(key, who);
     }
+    if (queued) deps.onQueued?.();
+    if (ready.size > 0) {
+      scheduled = true;
+      setImmediate(tick);
+    } else if (waiting.size === 0) {
+      for (const w of idleWaiters) w();
+      idleWaiters = [];
+    }
+  }
+
+  /** A bug must not loop forever on one message: drop it from the inbox and tell the logs. */
+  function dropped(id: number, channel: string, err: Error): void {
+    deps.logger.error({ channel, err: { type: err.name, message: err.message } }, "message could not be applied; dropped");
+    repo.deleteInbox(deps.db, id);
   }
 
   /** After a restart: work through everything recorded but not yet applied. */
   function recover(): number {
-    const pending = deps.db.selectDistinct({ channel: inbox.channel, userKey: inbox.userKey }).from(inbox).all();
+    const pending = deps.db.$client
+      .prepare("select channel, user_key as userKey, min(id) as first from inbox group by channel, user_key order by first")
+      .all() as Array<{
+      channel: string;
+      userKey: string;
+    }>;
     for (const p of pending) schedule(p.channel, p.userKey);
     return pending.length;
   }
 
-  /** Waits (bounded) for the work in hand, then stops taking more. */
-  async function close(timeoutMs = 5000): Promise<void> {
-    const all = Promise.allSettled([...chains.values()]);
-    await Promise.race([all, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
-    closed = true;
+  /** Resolves when nothing is ready or waiting (tests and graceful shutdown). */
+  function idle(): Promise<void> {
+    if (ready.size === 0 && waiting.size === 0) return Promise.resolve();
+    return new Promise((r) => idleWaiters.push(r));
   }
 
-  /** Resolves when no learner has work running (tests and graceful shutdown). */
-  async function idle(): Promise<void> {
-    while (chains.size > 0) await Promise.allSettled([...chains.values()]);
+  /** Waits (bounded) for the work in hand, then stops taking more; the rest stays on disk. */
+  async function close(timeoutMs = 5000): Promise<void> {
+    await Promise.race([idle(), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+    closed = true;
   }
 
   return { accept, recover, close, idle };

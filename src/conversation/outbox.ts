@@ -31,7 +31,16 @@ export interface OutboxDeps {
   options?: OutboxOptions;
 }
 
-type Row = typeof outbox.$inferSelect;
+interface Row {
+  id: number;
+  channel: string;
+  chatId: string;
+  learnerId: number | null;
+  method: string;
+  params: string;
+  attempts: number;
+  nextAttemptAt: number;
+}
 
 /** Token bucket: `rate` tokens per second, at most `burst` saved up. */
 class Bucket {
@@ -94,12 +103,15 @@ export function createOutbox(deps: OutboxDeps) {
   let stopped = true;
   let wake: (() => void) | undefined;
 
-  // The oldest pending row of each chat that is due: later rows of a chat wait for earlier ones.
-  const dueStmt = db.$client.prepare(`
-    select o.id from outbox o
-    where o.status = 'pending' and o.next_attempt_at <= ?
-      and o.id = (select min(i.id) from outbox i where i.channel = o.channel and i.chat_id = o.chat_id and i.status = 'pending')
-    order by o.id limit ?`);
+  // Due rows that are the oldest pending row of their chat (a chat's later rows wait for earlier ones).
+  const dueHeadsStmt = db.$client.prepare(
+    `select id, channel, chat_id as chatId, learner_id as learnerId, method, params, attempts, next_attempt_at as nextAttemptAt
+     from outbox o where o.status = 'pending' and o.next_attempt_at <= ?
+       and not exists (select 1 from outbox p where p.channel = o.channel and p.chat_id = o.chat_id and p.status = 'pending' and p.id < o.id)
+     order by o.id limit ?`,
+  );
+  const nextDueStmt = db.$client.prepare("select min(next_attempt_at) as t from outbox where status = 'pending'");
+  const sentStmt = db.$client.prepare("update outbox set status = 'sent', sent_at = ?, attempts = ?, last_error = null where id = ?");
 
   function bucketFor(chatKey: string): Bucket {
     let b = perChat.get(chatKey);
@@ -123,13 +135,10 @@ export function createOutbox(deps: OutboxDeps) {
       log.warn("no sender for this channel; call dropped");
       return;
     }
-    const outcome = await sender.send(row.chatId, { method: row.method, params: row.params as Record<string, unknown> });
+    const outcome = await sender.send(row.chatId, { method: row.method, params: JSON.parse(row.params) as Record<string, unknown> });
     const t = now();
     if (outcome.ok) {
-      db.update(outbox)
-        .set({ status: "sent", sentAt: new Date(t), attempts: row.attempts + 1, lastError: null })
-        .where(eq(outbox.id, row.id))
-        .run();
+      sentStmt.run(t, row.attempts + 1, row.id);
       return;
     }
     if (outcome.blocked) {
@@ -166,17 +175,15 @@ export function createOutbox(deps: OutboxDeps) {
   /** One pass: start sending every due row that the limits allow. Returns ms until worth looking again. */
   function pump(): number {
     if (stopped) return o.pollMs;
-    const free = o.concurrency - inFlight;
-    if (free <= 0) return o.pollMs;
-    const ids = dueStmt.all(now(), free * 4) as Array<{ id: number }>;
+    if (inFlight >= o.concurrency) return o.pollMs;
+    const t = now();
+    // Enough heads to find sendable ones past chats that are waiting on their own rate limit.
+    const rows = dueHeadsStmt.all(t, 256) as Row[];
     let soonest = o.pollMs;
-    for (const { id } of ids) {
+    for (const row of rows) {
       if (inFlight >= o.concurrency) break;
-      const row = db.select().from(outbox).where(eq(outbox.id, id)).get();
-      if (row?.status !== "pending") continue;
       const chatKey = `${row.channel}\u0000${row.chatId}`;
       if (busyChats.has(chatKey)) continue;
-      const t = now();
       if (!NOT_A_MESSAGE.has(row.method)) {
         const chat = bucketFor(chatKey);
         const chatWait = chat.waitMs(t);
@@ -200,9 +207,9 @@ export function createOutbox(deps: OutboxDeps) {
           kick();
         });
     }
-    const next = db.$client.prepare("select min(next_attempt_at) as t from outbox where status = 'pending'").get() as { t: number | null };
+    const next = nextDueStmt.get() as { t: number | null };
     if (next.t !== null) soonest = Math.min(soonest, Math.max(5, next.t - now()));
-    return soonest;
+    return Math.max(1, soonest);
   }
 
   async function loop(): Promise<void> {
@@ -226,8 +233,15 @@ export function createOutbox(deps: OutboxDeps) {
     running = false;
   }
 
+  // Many sends finish at once under load: one wake-up for all of them.
+  let kicked = false;
   function kick(): void {
-    wake?.();
+    if (kicked) return;
+    kicked = true;
+    setImmediate(() => {
+      kicked = false;
+      wake?.();
+    });
   }
 
   function start(): void {

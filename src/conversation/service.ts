@@ -1,5 +1,4 @@
 import { createHash, randomBytes } from "node:crypto";
-import { and, eq } from "drizzle-orm";
 import type { Logger } from "pino";
 import { z } from "zod";
 import type { ChannelSender, OutboundCall } from "../channels/types.js";
@@ -7,7 +6,6 @@ import type { Curriculum } from "../curriculum/types.js";
 import type { Qa, QaOutcome } from "../qa/service.js";
 import type { Db } from "../store/db.js";
 import * as repo from "../store/repo.js";
-import { inbox, qaQuestions } from "../store/schema.js";
 import { answered, initialState, type StepResult, step, type TutorContext, type TutorEvent, type TutorState } from "../tutor/engine.js";
 import type { Reply } from "../tutor/replies.js";
 import type { Channel, InboundMessage, MediaKind } from "./types.js";
@@ -30,7 +28,7 @@ export interface ConversationDeps {
   publicBaseUrl?: string;
 }
 
-export type InboxRow = typeof inbox.$inferSelect;
+export type InboxRow = repo.InboxRow;
 
 // Shape check on what comes back from the database: an old or damaged state restarts politely.
 const stateSchema = z.object({
@@ -59,6 +57,11 @@ export function learnerHash(channel: string, userKey: string): string {
   return createHash("sha256").update(`${channel}:${userKey}`).digest("hex").slice(0, 12);
 }
 
+interface Thought {
+  out: StepResult;
+  qa?: QaOutcome;
+}
+
 interface Turn {
   /** Null when the learner has just deleted their data. */
   learnerId: number | null;
@@ -83,13 +86,16 @@ export function createConversationService(deps: ConversationDeps) {
       curriculum: deps.curriculum(),
       progress,
       learner: { reminders: learner?.reminders ?? null, certifiedTracks: learner ? repo.certifiedTracks(db, learner.id) : new Set() },
-      certificateCode: certificateCode(),
+      get certificateCode() {
+        return certificateCode();
+      },
       today: vnDate(now()),
       ...(deps.publicBaseUrl ? { publicBaseUrl: deps.publicBaseUrl } : {}),
     };
   }
 
-  async function think(msg: InboundMessage, onSlow?: () => void): Promise<{ out: StepResult; qa?: QaOutcome }> {
+  /** Synchronous unless the text goes to the question pipeline (which may call a model). */
+  function think(msg: InboundMessage, onSlow?: () => void): Thought | Promise<Thought> {
     const learner = repo.findLearner(db, msg.channel, msg.userKey);
     const state = loadState(learner?.id);
     const input = msg.media ? { kind: "media" as const, media: msg.media } : { kind: "text" as const, text: msg.text };
@@ -101,17 +107,18 @@ export function createConversationService(deps: ConversationDeps) {
         });
       return { out };
     }
-    const qa = await deps.qa.ask({
-      text: out.question.text,
-      learnerKey: `${msg.channel}:${msg.userKey}`,
-      ...(out.question.quiz ? { quiz: out.question.quiz } : {}),
-      ...(onSlow ? { onSlow } : {}),
-    });
-    return { out, qa };
+    return deps.qa
+      .ask({
+        text: out.question.text,
+        learnerKey: `${msg.channel}:${msg.userKey}`,
+        ...(out.question.quiz ? { quiz: out.question.quiz } : {}),
+        ...(onSlow ? { onSlow } : {}),
+      })
+      .then((qa) => ({ out, qa }));
   }
 
   /** Writes one turn: learner, state, progress, the question asked. Runs inside the caller's transaction. */
-  function commit(msg: InboundMessage, thought: { out: StepResult; qa?: QaOutcome }, at: Date): Turn {
+  function commit(msg: InboundMessage, thought: Thought, at: Date): Turn {
     const learner = repo.upsertLearner(db, msg.channel, msg.userKey, msg.chatId, at);
     let { out } = thought;
     const consent = out.events.find((e) => e.type === "consent");
@@ -119,28 +126,23 @@ export function createConversationService(deps: ConversationDeps) {
     const storeHistory = consent ? consent.granted : learner.consent === true;
     if (thought.qa) {
       const q = thought.qa;
-      const row = db
-        .insert(qaQuestions)
-        .values({
-          learnerId: storeHistory ? learner.id : null,
-          channel: msg.channel,
-          question: q.redacted.slice(0, 2000),
-          action: q.action,
-          rule: q.rule,
-          lessonId: q.lessonId ?? null,
-          source: q.source,
-          grounded: q.grounded,
-          flagged: q.flagged,
-          createdAt: at,
-        })
-        .returning({ id: qaQuestions.id })
-        .get();
-      const progress = storeHistory ? repo.loadProgress(db, learner.id) : new Map();
+      const questionId = repo.insertQuestion(db, {
+        learnerId: storeHistory ? learner.id : null,
+        channel: msg.channel,
+        question: q.redacted.slice(0, 2000),
+        action: q.action,
+        rule: q.rule,
+        lessonId: q.lessonId ?? null,
+        source: q.source,
+        grounded: q.grounded,
+        flagged: q.flagged,
+        at,
+      });
       const feedback = q.action === "answer" || q.action === "advice";
       const after = answered(
         out.state,
-        { texts: q.texts, ...(q.lessonId ? { lessonId: q.lessonId } : {}), questionId: row.id, feedback },
-        { curriculum: deps.curriculum(), progress },
+        { texts: q.texts, ...(q.lessonId ? { lessonId: q.lessonId } : {}), questionId, feedback },
+        contextFor(learner),
       );
       out = { ...after, replies: [...out.replies, ...after.replies], events: [...out.events, ...after.events] };
     }
@@ -153,10 +155,7 @@ export function createConversationService(deps: ConversationDeps) {
     repo.saveState(db, learner.id, out.state, at);
     for (const e of out.events) {
       if (e.type === "feedback") {
-        db.update(qaQuestions)
-          .set({ feedback: e.useful ? 1 : -1 })
-          .where(and(eq(qaQuestions.id, e.questionId), eq(qaQuestions.learnerId, learner.id)))
-          .run();
+        repo.setFeedback(db, e.questionId, learner.id, e.useful);
       } else if (e.type === "reminders") {
         repo.setReminders(db, learner.id, e.on);
       } else if (e.type === "certificate") {
@@ -176,8 +175,10 @@ export function createConversationService(deps: ConversationDeps) {
   }
 
   const logTurn = (msg: Pick<InboundMessage, "channel" | "userKey">, turn: Turn, qa?: QaOutcome) =>
-    deps.logger.child({ channel: msg.channel, learner: learnerHash(msg.channel, msg.userKey) }).info(
+    deps.logger.info(
       {
+        channel: msg.channel,
+        learner: learnerHash(msg.channel, msg.userKey),
         event: "handled",
         replies: turn.replies.length,
         events: turn.events.map((e) => e.type),
@@ -213,8 +214,7 @@ export function createConversationService(deps: ConversationDeps) {
    * answered. Applying it removes it from the inbox, changes the state and queues the rendered
    * replies in the outbox — in one transaction, so a crash leaves either all or none of it.
    */
-  async function processInbox(row: InboxRow, onSlow?: () => void): Promise<void> {
-    const sender = deps.senders?.[row.channel as Channel];
+  function processInbox(row: InboxRow, onSlow?: () => void): void | Promise<void> {
     const msg: InboundMessage = {
       channel: row.channel as Channel,
       userKey: row.userKey,
@@ -223,12 +223,17 @@ export function createConversationService(deps: ConversationDeps) {
       text: row.text,
       ...(row.media ? { media: row.media as MediaKind } : {}),
     };
-    const thought = await think(msg, onSlow);
+    const thought = think(msg, onSlow);
+    if (thought instanceof Promise) return thought.then((t) => apply(row, msg, t));
+    apply(row, msg, thought);
+  }
+
+  function apply(row: InboxRow, msg: InboundMessage, thought: Thought): void {
+    const sender = deps.senders?.[row.channel as Channel];
     const at = now();
     const turn = db.$client
       .transaction(() => {
-        const deleted = db.delete(inbox).where(eq(inbox.id, row.id)).run();
-        if (deleted.changes === 0) return undefined; // already applied: nothing twice
+        if (!repo.deleteInbox(db, row.id)) return undefined; // already applied: nothing twice
         const calls: OutboundCall[] = row.callbackId
           ? [{ method: "answerCallbackQuery", params: { callback_query_id: row.callbackId } }]
           : [];

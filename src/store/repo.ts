@@ -1,142 +1,180 @@
-import { and, eq, isNotNull, sql } from "drizzle-orm";
+import type Database from "better-sqlite3";
 import type { LessonProgressView, TutorEvent, TutorState } from "../tutor/engine.js";
 import type { Db } from "./db.js";
-import {
-  certificates,
-  conversationStates,
-  learners,
-  lessonProgress,
-  outbox,
-  processedMessages,
-  progressEvents,
-  quizAttempts,
-} from "./schema.js";
 
-// Small synchronous repository functions: they run inside the caller's better-sqlite3 transaction.
+// The hot path's repository: small synchronous functions over cached prepared statements (no query
+// building per message). They run inside the caller's better-sqlite3 transaction. Column types
+// follow src/store/schema.ts: times are epoch milliseconds, booleans 0/1, JSON as text.
 
-export type LearnerRow = typeof learners.$inferSelect;
+const cache = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+function stmt(db: Db, sql: string): Database.Statement {
+  let m = cache.get(db.$client);
+  if (!m) {
+    m = new Map();
+    cache.set(db.$client, m);
+  }
+  let s = m.get(sql);
+  if (!s) {
+    s = db.$client.prepare(sql);
+    m.set(sql, s);
+  }
+  return s;
+}
+
+export interface LearnerRow {
+  id: number;
+  channel: string;
+  channelUserId: string;
+  chatId: string;
+  consent: boolean | null;
+  reminders: boolean | null;
+  lastActiveAt: Date;
+}
+
+interface RawLearner {
+  id: number;
+  channel: string;
+  channel_user_id: string;
+  chat_id: string;
+  consent: number | null;
+  reminders: number | null;
+  last_active_at: number;
+}
+const bool = (v: number | null) => (v === null ? null : v === 1);
+const toLearner = (r: RawLearner): LearnerRow => ({
+  id: r.id,
+  channel: r.channel,
+  channelUserId: r.channel_user_id,
+  chatId: r.chat_id,
+  consent: bool(r.consent),
+  reminders: bool(r.reminders),
+  lastActiveAt: new Date(r.last_active_at),
+});
 
 /** Records a message key; false when it was seen before (the deduplication). */
 export function markProcessed(db: Db, channel: string, messageKey: string, now: Date): boolean {
-  const res = db.insert(processedMessages).values({ channel, messageKey, at: now }).onConflictDoNothing().run();
-  return res.changes === 1;
+  return (
+    stmt(db, "insert into processed_messages (channel, message_key, at) values (?, ?, ?) on conflict do nothing").run(
+      channel,
+      messageKey,
+      now.getTime(),
+    ).changes === 1
+  );
+}
+
+export function isProcessed(db: Db, channel: string, messageKey: string): boolean {
+  return stmt(db, "select 1 from processed_messages where channel = ? and message_key = ?").get(channel, messageKey) !== undefined;
 }
 
 export function linkProcessed(db: Db, channel: string, messageKey: string, learnerId: number): void {
-  db.update(processedMessages)
-    .set({ learnerId })
-    .where(and(eq(processedMessages.channel, channel), eq(processedMessages.messageKey, messageKey)))
-    .run();
+  stmt(db, "update processed_messages set learner_id = ? where channel = ? and message_key = ?").run(learnerId, channel, messageKey);
 }
 
 export function findLearner(db: Db, channel: string, channelUserId: string): LearnerRow | undefined {
-  return db
-    .select()
-    .from(learners)
-    .where(and(eq(learners.channel, channel), eq(learners.channelUserId, channelUserId)))
-    .get();
+  const r = stmt(
+    db,
+    "select id, channel, channel_user_id, chat_id, consent, reminders, last_active_at from learners where channel = ? and channel_user_id = ?",
+  ).get(channel, channelUserId) as RawLearner | undefined;
+  return r ? toLearner(r) : undefined;
 }
 
 export function upsertLearner(db: Db, channel: string, channelUserId: string, chatId: string, now: Date): LearnerRow {
   const existing = findLearner(db, channel, channelUserId);
   if (existing) {
-    db.update(learners).set({ lastActiveAt: now, chatId }).where(eq(learners.id, existing.id)).run();
+    stmt(db, "update learners set last_active_at = ?, chat_id = ? where id = ?").run(now.getTime(), chatId, existing.id);
     return { ...existing, lastActiveAt: now, chatId };
   }
-  return db.insert(learners).values({ channel, channelUserId, chatId, createdAt: now, lastActiveAt: now }).returning().get();
+  const r = stmt(
+    db,
+    "insert into learners (channel, channel_user_id, chat_id, created_at, last_active_at) values (?, ?, ?, ?, ?) returning id, channel, channel_user_id, chat_id, consent, reminders, last_active_at",
+  ).get(channel, channelUserId, chatId, now.getTime(), now.getTime()) as RawLearner;
+  return toLearner(r);
 }
 
 export function loadState(db: Db, learnerId: number): unknown {
-  return db.select({ state: conversationStates.state }).from(conversationStates).where(eq(conversationStates.learnerId, learnerId)).get()
-    ?.state;
+  const r = stmt(db, "select state from conversation_states where learner_id = ?").get(learnerId) as { state: string } | undefined;
+  if (!r) return undefined;
+  try {
+    return JSON.parse(r.state);
+  } catch {
+    return undefined;
+  }
 }
 
 export function saveState(db: Db, learnerId: number, state: TutorState, now: Date): void {
-  db.insert(conversationStates)
-    .values({ learnerId, state, updatedAt: now })
-    .onConflictDoUpdate({ target: conversationStates.learnerId, set: { state, updatedAt: now } })
-    .run();
+  stmt(
+    db,
+    "insert into conversation_states (learner_id, state, updated_at) values (?, ?, ?) on conflict (learner_id) do update set state = excluded.state, updated_at = excluded.updated_at",
+  ).run(learnerId, JSON.stringify(state), now.getTime());
 }
 
 export function loadProgress(db: Db, learnerId: number): Map<string, LessonProgressView> {
-  const rows = db
-    .select({ lessonId: lessonProgress.lessonId, status: lessonProgress.status, stepReached: lessonProgress.stepReached })
-    .from(lessonProgress)
-    .where(eq(lessonProgress.learnerId, learnerId))
-    .all();
-  return new Map(rows.map((r) => [r.lessonId, { status: r.status, stepReached: r.stepReached }]));
+  const rows = stmt(db, "select lesson_id, status, step_reached from lesson_progress where learner_id = ?").all(learnerId) as Array<{
+    lesson_id: string;
+    status: "in_progress" | "completed";
+    step_reached: number;
+  }>;
+  return new Map(rows.map((r) => [r.lesson_id, { status: r.status, stepReached: r.step_reached }]));
 }
 
 export function setConsent(db: Db, learnerId: number, granted: boolean, now: Date): void {
-  db.update(learners).set({ consent: granted, consentAt: now }).where(eq(learners.id, learnerId)).run();
+  stmt(db, "update learners set consent = ?, consent_at = ? where id = ?").run(granted ? 1 : 0, now.getTime(), learnerId);
 }
 
 /** Applies the engine's learning events: progress rows, quiz attempts and the append-only event log. */
 export function recordEvents(db: Db, learnerId: number, events: TutorEvent[], now: Date): void {
+  const t = now.getTime();
   for (const e of events) {
     switch (e.type) {
-      case "consent":
-        break;
       case "lesson_started":
-        db.insert(lessonProgress)
-          .values({ learnerId, lessonId: e.lessonId, status: "in_progress", stepReached: 0, startedAt: now, updatedAt: now })
-          .onConflictDoUpdate({
-            target: [lessonProgress.learnerId, lessonProgress.lessonId],
-            // A completed lesson started again keeps its completion; an unfinished one restarts its clock.
-            set: { updatedAt: now },
-          })
-          .run();
-        db.insert(progressEvents).values({ learnerId, type: "lesson_started", lessonId: e.lessonId, at: now }).run();
+        // A completed lesson started again keeps its completion; an unfinished one keeps its progress.
+        stmt(
+          db,
+          "insert into lesson_progress (learner_id, lesson_id, status, step_reached, started_at, updated_at) values (?, ?, 'in_progress', 0, ?, ?) on conflict (learner_id, lesson_id) do update set updated_at = excluded.updated_at",
+        ).run(learnerId, e.lessonId, t, t);
+        stmt(db, "insert into progress_events (learner_id, type, lesson_id, step_index, at) values (?, 'lesson_started', ?, null, ?)").run(
+          learnerId,
+          e.lessonId,
+          t,
+        );
         break;
-      case "step_reached": {
-        const row = db
-          .select({ stepReached: lessonProgress.stepReached })
-          .from(lessonProgress)
-          .where(and(eq(lessonProgress.learnerId, learnerId), eq(lessonProgress.lessonId, e.lessonId)))
-          .get();
-        if (!row) {
-          db.insert(lessonProgress)
-            .values({ learnerId, lessonId: e.lessonId, status: "in_progress", stepReached: e.stepIndex, startedAt: now, updatedAt: now })
-            .run();
-        } else if (e.stepIndex > row.stepReached) {
-          db.update(lessonProgress)
-            .set({ stepReached: e.stepIndex, updatedAt: now })
-            .where(and(eq(lessonProgress.learnerId, learnerId), eq(lessonProgress.lessonId, e.lessonId)))
-            .run();
-        }
-        db.insert(progressEvents).values({ learnerId, type: "step_reached", lessonId: e.lessonId, stepIndex: e.stepIndex, at: now }).run();
+      case "step_reached":
+        stmt(
+          db,
+          "insert into lesson_progress (learner_id, lesson_id, status, step_reached, started_at, updated_at) values (?, ?, 'in_progress', ?, ?, ?) on conflict (learner_id, lesson_id) do update set step_reached = max(step_reached, excluded.step_reached), updated_at = excluded.updated_at",
+        ).run(learnerId, e.lessonId, e.stepIndex, t, t);
+        stmt(db, "insert into progress_events (learner_id, type, lesson_id, step_index, at) values (?, 'step_reached', ?, ?, ?)").run(
+          learnerId,
+          e.lessonId,
+          e.stepIndex,
+          t,
+        );
         break;
-      }
       case "quiz_answered":
-        db.insert(quizAttempts)
-          .values({
-            learnerId,
-            lessonId: e.lessonId,
-            stepIndex: e.stepIndex,
-            attempt: e.attempt,
-            optionIndex: e.optionIndex,
-            correct: e.correct,
-            at: now,
-          })
-          .run();
+        stmt(
+          db,
+          "insert into quiz_attempts (learner_id, lesson_id, step_index, attempt, option_index, correct, at) values (?, ?, ?, ?, ?, ?, ?)",
+        ).run(learnerId, e.lessonId, e.stepIndex, e.attempt, e.optionIndex, e.correct ? 1 : 0, t);
         break;
       case "lesson_completed":
-        db.update(lessonProgress)
-          // The first completion is the one programme reports count.
-          .set({ status: "completed", completedAt: sql`coalesce(${lessonProgress.completedAt}, ${now.getTime()})`, updatedAt: now })
-          .where(and(eq(lessonProgress.learnerId, learnerId), eq(lessonProgress.lessonId, e.lessonId)))
-          .run();
-        db.insert(progressEvents).values({ learnerId, type: "lesson_completed", lessonId: e.lessonId, at: now }).run();
+        // The first completion is the one programme reports count.
+        stmt(
+          db,
+          "update lesson_progress set status = 'completed', completed_at = coalesce(completed_at, ?), updated_at = ? where learner_id = ? and lesson_id = ?",
+        ).run(t, t, learnerId, e.lessonId);
+        stmt(
+          db,
+          "insert into progress_events (learner_id, type, lesson_id, step_index, at) values (?, 'lesson_completed', ?, null, ?)",
+        ).run(learnerId, e.lessonId, t);
+        break;
+      default:
         break;
     }
   }
 }
 
 export function clearUnreachable(db: Db, learnerId: number): void {
-  db.update(learners)
-    .set({ unreachableAt: null })
-    .where(and(eq(learners.id, learnerId), isNotNull(learners.unreachableAt)))
-    .run();
+  stmt(db, "update learners set unreachable_at = null where id = ? and unreachable_at is not null").run(learnerId);
 }
 
 /** Queues API calls for one chat, in order, ready now. */
@@ -150,41 +188,19 @@ export function enqueue(
     at: Date;
   },
 ): void {
-  if (args.calls.length === 0) return;
-  db.insert(outbox)
-    .values(
-      args.calls.map((c) => ({
-        channel: args.channel,
-        chatId: args.chatId,
-        learnerId: args.learnerId,
-        method: c.method,
-        params: c.params,
-        status: "pending" as const,
-        nextAttemptAt: args.at,
-        createdAt: args.at,
-      })),
-    )
-    .run();
-}
-
-export function isProcessed(db: Db, channel: string, messageKey: string): boolean {
-  return (
-    db
-      .select({ k: processedMessages.messageKey })
-      .from(processedMessages)
-      .where(and(eq(processedMessages.channel, channel), eq(processedMessages.messageKey, messageKey)))
-      .get() !== undefined
+  const t = args.at.getTime();
+  const insert = stmt(
+    db,
+    "insert into outbox (channel, chat_id, learner_id, method, params, status, attempts, next_attempt_at, created_at) values (?, ?, ?, ?, ?, 'pending', 0, ?, ?)",
   );
+  for (const c of args.calls) insert.run(args.channel, args.chatId, args.learnerId, c.method, JSON.stringify(c.params), t, t);
 }
 
 export function certifiedTracks(db: Db, learnerId: number): Set<string> {
   return new Set(
-    db
-      .select({ t: certificates.trackId })
-      .from(certificates)
-      .where(eq(certificates.learnerId, learnerId))
-      .all()
-      .map((r) => r.t),
+    (stmt(db, "select track_id from certificates where learner_id = ?").all(learnerId) as Array<{ track_id: string }>).map(
+      (r) => r.track_id,
+    ),
   );
 }
 
@@ -192,17 +208,118 @@ export function issueCertificate(
   db: Db,
   c: { learnerId: number; trackId: string; trackTitle: string; code: string; firstName: string | null; at: Date },
 ): void {
-  db.insert(certificates)
-    .values({ learnerId: c.learnerId, trackId: c.trackId, trackTitle: c.trackTitle, code: c.code, firstName: c.firstName, issuedAt: c.at })
-    .onConflictDoNothing()
-    .run();
+  stmt(
+    db,
+    "insert into certificates (code, learner_id, track_id, track_title, first_name, issued_at) values (?, ?, ?, ?, ?, ?) on conflict do nothing",
+  ).run(c.code, c.learnerId, c.trackId, c.trackTitle, c.firstName, c.at.getTime());
 }
 
 export function setReminders(db: Db, learnerId: number, on: boolean): void {
-  db.update(learners).set({ reminders: on }).where(eq(learners.id, learnerId)).run();
+  stmt(db, "update learners set reminders = ? where id = ?").run(on ? 1 : 0, learnerId);
 }
 
 /** Deletes the learner; foreign keys cascade to everything else about them. */
 export function deleteLearner(db: Db, learnerId: number): void {
-  db.delete(learners).where(eq(learners.id, learnerId)).run();
+  stmt(db, "delete from learners where id = ?").run(learnerId);
+}
+
+export function insertInbox(
+  db: Db,
+  m: {
+    channel: string;
+    messageKey: string;
+    userKey: string;
+    chatId: string;
+    text: string;
+    media: string | null;
+    callbackId: string | null;
+    at: Date;
+  },
+): void {
+  stmt(
+    db,
+    "insert into inbox (channel, message_key, user_key, chat_id, text, media, callback_id, received_at) values (?, ?, ?, ?, ?, ?, ?, ?)",
+  ).run(m.channel, m.messageKey, m.userKey, m.chatId, m.text, m.media, m.callbackId, m.at.getTime());
+}
+
+export function deleteInbox(db: Db, id: number): boolean {
+  return stmt(db, "delete from inbox where id = ?").run(id).changes === 1;
+}
+
+export interface InboxRow {
+  id: number;
+  channel: string;
+  messageKey: string;
+  userKey: string;
+  chatId: string;
+  text: string;
+  media: string | null;
+  callbackId: string | null;
+}
+
+export function nextInbox(db: Db, channel: string, userKey: string): InboxRow | undefined {
+  const r = stmt(
+    db,
+    "select id, channel, message_key, user_key, chat_id, text, media, callback_id from inbox where channel = ? and user_key = ? order by id limit 1",
+  ).get(channel, userKey) as
+    | {
+        id: number;
+        channel: string;
+        message_key: string;
+        user_key: string;
+        chat_id: string;
+        text: string;
+        media: string | null;
+        callback_id: string | null;
+      }
+    | undefined;
+  return r
+    ? {
+        id: r.id,
+        channel: r.channel,
+        messageKey: r.message_key,
+        userKey: r.user_key,
+        chatId: r.chat_id,
+        text: r.text,
+        media: r.media,
+        callbackId: r.callback_id,
+      }
+    : undefined;
+}
+
+export function insertQuestion(
+  db: Db,
+  q: {
+    learnerId: number | null;
+    channel: string;
+    question: string;
+    action: string;
+    rule: string;
+    lessonId: string | null;
+    source: string;
+    grounded: boolean;
+    flagged: boolean;
+    at: Date;
+  },
+): number {
+  const r = stmt(
+    db,
+    "insert into qa_questions (learner_id, channel, question, action, rule, lesson_id, source, grounded, flagged, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
+  ).get(
+    q.learnerId,
+    q.channel,
+    q.question,
+    q.action,
+    q.rule,
+    q.lessonId,
+    q.source,
+    q.grounded ? 1 : 0,
+    q.flagged ? 1 : 0,
+    q.at.getTime(),
+  ) as { id: number };
+  return r.id;
+}
+
+export function setFeedback(db: Db, questionId: number, learnerId: number, useful: boolean): void {
+  stmt(db, "update qa_questions set feedback = ? where id = ? and learner_id = ?").run(useful ? 1 : -1, questionId, learnerId);
 }

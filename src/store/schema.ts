@@ -23,7 +23,11 @@ export const learners = sqliteTable(
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
     lastActiveAt: integer("last_active_at", { mode: "timestamp_ms" }).notNull(),
   },
-  (t) => [uniqueIndex("learners_channel_user").on(t.channel, t.channelUserId)],
+  (t) => [
+    uniqueIndex("learners_channel_user").on(t.channel, t.channelUserId),
+    index("learners_last_active").on(t.lastActiveAt),
+    index("learners_created").on(t.createdAt),
+  ],
 );
 
 /** The tutor's conversation state for one learner (JSON of TutorState). */
@@ -49,7 +53,7 @@ export const lessonProgress = sqliteTable(
     completedAt: integer("completed_at", { mode: "timestamp_ms" }),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.learnerId, t.lessonId] }), index("lesson_progress_lesson").on(t.lessonId, t.status)],
+  (t) => [primaryKey({ columns: [t.learnerId, t.lessonId] }), index("lesson_progress_lesson").on(t.lessonId, t.status, t.stepReached)],
 );
 
 export const quizAttempts = sqliteTable(
@@ -67,7 +71,10 @@ export const quizAttempts = sqliteTable(
     correct: integer("correct", { mode: "boolean" }).notNull(),
     at: integer("at", { mode: "timestamp_ms" }).notNull(),
   },
-  (t) => [index("quiz_attempts_learner").on(t.learnerId), index("quiz_attempts_lesson").on(t.lessonId, t.stepIndex)],
+  (t) => [
+    index("quiz_attempts_learner").on(t.learnerId),
+    index("quiz_attempts_lesson").on(t.lessonId, t.stepIndex, t.learnerId, t.attempt, t.correct),
+  ],
 );
 
 /** Append-only learning events for funnels and reports (never message text). */
@@ -83,7 +90,11 @@ export const progressEvents = sqliteTable(
     stepIndex: integer("step_index"),
     at: integer("at", { mode: "timestamp_ms" }).notNull(),
   },
-  (t) => [index("progress_events_lesson").on(t.lessonId, t.type), index("progress_events_learner").on(t.learnerId)],
+  (t) => [
+    index("progress_events_lesson").on(t.lessonId, t.type),
+    index("progress_events_learner").on(t.learnerId),
+    index("progress_events_at").on(t.at, t.learnerId),
+  ],
 );
 
 /** Deduplication: one row per inbound message key, written in the same transaction as its effects. */
@@ -137,7 +148,11 @@ export const outbox = sqliteTable(
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
     sentAt: integer("sent_at", { mode: "timestamp_ms" }),
   },
-  (t) => [index("outbox_pending").on(t.status, t.nextAttemptAt), index("outbox_chat").on(t.channel, t.chatId, t.status, t.id)],
+  (t) => [
+    index("outbox_pending").on(t.status, t.nextAttemptAt),
+    index("outbox_status_id").on(t.status, t.id),
+    index("outbox_chat").on(t.channel, t.chatId, t.status, t.id),
+  ],
 );
 
 /** Questions learners asked (redacted), how they were routed and answered, and the learner's 👍/👎. */
