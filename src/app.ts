@@ -14,7 +14,7 @@ import { createCurriculumStore } from "./curriculum/store.js";
 import { createOpenAiLlm, type LlmClient } from "./qa/llm.js";
 import { createQa } from "./qa/service.js";
 import { buildServer } from "./server.js";
-import { type Db, openDatabase } from "./store/db.js";
+import { closeDatabase, type Db, openDatabase } from "./store/db.js";
 
 export interface App {
   server: FastifyInstance;
@@ -44,12 +44,12 @@ export interface AppOptions {
 
 /** Wires config → db → curriculum → services → server. Used by main.ts and by the integration tests. */
 export async function createApp(config: Config, logger: Logger, opts: AppOptions = {}): Promise<App> {
-  const db = openDatabase(config.databasePath);
+  const db = openDatabase(config.databasePath, { backgroundCheckpoints: true });
   const curriculum = createCurriculumStore({ dir: config.curriculumDir, logger });
   try {
     await curriculum.start();
   } catch (err) {
-    db.$client.close();
+    await closeDatabase(db);
     throw err;
   }
   const mediaDir = resolve(config.curriculumDir, "media");
@@ -164,7 +164,7 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
       await inbox.close();
       await outbox.stop();
       curriculum.close();
-      if (db.$client.open) db.$client.close();
+      await closeDatabase(db);
     },
   };
 }

@@ -22,6 +22,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
         req: (req: { method?: string; url?: string }) => ({ method: req.method, url: req.url?.split("?")[0] }),
       },
     },
-    destination ?? pino.destination(1),
+    // Buffered, asynchronous writes: a synchronous write per line costs the event loop under load.
+    destination ?? pino.destination({ dest: 1, sync: false, minLength: 4096 }),
   );
 }

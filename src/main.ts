@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, "shutting down");
     setTimeout(() => process.exit(1), 10_000).unref();
     await app.close();
-    process.exit(0);
+    logger.flush(() => process.exit(0));
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));

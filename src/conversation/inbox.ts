@@ -85,7 +85,14 @@ export function createInbox(deps: InboxDeps) {
       if (performance.now() > until) break;
       ready.delete(key);
       if (waiting.has(key)) continue; // resumes when the slow message is done
-      const row = repo.nextInbox(deps.db, who.channel, who.userKey);
+      let row: repo.InboxRow | undefined;
+      try {
+        row = repo.nextInbox(deps.db, who.channel, who.userKey);
+      } catch (err) {
+        if (!isBusy(err)) throw err;
+        retryLater(key, who);
+        continue;
+      }
       if (!row) continue;
       deps.onWork?.({ channel: row.channel, chatId: row.chatId });
       try {
@@ -102,6 +109,11 @@ export function createInbox(deps: InboxDeps) {
           continue;
         }
       } catch (err) {
+        if (isBusy(err)) {
+          // The database is locked by someone else for now: keep the message, try again shortly.
+          retryLater(key, who);
+          continue;
+        }
         dropped(row.id, who.channel, err as Error);
       }
       queued = true;
@@ -121,7 +133,26 @@ export function createInbox(deps: InboxDeps) {
   /** A bug must not loop forever on one message: drop it from the inbox and tell the logs. */
   function dropped(id: number, channel: string, err: Error): void {
     deps.logger.error({ channel, err: { type: err.name, message: err.message } }, "message could not be applied; dropped");
-    repo.deleteInbox(deps.db, id);
+    try {
+      repo.deleteInbox(deps.db, id);
+    } catch {
+      // Still locked: it stays in the inbox and is tried again after the next start.
+    }
+  }
+
+  const isBusy = (err: unknown) => /SQLITE_BUSY|SQLITE_LOCKED/.test(String((err as { code?: string }).code ?? ""));
+  function retryLater(key: string, who: { channel: string; userKey: string }): void {
+    deps.logger.warn({ channel: who.channel }, "database busy; message kept and retried shortly");
+    waiting.set(
+      key,
+      new Promise<void>((r) =>
+        setTimeout(() => {
+          waiting.delete(key);
+          schedule(who.channel, who.userKey);
+          r();
+        }, 250),
+      ),
+    );
   }
 
   /** After a restart: work through everything recorded but not yet applied. */
