@@ -368,7 +368,11 @@ describe("admin dashboard and reports, through the real app", () => {
 
   it("a learner who deletes their data disappears from the reports, the funnel and the dashboard", async () => {
     const gone = pseudonym(app.db, ids.half);
-    app.db.$client.prepare("DELETE FROM learners WHERE id = ?").run(ids.half);
+    // The learner sends /xoa on Telegram and confirms.
+    await tg(TG_HALF, ["/xoa", "1"]);
+    await eventually(() =>
+      expect(app.db.$client.prepare("select count(*) as n from learners where id = ?").get(ids.half)).toEqual({ n: 0 }),
+    );
 
     const progressCsv = csvOf(await admin.inject({ url: "/admin/reports/progress.csv", headers: BEARER }));
     expect(progressCsv.rows.map((r) => r["Mã người học (ẩn danh)"]).sort()).toEqual(
