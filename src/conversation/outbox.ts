@@ -94,7 +94,8 @@ export function createOutbox(deps: OutboxDeps) {
   };
   const now = deps.now ?? Date.now;
   const { db } = deps;
-  const global = new Bucket(o.globalPerSecond, Math.max(1, Math.ceil(o.globalPerSecond)), now());
+  // No burst overall: sends are paced evenly, so no second ever carries more than the limit.
+  const global = new Bucket(o.globalPerSecond, 1, now());
   const perChat = new Map<string, Bucket>();
   const busyChats = new Set<string>();
   let inFlight = 0;

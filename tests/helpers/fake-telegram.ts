@@ -9,6 +9,8 @@ export interface FakeCall {
   token: string;
   body: Record<string, unknown>;
   at: number;
+  /** False when the fake answered with a scripted failure (or is hanging). */
+  ok: boolean;
 }
 
 type Scripted = { status: number; body?: unknown } | "hang";
@@ -37,7 +39,8 @@ export async function startFakeTelegram() {
     let body: Record<string, unknown> = {};
     if ((req.headers["content-type"] ?? "").includes("json") && raw) body = JSON.parse(raw);
     else if (raw) body = { multipart: true, chat_id: /name="chat_id"\r\n\r\n([^\r]+)/.exec(raw)?.[1] };
-    calls.push({ method, token, body, at: Date.now() });
+    const call: FakeCall = { method, token, body, at: Date.now(), ok: false };
+    calls.push(call);
     const script = scripts.get(method)?.shift();
     if (script === "hang") {
       hanging.push(res);
@@ -67,6 +70,7 @@ export async function startFakeTelegram() {
         text: body.text,
       };
     else if (method === "getWebhookInfo") result = { url: "", has_custom_certificate: false, pending_update_count: 0 };
+    call.ok = true;
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true, result }));
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -78,6 +82,10 @@ export async function startFakeTelegram() {
     /** The next calls of `method` get these answers, in order; then normal answers again. */
     failNext(method: string, answers: Scripted[]) {
       scripts.set(method, [...(scripts.get(method) ?? []), ...answers]);
+    },
+    /** Forgets scripted failures not used yet. */
+    clearScripts() {
+      scripts.clear();
     },
     sent(chatId: number | string, method = "sendMessage") {
       return calls.filter((c) => c.method === method && String(c.body.chat_id) === String(chatId));
