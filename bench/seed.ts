@@ -64,9 +64,13 @@ async function seed() {
         const done = reach === l.steps.length && rand() < 0.8;
         insE.run(id, "lesson_started", l.id, null, at);
         budget--;
-        for (let s = 1; s <= reach && budget > 0; s++, budget--) insE.run(id, "step_reached", l.id, s, (at += 30_000));
+        for (let s = 1; s <= reach && budget > 0; s++, budget--) {
+          at += 30_000;
+          insE.run(id, "step_reached", l.id, s, at);
+        }
         if (done) {
-          insE.run(id, "lesson_completed", l.id, null, (at += 30_000));
+          at += 30_000;
+          insE.run(id, "lesson_completed", l.id, null, at);
           budget--;
         }
         insP.run(id, l.id, done ? "completed" : "in_progress", reach, created, done ? at : null, at);
@@ -83,6 +87,9 @@ async function seed() {
         `  ${i.toLocaleString("en")} learners, ~${events.toLocaleString("en")} events, ${((Date.now() - t0) / 1000).toFixed(0)} s`,
       );
   }
+  db.exec(
+    `insert or ignore into learner_days (day, learner_id) select distinct (at + ${7 * 3600_000}) / ${DAY}, learner_id from progress_events`,
+  );
   db.pragma("synchronous = NORMAL");
   db.exec("analyze");
   db.close();
@@ -116,7 +123,9 @@ async function measure() {
   const rows: string[] = [];
   for (const url of ["/admin", "/admin/reports/lessons.csv", "/admin/reports/progress.csv"]) {
     const r = await time(url);
-    rows.push(`| \`${url}\` | ${r.status} | first byte ${(r.first / 1000).toFixed(2)} s, complete ${(r.ms / 1000).toFixed(1)} s | ${(r.bytes / 1048576).toFixed(1)} MB |`);
+    rows.push(
+      `| \`${url}\` | ${r.status} | first byte ${(r.first / 1000).toFixed(2)} s, complete ${(r.ms / 1000).toFixed(1)} s | ${(r.bytes / 1048576).toFixed(1)} MB |`,
+    );
     console.error(`  ${url}: ${r.status}, first byte ${r.first.toFixed(0)} ms, complete ${r.ms.toFixed(0)} ms, ${r.bytes} bytes`);
   }
   // A learner's next message: one whole web-chat turn for seeded learners with real history.

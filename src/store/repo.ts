@@ -124,6 +124,12 @@ export function setConsent(db: Db, learnerId: number, granted: boolean, now: Dat
 /** Applies the engine's learning events: progress rows, quiz attempts and the append-only event log. */
 export function recordEvents(db: Db, learnerId: number, events: TutorEvent[], now: Date): void {
   const t = now.getTime();
+  if (events.some((e) => e.type === "lesson_started" || e.type === "step_reached" || e.type === "lesson_completed")) {
+    stmt(db, "insert or ignore into learner_days (day, learner_id) values (?, ?)").run(
+      Math.floor((t + 7 * 3600_000) / 86_400_000),
+      learnerId,
+    );
+  }
   for (const e of events) {
     switch (e.type) {
       case "lesson_started":

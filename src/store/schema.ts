@@ -218,3 +218,16 @@ export const appMeta = sqliteTable("app_meta", {
   key: text("key").primaryKey(),
   value: text("value").notNull(),
 });
+
+/** Which days (Vietnam time) each learner did something that counts: the dashboard's "active per day" without scanning every event. */
+export const learnerDays = sqliteTable(
+  "learner_days",
+  {
+    /** Days since 1970-01-01 in Vietnam time (UTC+7). */
+    day: integer("day").notNull(),
+    learnerId: integer("learner_id")
+      .notNull()
+      .references(() => learners.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.learnerId] }), index("learner_days_learner").on(t.learnerId)],
+);
