@@ -229,19 +229,7 @@ export function deleteLearner(db: Db, learnerId: number): void {
   stmt(db, "delete from learners where id = ?").run(learnerId);
 }
 
-export function insertInbox(
-  db: Db,
-  m: {
-    channel: string;
-    messageKey: string;
-    userKey: string;
-    chatId: string;
-    text: string;
-    media: string | null;
-    callbackId: string | null;
-    at: Date;
-  },
-): void {
+export function insertInbox(db: Db, m: Omit<InboxRow, "id"> & { at: Date }): void {
   stmt(
     db,
     "insert into inbox (channel, message_key, user_key, chat_id, text, media, callback_id, received_at) values (?, ?, ?, ?, ?, ?, ?, ?)",

@@ -1,9 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { resolve } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { eventually, FIXTURE_CURRICULUM, tempDir } from "../helpers/app.js";
+import { eventually, FIXTURE_CURRICULUM, freePort, tempDir } from "../helpers/app.js";
 import { startFakeTelegram, tgText } from "../helpers/fake-telegram.js";
 
 // kill -9 while updates pour in; restart; Telegram redelivers what was not acknowledged.
@@ -15,14 +14,6 @@ const SECRET = "kill_test_secret";
 let dir: ReturnType<typeof tempDir>;
 let fake: Awaited<ReturnType<typeof startFakeTelegram>>;
 const procs: ChildProcess[] = [];
-
-const freePort = () =>
-  new Promise<number>((r) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => r(port));
-    });
-  });
 
 async function boot(port: number, db: string, token = "5:KILL"): Promise<ChildProcess> {
   const proc = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {

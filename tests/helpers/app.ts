@@ -1,8 +1,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import pino, { type Logger } from "pino";
+import { expect } from "vitest";
 import { type App, type AppOptions, createApp } from "../../src/app.js";
+import type { WebReply } from "../../src/channels/web.js";
 import { loadConfig } from "../../src/config.js";
 
 export const FIXTURE_CURRICULUM = resolve(import.meta.dirname, "../fixtures/tutor-curriculum");
@@ -54,3 +57,28 @@ export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10_
     }
   }
 }
+
+/** A free TCP port on loopback, for a server started in its own process. */
+export function freePort(): Promise<number> {
+  return new Promise((r) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => r(port));
+    });
+  });
+}
+
+/** A learner on the web chat: say(text) posts a message (fresh message ids) and returns the replies. */
+export function webChat(app: () => App | undefined, userId: string): (text: string) => Promise<WebReply[]> {
+  let n = 0;
+  const session = Math.random().toString(36).slice(2, 8);
+  return async (text) => {
+    const a = app();
+    if (!a) throw new Error("no app");
+    const res = await a.server.inject({ method: "POST", url: "/api/chat", payload: { userId, messageId: `${session}-${++n}`, text } });
+    expect(res.statusCode).toBe(200);
+    return res.json().replies;
+  };
+}
+
+export const joined = (r: WebReply[]) => r.map((x) => x.text).join("\n");

@@ -1,9 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { resolve } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { eventually, FIXTURE_CURRICULUM, tempDir } from "../helpers/app.js";
+import { eventually, FIXTURE_CURRICULUM, freePort, tempDir } from "../helpers/app.js";
 import { startFakeTelegram, tgText } from "../helpers/fake-telegram.js";
 
 // The real server in its own process, killed with SIGKILL mid-lesson and started again.
@@ -13,14 +12,6 @@ const SECRET = "crash_test_secret";
 let dir: ReturnType<typeof tempDir>;
 let fake: Awaited<ReturnType<typeof startFakeTelegram>>;
 let child: ChildProcess | undefined;
-
-const freePort = () =>
-  new Promise<number>((r) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => r(port));
-    });
-  });
 
 async function boot(port: number): Promise<ChildProcess> {
   const proc = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {

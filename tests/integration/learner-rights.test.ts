@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { App } from "../../src/app.js";
 import type { WebReply } from "../../src/channels/web.js";
-import { startApp, tempDir } from "../helpers/app.js";
+import { joined, startApp, tempDir, webChat } from "../helpers/app.js";
 
 let dir: ReturnType<typeof tempDir>;
 let app: App | undefined;
@@ -14,16 +14,7 @@ afterEach(async () => {
   dir.cleanup();
 });
 
-function chatter(userId: string) {
-  let n = 0;
-  return async (text: string): Promise<WebReply[]> => {
-    if (!app) throw new Error("no app");
-    const res = await app.server.inject({ method: "POST", url: "/api/chat", payload: { userId, messageId: `m${++n}`, text } });
-    expect(res.statusCode).toBe(200);
-    return res.json().replies;
-  };
-}
-const joined = (r: WebReply[]) => r.map((x) => x.text).join("\n");
+const chatter = (userId: string) => webChat(() => app, userId);
 const count = (table: string) => (app!.db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
 
 /** Plays both fixture lessons (the whole track) with the given name for the certificate. */

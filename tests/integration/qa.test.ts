@@ -2,8 +2,7 @@ import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { App } from "../../src/app.js";
-import type { WebReply } from "../../src/channels/web.js";
-import { startApp, tempDir } from "../helpers/app.js";
+import { joined, startApp, tempDir, webChat } from "../helpers/app.js";
 import { startFakeLlm } from "../helpers/fake-llm.js";
 
 const CANARY = "CANARY-7f3a9c-never-show";
@@ -33,16 +32,7 @@ const withLlm = (extra: Record<string, string> = {}, qaDeadlineMs?: number) =>
     options: qaDeadlineMs ? { qaDeadlineMs } : {},
   });
 
-function chatter(userId = "learner-qa01") {
-  let n = 0;
-  return async (text: string): Promise<WebReply[]> => {
-    if (!app) throw new Error("no app");
-    const res = await app.server.inject({ method: "POST", url: "/api/chat", payload: { userId, messageId: `q${++n}`, text } });
-    expect(res.statusCode).toBe(200);
-    return res.json().replies;
-  };
-}
-const joined = (r: WebReply[]) => r.map((x) => x.text).join("\n");
+const chatter = (userId = "learner-qa01") => webChat(() => app, userId);
 
 async function consented(say: ReturnType<typeof chatter>) {
   await say("xin chào");

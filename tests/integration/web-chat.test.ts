@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { App } from "../../src/app.js";
-import type { WebReply } from "../../src/channels/web.js";
-import { startApp, tempDir } from "../helpers/app.js";
+import { joined, startApp, tempDir, webChat } from "../helpers/app.js";
 
 let dir: ReturnType<typeof tempDir>;
 let app: App | undefined;
@@ -14,17 +13,7 @@ afterEach(async () => {
   dir.cleanup();
 });
 
-function chatter(userId = "learner-0001") {
-  let n = 0;
-  const session = Math.random().toString(36).slice(2, 8);
-  return async (text: string): Promise<WebReply[]> => {
-    if (!app) throw new Error("no app");
-    const res = await app.server.inject({ method: "POST", url: "/api/chat", payload: { userId, messageId: `${session}-${++n}`, text } });
-    expect(res.statusCode).toBe(200);
-    return res.json().replies;
-  };
-}
-const joined = (r: WebReply[]) => r.map((x) => x.text).join("\n");
+const chatter = (userId = "learner-0001") => webChat(() => app, userId);
 
 describe("web chat, end to end with a real database file", () => {
   it("serves the chat page", async () => {
