@@ -12,7 +12,13 @@ import { openDatabase } from "../src/store/db.js";
 // dashboard, both CSV reports and a learner's next message against it.
 
 const { values } = parseArgs({
-  options: { learners: { type: "string" }, events: { type: "string" }, db: { type: "string" }, "measure-only": { type: "boolean" } },
+  options: {
+    learners: { type: "string" },
+    events: { type: "string" },
+    db: { type: "string" },
+    "measure-only": { type: "boolean" },
+    "skip-progress-csv": { type: "boolean" },
+  },
 });
 const root = resolve(import.meta.dirname, "..");
 const LEARNERS = Number(values.learners ?? 1_000_000);
@@ -121,13 +127,17 @@ async function measure() {
     return { ms: performance.now() - t, first, status: res.status, bytes };
   };
   const rows: string[] = [];
-  for (const url of ["/admin", "/admin/reports/lessons.csv", "/admin/reports/progress.csv"]) {
+  // The dashboard twice: the first view computes its figures; later views use the snapshot.
+  const pages = ["/admin", "/admin", "/admin/reports/lessons.csv", ...(values["skip-progress-csv"] ? [] : ["/admin/reports/progress.csv"])];
+  for (const [i, url] of pages.entries()) {
     const r = await time(url);
+    const label = url === "/admin" ? `\`${url}\` (${i === 0 ? "first view" : "later views"})` : `\`${url}\``;
     rows.push(
-      `| \`${url}\` | ${r.status} | first byte ${(r.first / 1000).toFixed(2)} s, complete ${(r.ms / 1000).toFixed(1)} s | ${(r.bytes / 1048576).toFixed(1)} MB |`,
+      `| ${label} | ${r.status} | first byte ${(r.first / 1000).toFixed(2)} s, complete ${(r.ms / 1000).toFixed(1)} s | ${(r.bytes / 1048576).toFixed(1)} MB |`,
     );
     console.error(`  ${url}: ${r.status}, first byte ${r.first.toFixed(0)} ms, complete ${r.ms.toFixed(0)} ms, ${r.bytes} bytes`);
   }
+
   // A learner's next message: one whole web-chat turn for seeded learners with real history.
   const users = app.db.$client
     .prepare("select channel_user_id as u from learners where channel = 'web' order by random() limit 200")

@@ -388,11 +388,50 @@ async function gather(input: DashboardInput): Promise<Figures> {
   return { lessons, quiz, trackFinishers, targetDone };
 }
 
-export async function renderDashboard(input: DashboardInput): Promise<string> {
+interface Heavy {
+  figures: Figures;
+  channels: q.ChannelStats[];
+  certs: Array<{ trackTitle: string; n: number }>;
+}
+
+/** A computation slower than this is served from a snapshot (refreshed in the background) next time. */
+const SLOW_MS = 500;
+const REFRESH_MS = 60_000;
+const MAX_AGE_MS = 10 * 60_000;
+const snapshots = new WeakMap<Db, { key: string; at: number; took: number; value: Heavy; refreshing: boolean }>();
+
+async function computeHeavy(input: DashboardInput, key: string): Promise<Heavy> {
+  const started = performance.now();
   const figures = await gather(input);
+  const value = { figures, channels: q.learnersByChannel(input.db, input.now), certs: q.certificatesByTrack(input.db) };
+  snapshots.set(input.db, { key, at: input.now, took: performance.now() - started, value, refreshing: false });
+  return value;
+}
+
+/**
+ * The figures that scan the big tables. On a small database they are computed for every view; once
+ * they take longer than SLOW_MS (a province's worth of learners), views are served from the last
+ * snapshot (its time is shown on the page) while a fresh one is computed in the background.
+ */
+async function heavyFigures(input: DashboardInput): Promise<{ value: Heavy; asOf: number }> {
+  const key = `${input.curriculum.version}|${JSON.stringify(input.targets.targets)}`;
+  const snap = snapshots.get(input.db);
+  if (snap && snap.key === key && snap.took >= SLOW_MS && input.now - snap.at < MAX_AGE_MS) {
+    if (input.now - snap.at > REFRESH_MS && !snap.refreshing) {
+      snap.refreshing = true;
+      void computeHeavy(input, key).catch(() => {
+        snap.refreshing = false;
+      });
+    }
+    return { value: snap.value, asOf: snap.at };
+  }
+  return { value: await computeHeavy(input, key), asOf: input.now };
+}
+
+export async function renderDashboard(input: DashboardInput): Promise<string> {
+  const { value: heavy, asOf } = await heavyFigures(input);
+  const { figures, channels, certs } = heavy;
   const lessons = figures.lessons;
-  const channels = q.learnersByChannel(input.db, input.now);
-  const certs = q.certificatesByTrack(input.db);
   const totalCerts = certs.reduce((a, c) => a + c.n, 0);
   const logout = input.formToken
     ? `<form class="inline" method="post" action="/admin/logout">${csrfField(input.formToken)}<button class="link" type="submit">Đăng xuất</button></form>`
@@ -413,7 +452,7 @@ export async function renderDashboard(input: DashboardInput): Promise<string> {
     .map(([id, label]) => `<a href="#${id}">${esc(label)}</a>`)
     .join("");
   const body = `<nav class="toc" aria-label="Mục lục">${toc}</nav>
-<p class="muted">Số liệu lúc ${esc(vnDateTime(input.now))} (giờ Việt Nam).</p>
+<p class="muted">Số liệu lúc ${esc(vnDateTime(asOf))} (giờ Việt Nam).</p>
 ${overview(channels, lessons, totalCerts)}
 <div class="grid">${channelsSection(channels)}${overTimeSection(input)}</div>
 ${targetsSection(input, figures)}

@@ -147,6 +147,21 @@ export function registerAdmin(app: FastifyInstance, deps: AdminDeps): void {
         return reply.header("set-cookie", auth.cookieHeader(req, null)).redirect("/admin/login", 303);
       });
 
+      // Compute the dashboard's figures once in the background at start, so the first visit to a
+      // large installation is served from a snapshot instead of waiting for the big scans.
+      admin.addHook("onReady", async () => {
+        const curriculum = deps.curriculum();
+        void renderDashboard({
+          db: deps.db,
+          curriculum,
+          status: deps.curriculumStatus(),
+          targets: readTargets(deps.targetsFile, new Set(curriculum.tracks.map((t) => t.id))),
+          now: Date.now(),
+          days: 30,
+          pseudonym: pseudonymizer(deps.db),
+        }).catch(() => undefined);
+      });
+
       admin.get("/", { onRequest: requireAdmin }, async (req, reply) => {
         const query = dashboardQuery.safeParse(req.query);
         if (!query.success)
