@@ -180,13 +180,17 @@ export function createTelegramChannel(deps: {
     has_main_web_app: false,
   } as UserFromGetMe;
   let inboxRef: Inbox | undefined;
+  /** Webhook bodies already validated by the route, so the bot does not parse them a second time. */
+  const validated = new WeakMap<object, Update>();
   const bot = new Bot(config.token, { client, botInfo });
   const api = new Api(config.token, client);
 
   // The bot's only job on an update: record it durably. A failure to record propagates (no 200),
   // so Telegram delivers the update again instead of it being lost.
   bot.use((ctx) => {
-    const parsed = updateSchema.safeParse(ctx.update);
+    // On the webhook the body was validated once already (preHandler); polling updates are parsed here.
+    const known = validated.get(ctx.update);
+    const parsed = known ? { success: true as const, data: known } : updateSchema.safeParse(ctx.update);
     const msg = parsed.success ? normalizeUpdate(parsed.data) : undefined;
     if (!msg || !inboxRef) return;
     const outcome = inboxRef.accept(msg);
@@ -245,8 +249,9 @@ export function createTelegramChannel(deps: {
             }
           },
           preHandler: async (req, reply) => {
-            if (!updateSchema.safeParse(req.body).success)
-              return reply.code(400).send({ error: "bad_request", message: "not a Telegram update" });
+            const parsed = updateSchema.safeParse(req.body);
+            if (!parsed.success) return reply.code(400).send({ error: "bad_request", message: "not a Telegram update" });
+            validated.set(req.body as object, parsed.data);
           },
         },
         handle,

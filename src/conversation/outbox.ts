@@ -100,7 +100,6 @@ export function createOutbox(deps: OutboxDeps) {
   const busyChats = new Set<string>();
   let inFlight = 0;
   let timer: NodeJS.Timeout | undefined;
-  let running = false;
   let stopped = true;
   let wake: (() => void) | undefined;
 
@@ -214,7 +213,6 @@ export function createOutbox(deps: OutboxDeps) {
   }
 
   async function loop(): Promise<void> {
-    running = true;
     while (!stopped) {
       let waitMs: number;
       try {
@@ -231,7 +229,6 @@ export function createOutbox(deps: OutboxDeps) {
       wake = undefined;
       if (timer) clearTimeout(timer);
     }
-    running = false;
   }
 
   // Many sends finish at once under load: one wake-up for all of them.
@@ -284,9 +281,6 @@ export function createOutbox(deps: OutboxDeps) {
     kick,
     pendingCount,
     purge,
-    get running() {
-      return running;
-    },
   };
 }
 

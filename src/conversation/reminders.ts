@@ -131,8 +131,6 @@ export function createReminders(deps: RemindersDeps) {
     stop() {
       if (timer) clearInterval(timer);
     },
-    /** For tests and reports: learners with a reminder queued. */
-    count: () => (deps.db.$client.prepare("select count(*) as n from learners where reminded_at is not null").get() as { n: number }).n,
   };
 }
 

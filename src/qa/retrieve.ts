@@ -11,7 +11,7 @@ export interface Passage {
   lessonTitle: string;
   /** 1-based step position, or 0 for the lesson's intro/summary. */
   step: number;
-  kind: "title" | "intro" | "step" | "tip" | "explanation" | "summary" | "help";
+  kind: "title" | "intro" | "step" | "tip" | "summary" | "help";
   text: string;
   /** The quiz an explanation or tip belongs to: left out while that quiz is being answered. */
   quizStep?: number;

@@ -127,7 +127,7 @@ export function createQa(deps: QaDeps) {
     hits: Hit[],
     best: { lesson: Lesson },
     input: AskInput,
-  ): Promise<{ text: string; cached: boolean } | undefined> {
+  ): Promise<{ text: string; cached: boolean } | "capped" | undefined> {
     if (!deps.llm || !prompts) return undefined;
     const c = deps.curriculum();
     const key = createHash("sha256")
@@ -137,7 +137,7 @@ export function createQa(deps: QaDeps) {
     if (cached && now() - cached.createdAt.getTime() < (deps.cacheTtlMs ?? 7 * 86_400_000)) return { text: cached.answer, cached: true };
     if (!takeLlmQuota(input.learnerKey)) {
       log.info({ rule: "qa.daily-cap" }, "daily model quota reached; lessons-only answer");
-      return undefined;
+      return "capped";
     }
     const passages = hits
       .slice(0, 4)
@@ -215,7 +215,7 @@ export function createQa(deps: QaDeps) {
     if (!best) return { ...base, texts: [...pre, qaVi.noLesson], source: "fixed", grounded: false };
     const quizNote = input.quiz ? [qaVi.quizHintNote] : [];
     const fromLlm = await viaLlm(d.redacted, hits, best, input);
-    if (fromLlm) {
+    if (fromLlm && fromLlm !== "capped") {
       return {
         ...base,
         texts: [...pre, fromLlm.text, ...quizNote],
@@ -224,7 +224,14 @@ export function createQa(deps: QaDeps) {
         lessonId: best.lesson.id,
       };
     }
-    return { ...base, texts: [...pre, lessonsOnly(best), ...quizNote], source: "lessons", grounded: true, lessonId: best.lesson.id };
+    const capNote = fromLlm === "capped" ? [qaVi.dailyCap] : [];
+    return {
+      ...base,
+      texts: [...pre, ...capNote, lessonsOnly(best), ...quizNote],
+      source: "lessons",
+      grounded: true,
+      lessonId: best.lesson.id,
+    };
   }
 
   return { ask };

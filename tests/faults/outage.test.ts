@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { App } from "../../src/app.js";
 import { eventually, startApp, tempDir } from "../helpers/app.js";
-import { startFakeTelegram, tgText } from "../helpers/fake-telegram.js";
+import { postTelegram, startFakeTelegram, tgText } from "../helpers/fake-telegram.js";
 
 // Telegram answers 429 and 5xx for a whole minute (FAULT_OUTAGE_SECONDS): afterwards the outbox
 // drains, in order per chat, within the real rate limits (default settings, not the fast test ones).
@@ -40,13 +40,7 @@ describe("a minute of 429 and 5xx from Telegram", () => {
     // Keep the fake failing for the whole outage.
     const refill = setInterval(() => failing.on && fake.failNext("sendMessage", answers), 100);
     const chats = Array.from({ length: 30 }, (_, i) => 70_000 + i);
-    const post = (u: number, text: string) =>
-      app!.server.inject({
-        method: "POST",
-        url: "/webhooks/telegram",
-        payload: JSON.stringify(tgText(u, text)),
-        headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET },
-      });
+    const post = (u: number, text: string) => postTelegram(app!, tgText(u, text), SECRET);
     for (const text of ["hi", "1", "1", "1"]) for (const u of chats) expect((await post(u, text)).statusCode).toBe(200);
     await new Promise((r) => setTimeout(r, OUTAGE_S * 1000));
     failing.on = false;

@@ -109,33 +109,31 @@ export async function startFakeTelegram() {
 }
 
 let updateId = 1000;
-export const tgText = (userId: number, text: string, id = ++updateId) => ({
+const from = (userId: number) => ({ id: userId, is_bot: false, first_name: "Bác" });
+const privateMessage = (userId: number, id: number, content: Record<string, unknown>) => ({
   update_id: id,
-  message: {
-    message_id: id,
-    date: 1_750_000_000,
-    chat: { id: userId, type: "private" },
-    from: { id: userId, is_bot: false, first_name: "Bác" },
-    text,
-  },
+  message: { message_id: id, date: 1_750_000_000, chat: { id: userId, type: "private" }, from: from(userId), ...content },
 });
+export const tgText = (userId: number, text: string, id = ++updateId) => privateMessage(userId, id, { text });
+export const tgSticker = (userId: number, id = ++updateId) => privateMessage(userId, id, { sticker: { file_id: "s" } });
 export const tgButton = (userId: number, data: string, id = ++updateId) => ({
   update_id: id,
   callback_query: {
     id: `cq${id}`,
-    from: { id: userId, is_bot: false, first_name: "Bác" },
+    from: from(userId),
     chat_instance: "x",
     data,
     message: { message_id: 1, date: 1_750_000_000, chat: { id: userId, type: "private" } },
   },
 });
-export const tgSticker = (userId: number, id = ++updateId) => ({
-  update_id: id,
-  message: {
-    message_id: id,
-    date: 1_750_000_000,
-    chat: { id: userId, type: "private" },
-    from: { id: userId, is_bot: false, first_name: "Bác" },
-    sticker: { file_id: "s" },
-  },
-});
+
+/** Posts an update to the app's Telegram webhook with the given secret header (null: none). */
+export function postTelegram(
+  app: { server: { inject: (o: object) => Promise<{ statusCode: number }> } },
+  update: unknown,
+  secret: string | null,
+) {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (secret !== null) headers["x-telegram-bot-api-secret-token"] = secret;
+  return app.server.inject({ method: "POST", url: "/webhooks/telegram", payload: JSON.stringify(update), headers });
+}

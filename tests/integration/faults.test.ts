@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { App } from "../../src/app.js";
 import { eventually, FIXTURE_CURRICULUM, startApp, tempDir } from "../helpers/app.js";
 import { startFakeLlm } from "../helpers/fake-llm.js";
-import { startFakeTelegram, tgText } from "../helpers/fake-telegram.js";
+import { postTelegram, startFakeTelegram, tgText } from "../helpers/fake-telegram.js";
 
 // Faults that must not stop the tutor: a locked database file, a broken curriculum edit under
 // load, a model that hangs. (Longer ones — kill -9 under load, a minute of 429/5xx — are in
@@ -26,13 +26,7 @@ afterEach(async () => {
 });
 
 const env = () => ({ TELEGRAM_BOT_TOKEN: "42:FAULTS", TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fake.url });
-const post = (update: unknown) =>
-  app!.server.inject({
-    method: "POST",
-    url: "/webhooks/telegram",
-    payload: JSON.stringify(update),
-    headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET },
-  });
+const post = (update: unknown) => postTelegram(app!, update, SECRET);
 
 describe("faults", () => {
   it("the database locked by another process for a few seconds: updates are retried, nothing is lost, no crash", async () => {

@@ -202,6 +202,18 @@ describe("free-form questions with an OpenAI-compatible endpoint (fake, on loopb
     expect(Date.now() - started).toBeLessThan(8000);
   });
 
+  it("caps model calls per learner per day, then answers from the lessons and says so", async () => {
+    app = await withLlm();
+    const say = chatter();
+    await consented(say);
+    for (let i = 1; i <= 30; i++) await say(`mã otp là gì, câu hỏi số ${i}`);
+    expect(llm.requests.length).toBe(30);
+    const text = joined(await say("mã otp là gì, câu hỏi số 31"));
+    expect(llm.requests.length).toBe(30);
+    expect(text).toContain("Hôm nay bác đã hỏi nhiều rồi");
+    expect(text).toContain("Theo bài “Giữ kín mã OTP”");
+  });
+
   it("caches the answer to a repeated question", async () => {
     app = await withLlm();
     const say = chatter();

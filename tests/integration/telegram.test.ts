@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { App } from "../../src/app.js";
 import { eventually, startApp, tempDir } from "../helpers/app.js";
-import { startFakeTelegram, tgButton, tgSticker, tgText } from "../helpers/fake-telegram.js";
+import { postTelegram, startFakeTelegram, tgButton, tgSticker, tgText } from "../helpers/fake-telegram.js";
 
 const SECRET = "tg_secret_for_tests";
 let dir: ReturnType<typeof tempDir>;
@@ -26,12 +26,7 @@ const start = () =>
     env: { TELEGRAM_BOT_TOKEN: "123456:TEST-token", TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fake.url },
   });
 
-async function post(update: unknown, secret: string | null = SECRET) {
-  if (!app) throw new Error("no app");
-  const headers: Record<string, string> = { "content-type": "application/json" };
-  if (secret !== null) headers["x-telegram-bot-api-secret-token"] = secret;
-  return app.server.inject({ method: "POST", url: "/webhooks/telegram", payload: JSON.stringify(update), headers });
-}
+const post = (update: unknown, secret: string | null = SECRET) => postTelegram(app!, update, secret);
 
 /** Sends an update and waits until the chat has received `more` further messages. */
 async function exchange(chat: number, update: unknown, more = 1): Promise<string[]> {

@@ -21,8 +21,13 @@ function play(curriculum: Curriculum = sampleCurriculum()) {
     }
     return out.replies;
   };
+  /** Says each text in turn (the replies are not needed). */
+  const sayAll = (...texts: string[]) => {
+    for (const t of texts) say(t);
+  };
   return {
     say,
+    sayAll,
     get state() {
       return state;
     },
@@ -64,8 +69,7 @@ describe("first contact", () => {
 
   it("consent no still teaches", () => {
     const p = play();
-    p.say("hi");
-    p.say("2");
+    p.sayAll("hi", "2");
     expect(p.state.consent).toBe(false);
     expect(last(p.say("1")).text).toContain("An toàn trên mạng");
   });
@@ -82,12 +86,10 @@ describe("first contact", () => {
 describe("a whole lesson", () => {
   it("walks step by step with checkpoint help, a wrong then right quiz answer, summary and next lesson", () => {
     const p = play();
-    p.say("hi");
-    p.say("1");
+    p.sayAll("hi", "1");
     p.say("hai"); // "hai" is not a track number here: there are 2 tracks, so it picks VNeID…
     expect(p.state.screen).toEqual({ kind: "track", trackId: "vneid" });
-    p.say("menu");
-    p.say("số 1");
+    p.sayAll("menu", "số 1");
     const intro = p.say("1");
     expect(intro).toHaveLength(2);
     expect(intro[0]?.text).toContain("Bài otp");
@@ -133,12 +135,9 @@ describe("a whole lesson", () => {
 
   it("after two wrong answers shows the right one and moves on", () => {
     const p = play();
-    p.say("hi");
-    p.say("1");
-    p.say("1");
+    p.sayAll("hi", "1", "1");
     p.say("2"); // lesson link
-    p.say("tiếp");
-    p.say("2");
+    p.sayAll("tiếp", "2");
     const r = p.say("2");
     expect(all(r)).toContain("Đáp án đúng là: **dichvucong.gov.vn**");
     expect(p.events).toContainEqual({ type: "lesson_completed", lessonId: "link" });
@@ -146,12 +145,7 @@ describe("a whole lesson", () => {
 
   it("marks finished lessons in the track list and the menu", () => {
     const p = play();
-    p.say("hi");
-    p.say("1");
-    p.say("1");
-    p.say("2");
-    p.say("tiếp");
-    p.say("1");
+    p.sayAll("hi", "1", "1", "2", "tiếp", "1");
     const menu = last(p.say("menu"));
     expect(menu.options?.[0]?.label).toBe("🛡️ An toàn trên mạng (1/2 ✅)");
     const list = last(p.say("1"));
@@ -160,16 +154,14 @@ describe("a whole lesson", () => {
 
   it("answers an out-of-range number kindly and stays put", () => {
     const p = play();
-    p.say("hi");
-    p.say("1");
+    p.sayAll("hi", "1");
     expect(all(p.say("7"))).toContain("từ 1 đến 2");
     expect(p.state.screen.kind).toBe("menu");
   });
 
   it("never stays silent on text it cannot place", () => {
     const p = play();
-    p.say("hi");
-    p.say("1");
+    p.sayAll("hi", "1");
     for (const text of ["asdfgh", "🙂", "ừm"]) {
       const r = p.say(text);
       expect(r.length).toBeGreaterThan(0);
@@ -177,8 +169,7 @@ describe("a whole lesson", () => {
     // A longer sentence is a question: it goes to the question pipeline instead of a hint.
     expect(p.say("thời tiết hôm nay thế nào")).toEqual([]);
     expect(p.question).toBe("thời tiết hôm nay thế nào");
-    p.say("1");
-    p.say("1");
+    p.sayAll("1", "1");
     const r = p.say("blah blah");
     expect(all(r)).toContain("tiếp");
   });
@@ -187,10 +178,7 @@ describe("a whole lesson", () => {
 describe("resuming and pausing", () => {
   it("keeps the position across menu, pause and start", () => {
     const p = play();
-    p.say("hi");
-    p.say("1");
-    p.say("1");
-    p.say("1");
+    p.sayAll("hi", "1", "1", "1");
     p.say("tiếp"); // at step 2
     expect(last(p.say("menu")).text).toContain("bước 2/4");
     expect(all(p.say("dừng"))).toContain("nghỉ ngơi");
@@ -202,15 +190,7 @@ describe("resuming and pausing", () => {
 
   it("shows progress: done, current, next", () => {
     const p = play();
-    p.say("hi");
-    p.say("1");
-    p.say("1");
-    p.say("2");
-    p.say("tiếp");
-    p.say("1");
-    p.say("menu");
-    p.say("1");
-    p.say("1");
+    p.sayAll("hi", "1", "1", "2", "tiếp", "1", "menu", "1", "1");
     const r = all(p.say("tiến độ"));
     expect(r).toContain("Đã xong (1): Bài link");
     expect(r).toContain("Đang học: “Bài otp” (bước 1/4)");
@@ -219,11 +199,7 @@ describe("resuming and pausing", () => {
 
   it("continues sensibly when an admin edits or removes the lesson", () => {
     const p = play();
-    p.say("hi");
-    p.say("1");
-    p.say("1");
-    p.say("1");
-    p.say("tiếp");
+    p.sayAll("hi", "1", "1", "1", "tiếp");
     p.say("đã thấy"); // at step 3 "Không đọc OTP cho ai"
     const original = p.curriculum.lessons.get("otp");
     if (!original) throw new Error("fixture");
@@ -249,8 +225,7 @@ describe("resuming and pausing", () => {
 describe("help and unverified steps", () => {
   it("lists the commands", () => {
     const p = play();
-    p.say("hi");
-    p.say("1");
+    p.sayAll("hi", "1");
     const r = all(p.say("trợ giúp"));
     for (const cmd of ["tiếp", "nhắc lại", "quay lại", "menu", "tiến độ", "dừng"]) expect(r).toContain(cmd);
   });
@@ -261,9 +236,7 @@ describe("help and unverified steps", () => {
     if (!otp) throw new Error("fixture");
     otp.unverified = [1];
     const p = play(c);
-    p.say("hi");
-    p.say("1");
-    p.say("1");
+    p.sayAll("hi", "1", "1");
     expect(all(p.say("1"))).toContain("đang được kiểm tra lại");
   });
 });
