@@ -5,6 +5,7 @@ import { createTelegramChannel, type TelegramChannel } from "./channels/telegram
 import type { ChannelSender } from "./channels/types.js";
 import { createZaloChannel, type ZaloChannel } from "./channels/zalo.js";
 import type { Config } from "./config.js";
+import { createGovernor } from "./conversation/governor.js";
 import { createInbox, type Inbox } from "./conversation/inbox.js";
 import { createOutbox, type Outbox, type OutboxOptions } from "./conversation/outbox.js";
 import { createReminders, type Reminders } from "./conversation/reminders.js";
@@ -77,7 +78,9 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     qa,
     ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}),
   });
-  const outbox = createOutbox({ db, senders, logger, options: { ...config.outbox, ...opts.outbox } });
+  // One meter for both kinds of background work: acknowledgements come first under a flood.
+  const governor = createGovernor();
+  const outbox = createOutbox({ db, senders, logger, governor, options: { ...config.outbox, ...opts.outbox } });
   const reminders = createReminders({
     db,
     senders,
@@ -90,6 +93,7 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     db,
     conversation,
     logger,
+    governor,
     onQueued: () => outbox.kick(),
     // Zalo asks for "typing…" while the bot works; every channel gets it before a model call.
     onWork: ({ channel, chatId }) => {

@@ -29,6 +29,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     loggerInstance: deps.logger,
     bodyLimit: 256 * 1024,
     return503OnClosing: true,
+    // Webhooks log one line per update themselves: no per-request child logger on that hot path.
+    childLoggerFactory: (logger, bindings, opts, rawReq) => (rawReq.url?.startsWith("/webhooks/") ? logger : logger.child(bindings, opts)),
   }) as unknown as FastifyInstance;
 
   // One error handler: client errors say what was wrong, server errors say nothing of internals.

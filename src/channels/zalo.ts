@@ -159,7 +159,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
   };
 
   /** Records one event in the inbox; returns the outcome word for the log. */
-  function accept(inbox: Inbox, raw: unknown): Normalised["kind"] | "recorded" | "duplicate" {
+  async function accept(inbox: Inbox, raw: unknown): Promise<Normalised["kind"] | "recorded" | "duplicate"> {
     const n = normaliseEvent(raw);
     if (n.kind === "invalid") {
       log.warn({ event: n.event, outcome: "invalid" }, "zalo event rejected");
@@ -169,8 +169,8 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
       log.info({ event: n.event, outcome: n.reason }, "zalo event ignored");
       return "ignored";
     }
-    const outcome = inbox.accept(n.msg);
-    log.debug({ event: n.event, learner: learnerHash("zalo", n.msg.userKey), outcome }, "zalo event");
+    const outcome = await inbox.accept(n.msg);
+    if (log.isLevelEnabled("debug")) log.debug({ event: n.event, learner: learnerHash("zalo", n.msg.userKey), outcome }, "zalo event");
     return outcome;
   }
 
@@ -190,7 +190,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
     void app.register(async (scope) => {
       scope.removeAllContentTypeParsers();
       scope.addContentTypeParser("*", { parseAs: "string", bodyLimit: BODY_LIMIT }, (_req, body, done) => done(null, body));
-      scope.post(WEBHOOK_PATH, { bodyLimit: BODY_LIMIT, onRequest: checkSecret, logLevel: "warn" }, (req, reply) => {
+      scope.post(WEBHOOK_PATH, { bodyLimit: BODY_LIMIT, onRequest: checkSecret, logLevel: "warn" }, async (req, reply) => {
         let raw: unknown;
         try {
           raw = typeof req.body === "string" ? JSON.parse(req.body) : undefined;
@@ -202,7 +202,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
           log.warn({ outcome: "invalid" }, "zalo webhook: malformed body");
           return reply.code(400).send({ error: "bad_request" });
         }
-        const outcome = accept(inbox, env.data.result);
+        const outcome = await accept(inbox, env.data.result);
         if (outcome === "invalid") return reply.code(400).send({ error: "bad_request" });
         return reply.code(200).send({ ok: true });
       });
@@ -220,7 +220,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
         const events = result == null ? [] : Array.isArray(result) ? result : [result];
         for (const ev of events) {
           if (signal.aborted) return;
-          accept(inbox, ev);
+          await accept(inbox, ev);
         }
       } catch (err) {
         if (signal.aborted) return;

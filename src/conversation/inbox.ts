@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { Db } from "../store/db.js";
 import * as repo from "../store/repo.js";
+import { createGovernor, type Governor } from "./governor.js";
 import type { ConversationService } from "./service.js";
 import type { InboundMessage } from "./types.js";
 
@@ -15,8 +16,8 @@ export interface InboxDeps {
   /** Called when the work will take a while (a model call): show "typing…" on every channel. */
   onSlow?: (msg: { channel: string; chatId: string }) => void;
   now?: () => Date;
-  /** CPU time the worker may take in one turn of the event loop before letting webhooks in. */
-  sliceMs?: number;
+  /** Meters the work's share of the time while webhooks flood in (see governor.ts). */
+  governor?: Governor;
 }
 
 export type AcceptResult = "recorded" | "duplicate";
@@ -30,7 +31,11 @@ export type AcceptResult = "recorded" | "duplicate";
  */
 export function createInbox(deps: InboxDeps) {
   const now = deps.now ?? (() => new Date());
-  const sliceMs = deps.sliceMs ?? 4;
+  const governor = deps.governor ?? createGovernor();
+  /** Under a flood the tutor's work gets a quarter of the time, in slices of at most 4 ms. */
+  const meter = governor.meter(0.25, 4);
+  /** Longest slice of work between two turns of the event loop (ms) when no webhooks are waiting. */
+  const FREE_SLICE = 8;
   /** Learners with recorded work, in the order their work arrived (insertion order of the Map). */
   const ready = new Map<string, { channel: string; userKey: string }>();
   /** Learners whose current message is waiting on something slow (a model call). */
@@ -39,27 +44,80 @@ export function createInbox(deps: InboxDeps) {
   let closed = false;
   let idleWaiters: Array<() => void> = [];
 
-  function accept(msg: InboundMessage & { callbackId?: string }): AcceptResult {
+  /** Updates received in this turn of the event loop, recorded together in one transaction. */
+  let batch: Array<{ msg: InboundMessage & { callbackId?: string }; resolve: (r: AcceptResult) => void; reject: (e: unknown) => void }> =
+    [];
+  let flushScheduled = false;
+
+  /**
+   * Records the update durably; resolves once it is committed (only then may the webhook answer
+   * 200). Every update received in one turn of the event loop shares one transaction (group
+   * commit): a commit costs far more than an insert.
+   */
+  function accept(msg: InboundMessage & { callbackId?: string }): Promise<AcceptResult> {
+    return new Promise((resolve, reject) => {
+      batch.push({ msg, resolve, reject });
+      if (!flushScheduled) {
+        flushScheduled = true;
+        // After the poll phase: every request that arrived in this turn joins the batch.
+        setImmediate(flush);
+      }
+    });
+  }
+
+  function record(items: typeof batch): boolean[] {
     const at = now();
-    const recorded = deps.db.$client
-      .transaction(() => {
-        if (!repo.markProcessed(deps.db, msg.channel, msg.messageKey, at)) return false;
-        repo.insertInbox(deps.db, {
-          channel: msg.channel,
-          messageKey: msg.messageKey,
-          userKey: msg.userKey,
-          chatId: msg.chatId,
-          text: msg.text,
-          media: msg.media ?? null,
-          callbackId: msg.callbackId ?? null,
-          at,
-        });
-        return true;
-      })
+    return deps.db.$client
+      .transaction(() =>
+        items.map(({ msg }) => {
+          if (!repo.markProcessed(deps.db, msg.channel, msg.messageKey, at)) return false;
+          repo.insertInbox(deps.db, {
+            channel: msg.channel,
+            messageKey: msg.messageKey,
+            userKey: msg.userKey,
+            chatId: msg.chatId,
+            text: msg.text,
+            media: msg.media ?? null,
+            callbackId: msg.callbackId ?? null,
+            at,
+          });
+          return true;
+        }),
+      )
       .immediate();
-    if (!recorded) return "duplicate";
-    schedule(msg.channel, msg.userKey);
-    return "recorded";
+  }
+
+  function flush(): void {
+    flushScheduled = false;
+    const items = batch;
+    if (items.length === 0) return;
+    batch = [];
+    governor.webhooks();
+    try {
+      recordAll(items);
+    } finally {
+      notifyIdle();
+    }
+  }
+
+  function recordAll(items: typeof batch): void {
+    let results: boolean[];
+    try {
+      results = record(items);
+    } catch (err) {
+      if (items.length === 1 || isBusy(err)) {
+        // Not recorded: the webhook answers 5xx and the channel delivers the update again.
+        for (const it of items) it.reject(err);
+        return;
+      }
+      // One bad update must not fail the others: record them one by one.
+      for (const it of items) recordAll([it]);
+      return;
+    }
+    items.forEach((it, k) => {
+      if (results[k]) schedule(it.msg.channel, it.msg.userKey);
+      it.resolve(results[k] ? "recorded" : "duplicate");
+    });
   }
 
   const keyOf = (channel: string, userKey: string) => `${channel}\u0000${userKey}`;
@@ -68,18 +126,41 @@ export function createInbox(deps: InboxDeps) {
     if (closed) return;
     const key = keyOf(channel, userKey);
     if (!ready.has(key)) ready.set(key, { channel, userKey });
-    if (!scheduled) {
-      scheduled = true;
-      // setImmediate runs after pending I/O: the webhook's 200 goes out before the work starts.
-      setImmediate(tick);
-    }
+    // setImmediate runs after pending I/O: the webhook's 200 goes out before the work starts.
+    later(0);
+  }
+
+  /** Schedules the next turn of work (at most one is ever pending). */
+  function later(ms: number): void {
+    if (scheduled) return;
+    scheduled = true;
+    if (ms > 0) setTimeout(tick, ms);
+    else setImmediate(tick);
   }
 
   /** Works through ready learners, one message each in turn, until the slice is used up. */
   function tick(): void {
     scheduled = false;
+    if (batch.length > 0) {
+      // Webhooks that arrived in this turn are recorded first, and answered (their promises
+      // resolve) before any work starts: the work waits for the next turn.
+      flush();
+      later(0);
+      return;
+    }
     if (closed) return;
-    const until = performance.now() + sliceMs;
+    const start = performance.now();
+    const metered = governor.busy();
+    let slice = FREE_SLICE;
+    if (metered) {
+      slice = meter.allowance();
+      if (slice < 1) {
+        // A timer, not setImmediate: the event loop may wait for (and serve) webhooks meanwhile.
+        later(meter.waitFor(1));
+        return;
+      }
+    }
+    const until = start + slice;
     let queued = false;
     for (const [key, who] of ready) {
       if (performance.now() > until) break;
@@ -121,13 +202,15 @@ export function createInbox(deps: InboxDeps) {
       ready.set(key, who);
     }
     if (queued) deps.onQueued?.();
-    if (ready.size > 0) {
-      scheduled = true;
-      setImmediate(tick);
-    } else if (waiting.size === 0) {
-      for (const w of idleWaiters) w();
-      idleWaiters = [];
-    }
+    if (metered) meter.spend(performance.now() - start);
+    if (ready.size > 0) later(0);
+    else notifyIdle();
+  }
+
+  function notifyIdle(): void {
+    if (ready.size > 0 || waiting.size > 0 || batch.length > 0 || scheduled) return;
+    for (const w of idleWaiters) w();
+    idleWaiters = [];
   }
 
   /** A bug must not loop forever on one message: drop it from the inbox and tell the logs. */
@@ -169,13 +252,14 @@ export function createInbox(deps: InboxDeps) {
 
   /** Resolves when nothing is ready or waiting (tests and graceful shutdown). */
   function idle(): Promise<void> {
-    if (ready.size === 0 && waiting.size === 0) return Promise.resolve();
+    if (ready.size === 0 && waiting.size === 0 && batch.length === 0) return Promise.resolve();
     return new Promise((r) => idleWaiters.push(r));
   }
 
   /** Waits (bounded) for the work in hand, then stops taking more; the rest stays on disk. */
   async function close(timeoutMs = 5000): Promise<void> {
     await Promise.race([idle(), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+    flush(); // what was received is recorded before the database closes
     closed = true;
   }
 

@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import type { ChannelSender } from "../channels/types.js";
 import type { Db } from "../store/db.js";
 import { learners, outbox } from "../store/schema.js";
+import type { Governor } from "./governor.js";
 import type { Channel } from "./types.js";
 
 export interface OutboxOptions {
@@ -29,7 +30,12 @@ export interface OutboxDeps {
   logger: Logger;
   now?: () => number;
   options?: OutboxOptions;
+  /** Shares the time with the tutor's work while webhooks flood in (see governor.ts). */
+  governor?: Governor;
 }
+
+/** What one call costs us in CPU, about (building it, the HTTP exchange, recording the outcome): charged to the governor. */
+const SEND_COST_MS = 0.2;
 
 interface Row {
   id: number;
@@ -64,6 +70,10 @@ class Bucket {
     this.tokens -= 1;
     return true;
   }
+  full(now: number): boolean {
+    this.refill(now);
+    return this.tokens >= this.burst;
+  }
   /** Milliseconds until a token is available. */
   waitMs(now: number): number {
     this.refill(now);
@@ -93,6 +103,8 @@ export function createOutbox(deps: OutboxDeps) {
     ...deps.options,
   };
   const now = deps.now ?? Date.now;
+  /** Under a flood of webhooks, sends get a tenth of the time. */
+  const meter = deps.governor?.meter(0.1, 2);
   const { db } = deps;
   // No burst overall: sends are paced evenly, so no second ever carries more than the limit.
   const global = new Bucket(o.globalPerSecond, 1, now());
@@ -103,15 +115,43 @@ export function createOutbox(deps: OutboxDeps) {
   let stopped = true;
   let wake: (() => void) | undefined;
 
-  // Due rows that are the oldest pending row of their chat (a chat's later rows wait for earlier ones).
-  const dueHeadsStmt = db.$client.prepare(
-    `select id, channel, chat_id as chatId, learner_id as learnerId, method, params, attempts, next_attempt_at as nextAttemptAt
-     from outbox o where o.status = 'pending' and o.next_attempt_at <= ?
-       and not exists (select 1 from outbox p where p.channel = o.channel and p.chat_id = o.chat_id and p.status = 'pending' and p.id < o.id)
-     order by o.id limit ?`,
+  // The pending rows, by chat, in memory (ids and due times only; the row itself is read when it is
+  // sent). Scanning the table for each chat's oldest pending row on every pass cost more than the
+  // sends themselves once thousands were waiting. The map's order is the round-robin over chats.
+  const queues = new Map<string, Array<{ id: number; due: number; method: string }>>();
+  /** Ids only grow (AUTOINCREMENT): rows above this one are new since the last look. */
+  let lastSeenId = 0;
+  const newRowsStmt = db.$client.prepare(
+    "select id, channel, chat_id as chatId, method, next_attempt_at as due from outbox where id > ? and status = 'pending' order by id",
   );
-  const nextDueStmt = db.$client.prepare("select min(next_attempt_at) as t from outbox where status = 'pending'");
+  const rowStmt = db.$client.prepare(
+    `select id, channel, chat_id as chatId, learner_id as learnerId, method, params, attempts, next_attempt_at as nextAttemptAt, status
+     from outbox where id = ?`,
+  );
   const sentStmt = db.$client.prepare("update outbox set status = 'sent', sent_at = ?, attempts = ?, last_error = null where id = ?");
+
+  /** Picks up rows queued since the last look (by the conversation, reminders, announcements…). */
+  function refresh(): void {
+    const rows = newRowsStmt.all(lastSeenId) as Array<{ id: number; channel: string; chatId: string; method: string; due: number }>;
+    for (const r of rows) {
+      const key = `${r.channel}\u0000${r.chatId}`;
+      let q = queues.get(key);
+      if (!q) {
+        q = [];
+        queues.set(key, q);
+      }
+      q.push({ id: r.id, due: r.due, method: r.method });
+      lastSeenId = r.id;
+    }
+  }
+
+  /** Rate buckets of chats with nothing queued and a full allowance are forgotten (memory stays flat). */
+  let lastSweep = now();
+  function sweepBuckets(t: number): void {
+    if (t - lastSweep < 10_000) return;
+    lastSweep = t;
+    for (const [key, b] of perChat) if (!queues.has(key) && b.full(t)) perChat.delete(key);
+  }
 
   function bucketFor(chatKey: string): Bucket {
     let b = perChat.get(chatKey);
@@ -127,19 +167,22 @@ export function createOutbox(deps: OutboxDeps) {
     return Math.round(base * (0.5 + o.random()));
   }
 
-  async function sendRow(row: Row): Promise<void> {
+  type Outcome = "done" | "cancelled" | { retryAt: number };
+
+  async function sendRow(row: Row): Promise<Outcome> {
     const sender = deps.senders[row.channel as Channel];
-    const log = deps.logger.child({ channel: row.channel, outbox: row.id, method: row.method });
+    // Built only when there is something to say (most sends succeed silently).
+    const log = () => deps.logger.child({ channel: row.channel, outbox: row.id, method: row.method });
     if (!sender) {
       db.update(outbox).set({ status: "failed", lastError: "no_channel" }).where(eq(outbox.id, row.id)).run();
-      log.warn("no sender for this channel; call dropped");
-      return;
+      log().warn("no sender for this channel; call dropped");
+      return "done";
     }
     const outcome = await sender.send(row.chatId, { method: row.method, params: JSON.parse(row.params) as Record<string, unknown> });
     const t = now();
     if (outcome.ok) {
       sentStmt.run(t, row.attempts + 1, row.id);
-      return;
+      return "done";
     }
     if (outcome.blocked) {
       db.$client
@@ -155,36 +198,71 @@ export function createOutbox(deps: OutboxDeps) {
               .run();
         })
         .immediate();
-      log.info({ code: outcome.code }, "learner unreachable (blocked the bot); pending messages cancelled");
-      return;
+      log().info({ code: outcome.code }, "learner unreachable (blocked the bot); pending messages cancelled");
+      return "cancelled";
     }
     const attempts = row.attempts + 1;
     if (!outcome.retry || attempts >= o.maxAttempts) {
       db.update(outbox).set({ status: "failed", attempts, lastError: outcome.code }).where(eq(outbox.id, row.id)).run();
-      log.warn({ code: outcome.code, attempts }, "call failed for good");
-      return;
+      log().warn({ code: outcome.code, attempts }, "call failed for good");
+      return "done";
     }
     const wait = outcome.retry.afterMs ?? backoff(attempts);
     db.update(outbox)
       .set({ attempts, lastError: outcome.code, nextAttemptAt: new Date(t + wait) })
       .where(eq(outbox.id, row.id))
       .run();
-    log.info({ code: outcome.code, attempts, retryInMs: wait }, "call will be retried");
+    log().info({ code: outcome.code, attempts, retryInMs: wait }, "call will be retried");
+    return { retryAt: t + wait };
+  }
+
+  /** Sends a chat's oldest pending row and updates the chat's queue with what happened. */
+  async function sendHead(chatKey: string, q: Array<{ id: number; due: number; method: string }>): Promise<void> {
+    const head = q[0];
+    if (!head) return;
+    const row = rowStmt.get(head.id) as (Row & { status: string }) | undefined;
+    // Gone (the learner's data was erased) or no longer pending: nothing to send.
+    const outcome: Outcome = row && row.status === "pending" ? await sendRow(row) : "done";
+    if (outcome === "cancelled") {
+      if (queues.get(chatKey) === q) queues.delete(chatKey);
+      return;
+    }
+    if (outcome === "done") {
+      if (q[0] === head) q.shift();
+      if (q.length === 0 && queues.get(chatKey) === q) queues.delete(chatKey);
+      return;
+    }
+    head.due = outcome.retryAt;
   }
 
   /** One pass: start sending every due row that the limits allow. Returns ms until worth looking again. */
   function pump(): number {
     if (stopped) return o.pollMs;
+    refresh();
     if (inFlight >= o.concurrency) return o.pollMs;
     const t = now();
-    // Enough heads to find sendable ones past chats that are waiting on their own rate limit.
-    const rows = dueHeadsStmt.all(t, 256) as Row[];
+    sweepBuckets(t);
     let soonest = o.pollMs;
-    for (const row of rows) {
+    const started: Array<[string, Array<{ id: number; due: number; method: string }>]> = [];
+    for (const [chatKey, q] of queues) {
       if (inFlight >= o.concurrency) break;
-      const chatKey = `${row.channel}\u0000${row.chatId}`;
       if (busyChats.has(chatKey)) continue;
-      if (!NOT_A_MESSAGE.has(row.method)) {
+      const head = q[0];
+      if (!head) {
+        queues.delete(chatKey);
+        continue;
+      }
+      if (head.due > t) {
+        soonest = Math.min(soonest, head.due - t);
+        continue;
+      }
+      const metered = meter !== undefined && deps.governor?.busy() === true;
+      if (metered && meter.allowance() < SEND_COST_MS) {
+        // Webhooks are flooding in and the sends' share is used up for now.
+        soonest = Math.min(soonest, Math.max(1, meter.waitFor(SEND_COST_MS)));
+        break;
+      }
+      if (!NOT_A_MESSAGE.has(head.method)) {
         const chat = bucketFor(chatKey);
         const chatWait = chat.waitMs(t);
         if (chatWait > 0) {
@@ -197,18 +275,28 @@ export function createOutbox(deps: OutboxDeps) {
         }
         chat.take(t);
       }
+      if (metered) meter.spend(SEND_COST_MS);
       busyChats.add(chatKey);
       inFlight++;
-      void sendRow(row)
-        .catch((err: Error) => deps.logger.error({ err: { type: err.name, message: err.message } }, "outbox send crashed"))
+      started.push([chatKey, q]);
+      void sendHead(chatKey, q)
+        .catch((err: Error) => {
+          // A bug or a database error: log it and look at this chat again a little later.
+          deps.logger.error({ err: { type: err.name, message: err.message } }, "outbox send crashed");
+          head.due = now() + o.pollMs;
+        })
         .finally(() => {
           busyChats.delete(chatKey);
           inFlight--;
           kick();
         });
     }
-    const next = nextDueStmt.get() as { t: number | null };
-    if (next.t !== null) soonest = Math.min(soonest, Math.max(5, next.t - now()));
+    // Chats just served go to the back of the line: every chat gets its turn.
+    for (const [chatKey, q] of started) {
+      if (queues.get(chatKey) !== q) continue;
+      queues.delete(chatKey);
+      queues.set(chatKey, q);
+    }
     return Math.max(1, soonest);
   }
 

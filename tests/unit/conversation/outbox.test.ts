@@ -1,6 +1,7 @@
 import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ChannelSender, OutboundCall, SendOutcome } from "../../../src/channels/types.js";
+import { createGovernor } from "../../../src/conversation/governor.js";
 import { createOutbox, type Outbox } from "../../../src/conversation/outbox.js";
 import { type Db, openDatabase } from "../../../src/store/db.js";
 import { enqueue } from "../../../src/store/repo.js";
@@ -125,5 +126,59 @@ describe("outbox dispatcher", () => {
     await outbox.stop(2000);
     expect(sent.length).toBe(5);
     expect(outbox.pendingCount()).toBe(0);
+  });
+
+  it("sends rows queued after it started (the conversation, reminders, announcements), in order", async () => {
+    outbox = createOutbox({
+      db,
+      senders: { telegram: sender },
+      logger: pino({ level: "silent" }),
+      options: { pollMs: 10, perChatPerSecond: 100, perChatBurst: 100 },
+    });
+    outbox.start();
+    queue("A", 2);
+    outbox.kick();
+    await eventually(() => expect(sent.length).toBe(2));
+    queue("A", 2, 2);
+    queue("B", 1, 100);
+    // No kick: the next look finds them all the same.
+    await eventually(() => expect(sent.length).toBe(5));
+    expect(sent.filter((s) => s.chat === "A").map((s) => s.n)).toEqual([0, 1, 2, 3]);
+  });
+
+  it("skips a row erased before it was sent (a learner's data deleted) and goes on with the chat's next one", async () => {
+    outbox = createOutbox({
+      db,
+      senders: { telegram: sender },
+      logger: pino({ level: "silent" }),
+      options: { pollMs: 10, perChatPerSecond: 100, perChatBurst: 100 },
+    });
+    queue("A", 3);
+    script = [() => ({ ok: false, retry: { afterMs: 200 }, code: "tg_429" })];
+    outbox.start();
+    // The first row waits for its retry; meanwhile the second is erased.
+    await eventually(() => expect(db.$client.prepare("select attempts from outbox order by id limit 1").get()).toEqual({ attempts: 1 }));
+    db.$client.prepare("delete from outbox where id = (select id from outbox order by id limit 1 offset 1)").run();
+    await eventually(() => expect(sent.map((s) => s.n)).toEqual([0, 2]));
+  });
+
+  it("under a flood of webhooks, sends keep to their share and resume in full afterwards", async () => {
+    let t = 0;
+    const governor = createGovernor({ now: () => t });
+    outbox = createOutbox({
+      db,
+      senders: { telegram: sender },
+      logger: pino({ level: "silent" }),
+      governor,
+      options: { pollMs: 10, perChatPerSecond: 1000, perChatBurst: 1000, globalPerSecond: 1000 },
+    });
+    for (let c = 0; c < 30; c++) queue(`chat${c}`, 1);
+    governor.webhooks(); // the flood starts, and the governor's clock stands still: no more share is earned
+    outbox.start();
+    await new Promise((r) => setTimeout(r, 300));
+    // A full slice (2 ms) buys 10 sends of 0.2 ms; the rest waits.
+    expect(sent.length).toBe(10);
+    t += 1000; // the flood is over
+    await eventually(() => expect(sent.length).toBe(30));
   });
 });

@@ -1,0 +1,61 @@
+import { type Agent as HttpAgent, request as httpRequest } from "node:http";
+import { type Agent as HttpsAgent, request as httpsRequest } from "node:https";
+
+// A small `fetch` for grammY's JSON calls to the Bot API: one node:http request on a keep-alive
+// agent, and a response that offers what grammY reads of it (json()). The general-purpose fetch
+// grammY uses by default (node-fetch) built Request, Headers and URL objects for every call and
+// cost more CPU than the rest of a send together. Uploads (a photo from disk, a multipart body)
+// still go through grammY's default.
+
+interface Init {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+  signal?: AbortSignal;
+}
+
+interface LightResponse {
+  ok: boolean;
+  status: number;
+  json(): Promise<unknown>;
+  text(): Promise<string>;
+}
+
+export function createLightFetch(agent: HttpAgent | HttpsAgent) {
+  return (url: string | URL, init: Init = {}): Promise<LightResponse> => {
+    if (init.body !== undefined && typeof init.body !== "string") {
+      return Promise.reject(new TypeError("light fetch sends JSON text only"));
+    }
+    const body = init.body ?? "";
+    const target = typeof url === "string" ? new URL(url) : url;
+    const send = target.protocol === "https:" ? httpsRequest : httpRequest;
+    return new Promise((resolve, reject) => {
+      const req = send(
+        target,
+        {
+          method: init.method ?? "GET",
+          headers: { ...init.headers, "content-length": Buffer.byteLength(body) },
+          agent: agent as HttpAgent,
+          ...(init.signal ? { signal: init.signal } : {}),
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("error", reject);
+          res.on("end", () => {
+            const text = Buffer.concat(chunks).toString("utf8");
+            const status = res.statusCode ?? 0;
+            resolve({
+              ok: status >= 200 && status < 300,
+              status,
+              text: async () => text,
+              json: async () => JSON.parse(text) as unknown,
+            });
+          });
+        },
+      );
+      req.on("error", reject);
+      req.end(body);
+    });
+  };
+}

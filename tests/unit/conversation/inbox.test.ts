@@ -1,0 +1,101 @@
+import pino from "pino";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { createGovernor } from "../../../src/conversation/governor.js";
+import { createInbox } from "../../../src/conversation/inbox.js";
+import type { ConversationService } from "../../../src/conversation/service.js";
+import { type Db, openDatabase } from "../../../src/store/db.js";
+import * as repo from "../../../src/store/repo.js";
+import { eventually, tempDir } from "../../helpers/app.js";
+
+// The inbox against a real database file; the conversation is a stand-in that notes what it was given.
+
+let dir: ReturnType<typeof tempDir>;
+let db: Db;
+let worked: Array<{ user: string; text: string }>;
+/** CPU time each message takes in the stand-in (ms). */
+let workMs = 0;
+const conversation = {
+  handle: () => [],
+  processInbox(row: repo.InboxRow) {
+    const until = performance.now() + workMs;
+    while (performance.now() < until) {
+      // a tutor turn's worth of CPU
+    }
+    worked.push({ user: row.userKey, text: row.text });
+    repo.deleteInbox(db, row.id);
+  },
+} as unknown as ConversationService;
+
+const msg = (user: string, key: string, text = `m${key}`) => ({
+  channel: "telegram" as const,
+  userKey: user,
+  chatId: user,
+  messageKey: key,
+  text,
+});
+
+beforeEach(() => {
+  dir = tempDir();
+  db = openDatabase(`${dir.path}/i.db`);
+  worked = [];
+  workMs = 0;
+});
+afterEach(() => {
+  db.$client.close();
+  dir.cleanup();
+});
+
+describe("inbox", () => {
+  it("records every update of one event-loop turn in one transaction, answers each, then works them in order", async () => {
+    const inbox = createInbox({ db, conversation, logger: pino({ level: "silent" }) });
+    const tx = vi.spyOn(db.$client, "transaction");
+    const results = await Promise.all(Array.from({ length: 100 }, (_, i) => inbox.accept(msg(`u${i % 10}`, String(i)))));
+    expect(results.every((r) => r === "recorded")).toBe(true);
+    expect(tx).toHaveBeenCalledTimes(1);
+    await inbox.idle();
+    expect(worked).toHaveLength(100);
+    for (let u = 0; u < 10; u++) {
+      expect(worked.filter((w) => w.user === `u${u}`).map((w) => w.text)).toEqual(Array.from({ length: 10 }, (_, k) => `m${u + 10 * k}`));
+    }
+  });
+
+  it("the same update twice in one turn is recorded once", async () => {
+    const inbox = createInbox({ db, conversation, logger: pino({ level: "silent" }) });
+    const results = await Promise.all([inbox.accept(msg("u", "7")), inbox.accept(msg("u", "7")), inbox.accept(msg("u", "8"))]);
+    expect(results).toEqual(["recorded", "duplicate", "recorded"]);
+    await inbox.idle();
+    expect(worked.map((w) => w.text)).toEqual(["m7", "m8"]);
+    expect(await inbox.accept(msg("u", "7"))).toBe("duplicate"); // also after it was worked
+  });
+
+  it("a commit that fails answers every waiting webhook with an error (the channel redelivers), and the next turn records", async () => {
+    const inbox = createInbox({ db, conversation, logger: pino({ level: "silent" }) });
+    db.$client.pragma("busy_timeout = 20");
+    const other = openDatabase(`${dir.path}/i.db`);
+    other.$client.prepare("begin immediate").run(); // another process holds the write lock
+    const pending = [inbox.accept(msg("u", "1")), inbox.accept(msg("u", "2"))];
+    for (const p of pending) await expect(p).rejects.toMatchObject({ code: "SQLITE_BUSY" });
+    other.$client.prepare("rollback").run();
+    other.$client.close();
+    expect(await inbox.accept(msg("u", "1"))).toBe("recorded");
+    await inbox.idle();
+    expect(worked.map((w) => w.text)).toEqual(["m1"]);
+  });
+
+  it("under a flood, acknowledgements go first and the work keeps to its share; it catches up when the flood ends", async () => {
+    let t = 0;
+    const governor = createGovernor({ now: () => t });
+    const inbox = createInbox({ db, conversation, logger: pino({ level: "silent" }), governor });
+    workMs = 0.5;
+    // The governor's clock stands still: the flood never ends and no more share is earned.
+    await Promise.all(Array.from({ length: 50 }, (_, i) => inbox.accept(msg(`u${i}`, String(i)))));
+    await new Promise((r) => setTimeout(r, 100));
+    // One saved-up slice (4 ms) at the start of the flood, and nothing more while it lasts.
+    expect(worked.length).toBeGreaterThan(0);
+    expect(worked.length).toBeLessThanOrEqual(10);
+    // Webhooks are still answered at once.
+    expect(await inbox.accept(msg("late", "999"))).toBe("recorded");
+    t += 1000; // the flood is over
+    await eventually(() => expect(worked).toHaveLength(51));
+  });
+});
