@@ -4,6 +4,7 @@ import { connect } from "node:net";
 import { cpus, freemem, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import Database from "better-sqlite3";
+import { build } from "esbuild";
 import type { LoadResult, LoadSpec } from "./load.js";
 
 // npm run bench — the same load against (A) a bare Fastify handler that only checks the secret,
@@ -15,6 +16,8 @@ const root = resolve(import.meta.dirname, "..");
 const SECRET = "bench_secret_value";
 const TOKEN = "123456:BENCH";
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10) * 1000;
+/** BENCH_QUICK=1: one round of A and C only, nothing written (for trying a change). */
+const QUICK = process.env.BENCH_QUICK === "1";
 const hasTaskset = (() => {
   try {
     execFileSync("taskset", ["-c", "0", "true"]);
@@ -57,11 +60,38 @@ async function waitPort(port: number): Promise<void> {
   throw new Error(`port ${port} never opened`);
 }
 
+// Every benchmarked server runs as plain JavaScript, as in production: this server from dist/
+// (npm run build), the baselines compiled the same way (no TypeScript loader in any of them).
+const benchBuild = join(root, "node_modules/.cache/bdhai-bench");
+execFileSync(process.execPath, [join(root, "scripts/build.mjs")], { cwd: root, stdio: "inherit" });
+await build({
+  entryPoints: ["bare-fastify", "bare-grammy", "eld"].map((f) => join(root, `bench/${f}.ts`)),
+  outdir: benchBuild,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  logLevel: "warning",
+});
+/** The Node flags `npm start` runs the server with (read from package.json, so both stay the same). */
+const startFlags = (() => {
+  const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> };
+  return (
+    /node ((?:--\S+ )*)dist\/main\.js/
+      .exec(pkg.scripts.start ?? "")?.[1]
+      ?.trim()
+      .split(" ")
+      .filter(Boolean) ?? []
+  );
+})();
+const compiled = (script: string) =>
+  script === "src/main.ts" ? join(root, "dist/main.js") : join(benchBuild, `${script.replace(/^bench\//, "").replace(/\.ts$/, "")}.js`);
+
 let nextPort = 47000 + Math.floor(Math.random() * 1000);
 function startNode(core: number, script: string, env: Record<string, string>): { proc: ChildProcess; port: number; stats: string } {
   const port = nextPort++;
   const stats = join(tmp, `stats-${port}.json`);
-  const [cmd, args] = pinned(core, process.execPath, ["--import", "tsx", "--import", "./bench/eld.ts", script]);
+  const flags = script === "src/main.ts" ? startFlags : [];
+  const [cmd, args] = pinned(core, process.execPath, [...flags, "--import", join(benchBuild, "eld.js"), compiled(script)]);
   const proc = spawn(cmd, args, {
     cwd: root,
     env: { ...process.env, ...env, PORT: String(port), BENCH_STATS_FILE: stats },
@@ -223,14 +253,17 @@ async function main() {
     `Benchmark: ${DURATION / 1000} s per run, 40 connections, 1,000 chats${hasTaskset ? ", server on core 0, load on core 1" : " (no pinning)"}`,
   );
   const closed: Array<Row & { exactlyOnce?: string }> = [];
-  for (let round = 1; round <= 2; round++) {
+  for (let round = 1; round <= (QUICK ? 1 : 2); round++) {
     closed.push(await measure(`A bare Fastify (round ${round})`, "bench/bare-fastify.ts", base, { fakePort }));
-    closed.push(await measure(`B bare grammY echo (round ${round})`, "bench/bare-grammy.ts", base, { fakePort }));
+    if (!QUICK) closed.push(await measure(`B bare grammY echo (round ${round})`, "bench/bare-grammy.ts", base, { fakePort }));
     const c = ours();
     closed.push(await measure(`C this server (round ${round})`, "src/main.ts", c.env, { fakePort, db: c.db }));
-    for (const row of closed.slice(-3))
-      console.error(`  ${row.name}: ${row.ups.toFixed(0)} updates/s, p50 ${row.p50.toFixed(2)} ms, p99 ${row.p99.toFixed(2)} ms`);
+    for (const row of closed.slice(QUICK ? -2 : -3))
+      console.error(
+        `  ${row.name}: ${row.ups.toFixed(0)} updates/s, p50 ${row.p50.toFixed(2)} ms, p99 ${row.p99.toFixed(2)} ms, RSS ${row.rss.toFixed(0)} MB${row.exactlyOnce ? `; ${row.exactlyOnce}` : ""}`,
+      );
   }
+  if (QUICK) process.exit(0);
   const avg = (prefix: string, key: keyof Row) => {
     const xs = closed.filter((r) => r.name.startsWith(prefix)).map((r) => r[key] as number);
     return xs.reduce((a, b) => a + b, 0) / xs.length;
