@@ -150,6 +150,10 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     zalo,
     async start() {
       if (opts.watch ?? true) curriculum.watch();
+      // The question index is built before webhooks come in, and again right after a reload,
+      // rather than inside the first learner's turn (it stalled the event loop for ~0.1 s).
+      qa.warm();
+      curriculum.onChange(() => qa.warm());
       outbox.start();
       reminders.start();
       housekeeping = setInterval(tidy, 3600_000);

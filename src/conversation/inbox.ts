@@ -32,8 +32,8 @@ export type AcceptResult = "recorded" | "duplicate";
 export function createInbox(deps: InboxDeps) {
   const now = deps.now ?? (() => new Date());
   const governor = deps.governor ?? createGovernor();
-  /** Under a flood the tutor's work gets a quarter of the time, in slices of at most 4 ms. */
-  const meter = governor.meter(0.25, 4);
+  /** Under a flood the tutor's work gets a fifth of the time, in slices of at most 4 ms. */
+  const meter = governor.meter(0.2, 4);
   /** Longest slice of work between two turns of the event loop (ms) when no webhooks are waiting. */
   const FREE_SLICE = 8;
   /** Learners with recorded work, in the order their work arrived (insertion order of the Map). */
@@ -41,6 +41,8 @@ export function createInbox(deps: InboxDeps) {
   /** Learners whose current message is waiting on something slow (a model call). */
   const waiting = new Map<string, Promise<void>>();
   let scheduled = false;
+  /** The last turn only recorded webhooks (see tick). */
+  let yielded = false;
   let closed = false;
   let idleWaiters: Array<() => void> = [];
 
@@ -142,12 +144,17 @@ export function createInbox(deps: InboxDeps) {
   function tick(): void {
     scheduled = false;
     if (batch.length > 0) {
-      // Webhooks that arrived in this turn are recorded first, and answered (their promises
-      // resolve) before any work starts: the work waits for the next turn.
+      // Webhooks that arrived in this turn are recorded first. Their answers go out when this
+      // callback returns, so the work waits for the next turn — but only once: under a flood a
+      // batch is waiting at every turn, and the work must still get its share.
       flush();
-      later(0);
-      return;
+      if (!yielded) {
+        yielded = true;
+        later(0);
+        return;
+      }
     }
+    yielded = false;
     if (closed) return;
     const start = performance.now();
     const metered = governor.busy();

@@ -234,7 +234,12 @@ export function createQa(deps: QaDeps) {
     };
   }
 
-  return { ask };
+  /** Builds the lesson index now, so the first question after a start or a reload does not wait for it. */
+  function warm(): void {
+    index();
+  }
+
+  return { ask, warm };
 }
 
 export type Qa = ReturnType<typeof createQa>;
