@@ -47,6 +47,7 @@ export const envSchema = z
     OPENAI_API_KEY: optionalString,
     OPENAI_BASE_URL: optionalUrl("OPENAI_BASE_URL"),
     OPENAI_MODEL: optionalString,
+    OPENAI_MAX_CONCURRENT: z.coerce.number().int().min(1).max(256).default(8),
     ADMIN_TOKEN: optionalString.pipe(z.string().min(16, "dài ít nhất 16 ký tự").optional()),
     TARGETS_FILE: z.string().trim().min(1).default("./targets.yaml"),
     REMINDER_DAYS: z.coerce.number().int().min(1, "ít nhất 1 ngày").max(60, "nhiều nhất 60 ngày").default(3),
@@ -88,7 +89,7 @@ export interface Config {
   publicBaseUrl?: string;
   telegram?: ChannelConfig;
   zalo?: ChannelConfig;
-  llm?: { apiKey: string; baseUrl?: string; model: string };
+  llm?: { apiKey: string; baseUrl?: string; model: string; maxConcurrent: number };
   adminToken?: string;
   targetsFile: string;
   reminderDays: number;
@@ -130,7 +131,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       e.ZALO_BOT_TOKEN && e.ZALO_WEBHOOK_SECRET
         ? { token: e.ZALO_BOT_TOKEN, webhookSecret: e.ZALO_WEBHOOK_SECRET, apiRoot: e.ZALO_API_ROOT, mode: e.ZALO_MODE }
         : undefined,
-    llm: e.OPENAI_MODEL ? { apiKey: e.OPENAI_API_KEY ?? "not-needed", baseUrl: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL } : undefined,
+    llm: e.OPENAI_MODEL
+      ? {
+          apiKey: e.OPENAI_API_KEY ?? "not-needed",
+          baseUrl: e.OPENAI_BASE_URL,
+          model: e.OPENAI_MODEL,
+          maxConcurrent: e.OPENAI_MAX_CONCURRENT,
+        }
+      : undefined,
     adminToken: e.ADMIN_TOKEN,
     targetsFile: e.TARGETS_FILE,
     reminderDays: e.REMINDER_DAYS,

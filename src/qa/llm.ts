@@ -29,6 +29,8 @@ export interface OpenAiLlmOptions {
   /** Consecutive failures that open the circuit, and for how long it stays open. */
   breakerThreshold?: number;
   breakerCooldownMs?: number;
+  /** Model calls in flight at once; more wait their turn (until their deadline). */
+  maxConcurrent?: number;
   now?: () => number;
 }
 
@@ -44,10 +46,46 @@ export function createOpenAiLlm(o: OpenAiLlmOptions): LlmClient {
   let failures = 0;
   let openUntil = 0;
   const log = o.logger.child({ module: "llm" });
+  // A bounded number of calls in flight: endpoints rate-limit, and hundreds of open calls cost
+  // this process CPU it needs for webhooks. Waiting questions keep their deadline: a question
+  // still waiting when it passes gets the lessons-only answer.
+  const maxConcurrent = o.maxConcurrent ?? 8;
+  let inFlight = 0;
+  const waiters: Array<() => void> = [];
+
+  function acquire(signal?: AbortSignal): Promise<void> {
+    if (inFlight < maxConcurrent) {
+      inFlight++;
+      return Promise.resolve();
+    }
+    // A long line means the model cannot keep up: answer from the lessons now rather than later.
+    if (waiters.length >= maxConcurrent * 4) return Promise.reject(new LlmUnavailable("busy"));
+    return new Promise((resolve, reject) => {
+      const go = () => {
+        signal?.removeEventListener("abort", give);
+        inFlight++;
+        resolve();
+      };
+      const give = () => {
+        const i = waiters.indexOf(go);
+        if (i >= 0) waiters.splice(i, 1);
+        reject(new LlmUnavailable("busy"));
+      };
+      if (signal?.aborted) return give();
+      signal?.addEventListener("abort", give, { once: true });
+      waiters.push(go);
+    });
+  }
+
+  function release(): void {
+    inFlight--;
+    waiters.shift()?.();
+  }
 
   return {
     async complete(req) {
       if (now() < openUntil) throw new LlmUnavailable("circuit open");
+      await acquire(req.signal);
       try {
         const res = await client.chat.completions.create(
           {
@@ -75,6 +113,8 @@ export function createOpenAiLlm(o: OpenAiLlmOptions): LlmClient {
         const status = (err as { status?: number }).status;
         log.warn({ err: { type: (err as Error).name, status } }, "LLM call failed");
         throw err instanceof LlmUnavailable ? err : new LlmUnavailable((err as Error).name);
+      } finally {
+        release();
       }
     },
   };

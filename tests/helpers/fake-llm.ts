@@ -25,6 +25,11 @@ export async function startFakeLlm(defaultContent = "Mã OTP là mã số dùng 
         hanging.push(res);
         return;
       }
+      answer(res, s);
+    });
+  });
+  function answer(res: ServerResponse, s: Exclude<Script, "hang">): void {
+    {
       if ("status" in s) {
         res
           .writeHead(s.status, { "content-type": "application/json" })
@@ -40,14 +45,18 @@ export async function startFakeLlm(defaultContent = "Mã OTP là mã số dùng 
         usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
       };
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(completion));
-    });
-  });
+    }
+  }
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
     requests,
     script(...s: Script[]) {
       scripts.push(...s);
+    },
+    /** Answers the calls left hanging, with the default content. */
+    release() {
+      for (const h of hanging.splice(0)) answer(h, { content: defaultContent });
     },
     async close() {
       for (const h of hanging) h.destroy();
