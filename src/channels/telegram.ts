@@ -187,22 +187,24 @@ export function createTelegramChannel(deps: {
   const uploadApi = new Api(config.token, client);
   const api = new Api(config.token, { ...client, fetch: createLightFetch(agent) as unknown as typeof fetch });
 
-  /** Records one update durably (the webhook answers only after the commit). */
+  function logUpdate(msg: InboundMessage & { callbackId?: string }, outcome: string | undefined): void {
+    if (!log.isLevelEnabled("debug")) return;
+    log.debug(
+      {
+        update: msg.messageKey,
+        learner: learnerHash("telegram", msg.userKey),
+        outcome,
+        kind: msg.callbackId ? "button" : (msg.media ?? "text"),
+      },
+      "update",
+    );
+  }
+
+  /** Records one update durably (polling: resolves after the commit). */
   async function record(inbox: Inbox, update: Update): Promise<void> {
     const msg = normalizeUpdate(update);
     if (!msg) return;
-    const outcome = await inbox.accept(msg);
-    if (log.isLevelEnabled("debug")) {
-      log.debug(
-        {
-          update: msg.messageKey,
-          learner: learnerHash("telegram", msg.userKey),
-          outcome,
-          kind: msg.callbackId ? "button" : (msg.media ?? "text"),
-        },
-        "update",
-      );
-    }
+    logUpdate(msg, await inbox.accept(msg));
   }
 
   // Polling: grammY fetches the updates; the bot's only job is to record each one. A failure to
@@ -261,8 +263,16 @@ export function createTelegramChannel(deps: {
         async (req, reply) => {
           const parsed = updateSchema.safeParse(req.body);
           if (!parsed.success) return reply.code(400).send({ error: "bad_request", message: "not a Telegram update" });
-          await record(inbox, parsed.data);
-          return reply.code(200).send({ ok: true });
+          const msg = normalizeUpdate(parsed.data);
+          if (!msg) return reply.code(200).send({ ok: true }); // not for the tutor (a group, an edit…)
+          // 200 only once the update is committed; an error (a locked database) becomes a 5xx and
+          // Telegram delivers the update again. The answer is sent from inside the commit's turn.
+          inbox.acceptThen(msg, (err, outcome) => {
+            if (err) return void reply.send(err);
+            logUpdate(msg, outcome);
+            void reply.code(200).send({ ok: true });
+          });
+          return reply;
         },
       );
     },

@@ -158,20 +158,22 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
     },
   };
 
-  /** Records one event in the inbox; returns the outcome word for the log. */
-  async function accept(inbox: Inbox, raw: unknown): Promise<Normalised["kind"] | "recorded" | "duplicate"> {
+  /** Checks one event; logs and returns what is not for the inbox. */
+  function classify(raw: unknown): Normalised {
     const n = normaliseEvent(raw);
-    if (n.kind === "invalid") {
-      log.warn({ event: n.event, outcome: "invalid" }, "zalo event rejected");
-      return "invalid";
-    }
-    if (n.kind === "ignored") {
-      log.info({ event: n.event, outcome: n.reason }, "zalo event ignored");
-      return "ignored";
-    }
-    const outcome = await inbox.accept(n.msg);
+    if (n.kind === "invalid") log.warn({ event: n.event, outcome: "invalid" }, "zalo event rejected");
+    if (n.kind === "ignored") log.info({ event: n.event, outcome: n.reason }, "zalo event ignored");
+    return n;
+  }
+
+  function logEvent(n: Extract<Normalised, { kind: "message" }>, outcome: string | undefined): void {
     if (log.isLevelEnabled("debug")) log.debug({ event: n.event, learner: learnerHash("zalo", n.msg.userKey), outcome }, "zalo event");
-    return outcome;
+  }
+
+  /** Records one event in the inbox (polling: resolves after the commit). */
+  async function accept(inbox: Inbox, raw: unknown): Promise<void> {
+    const n = classify(raw);
+    if (n.kind === "message") logEvent(n, await inbox.accept(n.msg));
   }
 
   function checkSecret(req: FastifyRequest, reply: FastifyReply, done: () => void): void {
@@ -202,9 +204,17 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
           log.warn({ outcome: "invalid" }, "zalo webhook: malformed body");
           return reply.code(400).send({ error: "bad_request" });
         }
-        const outcome = await accept(inbox, env.data.result);
-        if (outcome === "invalid") return reply.code(400).send({ error: "bad_request" });
-        return reply.code(200).send({ ok: true });
+        const n = classify(env.data.result);
+        if (n.kind === "invalid") return reply.code(400).send({ error: "bad_request" });
+        if (n.kind !== "message") return reply.code(200).send({ ok: true });
+        // 200 only once the event is committed (sent from inside the commit's turn); an error
+        // becomes a 5xx and Zalo delivers the event again.
+        inbox.acceptThen(n.msg, (err, outcome) => {
+          if (err) return void reply.send(err);
+          logEvent(n, outcome);
+          void reply.code(200).send({ ok: true });
+        });
+        return reply;
       });
     });
   }

@@ -41,30 +41,31 @@ export function createInbox(deps: InboxDeps) {
   /** Learners whose current message is waiting on something slow (a model call). */
   const waiting = new Map<string, Promise<void>>();
   let scheduled = false;
-  /** The last turn only recorded webhooks (see tick). */
-  let yielded = false;
   let closed = false;
   let idleWaiters: Array<() => void> = [];
 
   /** Updates received in this turn of the event loop, recorded together in one transaction. */
-  let batch: Array<{ msg: InboundMessage & { callbackId?: string }; resolve: (r: AcceptResult) => void; reject: (e: unknown) => void }> =
-    [];
+  let batch: Array<{ msg: InboundMessage & { callbackId?: string }; done: (err: unknown, r?: AcceptResult) => void }> = [];
   let flushScheduled = false;
 
   /**
-   * Records the update durably; resolves once it is committed (only then may the webhook answer
-   * 200). Every update received in one turn of the event loop shares one transaction (group
-   * commit): a commit costs far more than an insert.
+   * Records the update durably and calls `done` once it is committed (only then may the webhook
+   * answer 200) — synchronously, inside the commit's turn, so a webhook can answer at once even if
+   * the tutor's work takes the rest of that turn. Every update received in one turn of the event
+   * loop shares one transaction (group commit): a commit costs far more than an insert.
    */
+  function acceptThen(msg: InboundMessage & { callbackId?: string }, done: (err: unknown, r?: AcceptResult) => void): void {
+    batch.push({ msg, done });
+    if (!flushScheduled) {
+      flushScheduled = true;
+      // After the poll phase: every request that arrived in this turn joins the batch.
+      setImmediate(flush);
+    }
+  }
+
+  /** acceptThen as a promise (polling, tests). */
   function accept(msg: InboundMessage & { callbackId?: string }): Promise<AcceptResult> {
-    return new Promise((resolve, reject) => {
-      batch.push({ msg, resolve, reject });
-      if (!flushScheduled) {
-        flushScheduled = true;
-        // After the poll phase: every request that arrived in this turn joins the batch.
-        setImmediate(flush);
-      }
-    });
+    return new Promise((resolve, reject) => acceptThen(msg, (err, r) => (err ? reject(err) : resolve(r as AcceptResult))));
   }
 
   function record(items: typeof batch): boolean[] {
@@ -109,7 +110,7 @@ export function createInbox(deps: InboxDeps) {
     } catch (err) {
       if (items.length === 1 || isBusy(err)) {
         // Not recorded: the webhook answers 5xx and the channel delivers the update again.
-        for (const it of items) it.reject(err);
+        for (const it of items) it.done(err);
         return;
       }
       // One bad update must not fail the others: record them one by one.
@@ -118,7 +119,7 @@ export function createInbox(deps: InboxDeps) {
     }
     items.forEach((it, k) => {
       if (results[k]) schedule(it.msg.channel, it.msg.userKey);
-      it.resolve(results[k] ? "recorded" : "duplicate");
+      it.done(null, results[k] ? "recorded" : "duplicate");
     });
   }
 
@@ -143,18 +144,7 @@ export function createInbox(deps: InboxDeps) {
   /** Works through ready learners, one message each in turn, until the slice is used up. */
   function tick(): void {
     scheduled = false;
-    if (batch.length > 0) {
-      // Webhooks that arrived in this turn are recorded first. Their answers go out when this
-      // callback returns, so the work waits for the next turn — but only once: under a flood a
-      // batch is waiting at every turn, and the work must still get its share.
-      flush();
-      if (!yielded) {
-        yielded = true;
-        later(0);
-        return;
-      }
-    }
-    yielded = false;
+    flush(); // webhooks that arrived in this turn are recorded and answered first
     if (closed) return;
     const start = performance.now();
     const metered = governor.busy();
@@ -270,7 +260,7 @@ export function createInbox(deps: InboxDeps) {
     closed = true;
   }
 
-  return { accept, recover, close, idle };
+  return { accept, acceptThen, recover, close, idle };
 }
 
 export type Inbox = ReturnType<typeof createInbox>;
