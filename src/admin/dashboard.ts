@@ -27,6 +27,12 @@ export interface DashboardInput {
   /** Set for a browser session: forms carry it (CSRF). Undefined for Bearer clients. */
   formToken?: string;
   publicBaseUrl?: string;
+  /**
+   * How long a view waits for the big figures when no snapshot of them exists yet (the first
+   * view after a start, a curriculum change or a targets edit on a large installation) before it
+   * shows the rest of the page and says the totals are still being computed. Default 800 ms.
+   */
+  waitMs?: number;
 }
 
 /** End of a YYYY-MM-DD day in Vietnam time, as a timestamp. */
@@ -399,13 +405,25 @@ const SLOW_MS = 500;
 const REFRESH_MS = 60_000;
 const MAX_AGE_MS = 10 * 60_000;
 const snapshots = new WeakMap<Db, { key: string; at: number; took: number; value: Heavy; refreshing: boolean }>();
+/** The computation under way, per database and key: views wait for it instead of starting another. */
+const computing = new WeakMap<Db, { key: string; done: Promise<Heavy> }>();
 
-async function computeHeavy(input: DashboardInput, key: string): Promise<Heavy> {
-  const started = performance.now();
-  const figures = await gather(input);
-  const value = { figures, channels: q.learnersByChannel(input.db, input.now), certs: q.certificatesByTrack(input.db) };
-  snapshots.set(input.db, { key, at: input.now, took: performance.now() - started, value, refreshing: false });
-  return value;
+function computeHeavy(input: DashboardInput, key: string): Promise<Heavy> {
+  const running = computing.get(input.db);
+  if (running?.key === key) return running.done;
+  const done = (async () => {
+    const started = performance.now();
+    const figures = await gather(input);
+    const value = { figures, channels: q.learnersByChannel(input.db, input.now), certs: q.certificatesByTrack(input.db) };
+    snapshots.set(input.db, { key, at: input.now, took: performance.now() - started, value, refreshing: false });
+    return value;
+  })();
+  computing.set(input.db, { key, done });
+  const clear = () => {
+    if (computing.get(input.db)?.done === done) computing.delete(input.db);
+  };
+  done.then(clear, clear);
+  return done;
 }
 
 /**
@@ -413,7 +431,7 @@ async function computeHeavy(input: DashboardInput, key: string): Promise<Heavy> 
  * they take longer than SLOW_MS (a province's worth of learners), views are served from the last
  * snapshot (its time is shown on the page) while a fresh one is computed in the background.
  */
-async function heavyFigures(input: DashboardInput): Promise<{ value: Heavy; asOf: number }> {
+async function heavyFigures(input: DashboardInput): Promise<{ value: Heavy; asOf: number } | undefined> {
   const key = `${input.curriculum.version}|${JSON.stringify(input.targets.targets)}`;
   const snap = snapshots.get(input.db);
   if (snap && snap.key === key && snap.took >= SLOW_MS && input.now - snap.at < MAX_AGE_MS) {
@@ -425,18 +443,47 @@ async function heavyFigures(input: DashboardInput): Promise<{ value: Heavy; asOf
     }
     return { value: snap.value, asOf: snap.at };
   }
-  return { value: await computeHeavy(input, key), asOf: input.now };
+  // No usable snapshot: wait a little for the figures (a small installation has them in
+  // milliseconds); past that, the page is served without them (undefined).
+  const done = computeHeavy(input, key);
+  const waitMs = input.waitMs ?? 800;
+  if (waitMs <= 0) {
+    void done.catch(() => undefined); // computed for the next view
+    return undefined;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((r) => {
+    timer = setTimeout(() => r(undefined), waitMs);
+  });
+  try {
+    const value = await Promise.race([done, late]);
+    return value ? { value, asOf: input.now } : undefined;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The page while the big figures are being computed: everything that is quick, and a notice. */
+function pendingPage(input: DashboardInput, header: string): string {
+  const body = `<p class="notice" role="status">Các số liệu tổng hợp (người học, học xong, phễu, câu hỏi kiểm tra, mục tiêu) đang được tính vì dữ liệu lớn. Trang sẽ tự tải lại sau vài giây.</p>
+<div class="grid">${overTimeSection(input)}${healthSection(input)}</div>
+${gapsSection(input)}
+${learnersSection(input)}
+<div class="grid">${announceSection(input)}${reportsSection()}</div>`;
+  return page({ title: "Bảng điều khiển — Bình dân học AI", header, body, refreshSeconds: 5 });
 }
 
 export async function renderDashboard(input: DashboardInput): Promise<string> {
-  const { value: heavy, asOf } = await heavyFigures(input);
-  const { figures, channels, certs } = heavy;
-  const lessons = figures.lessons;
-  const totalCerts = certs.reduce((a, c) => a + c.n, 0);
   const logout = input.formToken
     ? `<form class="inline" method="post" action="/admin/logout">${csrfField(input.formToken)}<button class="link" type="submit">Đăng xuất</button></form>`
     : "";
   const header = `<header class="top"><h1>Bình dân học AI — Bảng điều khiển</h1><div>${logout}</div></header>\n`;
+  const heavyResult = await heavyFigures(input);
+  if (!heavyResult) return pendingPage(input, header);
+  const { value: heavy, asOf } = heavyResult;
+  const { figures, channels, certs } = heavy;
+  const lessons = figures.lessons;
+  const totalCerts = certs.reduce((a, c) => a + c.n, 0);
   const toc = [
     ["tong-quan", "Tổng quan"],
     ["muc-tieu", "Mục tiêu"],

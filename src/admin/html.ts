@@ -82,13 +82,13 @@ export const CSP = [
   "base-uri 'none'",
 ].join("; ");
 
-export function page(opts: { title: string; body: string; header?: string; noindex?: boolean }): string {
+export function page(opts: { title: string; body: string; header?: string; noindex?: boolean; refreshSeconds?: number }): string {
   return `<!doctype html>
 <html lang="vi">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-${opts.noindex === false ? "" : '<meta name="robots" content="noindex, nofollow">\n'}<title>${esc(opts.title)}</title>
+${opts.noindex === false ? "" : '<meta name="robots" content="noindex, nofollow">\n'}${opts.refreshSeconds ? `<meta http-equiv="refresh" content="${opts.refreshSeconds}">\n` : ""}<title>${esc(opts.title)}</title>
 <style>${CSS}</style>
 </head>
 <body>

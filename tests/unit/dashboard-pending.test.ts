@@ -1,0 +1,51 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type DashboardInput, renderDashboard } from "../../src/admin/dashboard.js";
+import { pseudonymizer } from "../../src/admin/pseudonym.js";
+import { readTargets } from "../../src/admin/targets.js";
+import { loadCurriculum } from "../../src/curriculum/load.js";
+import { type Db, openDatabase } from "../../src/store/db.js";
+import { FIXTURE_CURRICULUM, tempDir } from "../helpers/app.js";
+
+// The first view of a large installation must not wait for the big figures: past waitMs it shows
+// what is quick and says the totals are being computed; a later view has them.
+
+let dir: ReturnType<typeof tempDir>;
+let db: Db;
+beforeEach(() => {
+  dir = tempDir();
+  db = openDatabase(`${dir.path}/d.db`);
+});
+afterEach(() => {
+  db.$client.close();
+  dir.cleanup();
+});
+
+async function input(waitMs: number): Promise<DashboardInput> {
+  const { curriculum } = await loadCurriculum(FIXTURE_CURRICULUM);
+  if (!curriculum) throw new Error("fixture curriculum did not load");
+  return {
+    db,
+    curriculum,
+    status: { at: new Date(), ok: true, problems: [] },
+    targets: readTargets(`${dir.path}/no-targets.yaml`, new Set(curriculum.tracks.map((t) => t.id))),
+    now: Date.now(),
+    days: 30,
+    pseudonym: pseudonymizer(db),
+    waitMs,
+  };
+}
+
+describe("dashboard while its big figures are being computed", () => {
+  it("serves the quick parts with a notice and a self-refresh, then the full page", async () => {
+    const first = await renderDashboard(await input(0));
+    expect(first).toContain("đang được tính");
+    expect(first).toContain('<meta http-equiv="refresh" content="5">');
+    expect(first).toContain("Gửi thông báo"); // the quick sections are there
+    // The computation started by the first view finishes; the next view has every figure.
+    await new Promise((r) => setTimeout(r, 200));
+    const later = await renderDashboard(await input(800));
+    expect(later).not.toContain("đang được tính");
+    expect(later).not.toContain('http-equiv="refresh"');
+    expect(later).toContain("Tổng quan");
+  });
+});
