@@ -30,7 +30,7 @@ export interface DashboardInput {
   /**
    * How long a view waits for the big figures when no snapshot of them exists yet (the first
    * view after a start, a curriculum change or a targets edit on a large installation) before it
-   * shows the rest of the page and says the totals are still being computed. Default 800 ms.
+   * shows the rest of the page and says the totals are still being computed. Default 300 ms.
    */
   waitMs?: number;
 }
@@ -446,7 +446,7 @@ async function heavyFigures(input: DashboardInput): Promise<{ value: Heavy; asOf
   // No usable snapshot: wait a little for the figures (a small installation has them in
   // milliseconds); past that, the page is served without them (undefined).
   const done = computeHeavy(input, key);
-  const waitMs = input.waitMs ?? 800;
+  const waitMs = input.waitMs ?? 300;
   if (waitMs <= 0) {
     void done.catch(() => undefined); // computed for the next view
     return undefined;
