@@ -18,7 +18,6 @@ interface LightResponse {
   ok: boolean;
   status: number;
   json(): Promise<unknown>;
-  text(): Promise<string>;
 }
 
 export function createLightFetch(agent: HttpAgent | HttpsAgent) {
@@ -48,7 +47,6 @@ export function createLightFetch(agent: HttpAgent | HttpsAgent) {
             resolve({
               ok: status >= 200 && status < 300,
               status,
-              text: async () => text,
               json: async () => JSON.parse(text) as unknown,
             });
           });

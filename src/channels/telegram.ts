@@ -180,6 +180,7 @@ export function createTelegramChannel(deps: {
     can_connect_to_business: false,
     has_main_web_app: false,
   } as UserFromGetMe;
+  /** Where polled updates go (set by startPolling). */
   let inboxRef: Inbox | undefined;
   const bot = new Bot(config.token, { client, botInfo });
   // Uploads (photos from disk) need grammY's multipart body and its default fetch; every other call
@@ -244,7 +245,6 @@ export function createTelegramChannel(deps: {
     api,
     bot,
     register(app, { inbox }) {
-      inboxRef = inbox;
       // The webhook path is ours, not grammY's webhookCallback: it only has to check the secret,
       // validate, record and answer 200, and a grammY Context per update cost more than all of that.
       app.post(

@@ -110,7 +110,7 @@ export function createInbox(deps: InboxDeps) {
     } catch (err) {
       if (items.length === 1 || isBusy(err)) {
         // Not recorded: the webhook answers 5xx and the channel delivers the update again.
-        for (const it of items) it.done(err);
+        for (const it of items) answer(it, err);
         return;
       }
       // One bad update must not fail the others: record them one by one.
@@ -119,8 +119,17 @@ export function createInbox(deps: InboxDeps) {
     }
     items.forEach((it, k) => {
       if (results[k]) schedule(it.msg.channel, it.msg.userKey);
-      it.done(null, results[k] ? "recorded" : "duplicate");
+      answer(it, null, results[k] ? "recorded" : "duplicate");
     });
+  }
+
+  /** Calls a webhook back; one that throws must not leave the others of its batch unanswered. */
+  function answer(it: (typeof batch)[number], err: unknown, r?: AcceptResult): void {
+    try {
+      it.done(err, r);
+    } catch (e) {
+      deps.logger.error({ err: { type: (e as Error).name, message: (e as Error).message } }, "webhook answer failed");
+    }
   }
 
   const keyOf = (channel: string, userKey: string) => `${channel}\u0000${userKey}`;

@@ -37,6 +37,13 @@ export interface OutboxDeps {
 /** What one call costs us in CPU, about (building it, the HTTP exchange, recording the outcome): charged to the governor. */
 const SEND_COST_MS = 0.2;
 
+/** A pending row as the dispatcher keeps it in memory (the row itself is read when it is sent). */
+interface Pending {
+  id: number;
+  due: number;
+  method: string;
+}
+
 interface Row {
   id: number;
   channel: string;
@@ -118,7 +125,7 @@ export function createOutbox(deps: OutboxDeps) {
   // The pending rows, by chat, in memory (ids and due times only; the row itself is read when it is
   // sent). Scanning the table for each chat's oldest pending row on every pass cost more than the
   // sends themselves once thousands were waiting. The map's order is the round-robin over chats.
-  const queues = new Map<string, Array<{ id: number; due: number; method: string }>>();
+  const queues = new Map<string, Pending[]>();
   /** Ids only grow (AUTOINCREMENT): rows above this one are new since the last look. */
   let lastSeenId = 0;
   const newRowsStmt = db.$client.prepare(
@@ -217,7 +224,7 @@ export function createOutbox(deps: OutboxDeps) {
   }
 
   /** Sends a chat's oldest pending row and updates the chat's queue with what happened. */
-  async function sendHead(chatKey: string, q: Array<{ id: number; due: number; method: string }>): Promise<void> {
+  async function sendHead(chatKey: string, q: Pending[]): Promise<void> {
     const head = q[0];
     if (!head) return;
     const row = rowStmt.get(head.id) as (Row & { status: string }) | undefined;
@@ -243,7 +250,7 @@ export function createOutbox(deps: OutboxDeps) {
     const t = now();
     sweepBuckets(t);
     let soonest = o.pollMs;
-    const started: Array<[string, Array<{ id: number; due: number; method: string }>]> = [];
+    const started: Array<[string, Pending[]]> = [];
     for (const [chatKey, q] of queues) {
       if (inFlight >= o.concurrency) break;
       if (busyChats.has(chatKey)) continue;

@@ -59,6 +59,17 @@ describe("inbox", () => {
     }
   });
 
+  it("a webhook whose answer throws does not leave the others of its batch unanswered", async () => {
+    const inbox = createInbox({ db, conversation, logger: pino({ level: "silent" }) });
+    inbox.acceptThen(msg("u", "1"), () => {
+      throw new Error("the connection went away");
+    });
+    const other = inbox.accept(msg("v", "2"));
+    expect(await other).toBe("recorded");
+    await inbox.idle();
+    expect(worked.map((w) => w.text).sort()).toEqual(["m1", "m2"]);
+  });
+
   it("the same update twice in one turn is recorded once", async () => {
     const inbox = createInbox({ db, conversation, logger: pino({ level: "silent" }) });
     const results = await Promise.all([inbox.accept(msg("u", "7")), inbox.accept(msg("u", "7")), inbox.accept(msg("u", "8"))]);
