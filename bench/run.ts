@@ -5,6 +5,7 @@ import { cpus, freemem, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { build } from "esbuild";
+import { startCommand } from "../tests/helpers/server-process.js";
 import type { LoadResult, LoadSpec } from "./load.js";
 
 // npm run bench — the same load against (A) a bare Fastify handler that only checks the secret,
@@ -72,19 +73,10 @@ await build({
   target: "node20",
   logLevel: "warning",
 });
-/** The Node flags `npm start` runs the server with (read from package.json, so both stay the same). */
-const startFlags = (() => {
-  const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> };
-  return (
-    /node ((?:--\S+ )*)dist\/main\.js/
-      .exec(pkg.scripts.start ?? "")?.[1]
-      ?.trim()
-      .split(" ")
-      .filter(Boolean) ?? []
-  );
-})();
+/** The Node flags `npm start` runs the server with (from package.json, so both stay the same). */
+const startFlags = startCommand().flags;
 const compiled = (script: string) =>
-  script === "src/main.ts" ? join(root, "dist/main.js") : join(benchBuild, `${script.replace(/^bench\//, "").replace(/\.ts$/, "")}.js`);
+  script === "src/main.ts" ? join(root, startCommand().entry) : join(benchBuild, `${script.replace(/^bench\//, "").replace(/\.ts$/, "")}.js`);
 
 let nextPort = 47000 + Math.floor(Math.random() * 1000);
 function startNode(core: number, script: string, env: Record<string, string>): { proc: ChildProcess; port: number; stats: string } {

@@ -1,40 +1,31 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { resolve } from "node:path";
+import type { ChildProcess } from "node:child_process";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { eventually, FIXTURE_CURRICULUM, freePort, tempDir } from "../helpers/app.js";
 import { startFakeTelegram, tgText } from "../helpers/fake-telegram.js";
+import { spawnServer } from "../helpers/server-process.js";
 
 // kill -9 while updates pour in; restart; Telegram redelivers what was not acknowledged.
 // Afterwards every chat's state is exactly what applying each update once gives (compared with
 // a run without the crash), nothing is left unapplied, and every queued reply was sent.
 
-const root = resolve(import.meta.dirname, "../..");
 const SECRET = "kill_test_secret";
 let dir: ReturnType<typeof tempDir>;
 let fake: Awaited<ReturnType<typeof startFakeTelegram>>;
 const procs: ChildProcess[] = [];
 
 async function boot(port: number, db: string, token = "5:KILL"): Promise<ChildProcess> {
-  const proc = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: root,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      DATABASE_PATH: db,
-      CURRICULUM_DIR: FIXTURE_CURRICULUM,
-      TELEGRAM_BOT_TOKEN: token,
-      TELEGRAM_WEBHOOK_SECRET: SECRET,
-      TELEGRAM_API_ROOT: fake.url,
-      OUTBOX_GLOBAL_PER_SECOND: "500",
-      OUTBOX_PER_CHAT_PER_SECOND: "100",
-      LOG_LEVEL: "warn",
-    },
-    stdio: "ignore",
+  const proc = await spawnServer(port, {
+    DATABASE_PATH: db,
+    CURRICULUM_DIR: FIXTURE_CURRICULUM,
+    TELEGRAM_BOT_TOKEN: token,
+    TELEGRAM_WEBHOOK_SECRET: SECRET,
+    TELEGRAM_API_ROOT: fake.url,
+    OUTBOX_GLOBAL_PER_SECOND: "500",
+    OUTBOX_PER_CHAT_PER_SECOND: "100",
+    LOG_LEVEL: "warn",
   });
   procs.push(proc);
-  await eventually(async () => expect((await fetch(`http://127.0.0.1:${port}/health/ready`)).status).toBe(200), 30_000, 100);
   return proc;
 }
 

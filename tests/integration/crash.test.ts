@@ -1,44 +1,26 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { resolve } from "node:path";
+import type { ChildProcess } from "node:child_process";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { eventually, FIXTURE_CURRICULUM, freePort, tempDir } from "../helpers/app.js";
 import { startFakeTelegram, tgText } from "../helpers/fake-telegram.js";
+import { spawnServer } from "../helpers/server-process.js";
 
 // The real server in its own process, killed with SIGKILL mid-lesson and started again.
 
-const root = resolve(import.meta.dirname, "../..");
 const SECRET = "crash_test_secret";
 let dir: ReturnType<typeof tempDir>;
 let fake: Awaited<ReturnType<typeof startFakeTelegram>>;
 let child: ChildProcess | undefined;
 
-async function boot(port: number): Promise<ChildProcess> {
-  const proc = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: root,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      DATABASE_PATH: `${dir.path}/tutor.db`,
-      CURRICULUM_DIR: FIXTURE_CURRICULUM,
-      TELEGRAM_BOT_TOKEN: "777:CRASH",
-      TELEGRAM_WEBHOOK_SECRET: SECRET,
-      TELEGRAM_API_ROOT: fake.url,
-      LOG_LEVEL: "warn",
-    },
-    stdio: "ignore",
+const boot = (port: number): Promise<ChildProcess> =>
+  spawnServer(port, {
+    DATABASE_PATH: `${dir.path}/tutor.db`,
+    CURRICULUM_DIR: FIXTURE_CURRICULUM,
+    TELEGRAM_BOT_TOKEN: "777:CRASH",
+    TELEGRAM_WEBHOOK_SECRET: SECRET,
+    TELEGRAM_API_ROOT: fake.url,
+    LOG_LEVEL: "warn",
   });
-  await eventually(
-    async () => {
-      const res = await fetch(`http://127.0.0.1:${port}/health/ready`);
-      expect(res.status).toBe(200);
-    },
-    30_000,
-    100,
-  );
-  return proc;
-}
 
 beforeEach(async () => {
   dir = tempDir();

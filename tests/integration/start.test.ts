@@ -1,35 +1,28 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually, freePort, tempDir } from "../helpers/app.js";
+import { freePort, tempDir } from "../helpers/app.js";
+import { spawnServer } from "../helpers/server-process.js";
 
-// What `npm start` runs: the build, then plain Node on dist/ with the flags in package.json —
-// with no tokens and no model, as a newcomer starts it.
+// What `npm start` runs (the built dist/ with the flags in package.json), with no tokens and no
+// model, as a newcomer starts it.
 
-const root = resolve(import.meta.dirname, "../..");
 let dir: ReturnType<typeof tempDir>;
 let child: ChildProcess | undefined;
 let port = 0;
 
 beforeAll(async () => {
   dir = tempDir();
-  execFileSync(process.execPath, ["scripts/build.mjs"], { cwd: root });
-  const start = (JSON.parse(readFileSync(resolve(root, "package.json"), "utf8")) as { scripts: { start: string } }).scripts.start;
-  const run = /node ((?:--\S+ )*)dist\/main\.js/.exec(start);
-  expect(run, "npm start runs dist/main.js with node").not.toBeNull();
-  const flags = run?.[1]?.trim().split(" ").filter(Boolean) ?? [];
   port = await freePort();
-  const env: Record<string, string | undefined> = {
-    ...process.env,
-    PORT: String(port),
-    HOST: "127.0.0.1",
-    DATABASE_PATH: `${dir.path}/t.db`,
-  };
-  for (const k of ["TELEGRAM_BOT_TOKEN", "ZALO_BOT_TOKEN", "OPENAI_BASE_URL", "OPENAI_API_KEY", "ADMIN_TOKEN", "CURRICULUM_DIR"])
-    delete env[k];
-  child = spawn(process.execPath, [...flags, "dist/main.js"], { cwd: root, env, stdio: "ignore" });
-  await eventually(async () => expect((await fetch(`http://127.0.0.1:${port}/health/ready`)).status).toBe(200), 30_000, 100);
+  const unset = [
+    "TELEGRAM_BOT_TOKEN",
+    "ZALO_BOT_TOKEN",
+    "OPENAI_BASE_URL",
+    "OPENAI_API_KEY",
+    "OPENAI_MODEL",
+    "ADMIN_TOKEN",
+    "CURRICULUM_DIR",
+  ];
+  child = await spawnServer(port, { DATABASE_PATH: `${dir.path}/t.db`, ...Object.fromEntries(unset.map((k) => [k, undefined])) });
 }, 60_000);
 
 afterAll(() => {
