@@ -76,7 +76,9 @@ await build({
 /** The Node flags `npm start` runs the server with (from package.json, so both stay the same). */
 const startFlags = startCommand().flags;
 const compiled = (script: string) =>
-  script === "src/main.ts" ? join(root, startCommand().entry) : join(benchBuild, `${script.replace(/^bench\//, "").replace(/\.ts$/, "")}.js`);
+  script === "src/main.ts"
+    ? join(root, startCommand().entry)
+    : join(benchBuild, `${script.replace(/^bench\//, "").replace(/\.ts$/, "")}.js`);
 
 let nextPort = 47000 + Math.floor(Math.random() * 1000);
 function startNode(core: number, script: string, env: Record<string, string>): { proc: ChildProcess; port: number; stats: string } {
