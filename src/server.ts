@@ -1,5 +1,5 @@
 import fastifyStatic from "@fastify/static";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { type AdminDeps, registerAdmin, registerVerify } from "./admin/index.js";
 import type { TelegramChannel } from "./channels/telegram.js";
@@ -25,12 +25,22 @@ export interface ServerDeps {
 
 /** Builds the whole app; never listens (main.ts does, tests use inject() or listen on port 0). */
 export function buildServer(deps: ServerDeps): FastifyInstance {
+  // Webhooks get no per-request child logger (a hot path: one shared logger per route log level),
+  // and their routes log at "warn": the conversation service writes one line per update, so
+  // Fastify's "incoming request" / "request completed" lines would only double the volume (they
+  // cost ~10 % of the CPU under a flood). Failures are still logged.
+  const webhookLoggers = new Map<string, FastifyBaseLogger>();
+  const webhookLogger = (logger: FastifyBaseLogger, level: string): FastifyBaseLogger => {
+    let child = webhookLoggers.get(level);
+    if (!child) webhookLoggers.set(level, (child = logger.child({}, { level })));
+    return child;
+  };
   const app = Fastify({
     loggerInstance: deps.logger,
     bodyLimit: 256 * 1024,
     return503OnClosing: true,
-    // Webhooks log one line per update themselves: no per-request child logger on that hot path.
-    childLoggerFactory: (logger, bindings, opts, rawReq) => (rawReq.url?.startsWith("/webhooks/") ? logger : logger.child(bindings, opts)),
+    childLoggerFactory: (logger, bindings, opts, rawReq) =>
+      rawReq.url?.startsWith("/webhooks/") ? webhookLogger(logger, opts.level ?? logger.level) : logger.child(bindings, opts),
   }) as unknown as FastifyInstance;
 
   // One error handler: client errors say what was wrong, server errors say nothing of internals.

@@ -1,6 +1,9 @@
 import { resolve } from "node:path";
+import { Writable } from "node:stream";
+import type { Logger } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { App } from "../../src/app.js";
+import { createLogger } from "../../src/logger.js";
 import { eventually, startApp, tempDir } from "../helpers/app.js";
 import { postTelegram, startFakeTelegram, tgButton, tgSticker, tgText } from "../helpers/fake-telegram.js";
 
@@ -20,10 +23,11 @@ afterEach(async () => {
   dir.cleanup();
 });
 
-const start = () =>
+const start = (logger?: Logger) =>
   startApp({
     dbPath: `${dir.path}/t.db`,
     env: { TELEGRAM_BOT_TOKEN: "123456:TEST-token", TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fake.url },
+    logger,
   });
 
 const post = (update: unknown, secret: string | null = SECRET) => postTelegram(app!, update, secret);
@@ -94,6 +98,26 @@ describe("Telegram channel", () => {
     expect(malformedButWrong.statusCode).toBe(401);
     await new Promise((r) => setTimeout(r, 200));
     expect(fake.calls).toEqual([]);
+  });
+
+  it("logs one line per update at info, no access-log lines for webhooks, and still warns of a wrong secret", async () => {
+    const lines: { msg: string; level: number }[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        for (const l of String(chunk).split("\n").filter(Boolean)) lines.push(JSON.parse(l));
+        done();
+      },
+    });
+    app = await start(createLogger("info", sink));
+    for (let i = 0; i < 3; i++) expect((await post(tgText(4100 + i, "xin chào"))).statusCode).toBe(200);
+    expect((await post(tgText(4200, "xin chào"), "wrong")).statusCode).toBe(401);
+    await eventually(() => expect(lines.filter((l) => l.msg === "message handled")).toHaveLength(3));
+    await app.server.inject({ method: "GET", url: "/health" });
+    await new Promise((r) => setTimeout(r, 100));
+    const webhookAccess = lines.filter((l) => /incoming request|request completed/.test(l.msg));
+    // Only the /health call has access-log lines; the four webhook calls have none.
+    expect(webhookAccess).toHaveLength(2);
+    expect(lines.filter((l) => l.msg.includes("wrong or missing secret"))).toHaveLength(1);
   });
 
   it("rejects malformed JSON and non-updates with 400, and processes nothing", async () => {
