@@ -32,7 +32,10 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   const webhookLoggers = new Map<string, FastifyBaseLogger>();
   const webhookLogger = (logger: FastifyBaseLogger, level: string): FastifyBaseLogger => {
     let child = webhookLoggers.get(level);
-    if (!child) webhookLoggers.set(level, (child = logger.child({}, { level })));
+    if (!child) {
+      child = logger.child({}, { level });
+      webhookLoggers.set(level, child);
+    }
     return child;
   };
   const app = Fastify({
