@@ -95,7 +95,7 @@ describe("inbox", () => {
 
   it("under a flood, acknowledgements go first and the work keeps to its share; it catches up when the flood ends", async () => {
     let t = 0;
-    const governor = createGovernor({ now: () => t });
+    const governor = createGovernor({ now: () => t, utilization: () => 1, sampleMs: 0 });
     const inbox = createInbox({ db, conversation, logger: pino({ level: "silent" }), governor });
     workMs = 0.5;
     // The governor's clock stands still: the flood never ends and no more share is earned.

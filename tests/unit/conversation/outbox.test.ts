@@ -164,7 +164,7 @@ describe("outbox dispatcher", () => {
 
   it("under a flood of webhooks, sends keep to their share and resume in full afterwards", async () => {
     let t = 0;
-    const governor = createGovernor({ now: () => t });
+    const governor = createGovernor({ now: () => t, utilization: () => 1, sampleMs: 0 });
     outbox = createOutbox({
       db,
       senders: { telegram: sender },
