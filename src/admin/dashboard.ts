@@ -2,6 +2,7 @@ import type { Curriculum, CurriculumProblem, Lesson, Step } from "../curriculum/
 import { redactPii } from "../qa/pii.js";
 import type { Db } from "../store/db.js";
 import { DAY_MS, dayShort, fmtInt, fmtPct, VN_OFFSET_MS, vnDateDmy, vnDateTime, vnDayNumber } from "./format.js";
+import { computeHeavy, computeHeavyOffThread, type Figures, type Heavy, type HeavyRequest } from "./heavy.js";
 import { esc, page } from "./html.js";
 import * as q from "./queries.js";
 import { barChart, funnelChart, lineChart, progressChart } from "./svg.js";
@@ -33,6 +34,8 @@ export interface DashboardInput {
    * shows the rest of the page and says the totals are still being computed. Default 300 ms.
    */
   waitMs?: number;
+  /** Compute the big figures on a worker thread; default: when the database is large. */
+  offThread?: boolean;
 }
 
 /** End of a YYYY-MM-DD day in Vietnam time, as a timestamp. */
@@ -360,46 +363,6 @@ function certificatesNote(input: DashboardInput, certs: Array<{ trackTitle: stri
   )}<p class="muted">Ai cũng kiểm tra được một chứng nhận tại <span class="mono">${esc(base)}/verify/&lt;mã&gt;</span>.</p></section>`;
 }
 
-interface Figures {
-  lessons: Map<string, q.LessonAggregate>;
-  quiz: q.QuestionStats[];
-  /** Learners who finished every lesson of a track, by track id. */
-  trackFinishers: Map<string, number>;
-  /** Learners counted for each target, in the file's order. */
-  targetDone: number[];
-}
-
-/** The per-lesson and per-track figures, one small index range at a time. */
-async function gather(input: DashboardInput): Promise<Figures> {
-  const { db, curriculum } = input;
-  const lessons = new Map<string, q.LessonAggregate>();
-  const quiz: q.QuestionStats[] = [];
-  for (const id of new Set([...curriculum.lessons.keys(), ...q.lessonIdsWithProgress(db)])) {
-    lessons.set(id, q.lessonAggregate(db, id));
-    quiz.push(...q.quizFirstAnswers(db, id));
-    await q.breathe();
-  }
-  const lessonIds = (trackId: string) => curriculum.tracks.find((t) => t.id === trackId)?.lessons.map((l) => l.id) ?? [];
-  const trackFinishers = new Map<string, number>();
-  for (const track of curriculum.tracks) {
-    const started = track.lessons.some((l) => (lessons.get(l.id)?.started ?? 0) > 0);
-    trackFinishers.set(track.id, started ? q.trackCompleters(db, lessonIds(track.id), input.now) : 0);
-    await q.breathe();
-  }
-  const targetDone: number[] = [];
-  for (const t of input.targets.targets) {
-    targetDone.push(q.trackCompleters(db, lessonIds(t.track), Math.min(endOfVnDay(t.by), input.now)));
-    await q.breathe();
-  }
-  return { lessons, quiz, trackFinishers, targetDone };
-}
-
-interface Heavy {
-  figures: Figures;
-  channels: q.ChannelStats[];
-  certs: Array<{ trackTitle: string; n: number }>;
-}
-
 /** A computation slower than this is served from a snapshot (refreshed in the background) next time. */
 const SLOW_MS = 500;
 const REFRESH_MS = 60_000;
@@ -408,13 +371,29 @@ const snapshots = new WeakMap<Db, { key: string; at: number; took: number; value
 /** The computation under way, per database and key: views wait for it instead of starting another. */
 const computing = new WeakMap<Db, { key: string; done: Promise<Heavy> }>();
 
-function computeHeavy(input: DashboardInput, key: string): Promise<Heavy> {
+/** Above this many progress events, the big figures are computed on a worker thread. */
+const OFF_THREAD_EVENTS = 100_000;
+
+function offThread(input: DashboardInput): string | undefined {
+  const conn = input.db.$client;
+  if (conn.memory || conn.name === "") return undefined;
+  const big = input.offThread ?? q.progressEventsAbout(input.db) > OFF_THREAD_EVENTS;
+  return big ? conn.name : undefined;
+}
+
+function computeFigures(input: DashboardInput, key: string): Promise<Heavy> {
   const running = computing.get(input.db);
   if (running?.key === key) return running.done;
+  const req: HeavyRequest = {
+    lessonIds: [...input.curriculum.lessons.keys()],
+    tracks: input.curriculum.tracks.map((t) => ({ id: t.id, lessonIds: t.lessons.map((l) => l.id) })),
+    targets: input.targets.targets.map((t) => ({ track: t.track, until: Math.min(endOfVnDay(t.by), input.now) })),
+    now: input.now,
+  };
   const done = (async () => {
     const started = performance.now();
-    const figures = await gather(input);
-    const value = { figures, channels: q.learnersByChannel(input.db, input.now), certs: q.certificatesByTrack(input.db) };
+    const path = offThread(input);
+    const value = path ? await computeHeavyOffThread(path, req) : await computeHeavy(input.db, req, q.breathe);
     snapshots.set(input.db, { key, at: input.now, took: performance.now() - started, value, refreshing: false });
     return value;
   })();
@@ -437,7 +416,7 @@ async function heavyFigures(input: DashboardInput): Promise<{ value: Heavy; asOf
   if (snap && snap.key === key && snap.took >= SLOW_MS && input.now - snap.at < MAX_AGE_MS) {
     if (input.now - snap.at > REFRESH_MS && !snap.refreshing) {
       snap.refreshing = true;
-      void computeHeavy(input, key).catch(() => {
+      void computeFigures(input, key).catch(() => {
         snap.refreshing = false;
       });
     }
@@ -445,7 +424,7 @@ async function heavyFigures(input: DashboardInput): Promise<{ value: Heavy; asOf
   }
   // No usable snapshot: wait a little for the figures (a small installation has them in
   // milliseconds); past that, the page is served without them (undefined).
-  const done = computeHeavy(input, key);
+  const done = computeFigures(input, key);
   const waitMs = input.waitMs ?? 300;
   if (waitMs <= 0) {
     void done.catch(() => undefined); // computed for the next view

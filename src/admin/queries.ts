@@ -55,6 +55,11 @@ export function learnersByChannel(db: Source, now: number): ChannelStats[] {
   ).all({ d7: now - 7 * DAY_MS, d30: now - 30 * DAY_MS }) as ChannelStats[];
 }
 
+/** Roughly how many progress events there are (the largest id: instant, no scan). */
+export function progressEventsAbout(db: Source): number {
+  return (prep(conn(db), "select coalesce(max(id), 0) as n from progress_events").get() as { n: number }).n;
+}
+
 export interface DayCount {
   /** Vietnam day number (days since 1970-01-01, Vietnam time). */
   day: number;

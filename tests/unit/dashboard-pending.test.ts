@@ -4,7 +4,7 @@ import { pseudonymizer } from "../../src/admin/pseudonym.js";
 import { readTargets } from "../../src/admin/targets.js";
 import { loadCurriculum } from "../../src/curriculum/load.js";
 import { type Db, openDatabase } from "../../src/store/db.js";
-import { FIXTURE_CURRICULUM, tempDir } from "../helpers/app.js";
+import { FIXTURE_CURRICULUM, startApp, tempDir, webChat } from "../helpers/app.js";
 
 // The first view of a large installation must not wait for the big figures: past waitMs it shows
 // what is quick and says the totals are being computed; a later view has them.
@@ -20,7 +20,7 @@ afterEach(() => {
   dir.cleanup();
 });
 
-async function input(waitMs: number): Promise<DashboardInput> {
+async function input(waitMs: number, extra: Partial<DashboardInput> = {}): Promise<DashboardInput> {
   const { curriculum } = await loadCurriculum(FIXTURE_CURRICULUM);
   if (!curriculum) throw new Error("fixture curriculum did not load");
   return {
@@ -32,6 +32,7 @@ async function input(waitMs: number): Promise<DashboardInput> {
     days: 30,
     pseudonym: pseudonymizer(db),
     waitMs,
+    ...extra,
   };
 }
 
@@ -47,5 +48,25 @@ describe("dashboard while its big figures are being computed", () => {
     expect(later).not.toContain("đang được tính");
     expect(later).not.toContain('http-equiv="refresh"');
     expect(later).toContain("Tổng quan");
+  });
+
+  it("computes the same figures on a worker thread (used for large databases) as on the main thread", async () => {
+    const app = await startApp({ dbPath: `${dir.path}/d.db` });
+    try {
+      for (const user of ["learner-a1", "learner-b2", "learner-c3"]) {
+        const say = webChat(() => app, user);
+        for (const text of ["xin chào", "1", "1", "1", "tiếp", "tiếp", "1", "2"]) await say(text);
+      }
+    } finally {
+      await app.close();
+    }
+    const now = Date.now();
+    const onMain = await renderDashboard(await input(5000, { offThread: false, now }));
+    const onWorker = await renderDashboard(await input(5000, { offThread: true, now }));
+    expect(onMain).toContain("Tổng quan");
+    expect(onMain).not.toContain("đang được tính");
+    expect(onWorker).toBe(onMain);
+    // Real figures, not empty ones: three learners on the web chat.
+    expect(onMain).toMatch(/Trang web[\s\S]*?>3</);
   });
 });
