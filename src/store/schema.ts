@@ -148,11 +148,10 @@ export const outbox = sqliteTable(
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
     sentAt: integer("sent_at", { mode: "timestamp_ms" }),
   },
-  (t) => [
-    index("outbox_pending").on(t.status, t.nextAttemptAt),
-    index("outbox_status_id").on(t.status, t.id),
-    index("outbox_chat").on(t.channel, t.chatId, t.status, t.id),
-  ],
+  // One index: the dispatcher keeps pending ids in memory and reads new rows by (status, id); every
+  // other query (counts, purge, a blocked chat's cancel) filters the few pending rows. Each extra
+  // index cost a write on every queued and every sent reply.
+  (t) => [index("outbox_status_id").on(t.status, t.id)],
 );
 
 /** Questions learners asked (redacted), how they were routed and answered, and the learner's 👍/👎. */

@@ -1,0 +1,2 @@
+DROP INDEX `outbox_pending`;--> statement-breakpoint
+DROP INDEX `outbox_chat`;
