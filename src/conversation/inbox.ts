@@ -168,48 +168,56 @@ export function createInbox(deps: InboxDeps) {
     }
     const until = start + slice;
     let queued = false;
-    for (const [key, who] of ready) {
-      if (performance.now() > until) break;
-      ready.delete(key);
-      if (waiting.has(key)) continue; // resumes when the slow message is done
-      let row: repo.InboxRow | undefined;
-      try {
-        row = repo.nextInbox(deps.db, who.channel, who.userKey);
-      } catch (err) {
-        if (!isBusy(err)) throw err;
-        retryLater(key, who);
-        continue;
-      }
-      if (!row) continue;
-      deps.onWork?.({ channel: row.channel, chatId: row.chatId });
-      try {
-        const pending = deps.conversation.processInbox(row, () => deps.onSlow?.({ channel: row.channel, chatId: row.chatId }));
-        if (pending) {
-          const p = pending
-            .catch((err: Error) => dropped(row.id, who.channel, err))
-            .finally(() => {
-              waiting.delete(key);
-              deps.onQueued?.();
-              schedule(who.channel, who.userKey);
-            });
-          waiting.set(key, p);
-          continue;
+    const worked: Array<[string, { channel: string; userKey: string }]> = [];
+    const workSlice = () => {
+      for (const [key, who] of ready) {
+        if (performance.now() > until) break;
+        ready.delete(key);
+        if (waiting.has(key)) continue; // resumes when the slow message is done
+        const row = repo.nextInbox(deps.db, who.channel, who.userKey);
+        if (!row) continue;
+        worked.push([key, who]);
+        deps.onWork?.({ channel: row.channel, chatId: row.chatId });
+        try {
+          const pending = deps.conversation.processInbox(row, () => deps.onSlow?.({ channel: row.channel, chatId: row.chatId }));
+          if (pending) {
+            const p = pending
+              .catch((err: Error) => dropped(row.id, who.channel, err))
+              .finally(() => {
+                waiting.delete(key);
+                deps.onQueued?.();
+                schedule(who.channel, who.userKey);
+              });
+            waiting.set(key, p);
+            continue;
+          }
+        } catch (err) {
+          dropped(row.id, who.channel, err as Error);
         }
-      } catch (err) {
-        if (isBusy(err)) {
-          // The database is locked by someone else for now: keep the message, try again shortly.
-          retryLater(key, who);
-          continue;
-        }
-        dropped(row.id, who.channel, err as Error);
+        queued = true;
+        // More for this learner? Back of the line, so one busy learner does not hold up the others.
+        ready.set(key, who);
       }
-      queued = true;
-      // More for this learner? Back of the line, so one busy learner does not hold up the others.
-      ready.set(key, who);
+    };
+    let retryMs = 0;
+    try {
+      // One transaction for the whole slice (each turn in its own savepoint, so a turn that fails
+      // is undone alone): one commit instead of one per turn.
+      if (ready.size > 0) deps.db.$client.transaction(workSlice).immediate();
+    } catch (err) {
+      // Nothing of this slice was saved (the database locked by another process, or the commit
+      // failed): its messages are all still in the inbox. Try those learners again shortly.
+      deps.logger.warn(
+        { err: { type: (err as Error).name, code: (err as { code?: string }).code } },
+        "work slice not saved; retried shortly",
+      );
+      for (const [key, who] of worked) if (!waiting.has(key)) ready.set(key, who);
+      queued = false;
+      retryMs = 250;
     }
     if (queued) deps.onQueued?.();
     if (metered) meter.spend(performance.now() - start);
-    if (ready.size > 0) later(0);
+    if (ready.size > 0) later(retryMs);
     else notifyIdle();
   }
 
@@ -230,19 +238,6 @@ export function createInbox(deps: InboxDeps) {
   }
 
   const isBusy = (err: unknown) => /SQLITE_BUSY|SQLITE_LOCKED/.test(String((err as { code?: string }).code ?? ""));
-  function retryLater(key: string, who: { channel: string; userKey: string }): void {
-    deps.logger.warn({ channel: who.channel }, "database busy; message kept and retried shortly");
-    waiting.set(
-      key,
-      new Promise<void>((r) =>
-        setTimeout(() => {
-          waiting.delete(key);
-          schedule(who.channel, who.userKey);
-          r();
-        }, 250),
-      ),
-    );
-  }
 
   /** After a restart: work through everything recorded but not yet applied. */
   function recover(): number {

@@ -59,6 +59,31 @@ describe("inbox", () => {
     }
   });
 
+  it("works a slice of turns in one transaction: a turn that fails is undone alone, the others are kept", async () => {
+    db.$client.exec("create table said (text text)");
+    const saving = {
+      handle: () => [],
+      // Like the real service: each turn in its own (here nested) transaction.
+      processInbox(row: repo.InboxRow) {
+        db.$client
+          .transaction(() => {
+            db.$client.prepare("insert into said (text) values (?)").run(row.text);
+            if (row.text === "bad") throw new Error("a bug in this turn");
+            repo.deleteInbox(db, row.id);
+          })
+          .immediate();
+      },
+    } as unknown as ConversationService;
+    const commits = vi.fn();
+    const inbox = createInbox({ db, conversation: saving, logger: pino({ level: "silent" }), onQueued: commits });
+    await Promise.all([inbox.accept(msg("a", "1", "one")), inbox.accept(msg("b", "2", "bad")), inbox.accept(msg("c", "3", "three"))]);
+    await inbox.idle();
+    const said = (db.$client.prepare("select text from said order by rowid").all() as Array<{ text: string }>).map((r) => r.text);
+    expect(said).toEqual(["one", "three"]); // the failed turn's write was undone, not the others'
+    expect((db.$client.prepare("select count(*) as n from inbox").get() as { n: number }).n).toBe(0); // the bad one dropped
+    expect(commits).toHaveBeenCalledTimes(1); // after the slice is committed, the outbox is woken once
+  });
+
   it("a webhook whose answer throws does not leave the others of its batch unanswered", async () => {
     const inbox = createInbox({ db, conversation, logger: pino({ level: "silent" }) });
     inbox.acceptThen(msg("u", "1"), () => {
