@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { Db } from "../store/db.js";
+import { type Db, immediate } from "../store/db.js";
 import * as repo from "../store/repo.js";
 import { createGovernor, type Governor } from "./governor.js";
 import type { ConversationService } from "./service.js";
@@ -70,24 +70,22 @@ export function createInbox(deps: InboxDeps) {
 
   function record(items: typeof batch): boolean[] {
     const at = now();
-    return deps.db.$client
-      .transaction(() =>
-        items.map(({ msg }) => {
-          if (!repo.markProcessed(deps.db, msg.channel, msg.messageKey, at)) return false;
-          repo.insertInbox(deps.db, {
-            channel: msg.channel,
-            messageKey: msg.messageKey,
-            userKey: msg.userKey,
-            chatId: msg.chatId,
-            text: msg.text,
-            media: msg.media ?? null,
-            callbackId: msg.callbackId ?? null,
-            at,
-          });
-          return true;
-        }),
-      )
-      .immediate();
+    return immediate(deps.db, () =>
+      items.map(({ msg }) => {
+        if (!repo.markProcessed(deps.db, msg.channel, msg.messageKey, at)) return false;
+        repo.insertInbox(deps.db, {
+          channel: msg.channel,
+          messageKey: msg.messageKey,
+          userKey: msg.userKey,
+          chatId: msg.chatId,
+          text: msg.text,
+          media: msg.media ?? null,
+          callbackId: msg.callbackId ?? null,
+          at,
+        });
+        return true;
+      }),
+    );
   }
 
   function flush(): void {
@@ -203,7 +201,7 @@ export function createInbox(deps: InboxDeps) {
     try {
       // One transaction for the whole slice (each turn in its own savepoint, so a turn that fails
       // is undone alone): one commit instead of one per turn.
-      if (ready.size > 0) deps.db.$client.transaction(workSlice).immediate();
+      if (ready.size > 0) immediate(deps.db, workSlice);
     } catch (err) {
       // Nothing of this slice was saved (the database locked by another process, or the commit
       // failed): its messages are all still in the inbox. Try those learners again shortly.

@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { ChannelSender, OutboundCall } from "../channels/types.js";
 import type { Curriculum } from "../curriculum/types.js";
 import type { Qa, QaOutcome } from "../qa/service.js";
-import type { Db } from "../store/db.js";
+import { type Db, immediate } from "../store/db.js";
 import * as repo from "../store/repo.js";
 import { answered, initialState, type StepResult, step, type TutorContext, type TutorEvent, type TutorState } from "../tutor/engine.js";
 import type { Reply } from "../tutor/replies.js";
@@ -196,14 +196,12 @@ export function createConversationService(deps: ConversationDeps) {
     if (repo.isProcessed(db, msg.channel, msg.messageKey)) return { duplicate: true, replies: [] };
     const thought = await think(msg);
     const at = now();
-    const turn = db.$client
-      .transaction(() => {
-        if (!repo.markProcessed(db, msg.channel, msg.messageKey, at)) return undefined;
-        const t = commit(msg, thought, at);
-        if (t.learnerId !== null) repo.linkProcessed(db, msg.channel, msg.messageKey, t.learnerId);
-        return t;
-      })
-      .immediate();
+    const turn = immediate(db, () => {
+      if (!repo.markProcessed(db, msg.channel, msg.messageKey, at)) return undefined;
+      const t = commit(msg, thought, at);
+      if (t.learnerId !== null) repo.linkProcessed(db, msg.channel, msg.messageKey, t.learnerId);
+      return t;
+    });
     if (!turn) return { duplicate: true, replies: [] };
     logTurn(msg, turn, thought.qa);
     return { duplicate: false, replies: turn.replies };
@@ -231,22 +229,20 @@ export function createConversationService(deps: ConversationDeps) {
   function apply(row: InboxRow, msg: InboundMessage, thought: Thought): void {
     const sender = deps.senders?.[row.channel as Channel];
     const at = now();
-    const turn = db.$client
-      .transaction(() => {
-        if (!repo.deleteInbox(db, row.id)) return undefined; // already applied: nothing twice
-        const calls: OutboundCall[] = row.callbackId
-          ? [{ method: "answerCallbackQuery", params: { callback_query_id: row.callbackId } }]
-          : [];
-        const t = commit(msg, thought, at);
-        if (t.learnerId !== null) {
-          repo.linkProcessed(db, msg.channel, msg.messageKey, t.learnerId);
-          repo.clearUnreachable(db, t.learnerId);
-        }
-        if (sender) for (const r of t.replies) calls.push(...sender.render(row.chatId, r));
-        repo.enqueue(db, { channel: msg.channel, chatId: row.chatId, learnerId: t.learnerId, calls, at });
-        return t;
-      })
-      .immediate();
+    const turn = immediate(db, () => {
+      if (!repo.deleteInbox(db, row.id)) return undefined; // already applied: nothing twice
+      const calls: OutboundCall[] = row.callbackId
+        ? [{ method: "answerCallbackQuery", params: { callback_query_id: row.callbackId } }]
+        : [];
+      const t = commit(msg, thought, at);
+      if (t.learnerId !== null) {
+        repo.linkProcessed(db, msg.channel, msg.messageKey, t.learnerId);
+        repo.clearUnreachable(db, t.learnerId);
+      }
+      if (sender) for (const r of t.replies) calls.push(...sender.render(row.chatId, r));
+      repo.enqueue(db, { channel: msg.channel, chatId: row.chatId, learnerId: t.learnerId, calls, at });
+      return t;
+    });
     if (turn) logTurn(msg, turn, thought.qa);
   }
 

@@ -48,3 +48,20 @@ export function isDatabaseOpen(db: Db): boolean {
     return false;
   }
 }
+
+/** One transaction wrapper per connection: better-sqlite3 builds four functions for each `transaction()` call. */
+const runners = new WeakMap<Database.Database, Database.Transaction<(fn: () => unknown) => unknown>>();
+
+/**
+ * Runs `fn` in an IMMEDIATE transaction (a savepoint when one is already open), on the hot paths
+ * without building a new transaction function per call.
+ */
+export function immediate<T>(db: Db, fn: () => T): T {
+  const conn = db.$client;
+  let run = runners.get(conn);
+  if (!run) {
+    run = conn.transaction((f: () => unknown) => f());
+    runners.set(conn, run);
+  }
+  return run.immediate(fn) as T;
+}
