@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
+import { installSecret } from "./admin/pseudonym.js";
 import { createTelegramChannel, type TelegramChannel } from "./channels/telegram.js";
 import type { ChannelSender } from "./channels/types.js";
 import { createZaloChannel, type ZaloChannel } from "./channels/zalo.js";
@@ -9,7 +10,7 @@ import { createGovernor } from "./conversation/governor.js";
 import { createInbox, type Inbox } from "./conversation/inbox.js";
 import { createOutbox, type Outbox, type OutboxOptions } from "./conversation/outbox.js";
 import { createReminders, type Reminders } from "./conversation/reminders.js";
-import { createConversationService } from "./conversation/service.js";
+import { createConversationService, setLogPseudonymKey } from "./conversation/service.js";
 import type { Channel } from "./conversation/types.js";
 import { createCurriculumStore } from "./curriculum/store.js";
 import { createOpenAiLlm, type LlmClient } from "./qa/llm.js";
@@ -46,6 +47,8 @@ export interface AppOptions {
 /** Wires config → db → curriculum → services → server. Used by main.ts and by the integration tests. */
 export async function createApp(config: Config, logger: Logger, opts: AppOptions = {}): Promise<App> {
   const db = openDatabase(config.databasePath, { backgroundCheckpoints: true });
+  // Learners are named in logs by a keyed hash: stable across restarts, not reversible without the database.
+  setLogPseudonymKey(installSecret(db, "log_pseudonym_key"));
   const curriculum = createCurriculumStore({ dir: config.curriculumDir, logger });
   try {
     await curriculum.start();

@@ -8,17 +8,20 @@ import type { Db } from "../store/db.js";
 const SALT_KEY = "pseudonym_salt";
 const salts = new WeakMap<Db, string>();
 
+/** A random secret of this install, kept in app_meta under `name` (created on first use). */
+export function installSecret(db: Db, name: string): string {
+  const conn = db.$client;
+  conn.prepare("insert into app_meta (key, value) values (?, ?) on conflict(key) do nothing").run(name, randomBytes(32).toString("hex"));
+  return (conn.prepare("select value from app_meta where key = ?").get(name) as { value: string }).value;
+}
+
 /** The install's salt, created on first use. */
 export function pseudonymSalt(db: Db): string {
   const cached = salts.get(db);
   if (cached) return cached;
-  const conn = db.$client;
-  conn
-    .prepare("insert into app_meta (key, value) values (?, ?) on conflict(key) do nothing")
-    .run(SALT_KEY, randomBytes(32).toString("hex"));
-  const row = conn.prepare("select value from app_meta where key = ?").get(SALT_KEY) as { value: string };
-  salts.set(db, row.value);
-  return row.value;
+  const salt = installSecret(db, SALT_KEY);
+  salts.set(db, salt);
+  return salt;
 }
 
 /** "L" + the first 10 hex digits of HMAC-SHA256(salt, learner id). */

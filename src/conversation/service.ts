@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import type { Logger } from "pino";
 import { z } from "zod";
 import type { ChannelSender, OutboundCall } from "../channels/types.js";
@@ -52,9 +52,20 @@ export function vnDate(d: Date): string {
   return `${String(v.getUTCDate()).padStart(2, "0")}/${String(v.getUTCMonth() + 1).padStart(2, "0")}/${v.getUTCFullYear()}`;
 }
 
-/** A stable pseudonym for logs: never the raw chat id. */
+/**
+ * The key of the log pseudonyms. Chat ids are easy to enumerate (a Telegram id is a number), so an
+ * unkeyed hash of one could be reversed by anyone reading the logs; keyed, it cannot without the
+ * database. The app sets the install's key at start (kept in app_meta, so pseudonyms stay stable
+ * across restarts); until then — in tests, tools — a random one.
+ */
+let logKey = randomBytes(32).toString("hex");
+export function setLogPseudonymKey(key: string): void {
+  logKey = key;
+}
+
+/** A stable pseudonym for logs: never the raw chat id (HMAC-SHA256 with the install's key). */
 export function learnerHash(channel: string, userKey: string): string {
-  return createHash("sha256").update(`${channel}:${userKey}`).digest("hex").slice(0, 12);
+  return createHmac("sha256", logKey).update(`${channel}:${userKey}`).digest("hex").slice(0, 12);
 }
 
 interface Thought {

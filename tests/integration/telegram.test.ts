@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { resolve } from "node:path";
 import { Writable } from "node:stream";
 import type { Logger } from "pino";
@@ -118,6 +119,22 @@ describe("Telegram channel", () => {
     // Only the /health call has access-log lines; the four webhook calls have none.
     expect(webhookAccess).toHaveLength(2);
     expect(lines.filter((l) => l.msg.includes("wrong or missing secret"))).toHaveLength(1);
+
+    // Learners appear as a keyed pseudonym: not the chat id, not its plain hash (ids are easy to
+    // enumerate), and the same one after a restart.
+    const handled = lines.filter((l) => l.msg === "message handled") as Array<{ learner?: string }>;
+    const first = handled[0]?.learner;
+    const plain = createHash("sha256").update("telegram:4100").digest("hex").slice(0, 12);
+    expect(first).toMatch(/^[0-9a-f]{12}$/);
+    expect(new Set(handled.map((l) => l.learner)).size).toBe(3);
+    expect(handled.map((l) => l.learner)).not.toContain(plain);
+    await app.close();
+    lines.length = 0;
+    app = await start(createLogger("info", sink));
+    expect((await post(tgText(4100, "tiếp"))).statusCode).toBe(200);
+    await eventually(() => expect(lines.filter((l) => l.msg === "message handled")).toHaveLength(1));
+    const again = lines.find((l) => l.msg === "message handled") as { learner?: string };
+    expect(handled.map((l) => l.learner)).toContain(again.learner);
   });
 
   it("rejects malformed JSON and non-updates with 400, and processes nothing", async () => {
