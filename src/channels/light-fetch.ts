@@ -20,20 +20,46 @@ interface LightResponse {
   json(): Promise<unknown>;
 }
 
+interface Target {
+  https: boolean;
+  hostname: string;
+  port: string;
+  path: string;
+}
+
 export function createLightFetch(agent: HttpAgent | HttpsAgent) {
+  // A handful of URLs (one per Bot API method): parsed once, not for every call.
+  const targets = new Map<string, Target>();
+  const targetOf = (url: string | URL): Target => {
+    const key = String(url);
+    let t = targets.get(key);
+    if (!t) {
+      const u = typeof url === "string" ? new URL(url) : url;
+      // IPv6 literals come bracketed ("[::1]"); http.request wants them bare, as urlToHttpOptions gives.
+      const hostname = u.hostname.startsWith("[") ? u.hostname.slice(1, -1) : u.hostname;
+      t = { https: u.protocol === "https:", hostname, port: u.port, path: `${u.pathname}${u.search}` };
+      if (targets.size >= 100) targets.clear();
+      targets.set(key, t);
+    }
+    return t;
+  };
   return (url: string | URL, init: Init = {}): Promise<LightResponse> => {
     if (init.body !== undefined && typeof init.body !== "string") {
       return Promise.reject(new TypeError("light fetch sends JSON text only"));
     }
     const body = init.body ?? "";
-    const target = typeof url === "string" ? new URL(url) : url;
-    const send = target.protocol === "https:" ? httpsRequest : httpRequest;
+    const target = targetOf(url);
+    const send = target.https ? httpsRequest : httpRequest;
+    const headers: Record<string, string | number> = { ...init.headers };
+    headers["content-length"] = Buffer.byteLength(body);
     return new Promise((resolve, reject) => {
       const req = send(
-        target,
         {
+          hostname: target.hostname,
+          ...(target.port ? { port: target.port } : {}),
+          path: target.path,
           method: init.method ?? "GET",
-          headers: { ...init.headers, "content-length": Buffer.byteLength(body) },
+          headers,
           agent: agent as HttpAgent,
           ...(init.signal ? { signal: init.signal } : {}),
         },
