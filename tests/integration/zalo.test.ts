@@ -122,12 +122,16 @@ describe("Zalo webhook, end to end", () => {
     expect(done).toContain("đã học xong bài “Giữ kín mã OTP”");
 
     // Everything the tutor queued reached Zalo, as sendMessage, in queue order, within Zalo's limits.
-    const queued = sqlite().prepare("select method, params, status from outbox where chat_id = ? order by id").all(USER) as Array<{
-      method: string;
-      params: string;
-      status: string;
-    }>;
-    expect(queued.every((r) => r.method === "sendMessage" && r.status === "sent")).toBe(true);
+    // (A confirmed send is marked in the next event-loop turn.)
+    const queued = await eventually(() => {
+      const rows = sqlite().prepare("select method, params, status from outbox where chat_id = ? order by id").all(USER) as Array<{
+        method: string;
+        params: string;
+        status: string;
+      }>;
+      expect(rows.every((r) => r.method === "sendMessage" && r.status === "sent")).toBe(true);
+      return rows;
+    });
     const delivered = fake.messagesTo(USER);
     expect(delivered).toEqual(queued.map((r) => JSON.parse(r.params).text));
     for (const t of delivered) expect(t.length).toBeGreaterThan(0);

@@ -93,8 +93,13 @@ describe("outbox dispatcher", () => {
     outbox.start();
     await eventually(() => expect(sent.length).toBe(4));
     expect(sent.filter((s) => s.chat === "A").map((s) => s.n)).toEqual([0, 1, 2]);
-    const row = db.$client.prepare("select attempts, status from outbox where chat_id = 'A' order by id limit 1").get();
-    expect(row).toEqual({ attempts: 3, status: "sent" });
+    // Confirmed sends are marked in the next event-loop turn (one transaction for all of them).
+    await eventually(() =>
+      expect(db.$client.prepare("select attempts, status from outbox where chat_id = 'A' order by id limit 1").get()).toEqual({
+        attempts: 3,
+        status: "sent",
+      }),
+    );
   });
 
   it("gives up after the maximum attempts and goes on with the next message", async () => {
@@ -108,10 +113,12 @@ describe("outbox dispatcher", () => {
     queue("A", 2);
     outbox.start();
     await eventually(() => expect(sent.map((s) => s.n)).toEqual([1]));
-    expect(db.$client.prepare("select status, attempts, last_error from outbox order by id").all()).toEqual([
-      { status: "failed", attempts: 3, last_error: "tg_500" },
-      { status: "sent", attempts: 1, last_error: null },
-    ]);
+    await eventually(() =>
+      expect(db.$client.prepare("select status, attempts, last_error from outbox order by id").all()).toEqual([
+        { status: "failed", attempts: 3, last_error: "tg_500" },
+        { status: "sent", attempts: 1, last_error: null },
+      ]),
+    );
   });
 
   it("drains what is due on stop, within the time allowed", async () => {
