@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Logger } from "pino";
 import type { ChannelSender } from "../channels/types.js";
-import type { Db } from "../store/db.js";
+import { type Db, immediate } from "../store/db.js";
 import { learners, outbox } from "../store/schema.js";
 import type { Governor } from "./governor.js";
 import type { Channel } from "./types.js";
@@ -141,16 +141,15 @@ export function createOutbox(deps: OutboxDeps) {
   // commit per reply was a tenth of the CPU at a few hundred updates a second). A crash in between
   // resends those few replies after the restart: delivery is at-least-once either way.
   let marks: Array<[sentAt: number, attempts: number, id: number]> = [];
-  const markAll = db.$client.transaction((rows: typeof marks) => {
-    for (const r of rows) sentStmt.run(...r);
-  });
   function flushMarks(): void {
     const rows = marks;
     marks = [];
     // Closed (shutting down): the rows stay pending on disk and are sent again after the restart.
     if (rows.length === 0 || !db.$client.open) return;
     try {
-      markAll(rows);
+      immediate(db, () => {
+        for (const r of rows) sentStmt.run(...r);
+      });
     } catch (err) {
       // Locked by someone else for now: keep them and try again shortly (they are not resent meanwhile).
       deps.logger.warn({ err: { type: (err as Error).name } }, "outbox: could not mark sent replies yet; retrying");
