@@ -374,7 +374,8 @@ const computing = new WeakMap<Db, { key: string; done: Promise<Heavy> }>();
 /** Above this many progress events, the big figures are computed on a worker thread. */
 const OFF_THREAD_EVENTS = 100_000;
 
-function offThread(input: DashboardInput): string | undefined {
+/** The database file to compute the big figures from on a worker thread, or undefined for in place. */
+function workerPathFor(input: DashboardInput): string | undefined {
   const conn = input.db.$client;
   if (conn.memory || conn.name === "") return undefined;
   const big = input.offThread ?? q.progressEventsAbout(input.db) > OFF_THREAD_EVENTS;
@@ -392,7 +393,7 @@ function computeFigures(input: DashboardInput, key: string): Promise<Heavy> {
   };
   const done = (async () => {
     const started = performance.now();
-    const path = offThread(input);
+    const path = workerPathFor(input);
     const value = path ? await computeHeavyOffThread(path, req) : await computeHeavy(input.db, req, q.breathe);
     snapshots.set(input.db, { key, at: input.now, took: performance.now() - started, value, refreshing: false });
     return value;
