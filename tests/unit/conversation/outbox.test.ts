@@ -1,8 +1,8 @@
 import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ChannelSender, OutboundCall, SendOutcome } from "../../../src/channels/types.js";
-import { createGovernor } from "../../../src/conversation/governor.js";
-import { createOutbox, type Outbox } from "../../../src/conversation/outbox.js";
+import { createGovernor, type Governor } from "../../../src/conversation/governor.js";
+import { createOutbox, type Outbox, type OutboxOptions } from "../../../src/conversation/outbox.js";
 import { type Db, openDatabase } from "../../../src/store/db.js";
 import { enqueue } from "../../../src/store/repo.js";
 import { eventually, tempDir } from "../../helpers/app.js";
@@ -37,6 +37,17 @@ function queue(chat: string, count: number, from = 0) {
   });
 }
 
+/** An outbox over the test database and the scripted sender (polling every 10 ms unless told). */
+function dispatcher(options: OutboxOptions, extra: { governor?: Governor } = {}): Outbox {
+  return createOutbox({
+    db,
+    senders: { telegram: sender },
+    logger: pino({ level: "silent" }),
+    ...extra,
+    options: { pollMs: 10, ...options },
+  });
+}
+
 beforeEach(() => {
   dir = tempDir();
   db = openDatabase(`${dir.path}/o.db`);
@@ -52,7 +63,7 @@ afterEach(async () => {
 
 describe("outbox dispatcher", () => {
   it("keeps about 1 message per second per chat after a burst of 3, in order", async () => {
-    outbox = createOutbox({ db, senders: { telegram: sender }, logger: pino({ level: "silent" }), options: { pollMs: 10 } });
+    outbox = dispatcher({});
     queue("A", 6);
     outbox.start();
     await eventually(() => expect(sent.length).toBe(6), 10_000);
@@ -64,12 +75,7 @@ describe("outbox dispatcher", () => {
   });
 
   it("stays under the global rate across many chats", async () => {
-    outbox = createOutbox({
-      db,
-      senders: { telegram: sender },
-      logger: pino({ level: "silent" }),
-      options: { pollMs: 10, globalPerSecond: 20 },
-    });
+    outbox = dispatcher({ globalPerSecond: 20 });
     for (let c = 0; c < 40; c++) queue(`chat${c}`, 1);
     const started = Date.now();
     outbox.start();
@@ -81,12 +87,7 @@ describe("outbox dispatcher", () => {
   });
 
   it("retries transient failures with backoff and keeps the chat's order; other chats are not held up", async () => {
-    outbox = createOutbox({
-      db,
-      senders: { telegram: sender },
-      logger: pino({ level: "silent" }),
-      options: { pollMs: 10, baseBackoffMs: 50, perChatPerSecond: 100, perChatBurst: 100 },
-    });
+    outbox = dispatcher({ baseBackoffMs: 50, perChatPerSecond: 100, perChatBurst: 100 });
     script = [() => ({ ok: false, retry: {}, code: "tg_500" }), () => ({ ok: false, retry: {}, code: "tg_502" })];
     queue("A", 3);
     queue("B", 1, 100);
@@ -103,12 +104,7 @@ describe("outbox dispatcher", () => {
   });
 
   it("gives up after the maximum attempts and goes on with the next message", async () => {
-    outbox = createOutbox({
-      db,
-      senders: { telegram: sender },
-      logger: pino({ level: "silent" }),
-      options: { pollMs: 10, baseBackoffMs: 5, maxAttempts: 3, perChatPerSecond: 100, perChatBurst: 100 },
-    });
+    outbox = dispatcher({ baseBackoffMs: 5, maxAttempts: 3, perChatPerSecond: 100, perChatBurst: 100 });
     script = Array.from({ length: 3 }, () => () => ({ ok: false, retry: {}, code: "tg_500" }));
     queue("A", 2);
     outbox.start();
@@ -122,12 +118,7 @@ describe("outbox dispatcher", () => {
   });
 
   it("drains what is due on stop, within the time allowed", async () => {
-    outbox = createOutbox({
-      db,
-      senders: { telegram: sender },
-      logger: pino({ level: "silent" }),
-      options: { pollMs: 10, perChatPerSecond: 100, perChatBurst: 100 },
-    });
+    outbox = dispatcher({ perChatPerSecond: 100, perChatBurst: 100 });
     queue("A", 5);
     outbox.start();
     await outbox.stop(2000);
@@ -136,12 +127,7 @@ describe("outbox dispatcher", () => {
   });
 
   it("sends rows queued after it started (the conversation, reminders, announcements), in order", async () => {
-    outbox = createOutbox({
-      db,
-      senders: { telegram: sender },
-      logger: pino({ level: "silent" }),
-      options: { pollMs: 10, perChatPerSecond: 100, perChatBurst: 100 },
-    });
+    outbox = dispatcher({ perChatPerSecond: 100, perChatBurst: 100 });
     outbox.start();
     queue("A", 2);
     outbox.kick();
@@ -154,12 +140,7 @@ describe("outbox dispatcher", () => {
   });
 
   it("skips a row erased before it was sent (a learner's data deleted) and goes on with the chat's next one", async () => {
-    outbox = createOutbox({
-      db,
-      senders: { telegram: sender },
-      logger: pino({ level: "silent" }),
-      options: { pollMs: 10, perChatPerSecond: 100, perChatBurst: 100 },
-    });
+    outbox = dispatcher({ perChatPerSecond: 100, perChatBurst: 100 });
     queue("A", 3);
     script = [() => ({ ok: false, retry: { afterMs: 200 }, code: "tg_429" })];
     outbox.start();
@@ -172,13 +153,7 @@ describe("outbox dispatcher", () => {
   it("under a flood of webhooks, sends keep to their share and resume in full afterwards", async () => {
     let t = 0;
     const governor = createGovernor({ now: () => t, utilization: () => 1, sampleMs: 0 });
-    outbox = createOutbox({
-      db,
-      senders: { telegram: sender },
-      logger: pino({ level: "silent" }),
-      governor,
-      options: { pollMs: 10, perChatPerSecond: 1000, perChatBurst: 1000, globalPerSecond: 1000 },
-    });
+    outbox = dispatcher({ perChatPerSecond: 1000, perChatBurst: 1000, globalPerSecond: 1000 }, { governor });
     for (let c = 0; c < 30; c++) queue(`chat${c}`, 1);
     governor.webhooks(); // the flood starts, and the governor's clock stands still: no more share is earned
     outbox.start();
