@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { createApp } from "./app.js";
 import { ConfigError, loadConfigFromProcess } from "./config.js";
 import { createLogger } from "./logger.js";
+import { keepHelperThreadsLow } from "./priority.js";
 
 // Composition root: read config, build the app, listen, and close cleanly on SIGTERM/SIGINT.
 
@@ -43,6 +44,8 @@ async function main(): Promise<void> {
 
   await app.server.listen({ port: config.port, host: config.host });
   await app.start();
+  // Acknowledgements first: the process's helper threads yield the core to the main thread.
+  keepHelperThreadsLow();
   const channels = [
     "web",
     ...(config.telegram ? [`telegram (${config.telegram.mode})`] : []),

@@ -1,6 +1,8 @@
 import type { ChildProcess } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { getPriority } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, tempDir } from "../helpers/app.js";
+import { eventually, freePort, tempDir } from "../helpers/app.js";
 import { spawnServer } from "../helpers/server-process.js";
 
 // What `npm start` runs (the built dist/ with the flags in package.json), with no tokens and no
@@ -44,5 +46,33 @@ describe("npm start (the built server)", () => {
     const body = (await res.json()) as { replies: Array<{ text: string }> };
     expect(body.replies.length).toBeGreaterThan(0);
     expect(body.replies.map((r) => r.text).join("\n")).toMatch(/đồng ý|Chào/i);
+  });
+});
+
+/** Each thread's nice value, from /proc (field 19 of a task's stat, after the parenthesized name). */
+function threadNices(pid: number): Map<number, number> {
+  const nices = new Map<number, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+      nices.set(Number(tid), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]));
+    } catch {
+      // the thread ended
+    }
+  }
+  return nices;
+}
+
+describe("thread priorities (Linux)", () => {
+  it.runIf(process.platform === "linux")("runs its helper threads below the main thread, which acknowledges webhooks", async () => {
+    const pid = child?.pid ?? 0;
+    const mainNice = getPriority(0); // what the server inherited from this thread
+    await eventually(() => {
+      const nices = threadNices(pid);
+      expect(nices.get(pid)).toBe(mainNice);
+      const helpers = [...nices].filter(([tid]) => tid !== pid);
+      expect(helpers.length).toBeGreaterThan(3); // V8's and libuv's threads, the WAL checkpointer
+      for (const [, nice] of helpers) expect(nice).toBeGreaterThanOrEqual(Math.max(10, mainNice));
+    }, 8000);
   });
 });
