@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { renameSync, writeFileSync } from "node:fs";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 
 // Preloaded into every benchmarked server (node --import): records event-loop delay and peak RSS
@@ -11,8 +11,9 @@ if (file) {
   let peakRss = 0;
   const write = () => {
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
+    // Written aside and renamed: the runner may read the file at any moment.
     writeFileSync(
-      file,
+      `${file}.tmp`,
       JSON.stringify({
         eldP50Ms: h.percentile(50) / 1e6,
         eldP99Ms: h.percentile(99) / 1e6,
@@ -20,6 +21,7 @@ if (file) {
         peakRssMb: peakRss / 1048576,
       }),
     );
+    renameSync(`${file}.tmp`, file);
   };
   setInterval(write, 500).unref();
   process.on("SIGUSR2", () => h.reset());

@@ -121,10 +121,13 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   return { sent, acked: latencies.length, failed, durationMs: performance.now() - t0, latenciesMs: latencies, ackedIds };
 }
 
-// As a child process: receive the spec, run, send the result back.
+// As a child process: run each spec it is sent, send each result back; end when the runner
+// disconnects. One process serves a server's warm-up and measured run, so the generator is warm
+// too (a cold generator's own late timers would count as the server's latency in open loop).
 if (process.send) {
-  process.once("message", async (spec: LoadSpec) => {
+  process.on("message", async (spec: LoadSpec) => {
     const result = await runLoad(spec);
-    process.send?.(result, () => process.exit(0));
+    process.send?.(result);
   });
+  process.on("disconnect", () => process.exit(0));
 }

@@ -68,7 +68,7 @@ async function waitPort(port: number): Promise<void> {
 const benchBuild = join(root, "node_modules/.cache/bdhai-bench");
 execFileSync(process.execPath, [join(root, "scripts/build.mjs")], { cwd: root, stdio: "inherit" });
 await build({
-  entryPoints: ["bare-fastify", "bare-grammy", "eld"].map((f) => join(root, `bench/${f}.ts`)),
+  entryPoints: ["bare-fastify", "bare-grammy", "eld", "load"].map((f) => join(root, `bench/${f}.ts`)),
   outdir: benchBuild,
   format: "esm",
   platform: "node",
@@ -109,15 +109,24 @@ async function stop(proc: ChildProcess): Promise<void> {
   });
 }
 
-async function load(spec: Omit<LoadSpec, "secret">): Promise<LoadResult> {
-  const [cmd, args] = pinned(1, process.execPath, ["--import", "tsx", resolve(root, "bench/load.ts")]);
+/** A load generator in its own process (pinned to core 1), compiled like the servers. */
+function loader(): { run(spec: Omit<LoadSpec, "secret">): Promise<LoadResult>; close(): void } {
+  const [cmd, args] = pinned(1, process.execPath, [join(benchBuild, "load.js")]);
   const child = spawn(cmd, args, { cwd: root, stdio: ["ignore", "inherit", "inherit", "ipc"] });
   children.push(child);
-  return new Promise((resolvePromise, reject) => {
-    child.once("message", (m) => resolvePromise(m as LoadResult));
-    child.once("exit", (code) => code !== 0 && reject(new Error(`load generator exited ${code}`)));
-    child.send({ ...spec, secret: SECRET });
-  });
+  return {
+    run: (spec) =>
+      new Promise((resolvePromise, reject) => {
+        const exited = (code: number | null) => reject(new Error(`load generator exited ${code}`));
+        child.once("exit", exited);
+        child.once("message", (m) => {
+          child.off("exit", exited);
+          resolvePromise(m as LoadResult);
+        });
+        child.send({ ...spec, secret: SECRET });
+      }),
+    close: () => child.disconnect(),
+  };
 }
 
 const pct = (xs: number[], p: number) => {
@@ -153,8 +162,9 @@ async function measure(
   await waitPort(srv.port);
   await new Promise((r) => setTimeout(r, 300));
   const before = await fakeStats(spec.fakePort);
+  const gen = loader();
   const run = (durationMs: number) =>
-    load({
+    gen.run({
       url: `http://127.0.0.1:${srv.port}/webhooks/telegram`,
       mode: spec.mode ?? "closed",
       connections: 40,
@@ -165,7 +175,8 @@ async function measure(
       ...(spec.rate ? { rate: spec.rate } : {}),
     });
   // The same load for WARMUP first, not counted (for every server alike): a server in service has
-  // its code compiled by the JIT and its database pages cached; a fresh process has neither.
+  // its code compiled by the JIT and its database pages cached; a fresh process has neither. The
+  // same generator process then measures, warm as well.
   const warmFirst = updateIdBase;
   const warm = WARMUP > 0 ? await run(WARMUP) : undefined;
   if (warm) updateIdBase += warm.sent + 10;
@@ -180,6 +191,7 @@ async function measure(
   };
   const backlogBefore = inboxNow();
   const r = await run(spec.durationMs ?? DURATION);
+  gen.close();
   updateIdBase += r.sent + 10;
   let exactlyOnce: string | undefined;
   if (spec.db) {
