@@ -11,7 +11,7 @@ import type { Inbox } from "../conversation/inbox.js";
 import { learnerHash } from "../conversation/service.js";
 import type { InboundMessage, MediaKind } from "../conversation/types.js";
 import type { QuickAction, Reply } from "../tutor/replies.js";
-import { createLightFetch } from "./light-fetch.js";
+import { BotApiNetworkError, type BotApiReply, createBotApi } from "./bot-api.js";
 import { secretMatches } from "./secret.js";
 import { type ChannelSender, type OutboundCall, type SendOutcome, splitText } from "./types.js";
 
@@ -32,6 +32,9 @@ const QUICK_BUTTONS: Record<QuickAction, { text: string; data: string; command: 
   back: { text: "⬅️ Quay lại", data: "q:back", command: "quay lại" },
   menu: { text: "📚 Menu", data: "q:menu", command: "menu" },
 };
+
+/** The Bot API methods the outbox calls with JSON parameters (sendPhoto uploads through grammY). */
+const JSON_METHODS = new Set(["sendMessage", "answerCallbackQuery", "sendChatAction"]);
 
 const chat = z.looseObject({ id: z.number().int(), type: z.string() });
 const user = z.looseObject({ id: z.number().int() });
@@ -130,17 +133,26 @@ export function renderTelegram(chatId: string, reply: Reply): OutboundCall[] {
   return calls;
 }
 
-/** Maps a grammY failure to what the outbox should do; never includes the token. */
+/** What the outbox should do after the Bot API refused a call (`ok: false`). */
+function classifyRefusal(errorCode: number, description: string, retryAfterS: number | undefined): SendOutcome {
+  const code = `tg_${errorCode}`;
+  if (errorCode === 429) return { ok: false, retry: { afterMs: (retryAfterS ?? 1) * 1000 }, code };
+  if (errorCode === 403) return { ok: false, blocked: true, code };
+  if (errorCode >= 500) return { ok: false, retry: {}, code };
+  if (errorCode === 400 && /chat not found|user is deactivated/i.test(description)) return { ok: false, blocked: true, code };
+  return { ok: false, code };
+}
+
+/** Maps a Bot API answer to what the outbox should do. */
+export function classifyBotApiReply(reply: BotApiReply): SendOutcome {
+  if (reply.ok) return { ok: true };
+  return classifyRefusal(reply.error_code ?? 0, reply.description ?? "", reply.parameters?.retry_after);
+}
+
+/** Maps a failed call (grammY's, for uploads, or a direct one) to what the outbox should do; never includes the token. */
 export function classifyTelegramError(err: unknown): SendOutcome {
-  if (err instanceof GrammyError) {
-    const code = `tg_${err.error_code}`;
-    if (err.error_code === 429) return { ok: false, retry: { afterMs: (err.parameters.retry_after ?? 1) * 1000 }, code };
-    if (err.error_code === 403) return { ok: false, blocked: true, code };
-    if (err.error_code >= 500) return { ok: false, retry: {}, code };
-    if (err.error_code === 400 && /chat not found|user is deactivated/i.test(err.description)) return { ok: false, blocked: true, code };
-    return { ok: false, code };
-  }
-  if (err instanceof HttpError) return { ok: false, retry: {}, code: "tg_http" };
+  if (err instanceof GrammyError) return classifyRefusal(err.error_code, err.description, err.parameters.retry_after);
+  if (err instanceof HttpError || err instanceof BotApiNetworkError) return { ok: false, retry: {}, code: "tg_http" };
   return { ok: false, retry: {}, code: "tg_unknown" };
 }
 
@@ -186,10 +198,9 @@ export function createTelegramChannel(deps: {
   /** Where polled updates go (set by startPolling). */
   let inboxRef: Inbox | undefined;
   const bot = new Bot(config.token, { client, botInfo });
-  // Uploads (photos from disk) need grammY's multipart body and its default fetch; every other call
-  // goes through the lean one.
-  const uploadApi = new Api(config.token, client);
-  const api = new Api(config.token, { ...client, fetch: createLightFetch(agent) as unknown as typeof fetch });
+  // Uploads (photos from disk) need grammY's multipart body; every other call is a direct JSON call.
+  const api = new Api(config.token, client);
+  const botApi = createBotApi({ apiRoot: config.apiRoot, token: config.token, agent, timeoutMs: client.timeoutSeconds * 1000 });
 
   function logUpdate(msg: InboundMessage & { callbackId?: string }, outcome: string | undefined): void {
     if (!log.isLevelEnabled("debug")) return;
@@ -223,23 +234,22 @@ export function createTelegramChannel(deps: {
     render: renderTelegram,
     async send(_chatId, call) {
       try {
-        const params = { ...call.params };
         if (call.method === "sendPhoto") {
-          const file = (params.photo as { media?: string } | undefined)?.media ?? "";
+          const file = (call.params.photo as { media?: string } | undefined)?.media ?? "";
           if (!/^[\w.-]+$/.test(file)) return { ok: false, code: "bad_media_name" };
-          params.photo = new InputFile(join(deps.mediaDir, file));
+          await api.raw.sendPhoto({ ...call.params, photo: new InputFile(join(deps.mediaDir, file)) } as Parameters<
+            Api["raw"]["sendPhoto"]
+          >[0]);
+          return { ok: true };
         }
-        const via = call.method === "sendPhoto" ? uploadApi : api;
-        const method = via.raw[call.method as keyof typeof via.raw] as ((p: unknown) => Promise<unknown>) | undefined;
-        if (!method) return { ok: false, code: "unknown_method" };
-        await method(params);
-        return { ok: true };
+        if (!JSON_METHODS.has(call.method)) return { ok: false, code: "unknown_method" };
+        return classifyBotApiReply(await botApi.call(call.method, call.params));
       } catch (err) {
         return classifyTelegramError(err);
       }
     },
     async typing(chatId) {
-      await api.sendChatAction(chatId, "typing").catch(() => undefined);
+      await botApi.call("sendChatAction", { chat_id: chatId, action: "typing" }).catch(() => undefined);
     },
   };
 
