@@ -2,7 +2,7 @@ import type { Curriculum, CurriculumProblem, Lesson, Step } from "../curriculum/
 import { redactPii } from "../qa/pii.js";
 import type { Db } from "../store/db.js";
 import { DAY_MS, dayShort, fmtInt, fmtPct, VN_OFFSET_MS, vnDateDmy, vnDateTime, vnDayNumber } from "./format.js";
-import { computeHeavy, computeHeavyOffThread, type Figures, type Heavy, type HeavyRequest } from "./heavy.js";
+import { computeHeavy, computeHeavyOffThread, type Figures, type Heavy, type HeavyRequest, type OverTime } from "./heavy.js";
 import { esc, page } from "./html.js";
 import * as q from "./queries.js";
 import { barChart, funnelChart, lineChart, progressChart } from "./svg.js";
@@ -88,16 +88,15 @@ function channelsSection(channels: q.ChannelStats[]): string {
   }</section>`;
 }
 
-function overTimeSection(input: DashboardInput): string {
+function overTimeSection(input: DashboardInput, overTime: OverTime): string {
   const today = vnDayNumber(input.now);
   const first = today - input.days + 1;
-  const since = first * DAY_MS - VN_OFFSET_MS;
   const fill = (rows: q.DayCount[]) => {
     const byDay = new Map(rows.map((r) => [r.day, r.n]));
     return Array.from({ length: input.days }, (_, i) => byDay.get(first + i) ?? 0);
   };
-  const fresh = fill(q.newLearnersByDay(input.db, since));
-  const active = fill(q.activeLearnersByDay(input.db, since));
+  const fresh = fill(overTime.newByDay);
+  const active = fill(overTime.activeByDay);
   const labels = Array.from({ length: input.days }, (_, i) => dayShort(first + i));
   const totalNew = fresh.reduce((a, b) => a + b, 0);
   const peak = Math.max(0, ...active);
@@ -111,7 +110,7 @@ function overTimeSection(input: DashboardInput): string {
       { name: "Người học bài trong ngày", values: active },
     ],
   });
-  const before = q.learnersBefore(input.db, since);
+  const before = overTime.newByDay.reduce((n, r) => (r.day < first ? n + r.n : n), overTime.before);
   const periods = [7, 30, 90, 365]
     .map((d) => (d === input.days ? `<b>${d} ngày</b>` : `<a href="?days=${d}#theo-thoi-gian">${d} ngày</a>`))
     .join(" · ");
@@ -445,8 +444,8 @@ async function heavyFigures(input: DashboardInput): Promise<{ value: Heavy; asOf
 
 /** The page while the big figures are being computed: everything that is quick, and a notice. */
 function pendingPage(input: DashboardInput, header: string): string {
-  const body = `<p class="notice" role="status">Các số liệu tổng hợp (người học, học xong, phễu, câu hỏi kiểm tra, mục tiêu) đang được tính vì dữ liệu lớn. Trang sẽ tự tải lại sau vài giây.</p>
-<div class="grid">${overTimeSection(input)}${healthSection(input)}</div>
+  const body = `<p class="notice" role="status">Các số liệu tổng hợp (người học, người học theo ngày, học xong, phễu, câu hỏi kiểm tra, mục tiêu) đang được tính vì dữ liệu lớn. Trang sẽ tự tải lại sau vài giây.</p>
+${healthSection(input)}
 ${gapsSection(input)}
 ${learnersSection(input)}
 <div class="grid">${announceSection(input)}${reportsSection()}</div>`;
@@ -481,7 +480,7 @@ export async function renderDashboard(input: DashboardInput): Promise<string> {
   const body = `<nav class="toc" aria-label="Mục lục">${toc}</nav>
 <p class="muted">Số liệu lúc ${esc(vnDateTime(asOf))} (giờ Việt Nam).</p>
 ${overview(channels, lessons, totalCerts)}
-<div class="grid">${channelsSection(channels)}${overTimeSection(input)}</div>
+<div class="grid">${channelsSection(channels)}${overTimeSection(input, heavy.overTime)}</div>
 ${targetsSection(input, figures)}
 ${completionsSection(input, figures)}
 ${funnelsSection(input, lessons)}

@@ -69,4 +69,25 @@ describe("dashboard while its big figures are being computed", () => {
     // Real figures, not empty ones: three learners on the web chat.
     expect(onMain).toMatch(/Trang web[\s\S]*?>3</);
   });
+
+  it("counts learners over time for any period from one year of figures, on either thread", async () => {
+    const now = Date.UTC(2026, 10, 22, 5, 0); // noon in Vietnam
+    const day = 86_400_000;
+    const insert = db.$client.prepare(
+      "insert into learners (channel, channel_user_id, chat_id, created_at, last_active_at) values ('web', ?, ?, ?, ?)",
+    );
+    const startedDaysAgo = [3, 3, 20, 100, 100, 100, 100, 400];
+    for (const [i, ago] of startedDaysAgo.entries()) insert.run(`u${i}`, `u${i}`, now - ago * day, now - ago * day);
+    const expected: Array<[number, number, number]> = [
+      [7, 2, 6],
+      [30, 3, 5],
+      [365, 7, 1],
+    ];
+    for (const [days, fresh, before] of expected) {
+      for (const offThread of [false, true]) {
+        const html = await renderDashboard(await input(5000, { now, days, offThread }));
+        expect(html).toContain(`${fresh} người mới trong ${days} ngày (trước đó đã có ${before} người)`);
+      }
+    }
+  });
 });
