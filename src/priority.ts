@@ -42,6 +42,22 @@ export function lowerHelperThreads(nice = HELPER_NICE): number {
 }
 
 /**
+ * Lowers the calling thread's own priority (a worker thread doing background work, such as the
+ * dashboard's figures, at its start). Returns whether it was lowered.
+ */
+export function lowerThisThread(nice = HELPER_NICE): boolean {
+  if (process.platform !== "linux") return false;
+  try {
+    // Linux: with pid 0 this acts on the calling thread only, not on the whole process.
+    if (getPriority(0) >= nice) return false;
+    setPriority(0, nice);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Lowers the helper threads now and again every `everyMs`, since threads start later too (libuv's
  * pool on first use, a dashboard worker per computation). Returns a function that stops it.
  */
