@@ -18,11 +18,9 @@ export interface Figures {
 
 /** Learners over time, per Vietnam day, for the longest period the dashboard shows (any shorter one is a suffix). */
 export interface OverTime {
-  /** The first day counted (a Vietnam day number). */
-  firstDay: number;
   newByDay: q.DayCount[];
   activeByDay: q.DayCount[];
-  /** Learners who started before firstDay. */
+  /** Learners who started before the first of those days. */
   before: number;
 }
 
@@ -75,7 +73,7 @@ export async function computeHeavy(db: q.Source, req: HeavyRequest, pause: () =>
   const newByDay = q.newLearnersByDay(db, since);
   await pause();
   const activeByDay = q.activeLearnersByDay(db, since);
-  const overTime = { firstDay, newByDay, activeByDay, before: q.learnersBefore(db, since) };
+  const overTime = { newByDay, activeByDay, before: q.learnersBefore(db, since) };
   await pause();
   return { figures: { lessons, quiz, trackFinishers, targetDone }, channels, certs: q.certificatesByTrack(db), overTime };
 }

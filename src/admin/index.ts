@@ -5,6 +5,7 @@ import type { Db } from "../store/db.js";
 import { type AdminAuth, type AdminIdentity, createAdminAuth, retryAfter, wantsHtml } from "./auth.js";
 import { channelName, renderDashboard } from "./dashboard.js";
 import { fmtInt } from "./format.js";
+import { MAX_DAYS } from "./heavy.js";
 import { esc, page, sendHtml } from "./html.js";
 import { pseudonymizer } from "./pseudonym.js";
 import { csvFileName, lessonsCsv, progressCsv } from "./reports.js";
@@ -26,13 +27,10 @@ export interface AdminDeps {
   publicBaseUrl?: string;
 }
 
+const DAYS_MESSAGE = `days phải là một số ngày, từ 7 đến ${MAX_DAYS}`;
 const dashboardQuery = z.object({
-  days: z.coerce
-    .number("days phải là một số ngày, từ 7 đến 365")
-    .int("days phải là một số ngày, từ 7 đến 365")
-    .min(7, "days phải là một số ngày, từ 7 đến 365")
-    .max(365, "days phải là một số ngày, từ 7 đến 365")
-    .default(90),
+  // At most the year the dashboard's figures keep per day.
+  days: z.coerce.number(DAYS_MESSAGE).int(DAYS_MESSAGE).min(7, DAYS_MESSAGE).max(MAX_DAYS, DAYS_MESSAGE).default(90),
 });
 
 const loginBody = z.object({ token: z.string().max(1024) });
