@@ -220,19 +220,17 @@ export function createOutbox(deps: OutboxDeps) {
       return "done";
     }
     if (outcome.blocked) {
-      db.$client
-        .transaction(() => {
-          db.update(outbox)
-            .set({ status: "cancelled", lastError: outcome.code })
-            .where(and(eq(outbox.channel, row.channel), eq(outbox.chatId, row.chatId), eq(outbox.status, "pending")))
+      immediate(db, () => {
+        db.update(outbox)
+          .set({ status: "cancelled", lastError: outcome.code })
+          .where(and(eq(outbox.channel, row.channel), eq(outbox.chatId, row.chatId), eq(outbox.status, "pending")))
+          .run();
+        if (row.learnerId !== null)
+          db.update(learners)
+            .set({ unreachableAt: new Date(t) })
+            .where(eq(learners.id, row.learnerId))
             .run();
-          if (row.learnerId !== null)
-            db.update(learners)
-              .set({ unreachableAt: new Date(t) })
-              .where(eq(learners.id, row.learnerId))
-              .run();
-        })
-        .immediate();
+      });
       log().info({ code: outcome.code }, "learner unreachable (blocked the bot); pending messages cancelled");
       return "cancelled";
     }

@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import { z } from "zod";
 import type { ChannelSender } from "../channels/types.js";
 import type { Curriculum } from "../curriculum/types.js";
-import type { Db } from "../store/db.js";
+import { type Db, immediate } from "../store/db.js";
 import * as repo from "../store/repo.js";
 import { announcements, conversationStates, learners } from "../store/schema.js";
 import { vi } from "../tutor/texts.vi.js";
@@ -64,23 +64,21 @@ export function createReminders(deps: RemindersDeps) {
       .all();
     if (due.length === 0) return 0;
     const c = deps.curriculum();
-    deps.db.$client
-      .transaction(() => {
-        for (const l of due) {
-          const sender = deps.senders[l.channel as Channel];
-          if (!sender) continue;
-          const parsed = lessonOfState.safeParse(l.state);
-          const lesson = parsed.success && parsed.data.lesson ? c.lessons.get(parsed.data.lesson.lessonId) : undefined;
-          const calls = sender.render(l.chatId, { text: vi.reminder(lesson?.title) });
-          repo.enqueue(deps.db, { channel: l.channel, chatId: l.chatId, learnerId: l.id, calls, at: new Date(t) });
-          deps.db
-            .update(learners)
-            .set({ remindedAt: new Date(t) })
-            .where(eq(learners.id, l.id))
-            .run();
-        }
-      })
-      .immediate();
+    immediate(deps.db, () => {
+      for (const l of due) {
+        const sender = deps.senders[l.channel as Channel];
+        if (!sender) continue;
+        const parsed = lessonOfState.safeParse(l.state);
+        const lesson = parsed.success && parsed.data.lesson ? c.lessons.get(parsed.data.lesson.lessonId) : undefined;
+        const calls = sender.render(l.chatId, { text: vi.reminder(lesson?.title) });
+        repo.enqueue(deps.db, { channel: l.channel, chatId: l.chatId, learnerId: l.id, calls, at: new Date(t) });
+        deps.db
+          .update(learners)
+          .set({ remindedAt: new Date(t) })
+          .where(eq(learners.id, l.id))
+          .run();
+      }
+    });
     log.info({ reminders: due.length }, "reminders queued");
     deps.onQueued?.();
     return due.length;
@@ -94,22 +92,20 @@ export function createReminders(deps: RemindersDeps) {
       .from(learners)
       .where(reachable())
       .all();
-    deps.db.$client
-      .transaction(() => {
-        for (const l of targets) {
-          const sender = deps.senders[l.channel as Channel];
-          if (sender)
-            repo.enqueue(deps.db, {
-              channel: l.channel,
-              chatId: l.chatId,
-              learnerId: l.id,
-              calls: sender.render(l.chatId, { text: `📢 ${text}` }),
-              at: t,
-            });
-        }
-        deps.db.insert(announcements).values({ text, recipients: targets.length, createdAt: t }).run();
-      })
-      .immediate();
+    immediate(deps.db, () => {
+      for (const l of targets) {
+        const sender = deps.senders[l.channel as Channel];
+        if (sender)
+          repo.enqueue(deps.db, {
+            channel: l.channel,
+            chatId: l.chatId,
+            learnerId: l.id,
+            calls: sender.render(l.chatId, { text: `📢 ${text}` }),
+            at: t,
+          });
+      }
+      deps.db.insert(announcements).values({ text, recipients: targets.length, createdAt: t }).run();
+    });
     log.info({ recipients: targets.length }, "announcement queued");
     deps.onQueued?.();
     return targets.length;
