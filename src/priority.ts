@@ -16,29 +16,25 @@ export const HELPER_NICE = 10;
 
 /**
  * Lowers the CPU priority of every thread of this process except the main thread, to `nice`
- * (threads already at or above it are left alone). Returns how many threads were lowered.
+ * (threads already at or above it are left alone).
  */
-export function lowerHelperThreads(nice = HELPER_NICE): number {
-  if (process.platform !== "linux") return 0;
+function lowerHelperThreads(nice: number): void {
+  if (process.platform !== "linux") return;
   let tids: string[];
   try {
     tids = readdirSync("/proc/self/task");
   } catch {
-    return 0;
+    return;
   }
-  let lowered = 0;
   for (const entry of tids) {
     const tid = Number(entry);
     if (!Number.isInteger(tid) || tid === process.pid) continue;
     try {
-      if (getPriority(tid) >= nice) continue;
-      setPriority(tid, nice);
-      lowered++;
+      if (getPriority(tid) < nice) setPriority(tid, nice);
     } catch {
       // the thread ended meanwhile, or the system does not allow it: leave it as it is
     }
   }
-  return lowered;
 }
 
 /**
@@ -59,11 +55,9 @@ export function lowerThisThread(nice = HELPER_NICE): boolean {
 
 /**
  * Lowers the helper threads now and again every `everyMs`, since threads start later too (libuv's
- * pool on first use, a dashboard worker per computation). Returns a function that stops it.
+ * pool on first use). For the life of the process: main.ts calls it once.
  */
-export function keepHelperThreadsLow(everyMs = 5000, nice = HELPER_NICE): () => void {
+export function keepHelperThreadsLow(everyMs = 5000, nice = HELPER_NICE): void {
   lowerHelperThreads(nice);
-  const timer = setInterval(() => lowerHelperThreads(nice), everyMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  setInterval(() => lowerHelperThreads(nice), everyMs).unref();
 }

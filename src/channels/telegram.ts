@@ -158,8 +158,6 @@ export function classifyTelegramError(err: unknown): SendOutcome {
 
 export interface TelegramChannel {
   sender: ChannelSender;
-  api: Api;
-  bot: Bot;
   register(app: FastifyInstance, deps: { inbox: Inbox }): void;
   startPolling(inbox: Inbox): void;
   stopPolling(): Promise<void>;
@@ -255,8 +253,6 @@ export function createTelegramChannel(deps: {
 
   return {
     sender,
-    api,
-    bot,
     register(app, { inbox }) {
       // The webhook path is ours, not grammY's webhookCallback: it only has to check the secret,
       // validate, record and answer 200, and a grammY Context per update cost more than all of that.
