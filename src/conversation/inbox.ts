@@ -42,6 +42,12 @@ export function createInbox(deps: InboxDeps) {
   const FREE_SLICE = 8;
   /** Learners with recorded work, in the order their work arrived (insertion order of the Map). */
   const ready = new Map<string, { channel: string; userKey: string }>();
+  /**
+   * Each learner's recorded, not yet applied updates: inbox row ids, oldest first. A mirror of the
+   * inbox table kept in memory (rebuilt from it by recover()), so the table needs no per-learner
+   * index: one index less to write for every update recorded and every update applied.
+   */
+  const queued = new Map<string, number[]>();
   /** Learners whose current message is waiting on something slow (a model call). */
   const waiting = new Map<string, Promise<void>>();
   let scheduled = false;
@@ -72,12 +78,13 @@ export function createInbox(deps: InboxDeps) {
     return new Promise((resolve, reject) => acceptThen(msg, (err, r) => (err ? reject(err) : resolve(r as AcceptResult))));
   }
 
-  function record(items: typeof batch): boolean[] {
+  /** Records the items in one transaction: each one's inbox row id, or undefined for a duplicate. */
+  function record(items: typeof batch): Array<number | undefined> {
     const at = now();
     return immediate(deps.db, () =>
       items.map(({ msg }) => {
-        if (!repo.markProcessed(deps.db, msg.channel, msg.messageKey, at)) return false;
-        repo.insertInbox(deps.db, {
+        if (!repo.markProcessed(deps.db, msg.channel, msg.messageKey, at)) return undefined;
+        return repo.insertInbox(deps.db, {
           channel: msg.channel,
           messageKey: msg.messageKey,
           userKey: msg.userKey,
@@ -87,7 +94,6 @@ export function createInbox(deps: InboxDeps) {
           callbackId: msg.callbackId ?? null,
           at,
         });
-        return true;
       }),
     );
   }
@@ -106,7 +112,7 @@ export function createInbox(deps: InboxDeps) {
   }
 
   function recordAll(items: typeof batch): void {
-    let results: boolean[];
+    let results: Array<number | undefined>;
     try {
       results = record(items);
     } catch (err) {
@@ -120,8 +126,9 @@ export function createInbox(deps: InboxDeps) {
       return;
     }
     items.forEach((it, k) => {
-      if (results[k]) schedule(it.msg.channel, it.msg.userKey);
-      answer(it, null, results[k] ? "recorded" : "duplicate");
+      const id = results[k];
+      if (id !== undefined) enqueue(it.msg.channel, it.msg.userKey, id);
+      answer(it, null, id !== undefined ? "recorded" : "duplicate");
     });
   }
 
@@ -135,6 +142,15 @@ export function createInbox(deps: InboxDeps) {
   }
 
   const keyOf = (channel: string, userKey: string) => `${channel}\u0000${userKey}`;
+
+  /** A committed update waits for its learner's turn. */
+  function enqueue(channel: string, userKey: string, id: number): void {
+    const key = keyOf(channel, userKey);
+    const ids = queued.get(key);
+    if (ids) ids.push(id);
+    else queued.set(key, [id]);
+    schedule(channel, userKey);
+  }
 
   function schedule(channel: string, userKey: string): void {
     if (closed) return;
@@ -169,15 +185,25 @@ export function createInbox(deps: InboxDeps) {
       }
     }
     const until = start + slice;
-    let queued = false;
+    let replies = false;
     const worked: Array<[string, { channel: string; userKey: string }]> = [];
+    /** Ids taken off the queues by turns of this slice: put back if the slice is not saved. */
+    const taken: Array<[string, number]> = [];
     const workSlice = () => {
       for (const [key, who] of ready) {
         if (performance.now() > until) break;
         ready.delete(key);
         if (waiting.has(key)) continue; // resumes when the slow message is done
-        const row = repo.nextInbox(deps.db, who.channel, who.userKey);
-        if (!row) continue;
+        const ids = queued.get(key);
+        const id = ids?.shift();
+        if (ids?.length === 0) queued.delete(key);
+        if (id === undefined) continue;
+        const row = repo.inboxRow(deps.db, id);
+        if (!row) {
+          // Already applied or erased: on to the learner's next one, if any.
+          if (queued.has(key)) ready.set(key, who);
+          continue;
+        }
         worked.push([key, who]);
         deps.onWork?.({ channel: row.channel, chatId: row.chatId });
         try {
@@ -196,9 +222,10 @@ export function createInbox(deps: InboxDeps) {
         } catch (err) {
           dropped(row.id, who.channel, err as Error);
         }
-        queued = true;
+        taken.push([key, id]);
+        replies = true;
         // More for this learner? Back of the line, so one busy learner does not hold up the others.
-        ready.set(key, who);
+        if (queued.has(key)) ready.set(key, who);
       }
     };
     let retryMs = 0;
@@ -213,11 +240,17 @@ export function createInbox(deps: InboxDeps) {
         { err: { type: (err as Error).name, code: (err as { code?: string }).code } },
         "work slice not saved; retried shortly",
       );
+      for (let k = taken.length - 1; k >= 0; k--) {
+        const [key, id] = taken[k] as [string, number];
+        const ids = queued.get(key);
+        if (ids) ids.unshift(id);
+        else queued.set(key, [id]);
+      }
       for (const [key, who] of worked) if (!waiting.has(key)) ready.set(key, who);
-      queued = false;
+      replies = false;
       retryMs = 250;
     }
-    if (queued) deps.onQueued?.();
+    if (replies) deps.onQueued?.();
     if (metered) meter.spend(performance.now() - start);
     if (ready.size > 0) later(retryMs);
     else notifyIdle();
@@ -241,16 +274,16 @@ export function createInbox(deps: InboxDeps) {
 
   const isBusy = (err: unknown) => /SQLITE_BUSY|SQLITE_LOCKED/.test(String((err as { code?: string }).code ?? ""));
 
-  /** After a restart: work through everything recorded but not yet applied. */
+  /** After a restart: work through everything recorded but not yet applied. Returns how many learners wait. */
   function recover(): number {
-    const pending = deps.db.$client
-      .prepare("select channel, user_key as userKey, min(id) as first from inbox group by channel, user_key order by first")
-      .all() as Array<{
+    const rows = deps.db.$client.prepare("select id, channel, user_key as userKey from inbox order by id").all() as Array<{
+      id: number;
       channel: string;
       userKey: string;
     }>;
-    for (const p of pending) schedule(p.channel, p.userKey);
-    return pending.length;
+    const known = new Set([...queued.values()].flat()); // recorded by this process already
+    for (const r of rows) if (!known.has(r.id)) enqueue(r.channel, r.userKey, r.id);
+    return new Set(rows.map((r) => keyOf(r.channel, r.userKey))).size;
   }
 
   /** Resolves when nothing is ready or waiting (tests and graceful shutdown). */

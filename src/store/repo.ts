@@ -229,11 +229,14 @@ export function deleteLearner(db: Db, learnerId: number): void {
   stmt(db, "delete from learners where id = ?").run(learnerId);
 }
 
-export function insertInbox(db: Db, m: Omit<InboxRow, "id"> & { at: Date }): void {
-  stmt(
-    db,
-    "insert into inbox (channel, message_key, user_key, chat_id, text, media, callback_id, received_at) values (?, ?, ?, ?, ?, ?, ?, ?)",
-  ).run(m.channel, m.messageKey, m.userKey, m.chatId, m.text, m.media, m.callbackId, m.at.getTime());
+/** Records an update in the inbox; returns its row id. */
+export function insertInbox(db: Db, m: Omit<InboxRow, "id"> & { at: Date }): number {
+  return Number(
+    stmt(
+      db,
+      "insert into inbox (channel, message_key, user_key, chat_id, text, media, callback_id, received_at) values (?, ?, ?, ?, ?, ?, ?, ?)",
+    ).run(m.channel, m.messageKey, m.userKey, m.chatId, m.text, m.media, m.callbackId, m.at.getTime()).lastInsertRowid,
+  );
 }
 
 export function deleteInbox(db: Db, id: number): boolean {
@@ -251,11 +254,9 @@ export interface InboxRow {
   callbackId: string | null;
 }
 
-export function nextInbox(db: Db, channel: string, userKey: string): InboxRow | undefined {
-  const r = stmt(
-    db,
-    "select id, channel, message_key, user_key, chat_id, text, media, callback_id from inbox where channel = ? and user_key = ? order by id limit 1",
-  ).get(channel, userKey) as
+/** An inbox row by id (undefined once applied). */
+export function inboxRow(db: Db, id: number): InboxRow | undefined {
+  const r = stmt(db, "select id, channel, message_key, user_key, chat_id, text, media, callback_id from inbox where id = ?").get(id) as
     | {
         id: number;
         channel: string;

@@ -112,24 +112,22 @@ export const processedMessages = sqliteTable(
 /**
  * Inbound updates from webhook channels, recorded before the webhook answers 200 and removed in the
  * same transaction that applies them. The text lives here only until the tutor has handled it.
+ * No index besides the id: which rows are each learner's is kept in memory by the inbox (rebuilt
+ * from this table at start), so recording and applying an update write one b-tree, not two.
  */
-export const inbox = sqliteTable(
-  "inbox",
-  {
-    id: integer("id").primaryKey({ autoIncrement: true }),
-    channel: text("channel").notNull(),
-    messageKey: text("message_key").notNull(),
-    userKey: text("user_key").notNull(),
-    chatId: text("chat_id").notNull(),
-    text: text("text").notNull(),
-    /** Set for non-text messages (a sticker, a photo…): the tutor answers kindly instead. */
-    media: text("media"),
-    /** Telegram callback query id, answered through the outbox. */
-    callbackId: text("callback_id"),
-    receivedAt: integer("received_at", { mode: "timestamp_ms" }).notNull(),
-  },
-  (t) => [index("inbox_user").on(t.channel, t.userKey, t.id)],
-);
+export const inbox = sqliteTable("inbox", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  channel: text("channel").notNull(),
+  messageKey: text("message_key").notNull(),
+  userKey: text("user_key").notNull(),
+  chatId: text("chat_id").notNull(),
+  text: text("text").notNull(),
+  /** Set for non-text messages (a sticker, a photo…): the tutor answers kindly instead. */
+  media: text("media"),
+  /** Telegram callback query id, answered through the outbox. */
+  callbackId: text("callback_id"),
+  receivedAt: integer("received_at", { mode: "timestamp_ms" }).notNull(),
+});
 
 /** One row per channel API call to make, in order per chat; written in the same transaction as the state change. */
 export const outbox = sqliteTable(

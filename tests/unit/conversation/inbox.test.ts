@@ -122,6 +122,51 @@ describe("inbox", () => {
     expect(worked.map((w) => w.text)).toEqual(["m1"]);
   });
 
+  it("after a restart, what was recorded and not applied is worked first, in order per learner", async () => {
+    // Recorded by the previous process, which died before working them.
+    const at = new Date();
+    for (const [user, key] of [
+      ["a", "1"],
+      ["b", "2"],
+      ["a", "3"],
+    ] as const) {
+      repo.markProcessed(db, "telegram", key, at);
+      repo.insertInbox(db, { ...msg(user, key), media: null, callbackId: null, at });
+    }
+    const inbox = createInbox({ db, conversation, logger: pino({ level: "silent" }) });
+    expect(inbox.recover()).toBe(2); // learners waiting
+    expect(await inbox.accept(msg("a", "4"))).toBe("recorded");
+    expect(await inbox.accept(msg("a", "1"))).toBe("duplicate"); // redelivered by the channel
+    await inbox.idle();
+    expect(worked.filter((w) => w.user === "a").map((w) => w.text)).toEqual(["m1", "m3", "m4"]);
+    expect(worked.filter((w) => w.user === "b").map((w) => w.text)).toEqual(["m2"]);
+    expect((db.$client.prepare("select count(*) as n from inbox").get() as { n: number }).n).toBe(0);
+  });
+
+  it("a slice of work that cannot be saved is worked again: nothing lost, in order", async () => {
+    let failed = false;
+    const failing = {
+      handle: () => [],
+      processInbox(row: repo.InboxRow) {
+        worked.push({ user: row.userKey, text: row.text });
+        if (row.text === "m2" && !failed) {
+          failed = true;
+          db.$client.exec("rollback"); // the slice's transaction is lost: its commit fails
+          return;
+        }
+        repo.deleteInbox(db, row.id);
+      },
+    } as unknown as ConversationService;
+    const inbox = createInbox({ db, conversation: failing, logger: pino({ level: "silent" }) });
+    await Promise.all([inbox.accept(msg("a", "1")), inbox.accept(msg("b", "2"))]);
+    await eventually(() => expect(failed).toBe(true));
+    expect(await inbox.accept(msg("a", "3"))).toBe("recorded"); // while the slice waits to be worked again
+    await eventually(() => expect((db.$client.prepare("select count(*) as n from inbox").get() as { n: number }).n).toBe(0));
+    // The first slice (m1, m2) was undone, so both were worked again; a's next one after its first.
+    expect(worked.filter((w) => w.user === "a").map((w) => w.text)).toEqual(["m1", "m1", "m3"]);
+    expect(worked.filter((w) => w.user === "b").map((w) => w.text)).toEqual(["m2", "m2"]);
+  });
+
   it("under a flood, acknowledgements go first and the work keeps to its share; it catches up when the flood ends", async () => {
     let t = 0;
     const governor = createGovernor({ now: () => t, utilization: () => 1, sampleMs: 0 });
