@@ -40,14 +40,14 @@ export function createInbox(deps: InboxDeps) {
   const meter = governor.meter(0.1, 4, 0.6);
   /** Longest slice of work between two turns of the event loop (ms) when no webhooks are waiting. */
   const FREE_SLICE = 8;
-  /** Learners with recorded work, in the order their work arrived (insertion order of the Map). */
-  const ready = new Map<string, { channel: string; userKey: string }>();
   /**
    * Each learner's recorded, not yet applied updates: inbox row ids, oldest first. A mirror of the
    * inbox table kept in memory (rebuilt from it by recover()), so the table needs no per-learner
-   * index: one index less to write for every update recorded and every update applied.
+   * index — one index less to write for every update recorded and applied.
    */
   const queued = new Map<string, number[]>();
+  /** Learners whose next update can be worked now, in turn (insertion order of the Set). */
+  const ready = new Set<string>();
   /** Learners whose current message is waiting on something slow (a model call). */
   const waiting = new Map<string, Promise<void>>();
   let scheduled = false;
@@ -127,7 +127,7 @@ export function createInbox(deps: InboxDeps) {
     }
     items.forEach((it, k) => {
       const id = results[k];
-      if (id !== undefined) enqueue(it.msg.channel, it.msg.userKey, id);
+      if (id !== undefined) enqueue(keyOf(it.msg.channel, it.msg.userKey), id);
       answer(it, null, id !== undefined ? "recorded" : "duplicate");
     });
   }
@@ -143,19 +143,19 @@ export function createInbox(deps: InboxDeps) {
 
   const keyOf = (channel: string, userKey: string) => `${channel}\u0000${userKey}`;
 
-  /** A committed update waits for its learner's turn. */
-  function enqueue(channel: string, userKey: string, id: number): void {
-    const key = keyOf(channel, userKey);
+  /** A committed update waits for its learner's turn (`first`: ahead of the others, when it is put back). */
+  function enqueue(key: string, id: number, first = false): void {
     const ids = queued.get(key);
-    if (ids) ids.push(id);
-    else queued.set(key, [id]);
-    schedule(channel, userKey);
+    if (!ids) queued.set(key, [id]);
+    else if (first) ids.unshift(id);
+    else ids.push(id);
+    schedule(key);
   }
 
-  function schedule(channel: string, userKey: string): void {
-    if (closed) return;
-    const key = keyOf(channel, userKey);
-    if (!ready.has(key)) ready.set(key, { channel, userKey });
+  /** The learner's next update is worked in turn, unless their current one waits on something slow. */
+  function schedule(key: string): void {
+    if (closed || waiting.has(key) || !queued.has(key)) return;
+    ready.add(key);
     // setImmediate runs after pending I/O: the webhook's 200 goes out before the work starts.
     later(0);
   }
@@ -185,47 +185,42 @@ export function createInbox(deps: InboxDeps) {
       }
     }
     const until = start + slice;
-    let replies = false;
-    const worked: Array<[string, { channel: string; userKey: string }]> = [];
-    /** Ids taken off the queues by turns of this slice: put back if the slice is not saved. */
+    /** Updates applied in this slice's transaction (learner key, row id): put back if it is not saved. */
     const taken: Array<[string, number]> = [];
     const workSlice = () => {
-      for (const [key, who] of ready) {
+      for (const key of ready) {
         if (performance.now() > until) break;
         ready.delete(key);
-        if (waiting.has(key)) continue; // resumes when the slow message is done
         const ids = queued.get(key);
         const id = ids?.shift();
         if (ids?.length === 0) queued.delete(key);
         if (id === undefined) continue;
         const row = repo.inboxRow(deps.db, id);
         if (!row) {
-          // Already applied or erased: on to the learner's next one, if any.
-          if (queued.has(key)) ready.set(key, who);
+          schedule(key); // already applied or erased: on to the learner's next one, if any
           continue;
         }
-        worked.push([key, who]);
         deps.onWork?.({ channel: row.channel, chatId: row.chatId });
         try {
           const pending = deps.conversation.processInbox(row, () => deps.onSlow?.({ channel: row.channel, chatId: row.chatId }));
           if (pending) {
+            // Applied later in its own transaction; the learner's next update waits for it.
             const p = pending
-              .catch((err: Error) => dropped(row.id, who.channel, err))
+              .catch((err: Error) => dropped(row.id, row.channel, err))
               .finally(() => {
                 waiting.delete(key);
                 deps.onQueued?.();
-                schedule(who.channel, who.userKey);
+                schedule(key);
               });
             waiting.set(key, p);
             continue;
           }
         } catch (err) {
-          dropped(row.id, who.channel, err as Error);
+          dropped(row.id, row.channel, err as Error);
         }
         taken.push([key, id]);
-        replies = true;
         // More for this learner? Back of the line, so one busy learner does not hold up the others.
-        if (queued.has(key)) ready.set(key, who);
+        schedule(key);
       }
     };
     let retryMs = 0;
@@ -240,17 +235,11 @@ export function createInbox(deps: InboxDeps) {
         { err: { type: (err as Error).name, code: (err as { code?: string }).code } },
         "work slice not saved; retried shortly",
       );
-      for (let k = taken.length - 1; k >= 0; k--) {
-        const [key, id] = taken[k] as [string, number];
-        const ids = queued.get(key);
-        if (ids) ids.unshift(id);
-        else queued.set(key, [id]);
-      }
-      for (const [key, who] of worked) if (!waiting.has(key)) ready.set(key, who);
-      replies = false;
+      for (const [key, id] of taken.reverse()) enqueue(key, id, true);
+      taken.length = 0;
       retryMs = 250;
     }
-    if (replies) deps.onQueued?.();
+    if (taken.length > 0) deps.onQueued?.();
     if (metered) meter.spend(performance.now() - start);
     if (ready.size > 0) later(retryMs);
     else notifyIdle();
@@ -282,7 +271,7 @@ export function createInbox(deps: InboxDeps) {
       userKey: string;
     }>;
     const known = new Set([...queued.values()].flat()); // recorded by this process already
-    for (const r of rows) if (!known.has(r.id)) enqueue(r.channel, r.userKey, r.id);
+    for (const r of rows) if (!known.has(r.id)) enqueue(keyOf(r.channel, r.userKey), r.id);
     return new Set(rows.map((r) => keyOf(r.channel, r.userKey))).size;
   }
 
