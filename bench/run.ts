@@ -138,18 +138,22 @@ const pct = (xs: number[], p: number) => {
 const readStats = (file: string) =>
   existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : { eldP99Ms: Number.NaN, peakRssMb: Number.NaN };
 
-/** Waits (at most 5 minutes) until every recorded update is applied and every reply confirmed; returns the seconds it took. */
-async function drain(dbPath: string): Promise<number> {
+/**
+ * Waits (at most 5 minutes) until every recorded update is applied and every reply confirmed;
+ * returns the seconds it took and how many recorded updates were still not applied.
+ */
+async function drain(dbPath: string): Promise<{ seconds: number; unapplied: number }> {
   const db = new Database(dbPath, { readonly: true, fileMustExist: true });
   db.pragma("busy_timeout = 5000");
   const left = db.prepare("select (select count(*) from inbox) + (select count(*) from outbox where status = 'pending') as n");
   const start = performance.now();
   try {
     while ((left.get() as { n: number }).n > 0 && performance.now() - start < 300_000) await new Promise((res) => setTimeout(res, 250));
+    const unapplied = (db.prepare("select count(*) as n from inbox").get() as { n: number }).n;
+    return { seconds: (performance.now() - start) / 1000, unapplied };
   } finally {
     db.close();
   }
-  return (performance.now() - start) / 1000;
 }
 
 async function fakeStats(port: number): Promise<{ counts: Record<string, number> }> {
@@ -200,16 +204,7 @@ async function measure(
   const warm = WARMUP > 0 ? await run(WARMUP) : undefined;
   if (warm) updateIdBase += warm.sent + 10;
   const warmAcked = warm?.acked ?? 0;
-  const warmDrainS = spec.db && warm ? await drain(spec.db) : 0;
-  const inboxNow = () => {
-    if (!spec.db) return 0;
-    const db = new Database(spec.db, { readonly: true, fileMustExist: true });
-    db.pragma("busy_timeout = 5000");
-    const n = (db.prepare("select count(*) as n from inbox").get() as { n: number }).n;
-    db.close();
-    return n;
-  };
-  const backlogBefore = inboxNow();
+  const warmDrain = spec.db && warm ? await drain(spec.db) : { seconds: 0, unapplied: 0 };
   const r = await run(spec.durationMs ?? DURATION);
   gen.close();
   updateIdBase += r.sent + 10;
@@ -220,8 +215,8 @@ async function measure(
     db.pragma("busy_timeout = 5000");
     // Acknowledged but not yet worked at the end of the load (work is metered under a flood).
     const backlog = (db.prepare("select count(*) as n from inbox").get() as { n: number }).n;
-    const workedDuring = r.acked + backlogBefore - backlog;
-    const drainS = await drain(spec.db);
+    const workedDuring = r.acked + warmDrain.unapplied - backlog;
+    const drainS = (await drain(spec.db)).seconds;
     const processed = (
       db
         .prepare("select count(*) as n from processed_messages where channel = 'telegram' and cast(message_key as integer) >= ?")
@@ -238,7 +233,7 @@ async function measure(
     // Every acknowledged update, the warm-up's included, recorded once and answered.
     const ok =
       r.acked > 0 && processed === warmAcked + r.acked && inbox === 0 && failedRows === 0 && delivered === sentRows && delivered >= r.acked;
-    exactlyOnce = `${ok ? "yes" : "NO"}: ${warmAcked + r.acked} acknowledged (${warmAcked} in the warm-up, answered within ${warmDrainS.toFixed(1)} s before the run), ${processed} recorded, ${inbox} left unapplied, ${delivered} replies delivered for ${sentRows} queued (${failedRows} failed); worked during the load ${workedDuring} (${(workedDuring / (r.durationMs / 1000)).toFixed(0)}/s), the other ${backlog} worked and answered within ${drainS.toFixed(1)} s after it`;
+    exactlyOnce = `${ok ? "yes" : "NO"}: ${warmAcked + r.acked} acknowledged (${warmAcked} in the warm-up, answered within ${warmDrain.seconds.toFixed(1)} s before the run), ${processed} recorded, ${inbox} left unapplied, ${delivered} replies delivered for ${sentRows} queued (${failedRows} failed); worked during the load ${workedDuring} (${(workedDuring / (r.durationMs / 1000)).toFixed(0)}/s), the other ${backlog} worked and answered within ${drainS.toFixed(1)} s after it`;
   }
   await new Promise((res) => setTimeout(res, 700));
   const st = readStats(srv.stats);
