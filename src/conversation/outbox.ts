@@ -34,8 +34,15 @@ export interface OutboxDeps {
   governor?: Governor;
 }
 
-/** What one call costs us in CPU, about (building it, the HTTP exchange, recording the outcome): charged to the governor. */
-const SEND_COST_MS = 0.2;
+/**
+ * What one call costs us in CPU under a flood, about — building it, the HTTP exchange, recording
+ * the outcome, and the turns of the event loop it takes: charged to the governor. Measured under a
+ * flood on the benchmark machine (docs/benchmarks.md): some 100 sends a second took 8.5 % of the
+ * server's time, 0.8 ms each — several times what a send costs in a quiet loop.
+ */
+export const SEND_COST_MS = 0.8;
+/** Confirmed sends are marked on disk together, at most this long (ms) after the first of them. */
+const MARK_MS = 10;
 
 /** A pending row as the dispatcher keeps it in memory (the row itself is read when it is sent). */
 interface Pending {
@@ -111,8 +118,8 @@ export function createOutbox(deps: OutboxDeps) {
   };
   const now = deps.now ?? Date.now;
   /**
-   * Sends: a twentieth of the time under a flood of webhooks (still hundreds of calls a second,
-   * above any channel's rate limit), 30 % under steady traffic.
+   * Sends: a twentieth of the time under a flood of webhooks (some 60 calls a second at
+   * SEND_COST_MS, above the rate we send at by default: 25 a second), 30 % under steady traffic.
    */
   const meter = deps.governor?.meter(0.05, 2, 0.3);
   const { db } = deps;
@@ -131,6 +138,13 @@ export function createOutbox(deps: OutboxDeps) {
   const queues = new Map<string, Pending[]>();
   /** Ids only grow (AUTOINCREMENT): rows above this one are new since the last look. */
   let lastSeenId = 0;
+  /**
+   * Whether rows may have been queued since the last look: set by kick() (whoever queues calls
+   * kicks); without one the table is looked at every pollMs all the same. Under load a pass runs
+   * after every send, and a query each time was a quarter of the sends' cost.
+   */
+  let fresh = true;
+  let lookedAt = Number.NEGATIVE_INFINITY;
   const newRowsStmt = db.$client.prepare(
     "select id, channel, chat_id as chatId, method, next_attempt_at as due from outbox where id > ? and status = 'pending' order by id",
   );
@@ -140,9 +154,10 @@ export function createOutbox(deps: OutboxDeps) {
   );
   const sentStmt = db.$client.prepare("update outbox set status = 'sent', sent_at = ?, attempts = ?, last_error = null where id = ?");
 
-  // Confirmed sends are marked in one transaction per event-loop turn, not one commit each (a
-  // commit per reply was a tenth of the CPU at a few hundred updates a second). A crash in between
-  // resends those few replies after the restart: delivery is at-least-once either way.
+  // Confirmed sends are marked together, one transaction per MARK_MS, not one commit each (a commit
+  // per reply was a tenth of the CPU at a few hundred updates a second; sends are paced, so one per
+  // event-loop turn was still one commit per reply). A crash in between resends those few replies
+  // after the restart: delivery is at-least-once either way.
   let marks: Array<[sentAt: number, attempts: number, id: number]> = [];
   function flushMarks(): void {
     const rows = marks;
@@ -162,7 +177,7 @@ export function createOutbox(deps: OutboxDeps) {
   }
   function markSent(sentAt: number, attempts: number, id: number): void {
     marks.push([sentAt, attempts, id]);
-    if (marks.length === 1) setImmediate(flushMarks);
+    if (marks.length === 1) setTimeout(flushMarks, MARK_MS).unref();
   }
 
   /** Picks up rows queued since the last look (by the conversation, reminders, announcements…). */
@@ -271,9 +286,13 @@ export function createOutbox(deps: OutboxDeps) {
   /** One pass: start sending every due row that the limits allow. Returns ms until worth looking again. */
   function pump(): number {
     if (stopped) return o.pollMs;
-    refresh();
-    if (inFlight >= o.concurrency) return o.pollMs;
     const t = now();
+    if (fresh || t - lookedAt >= o.pollMs) {
+      fresh = false;
+      lookedAt = t;
+      refresh();
+    }
+    if (inFlight >= o.concurrency) return o.pollMs;
     sweepBuckets(t);
     let soonest = o.pollMs;
     const started: Array<[string, Pending[]]> = [];
@@ -321,7 +340,7 @@ export function createOutbox(deps: OutboxDeps) {
         .finally(() => {
           busyChats.delete(chatKey);
           inFlight--;
-          kick();
+          wakeSoon();
         });
     }
     // Chats just served go to the back of the line: every chat gets its turn.
@@ -352,9 +371,15 @@ export function createOutbox(deps: OutboxDeps) {
     }
   }
 
+  /** Rows were queued: look at the table and send what is due, without waiting for the next pass. */
+  function kick(): void {
+    fresh = true;
+    wakeSoon();
+  }
+
   // Many sends finish at once under load: one wake-up for all of them.
   let kicked = false;
-  function kick(): void {
+  function wakeSoon(): void {
     if (kicked) return;
     kicked = true;
     setImmediate(() => {
@@ -384,7 +409,7 @@ export function createOutbox(deps: OutboxDeps) {
       await new Promise((r) => setTimeout(r, 50));
     }
     stopped = true;
-    kick();
+    wakeSoon();
     while (inFlight > 0 && now() < until + 1000) await new Promise((r) => setTimeout(r, 20));
     flushMarks();
   }
