@@ -209,9 +209,7 @@ export function createConversationService(deps: ConversationDeps) {
     const at = now();
     const turn = immediate(db, () => {
       if (!repo.markProcessed(db, msg.channel, msg.messageKey, at)) return undefined;
-      const t = commit(msg, thought, at);
-      if (t.learnerId !== null) repo.linkProcessed(db, msg.channel, msg.messageKey, t.learnerId);
-      return t;
+      return commit(msg, thought, at);
     });
     if (!turn) return { duplicate: true, replies: [] };
     logTurn(msg, turn, thought.qa);
@@ -246,10 +244,7 @@ export function createConversationService(deps: ConversationDeps) {
         ? [{ method: "answerCallbackQuery", params: { callback_query_id: row.callbackId } }]
         : [];
       const t = commit(msg, thought, at);
-      if (t.learnerId !== null) {
-        repo.linkProcessed(db, msg.channel, msg.messageKey, t.learnerId);
-        repo.clearUnreachable(db, t.learnerId);
-      }
+      if (t.learnerId !== null) repo.clearUnreachable(db, t.learnerId);
       if (sender) for (const r of t.replies) calls.push(...sender.render(row.chatId, r));
       repo.enqueue(db, { channel: msg.channel, chatId: row.chatId, learnerId: t.learnerId, calls, at });
       return t;

@@ -66,10 +66,6 @@ export function isProcessed(db: Db, channel: string, messageKey: string): boolea
   return stmt(db, "select 1 from processed_messages where channel = ? and message_key = ?").get(channel, messageKey) !== undefined;
 }
 
-export function linkProcessed(db: Db, channel: string, messageKey: string, learnerId: number): void {
-  stmt(db, "update processed_messages set learner_id = ? where channel = ? and message_key = ?").run(learnerId, channel, messageKey);
-}
-
 export function findLearner(db: Db, channel: string, channelUserId: string): LearnerRow | undefined {
   const r = stmt(
     db,

@@ -103,6 +103,10 @@ export const processedMessages = sqliteTable(
   {
     channel: text("channel").notNull(),
     messageKey: text("message_key").notNull(),
+    /**
+     * No longer written: nothing ever read it, and linking each key to its learner cost a write per
+     * applied update. Kept so that a large table is not rebuilt; old rows are purged after a week.
+     */
     learnerId: integer("learner_id").references(() => learners.id, { onDelete: "set null" }),
     at: integer("at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch() * 1000)`),
   },
