@@ -113,7 +113,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
       const wait = due - performance.now();
       if (wait > 1) await new Promise((r) => setTimeout(r, wait));
       // Sent up to 1 ms early (a shorter wait is not worth a timer): then from when it was sent.
-      inflight.push(send(Math.max(due, performance.now())));
+      inflight.push(send(Math.min(due, performance.now())));
       k++;
     }
     await Promise.all(inflight);
