@@ -160,7 +160,6 @@ describe("outbox dispatcher", () => {
     await new Promise((r) => setTimeout(r, 300));
     // A full slice (2 ms) buys what 2 ms of sends cost (2 at 0.8 ms each); the rest waits.
     expect(sent.length).toBe(Math.floor(2 / SEND_COST_MS));
-    expect(sent.length).toBeLessThan(30);
     t += 1000; // the flood is over
     await eventually(() => expect(sent.length).toBe(30));
   });
