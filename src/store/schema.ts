@@ -103,11 +103,6 @@ export const processedMessages = sqliteTable(
   {
     channel: text("channel").notNull(),
     messageKey: text("message_key").notNull(),
-    /**
-     * No longer written: nothing ever read it, and linking each key to its learner cost a write per
-     * applied update. Kept so that a large table is not rebuilt; old rows are purged after a week.
-     */
-    learnerId: integer("learner_id").references(() => learners.id, { onDelete: "set null" }),
     at: integer("at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch() * 1000)`),
   },
   (t) => [primaryKey({ columns: [t.channel, t.messageKey] }), index("processed_messages_at").on(t.at)],
