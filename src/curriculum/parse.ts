@@ -266,10 +266,11 @@ function lessonSchema(today: string) {
       )
       .min(1),
     unverified: optional(listOf(z.number().int().min(1))),
+    questions: optional(listOf(z.string().trim().min(5).max(200))),
   });
 }
 
-const LESSON_KEYS = ["id", "title", "minutes", "level", "competences", "requires", "sources", "unverified"];
+const LESSON_KEYS = ["id", "title", "minutes", "level", "competences", "requires", "sources", "unverified", "questions"];
 const SOURCE_KEYS = ["url", "title", "checked"];
 
 const LESSON_HINTS: Record<string, string> = {
@@ -289,6 +290,8 @@ const LESSON_HINTS: Record<string, string> = {
   "sources.*.checked": "ngày kiểm tra dạng NĂM-THÁNG-NGÀY, ví dụ `2026-03-01`",
   unverified: "danh sách số thứ tự các bước chưa kiểm chứng được, ví dụ `[3]`",
   "unverified.*": "số thứ tự của một bước, là số nguyên từ 1",
+  questions: "danh sách câu hỏi mẫu, mỗi dòng `- …` là một câu người dân hay hỏi, ví dụ `- lam sao kich hoat vneid muc 2`",
+  "questions.*": "một câu hỏi mẫu, dài từ 5 đến 200 ký tự",
 };
 
 const trackSchema = z.strictObject({
@@ -1139,6 +1142,9 @@ export function parseLesson(source: string, file: string, trackId: string, order
     });
   }
 
+  if (fields && !fields.questions?.length)
+    sink.warn(1, "Bài chưa có `questions:` (câu hỏi mẫu). Hãy ghi vài câu người dân hay hỏi mà bài này trả lời, để trợ lý tìm đúng bài.");
+
   if (!fields || sink.hasErrors()) return { problems: sink.problems, meta };
   const sources: Source[] = fields.sources.map((s) => ({
     url: s.url,
@@ -1155,6 +1161,7 @@ export function parseLesson(source: string, file: string, trackId: string, order
     requires: fields.requires ?? [],
     sources,
     unverified: fields.unverified ?? [],
+    questions: fields.questions ?? [],
     intro: body.intro,
     steps: body.steps,
     ...(body.summary ? { summary: body.summary } : {}),

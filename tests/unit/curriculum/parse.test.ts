@@ -7,7 +7,7 @@ import { expectProblem, lineOf, VALID_FIXTURE } from "./fixture.js";
 const NOW = new Date("2026-11-21T12:00:00Z");
 const fixture = (rel: string) => readFileSync(join(VALID_FIXTURE, rel), "utf8");
 
-/** A lesson with the given body under a valid front matter (front matter is lines 1-10). */
+/** A lesson with the given body under a valid front matter (front matter is lines 1-11). */
 function lessonWith(body: string, extraFront = ""): string {
   return `---
 id: bai-thu
@@ -15,6 +15,7 @@ title: Bài thử
 minutes: 5
 level: co-ban
 competences: [digcomp-2.1]
+questions: [bai thu la gi]
 sources:
   - url: https://example.org
     checked: 2026-10-01
@@ -134,7 +135,7 @@ Nhìn phía dưới màn hình.
       kind: "checkpoint",
       index: 1,
       title: "Bác thấy nút Đăng nhập chưa?",
-      line: 14,
+      line: 15,
       text: "Nhìn phía dưới màn hình.",
       image: { file: "nut.png", alt: "Nút đăng nhập" },
       tip: "Nút màu đỏ.",
@@ -177,8 +178,8 @@ Bác mở [Cổng dịch vụ công](https://dichvucong.gov.vn) và *đọc kỹ
     const { lesson, problems } = parse(source);
     expect(problems).toEqual([]);
     expect(lesson?.steps.map((s) => [s.kind, s.title, s.line])).toEqual([
-      ["instruction", "Mở máy", 14],
-      ["checkpoint", "Được chưa?", 17],
+      ["instruction", "Mở máy", 15],
+      ["checkpoint", "Được chưa?", 18],
     ]);
   });
 
@@ -245,7 +246,7 @@ describe("parseLesson problems", () => {
 
   it("reports a missing intro", () => {
     const source = lessonWith("## Bước 1: Một\nBác làm một.\n");
-    expectProblem(parse(source).problems, { file, line: 11, message: "đoạn mở đầu" });
+    expectProblem(parse(source).problems, { file, line: 12, message: "đoạn mở đầu" });
   });
 
   it("reports an instruction step without text and a step heading without number", () => {
@@ -257,7 +258,7 @@ describe("parseLesson problems", () => {
 
   it("suggests the accented word for a heading typed without diacritics", () => {
     const source = lessonWith("Mục tiêu: thử.\n\n## Buoc 1: Một\nBác làm một.\n");
-    expectProblem(parse(source).problems, { file, line: 14, message: "có phải ý bạn là `Bước`" });
+    expectProblem(parse(source).problems, { file, line: 15, message: "có phải ý bạn là `Bước`" });
   });
 
   it("reports a summary that is not last", () => {
