@@ -1,5 +1,5 @@
 import { hasDiacritics, normalizeInput, plainView, ruleView } from "./normalize.js";
-import { type PiiType, redactPii } from "./pii.js";
+import { type PiiType, redactPii, stripPersonalData } from "./pii.js";
 import {
   ADVICE_RULES,
   ADVICE_SENSES,
@@ -73,10 +73,6 @@ function suspiciousLink(text: string, folded: string): { id: string; lesson: str
   return undefined;
 }
 
-const PLACEHOLDERS = /\[(?:CCCD|CMND|SĐT|STK|OTP|MẬT KHẨU|EMAIL)\]/gu;
-/** A label and the data it introduces ("email mình là [EMAIL]", "sđt em [SĐT]"): neither makes a question in scope. */
-const LABELLED_DATA =
-  /(?:số điện thoại|so dien thoai|sđt|sdt|đt|dt|email|e-mail|mail|gmail|stk|số tk|so tk|số tài khoản|so tai khoan|tk)(?:\s+[\p{L}\d]+){0,3}?\s*[:=-]?\s*(?:là|la)?\s*\[(?:SĐT|EMAIL|STK)\]/giu;
 /** "đừng cài", "không bấm", "tuyệt đối không cung cấp": advice retold, not a request. */
 const NEGATED_ACTION =
   /(^|\s)(dung|khong|chang|khong bao gio|dung bao gio|tuyet doi khong|khong nen|chua bao gio|cam) ((?:\S+ )?)(cai|bam|chuyen|doc|gui|dua|cung cap|nhap|tai|nghe|lam theo|quet)(?=\s|$)/g;
@@ -134,14 +130,16 @@ export function checkInput(raw: string, opts: { inScope?: (folded: string) => bo
   if (advice) return { ...base, action: "advice", rule: advice.id };
 
   // 6. Scope. Placeholders are not the learner's words: "[CCCD]" alone is not a question about ID cards.
-  const scopeText = red.text.replace(LABELLED_DATA, " ").replace(PLACEHOLDERS, " ");
+  const scopeText = stripPersonalData(red.text);
   const scopeView = ruleView(scopeText, SCOPE_SENSES);
   const aiTech = AI_WORD.test(scopeView) || (/(^|[^\p{L}])AI([^\p{L}]|$)/u.test(scopeText) && !mostlyUpper(scopeText));
   if (STORE_REQUEST.test(scopeView)) return { ...base, action: "offtopic", rule: "scope.store" };
   const strong = SCOPE.test(scopeView) || aiTech || (opts.inScope?.(folded) ?? false);
+  if (strong) return { ...base, action: "answer", rule: "scope.in" };
+  if (OFFTOPIC.test(scopeView)) return { ...base, action: "offtopic", rule: "scope.offtopic" };
   const weak = SCOPE_WEAK.test(scopeView) || (hasDiacritics(scopeText) && SCOPE_ACCENTED.test(scopeView));
-  if (!strong && !(weak && !OFFTOPIC.test(scopeView))) return { ...base, action: "offtopic", rule: "scope.none" };
-  return { ...base, action: "answer", rule: "scope.in" };
+  // No word of the programme's topics: off-topic for the rules; the lessons may still answer it (qa service).
+  return weak ? { ...base, action: "answer", rule: "scope.in" } : { ...base, action: "offtopic", rule: "scope.none" };
 }
 
 /** OTPs and passwords get the fixed warning (never share them with anyone, this bot included). */

@@ -1,3 +1,5 @@
+import { FOLDED_ABBREVIATIONS, foldForMatch } from "./vietnamese.js";
+
 // Rail 1: normalise and bound what the learner typed, before anything else looks at it.
 
 export const MAX_QUESTION_CHARS = 2000;
@@ -39,78 +41,7 @@ export function normalizeInput(raw: string): Normalized {
   return { text: truncated ? text.slice(0, MAX_QUESTION_CHARS) : text, truncated };
 }
 
-/** For matching only (never for display): lowercase, no diacritics, đ → d, single spaces. */
-export function foldForMatch(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/đ/g, "d")
-    .normalize("NFD")
-    .replace(/\p{M}+/gu, "")
-    .replace(/\s+/g, " ")
-    .trim();
-}
-
-/** Folded and with punctuation turned into spaces: for keyword rules. */
-export function foldWords(text: string): string {
-  return foldForMatch(text)
-    .replace(/[^\p{L}\p{N}]+/gu, " ")
-    .trim();
-}
-
-// ── views for the keyword rules (guard only; retrieval keeps foldWords) ─────────────────────────
-
-/** Teencode and chat shorthand → the full folded word, so one rule covers "ko/k/hok", "dc/đc", "j", "ntn"… */
-const TEENCODE = new Map<string, string>(
-  Object.entries({
-    ko: "khong",
-    k: "khong",
-    kh: "khong",
-    khg: "khong",
-    kg: "khong",
-    hok: "khong",
-    hem: "khong",
-    khum: "khong",
-    dc: "duoc",
-    j: "gi",
-    ntn: "nhu the nao",
-    vs: "voi",
-    ng: "nguoi",
-    nguoj: "nguoi",
-    bit: "biet",
-    bik: "biet",
-    mn: "moi nguoi",
-    r: "roi",
-    oy: "roi",
-    cx: "cung",
-    cug: "cung",
-    tn: "tin nhan",
-    nt: "nhan tin",
-    ib: "nhan tin",
-    inbox: "nhan tin",
-    dt: "dien thoai",
-    m: "may",
-    mi: "may",
-    t: "toi",
-    mik: "minh",
-    mh: "minh",
-    wa: "qua",
-    ms: "moi",
-    trc: "truoc",
-    ns: "noi",
-    tl: "tra loi",
-    vc: "viec",
-    cty: "cong ty",
-    bs: "bac si",
-    nhiu: "nhieu",
-    iu: "yeu",
-    dag: "dang",
-    hnay: "hom nay",
-    bh: "bao gio",
-    bjo: "bao gio",
-    sdt: "so dien thoai",
-    acc: "tai khoan",
-  }),
-);
+// ── views for the keyword rules (guard only) ─────────────────────────
 
 /** Vietnamese letters that carry a diacritic (or đ). */
 const MARKED = /[àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ]/;
@@ -174,8 +105,9 @@ export function ruleView(text: string, senses: Readonly<Record<string, readonly 
       out.push(`${f}_`);
       continue;
     }
-    // "50 k" is money, not "không".
-    const expanded = f === "k" && /\d$/.test(folds[i - 1] ?? "") ? f : TEENCODE.get(f);
+    // "50 k" is money, not "không"; with marks, only a word typed as the shorthand is one ("hỏng" is not "hong").
+    const typedAsIs = !accented || tokens[i] === f;
+    const expanded = (f === "k" && /\d$/.test(folds[i - 1] ?? "")) || !typedAsIs ? f : FOLDED_ABBREVIATIONS.get(f);
     out.push(expanded ?? f);
   }
   const view = out.join(" ");

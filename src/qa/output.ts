@@ -1,6 +1,6 @@
-import { foldWords } from "./normalize.js";
 import { findPii } from "./pii.js";
 import { firstMatch, HARM_RULES } from "./rules.js";
+import { foldWords } from "./vietnamese.js";
 
 // Output rails: what the model wrote is checked before any learner sees it. A rejected answer
 // is replaced by the lessons-only answer; nothing is "fixed up" and passed on.

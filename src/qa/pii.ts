@@ -1,8 +1,9 @@
-import { foldForMatch } from "./normalize.js";
+import { findWordPii } from "./pii-words.js";
+import { foldForMatch } from "./vietnamese.js";
 
 // Rail 2: personal data. Found before anything leaves the server, replaced by typed placeholders.
 
-export type PiiType = "cccd" | "cmnd" | "phone" | "bank" | "card" | "otp" | "password" | "email";
+export type PiiType = "cccd" | "cmnd" | "phone" | "bank" | "card" | "otp" | "password" | "email" | "name" | "address" | "birthdate";
 
 export const PLACEHOLDER: Record<PiiType, string> = {
   cccd: "[CCCD]",
@@ -13,7 +14,22 @@ export const PLACEHOLDER: Record<PiiType, string> = {
   otp: "[OTP]",
   password: "[MẬT KHẨU]",
   email: "[EMAIL]",
+  name: "[TÊN]",
+  address: "[ĐỊA CHỈ]",
+  birthdate: "[NGÀY SINH]",
 };
+
+const PLACEHOLDER_PATTERN = new RegExp(`\\[(?:${[...new Set(Object.values(PLACEHOLDER))].map((p) => p.slice(1, -1)).join("|")})\\]`, "gu");
+
+/**
+ * A label and the identity data it introduces ("sđt của tôi là [SĐT]", "tôi tên là [TÊN]"): neither says what the
+ * learner asks. (An OTP or password label stays: "mã OTP là [OTP] thì đọc cho ai" is a question about OTPs.)
+ */
+const LABELLED_DATA =
+  /(?:số điện thoại|so dien thoai|sđt|sdt|đt|dt|email|e-mail|mail|gmail|stk|số tk|so tk|số tài khoản|so tai khoan|tk|căn cước|can cuoc|cccd|cmnd|số định danh|so dinh danh|tên|ten|địa chỉ|dia chi|ngày sinh|ngay sinh|sinh ngày|sinh ngay|nhà|nha)(?:\s+[\p{L}\d]+){0,3}?\s*[:=-]?\s*(?:là|la|ở|o)?\s*\[(?:SĐT|EMAIL|STK|CCCD|CMND|TÊN|ĐỊA CHỈ|NGÀY SINH)\]/giu;
+
+/** The learner's words without redacted data: placeholders and their labels are not searched or matched. */
+export const stripPersonalData = (text: string) => text.replace(LABELLED_DATA, " ").replace(PLACEHOLDER_PATTERN, " ");
 
 export interface PiiFinding {
   type: PiiType;
@@ -268,8 +284,10 @@ export function findPii(text: string): PiiFinding[] {
   if (text.includes("@"))
     for (const m of text.matchAll(EMAIL))
       findings.push({ type: "email", start: m.index ?? 0, end: (m.index ?? 0) + m[0].length, value: m[0] });
-  // Passwords first: a password may contain digits ("Abc@12345") that must go with it.
-  for (const p of findPasswords(text)) if (!findings.some((f) => p.start < f.end && p.end > f.start)) findings.push(p);
+  // Passwords first: a password may contain digits ("Abc@12345") that must go with it. Then what is written in
+  // words (a name, an address, a date of birth, a code read out), whose digits go with it too.
+  for (const p of [...findPasswords(text), ...findWordPii(text)])
+    if (!findings.some((f) => p.start < f.end && p.end > f.start)) findings.push(p);
   for (const m of text.matchAll(DIGIT_RUN)) {
     const start = m.index ?? 0;
     const raw = m[0];

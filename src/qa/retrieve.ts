@@ -1,120 +1,216 @@
-import MiniSearch from "minisearch";
 import type { Curriculum, Lesson } from "../curriculum/types.js";
-import { foldWords } from "./normalize.js";
+import { KIND_WEIGHT, type Passage, passagesOf, SHOWN } from "./passages.js";
+import { stripPersonalData } from "./pii.js";
+import { docTerms, termsOf, Vocabulary } from "./terms.js";
+import { syllables, typedWithMarks } from "./vietnamese.js";
 
-// Retrieval over the lessons: titles, steps, tips, quiz explanations, summaries. Matching folds
-// diacritics (learners often type without them); what is shown keeps the original text.
+// Retrieval over the lessons, read the way citizens type: every syllable is indexed with its marks and without
+// them (a learner who types marks is matched on them first), two-syllable units ("điện thoại", "căn cước") count
+// as terms of their own, and lesson authors' example questions steer the search. Passages are scored one by one
+// (BM25), never summed over a lesson, and a lesson counts as answering only when its passages cover most of what
+// the question asks: the caller says "no lesson" otherwise.
+//
+// Hand-written rather than MiniSearch: the decision needs each query word's weight (IDF) and whether a lesson
+// matched it, with a syllable's accented and folded forms weighted apart — MiniSearch exposes neither.
 
-export interface Passage {
-  id: string;
-  lessonId: string;
-  lessonTitle: string;
-  /** 1-based step position, or 0 for the lesson's intro/summary. */
-  step: number;
-  kind: "title" | "intro" | "step" | "tip" | "summary" | "help";
-  text: string;
-  /** The quiz an explanation or tip belongs to: left out while that quiz is being answered. */
-  quizStep?: number;
+interface Doc extends Passage {
+  len: number;
+  tf: Map<string, number>;
 }
 
 export interface Hit extends Passage {
   score: number;
 }
 
-const STOP = new Set(
-  "a ah o oi u uh nhe nha nhi thi la va voi cua cho toi tui em bac chau con minh ban co khong ko k duoc dc roi gi j nao sao the nay do kia thi ma nhu cai nhung cac mot 1 hai ay vay ne ha hay hoi xin cam on cam on lam nhieu it phai can biet muon".split(
-    " ",
-  ),
-);
-
-export function tokenize(text: string): string[] {
-  return foldWords(text)
-    .split(" ")
-    .filter((t) => t.length > 1 && !STOP.has(t));
+export interface LessonMatch {
+  lesson: Lesson;
+  score: number;
+  /** Share (0–1) of the question's meaning, weighted by how rare each word is, that the lesson's passages match. */
+  coverage: number;
+  /** The passages to show, best first (at most three), then in step order. */
+  passages: Hit[];
 }
 
-export function passagesOf(lesson: Lesson): Passage[] {
-  const base = { lessonId: lesson.id, lessonTitle: lesson.title };
-  const out: Passage[] = [
-    { ...base, id: `${lesson.id}#title`, step: 0, kind: "title", text: lesson.title },
-    { ...base, id: `${lesson.id}#intro`, step: 0, kind: "intro", text: lesson.intro },
-  ];
-  if (lesson.summary) out.push({ ...base, id: `${lesson.id}#summary`, step: 0, kind: "summary", text: lesson.summary });
-  const join = (a: string, b: string) => (b ? `${a}${/[.?!:…]$/u.test(a) ? "" : "."} ${b}` : a);
-  for (const s of lesson.steps) {
-    // A quiz is indexed with its explanation (the fact it teaches); both are left out while that quiz is open.
-    const stepText = s.kind === "quiz" ? join(s.title, (s.explanation ?? "").replace(/^Giải thích:\s*/u, "")) : join(s.title, s.text);
-    out.push({
-      ...base,
-      id: `${lesson.id}#${s.index}`,
-      step: s.index,
-      kind: "step",
-      text: stepText.trim(),
-      ...(s.kind === "quiz" ? { quizStep: s.index } : {}),
-    });
-    if (s.tip)
-      out.push({
-        ...base,
-        id: `${lesson.id}#${s.index}.tip`,
-        step: s.index,
-        kind: "tip",
-        text: s.tip,
-        ...(s.kind === "quiz" ? { quizStep: s.index } : {}),
-      });
-    if (s.kind === "checkpoint") {
-      for (const [i, o] of s.options.entries()) {
-        if (o.help) out.push({ ...base, id: `${lesson.id}#${s.index}.help${i}`, step: s.index, kind: "help", text: o.help });
-      }
-    }
-  }
-  return out;
+export interface SearchResult {
+  /** Lessons best first (at most five). */
+  lessons: LessonMatch[];
+  /** Content words in the question (after shorthand and function words). */
+  words: number;
+}
+
+export interface SearchOptions {
+  exclude?: { lessonId: string; quizStep: number };
 }
 
 export interface LessonIndex {
   version: string;
-  search(query: string, opts?: { exclude?: { lessonId: string; quizStep: number }; limit?: number }): Hit[];
-  /** True when the words hit the lessons well enough to count as in scope. */
-  covers(query: string): boolean;
   size: number;
+  search(query: string, opts?: SearchOptions): SearchResult;
 }
 
+const K1 = 1.2;
+const B = 0.75;
+
 export function buildIndex(curriculum: Curriculum): LessonIndex {
-  const passages = [...curriculum.lessons.values()].flatMap(passagesOf);
-  const byId = new Map(passages.map((p) => [p.id, p]));
-  const mini = new MiniSearch<Passage>({
-    fields: ["text", "lessonTitle"],
-    storeFields: ["id"],
-    tokenize: (t) => tokenize(t),
-    processTerm: (t) => t,
-    searchOptions: {
-      boost: { lessonTitle: 1.5 },
-      prefix: (t) => t.length >= 4,
-      fuzzy: (t) => (t.length >= 6 ? 0.15 : false),
-      combineWith: "OR",
-    },
-  });
-  mini.addAll(passages);
+  const vocab = new Vocabulary();
+  const lessons = [...curriculum.lessons.values()];
+  for (const l of lessons)
+    for (const p of passagesOf(l)) for (const s of syllables(p.text)) if (!vocab.isStop(s, true)) vocab.contentFolds.add(s.fold);
 
-  const search: LessonIndex["search"] = (query, opts = {}) => {
-    const terms = tokenize(query);
-    if (terms.length === 0) return [];
-    const results = mini.search(terms.join(" "));
-    const hits: Hit[] = [];
-    for (const r of results) {
-      const p = byId.get(String(r.id));
-      if (!p) continue;
-      if (opts.exclude && p.lessonId === opts.exclude.lessonId && p.quizStep === opts.exclude.quizStep) continue;
-      // Scores grow with the number of terms: normalise so thresholds mean the same for short and long questions.
-      hits.push({ ...p, score: r.score / Math.sqrt(terms.length) });
-      if (hits.length >= (opts.limit ?? 5)) break;
+  const docs: Doc[] = [];
+  const docsOfLesson = new Map<string, Doc[]>();
+  const postings = new Map<string, number[]>();
+  for (const l of lessons) {
+    for (const p of passagesOf(l)) {
+      const terms = docTerms(p.text, vocab);
+      const tf = new Map<string, number>();
+      for (const t of terms) tf.set(t, (tf.get(t) ?? 0) + 1);
+      const id = docs.length;
+      const doc: Doc = { ...p, len: terms.length / 2, tf };
+      docs.push(doc);
+      const own = docsOfLesson.get(l.id);
+      if (own) own.push(doc);
+      else docsOfLesson.set(l.id, [doc]);
+      for (const t of tf.keys()) {
+        const list = postings.get(t);
+        if (list) list.push(id);
+        else postings.set(t, [id]);
+      }
     }
-    return hits;
+  }
+  const n = docs.length;
+  /** In how many lessons each folded word appears: a word most lessons use says little about which one is asked. */
+  const lessonsWith = new Map<string, number>();
+  for (const own of docsOfLesson.values()) {
+    const seen = new Set<string>();
+    for (const d of own) for (const t of d.tf.keys()) if (t.startsWith("f:")) seen.add(t.slice(2));
+    for (const w of seen) lessonsWith.set(w, (lessonsWith.get(w) ?? 0) + 1);
+  }
+  const lessonCount = docsOfLesson.size;
+  const informative = (w: string) => {
+    const df = lessonsWith.get(w) ?? 0;
+    return Math.log(1 + (lessonCount - df + 0.5) / (df + 0.5));
   };
+  const avgLen = docs.reduce((a, d) => a + d.len, 0) / Math.max(1, n);
+  const idf = (t: string) => {
+    const df = postings.get(t)?.length ?? 0;
+    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  };
+  const bm25 = (d: Doc, key: string, weight: number) => {
+    const f = d.tf.get(key) ?? 0;
+    return f === 0 ? 0 : (idf(key) * weight * f * (K1 + 1)) / (f + K1 * (1 - B + (B * d.len) / avgLen));
+  };
+  /** Folded syllables of the lessons, by length, for typos ("kick hoat", "vneidd"). */
+  const foldsByLength = new Map<number, string[]>();
+  for (const f of vocab.contentFolds) {
+    const list = foldsByLength.get(f.length) ?? [];
+    list.push(f);
+    foldsByLength.set(f.length, list);
+  }
 
-  return {
-    version: curriculum.version,
-    size: passages.length,
-    search,
-    covers: (query) => (search(query, { limit: 1 })[0]?.score ?? 0) >= 3,
-  };
+  /** The lesson word one typo away, the most common if several are. */
+  function nearWord(w: string): string | undefined {
+    if (w.length < 4 || /\d/.test(w)) return undefined;
+    let best: string | undefined;
+    let bestDf = 0;
+    for (const len of [w.length, w.length - 1, w.length + 1])
+      for (const c of foldsByLength.get(len) ?? []) {
+        const df = postings.get(`f:${c}`)?.length ?? 0;
+        if (df > bestDf && oneEdit(w, c)) [best, bestDf] = [c, df];
+      }
+    return best;
+  }
+
+  function search(query: string, opts: SearchOptions = {}): SearchResult {
+    const syl = syllables(stripPersonalData(query));
+    const marked = typedWithMarks(syl, query);
+    // A word the lessons never use may be a typo of one they do.
+    const fixed = syl.map((s) => {
+      if (vocab.isStop(s, marked) || postings.has(`f:${s.fold}`)) return s;
+      const near = nearWord(s.fold);
+      return near ? { acc: near, fold: near } : s;
+    });
+    const terms = termsOf(fixed, vocab, marked);
+    // The question's meaning, word by word, weighted by rarity. Numbers (ages, amounts) and unmarked words that may
+    // be function words ("muon": muốn or mượn) count only when a lesson matches them, and then little.
+    const words = new Map<string, { weight: number; optional: boolean }>();
+    for (const s of fixed) {
+      if (vocab.isStop(s, marked) || words.has(s.fold)) continue;
+      const optional = vocab.isAmbiguous(s, marked) || /^\d+$/.test(s.fold);
+      words.set(s.fold, { weight: informative(s.fold) * (optional ? 0.3 : 1), optional });
+    }
+    const scores = new Map<number, { score: number; matched: Set<string> }>();
+    for (const t of terms) {
+      const list = postings.get(t.key);
+      if (!list) continue;
+      for (const id of list) {
+        const s = bm25(docs[id] as Doc, t.key, t.weight);
+        const e = scores.get(id) ?? { score: 0, matched: new Set<string>() };
+        e.score += s;
+        for (const x of t.words) e.matched.add(x);
+        scores.set(id, e);
+      }
+    }
+    const byLesson = new Map<string, Array<{ doc: Doc; score: number; matched: Set<string> }>>();
+    for (const [id, e] of scores) {
+      const doc = docs[id] as Doc;
+      if (opts.exclude && doc.lessonId === opts.exclude.lessonId && doc.quizStep === opts.exclude.quizStep) continue;
+      const list = byLesson.get(doc.lessonId) ?? [];
+      list.push({ doc, score: e.score * KIND_WEIGHT[doc.kind], matched: e.matched });
+      byLesson.set(doc.lessonId, list);
+    }
+    const required = [...words.values()].filter((w) => !w.optional).reduce((a, w) => a + w.weight, 0);
+    const ranked: LessonMatch[] = [];
+    for (const [lessonId, list] of byLesson) {
+      const lesson = curriculum.lessons.get(lessonId);
+      if (!lesson) continue;
+      list.sort((a, b) => b.score - a.score);
+      const best = list[0];
+      if (!best) continue;
+      // The best passage decides; a second one adds a little (an answer often spans a step and its tip).
+      const score = best.score + 0.3 * (list[1]?.score ?? 0);
+      // Coverage is read from the passages that matter: the best ones, not every passage that shares a word.
+      const matched = new Set<string>();
+      for (const h of list.slice(0, 3)) if (h.score >= best.score * 0.4) for (const x of h.matched) matched.add(x);
+      const covered = [...words.entries()].filter(([w]) => matched.has(w)).reduce((a, [, v]) => a + v.weight, 0);
+      const extra = [...words.entries()].filter(([w, v]) => v.optional && matched.has(w)).reduce((a, [, v]) => a + v.weight, 0);
+      let shown = list.filter((h) => SHOWN.has(h.doc.kind));
+      if (shown.length === 0) {
+        // Matched only by its title, goal or an example question: show the passages that answer that question.
+        const via = [...best.doc.tf.keys()];
+        shown = (docsOfLesson.get(lessonId) ?? [])
+          .filter((d) => SHOWN.has(d.kind) && !(opts.exclude?.lessonId === lessonId && d.quizStep === opts.exclude.quizStep))
+          .map((d) => ({ doc: d, score: via.reduce((a, k) => a + bm25(d, k, 0.5), 0), matched: new Set<string>() }))
+          .filter((h) => h.score > 0)
+          .sort((a, b) => b.score - a.score);
+      }
+      ranked.push({
+        lesson,
+        score,
+        coverage: required + extra > 0 ? covered / (required + extra) : 0,
+        passages: shown.slice(0, 3).map((h) => ({ ...stripDoc(h.doc), score: h.score })),
+      });
+    }
+    // Rank by how well a lesson matches and how much of the question it covers: a lesson that shares many common
+    // words ("số", "tài khoản") with the question loses to one that matches what is actually asked.
+    ranked.sort((a, b) => b.score * b.coverage - a.score * a.coverage);
+    return { lessons: ranked.slice(0, 5), words: [...words.values()].filter((w) => !w.optional).length };
+  }
+
+  return { version: curriculum.version, size: n, search };
+}
+
+function stripDoc(d: Doc): Passage {
+  const { len: _len, tf: _tf, ...p } = d;
+  return p;
+}
+
+/** True when a and b differ by one letter added, removed or changed, or two neighbours swapped. */
+function oneEdit(a: string, b: string): boolean {
+  if (a === b || Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  if (a.length === b.length)
+    return a.slice(i + 1) === b.slice(i + 1) || (a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2));
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }

@@ -1,5 +1,5 @@
 // Deterministic rules over folded text (lowercase, no diacritics, punctuation → spaces, teencode expanded:
-// "ko/k/hok" → "khong", "dc" → "duoc", "j" → "gi", "ntn" → "nhu the nao", "m" → "may", "sdt" → "so dien thoai"…).
+// "ko/k/hok" → "khong", "dc" → "duoc", "j" → "gi", "ntn" → "nhu the_? nao", "m" → "may", "sdt" → "so dien thoai"…).
 // Each rule is a list of patterns that must ALL match; the first rule of a list that matches wins.
 
 export interface Rule {
@@ -55,6 +55,9 @@ export const HARM_SENSES: Record<string, string[]> = {
   chui: ["chửi"],
   doa: ["dọa", "doạ"],
   doc: ["độc", "đọc"],
+  nhat: ["nhặt"],
+  the: ["thẻ"],
+  vay: ["vay"],
 };
 export const SCAM_SENSES: Record<string, string[]> = {
   ma: ["mã"],
@@ -67,6 +70,7 @@ export const SCAM_SENSES: Record<string, string[]> = {
   thue: ["thuế", "thuê"],
   nhiem: ["nhiệm"],
   no: ["nó", "nợ"],
+  vay: ["vay"],
 };
 export const ADVICE_SENSES: Record<string, string[]> = {
   dau: ["đau", "đầu"],
@@ -90,6 +94,7 @@ export const ADVICE_SENSES: Record<string, string[]> = {
   no: ["nợ"],
   ban: ["bán"],
   nen: ["nên"],
+  tu: ["tư"],
 };
 export const SCOPE_SENSES: Record<string, string[]> = {
   anh: ["ảnh"],
@@ -110,7 +115,7 @@ const ME = "toi|tui|bac|em|minh|me|ba|ong|chau|con|nha toi|gia dinh toi|tao";
 const PERSON =
   "ho|nguoi ta|nguoi la|ai do|co nguoi|co ai|mot nguoi|nguoi tu xung|nguoi xung|ke gian|doi tuong|nhan vien|can bo|so la|so nay|so do|tong dai vien|tong dai|anh ay|chi ay|ong ay|ba ay|co ay|chu ay|no|thang|con kia|ben kia|mot anh|mot chi|co anh|co chi|co co|co ong|co ba|co chu|co em|co thang|shipper|ban (?:be |cu )?(?:toi|tui|em|minh|bac|cu|cua toi)|ban cu|nguoi quen|nguoi yeu|hang xom|tai khoan la|nick la|facebook la|zalo la|fanpage";
 const SAY =
-  "bao(?! (?:hiem|mat|gio|nhieu|lau|ve|cao|lanh|tang|dam|chi))|noi|xung|tu xung|tu nhan|nhan la|yeu cau|bat|doi|xin|nho|hua|moi|ru|hoi|nhan|nhan tin|goi|goi dien|gui|ket ban|de nghi|thong bao|huong dan|hen|doa|giuc|ep|khuyen|day|keu|chi dan|gioi thieu|tu van|mach|cho biet";
+  "bao(?! (?:hiem|mat|gio|nhieu|lau|ve|cao|lanh|tang|dam|chi|loi|sai|do|het han|khong|chua|dang|ket qua)(?:\\s|$))|noi|xung|tu xung|tu nhan|nhan la|yeu cau|bat|doi|xin|nho|hua|moi|ru|hoi|nhan|nhan tin|goi|goi dien|gui|ket ban|de nghi|thong bao|huong dan|hen|doa|giuc|ep|khuyen|day|keu|chi dan|gioi thieu|tu van|mach|cho biet";
 /** "vneid nó báo…": "nó" after a thing is the app, not a person. */
 const THING = "(?:vneid|vssid|app|ung dung|may|dien thoai|he thong|trang|web|zalo|the|ma|man hinh|otp|tai khoan|ngan hang|etax|cong)";
 const SENDER =
@@ -167,7 +172,7 @@ export function pasted(text: string, folded: string): boolean {
 
 /** A question about scams in general ("làm sao nhận biết…", "… là gì"), not a report of one. */
 export const GENERAL_QUESTION = w(
-  "cach|lam sao|lam the nao|the nao|nhu the nao|o dau|la gi|tai sao|vi sao|nhan biet|phan biet|dau hieu|phong tranh|de phong|co phai (?:la )?lua dao|nen lam gi|phai lam gi",
+  "cach|lam sao|lam the_? nao|the_? nao|nhu the_? nao|o dau|la gi|tai sao|vi sao|nhan biet|phan biet|dau hieu|phong tranh|de phong|co phai (?:la )?lua dao|nen lam gi|phai lam gi",
 );
 
 // ── scam signals ──────────────────────────────────────────────────────────────────────────────
@@ -504,10 +509,10 @@ export const DAN = /(^|[^\p{L}])(DAN|Dan)([^\p{L}]|$)/u;
 // ── harmful requests ──────────────────────────────────────────────────────────────────────────
 
 const DEFENSIVE = w(
-  "nhan biet|nhan dien|phat hien|phan biet|kiem chung|trong (?:\\S+ )?(?:the nao|ra sao|nhu the nao)|nhin (?:\\S+ )?(?:the nao|ra sao)|la gi|khac gi|phong tranh|phong ngua|tranh|tranh bi|khong bi|de phong|canh giac|bao cao|to cao|to giac|trinh bao|kiem tra|phong chong|bao ve|neu bi|khi bi|bi lua|da bi|lo bi|lam gi khi|bi (?:\\S+ )?(?:bat nat|quay roi|tong tien|xam hai|doa|de doa|lam dung|danh|hack|trom|cuop|boi nho|theo doi|quay len|dot nhap)|(?:de doa|doa|tong tien|quay roi|bat nat|boi nho|xuc pham|theo doi|hack|lua) (?:\\S+ )?(?:toi|tui|bac|em|minh|con toi|chau toi|me toi|bo toi)|chong lua|chong hack|chong virus|chong trom|chan|co phai|dau hieu|canh bao|xu ly|bi hack|bi lay|bi chiem|bi danh cap|bi doc trom|bi theo doi|lay lai",
+  `(?:la|ra|trong|nhin) (?:nhu )?the_? nao|ra sao|(?:biet|xem|kiem tra|phan biet|nhan ra|hieu) ${g(8)}(?:that|gia|lua|lua dao|an toan|dung|sai)|nhan ra|that hay gia|that hay khong|co (?:phai|bi) lua|tap (?:cho )?${g(3)}(?:nhan|biet|phan biet)|nhan biet|nhan dien|phat hien|phan biet|kiem chung|trong (?:\\S+ )?(?:the_? nao|ra sao|nhu the_? nao)|nhin (?:\\S+ )?(?:the_? nao|ra sao)|la gi|khac gi|phong tranh|phong ngua|tranh|tranh bi|khong bi|de phong|canh giac|bao cao|to cao|to giac|trinh bao|kiem tra|phong chong|bao ve|neu bi|khi bi|bi lua|da bi|lo bi|lam gi khi|bi (?:\\S+ )?(?:bat nat|quay roi|tong tien|xam hai|doa|de doa|lam dung|danh|hack|trom|cuop|boi nho|theo doi|quay len|dot nhap)|(?:de doa|doa|tong tien|quay roi|bat nat|boi nho|xuc pham|theo doi|hack|lua) (?:\\S+ )?(?:toi|tui|bac|em|minh|con toi|chau toi|me toi|bo toi)|chong lua|chong hack|chong virus|chong trom|chan|co phai|dau hieu|canh bao|xu ly|bi hack|bi lay|bi chiem|bi danh cap|bi doc trom|bi theo doi|lay lai`,
 );
 const ASK = w(
-  "cach|lam sao|lam the nao|the nao|huong dan|chi|chi toi|chi tui|chi em|chi minh|day|day toi|giup|giup toi|giup tui|giup em|muon|can|viet|tao|soan|lam|lam giup|mua|o dau|how|how to|how do|help|write|make|create|tell|teach|build|generate|give me|ways",
+  "cach|lam sao|lam the_? nao|the_? nao|huong dan|chi|chi toi|chi tui|chi em|chi minh|day|day toi|giup|giup toi|giup tui|giup em|muon|can|viet|tao|soan|lam|lam giup|mua|o dau|how|how to|how do|help|write|make|create|tell|teach|build|generate|give me|ways",
 );
 const OTHERS =
   "(?:cua )?(?:nguoi khac|nguoi ta|nguoi la|ai do|khach hang|khach|nguoi dung|nguoi gia_?|nan nhan)|cua (?:vo|chong|nguoi yeu(?: cu)?|ban_? gai|ban_? trai|hang xom|sep|dong nghiep|no|thang|con bo|ho|co ta|anh ta)";
@@ -532,7 +537,7 @@ const BY_PRACTICE = w(
   `(?:ngan hang|cong an|nha mang|app|ung dung|co quan|bot|ban|chatgpt|ai|gemini|zalo|facebook|nhan vien|ho) ${g(1)}co (?:the |duoc |bi |quyen )?(?:xem|biet|lay|doc|mo|dung|vao)`,
 );
 const CREDENTIAL_OF_OTHERS = new RegExp(
-  `(?:^|\\s)(?:lay|xin|hack|chiem|doc|xem|biet|mo|dung|vao|dang nhap|be|pha|theo doi|kiem soat|mo khoa|doi|reset|khoi phuc) (?:duoc )?${g(3)}(?:otp|ma otp|ma xac thuc|mat khau|mk|passcode|ma pin|tai khoan|tk|cccd|anh cccd|can cuoc|thong tin ca nhan|thong tin|zalo|facebook|fb|email|gmail|tin nhan|vi tri|camera|sim|icloud) ${g(4)}(?:${OTHERS})(?=\\s|$)`,
+  `(?:^|\\s)(?:lay|xin|hack|chiem|doc|xem|biet|mo|dung|vao|dang nhap|be|pha|theo doi|kiem soat|mo khoa|doi|reset|khoi phuc) (?:duoc )?${g(3)}(?:otp|ma otp|ma xac thuc|mat khau|mk|passcode|ma pin|tai khoan|tk|cccd|anh cccd|can cuoc|thong tin ca nhan|thong tin|zalo|facebook|fb|email|gmail|tin nhan|vi tri|camera|sim|icloud) ${g(5)}(?:${OTHERS})(?=\\s|$)`,
 );
 const STALKING = new RegExp(
   `(?:^|\\s)(?:(?:tim|tra|dinh vi|truy|lay|biet) (?:ra |duoc )?(?:dia chi|nha|vi tri|noi o|cho o|nha rieng) ${g(2)}(?:cua )?(?:no|nguoi ta|ho|nguoi nay|thang|ai do|hang xom|nguoi yeu|vo|chong|co ta|anh ta|ba ta|ong ta)|(?:tu|qua|bang|theo) (?:so dien thoai|bien so|facebook|zalo) ${g(3)}(?:tim|ra|lay) (?:dia chi|nha|vi tri)|den ${g(1)}(?:xu(?! ly)|tra thu|dap|danh cho)|dinh vi ${g(2)}(?:vo|chong|nguoi yeu|nguoi khac|no|co ta|anh ta)|(?:theo doi|nghe len|doc trom|xem trom) ${g(3)}(?:dien thoai|tin nhan|zalo|vi tri|cuoc goi))(?=\\s|$)`,
@@ -560,7 +565,12 @@ const FOUND = w(
 export const HARM_RULES: Rule[] = [
   { id: "harm.fraud", all: [ASK, FRAUD, EVADE] },
   { id: "harm.fraud", all: [ASK, FRAUD], none: [DEFENSIVE] },
-  { id: "harm.credential", all: [CREDENTIAL_OF_OTHERS], none: [DEFENSIVE, BY_PRACTICE] },
+  {
+    id: "harm.credential",
+    all: [CREDENTIAL_OF_OTHERS],
+    // "chuyển lệ phí vào số tài khoản của họ": paying into someone's account is a scam story, not taking theirs.
+    none: [DEFENSIVE, BY_PRACTICE, w(`(?:chuyen|ck|nop|gui|dong|nap|tra) ${g(4)}vao ${g(1)}tai khoan`)],
+  },
   { id: "harm.stalking", all: [STALKING], none: [w("bi theo doi|bi doc trom|bi nghe len|phat hien|kiem tra|nhan biet|bao ve|chong")] },
   { id: "harm.data-trade", all: [DATA_TRADE], none: [w("bi ban|bi lo|ro ri|lo lot|bao ve")] },
   {
@@ -578,7 +588,7 @@ export const HARM_RULES: Rule[] = [
 
 /** A request to do or make something (refused even when it names a scam), rather than a retold event. */
 export const REQUEST_START =
-  /^(?:\S+ ){0,3}(?:cach|lam sao|lam the nao|chi (?:toi|tui|em|minh|cach|giup)|day (?:toi|tui|em|minh|cach)|giup|viet|tao (?:ra|mot|cho|trang|web|app|tin|kich ban)|soan|how|mua|huong dan|lam gia|tim)(?:\s|$)/;
+  /^(?:\S+ ){0,3}(?:cach|lam sao|lam the_? nao|chi (?:toi|tui|em|minh|cach|giup)|day (?:toi|tui|em|minh|cach)|giup|viet|tao (?:ra|mot|cho|trang|web|app|tin|kich ban)|soan|how|mua|huong dan|lam gia|tim)(?:\s|$)/;
 
 // ── self-harm ─────────────────────────────────────────────────────────────────────────────────
 
@@ -670,4 +680,6 @@ export const OFFTOPIC = w(
   ].join("|"),
 );
 /** Asked to keep personal data ("ghi nhớ hộ bác", "lưu giúp tôi"): the tutor keeps none, so it redirects. */
-export const STORE_REQUEST = w(`(?:ghi|luu|nho|giu|ghi nho|luu lai|ghi lai) ${g(1)}(?:ho|giup|gium|dum)`);
+export const STORE_REQUEST = new RegExp(
+  `(?:^|\\s)(?<!(?:dua|gui|giao|nho|de|cho) ${g(3)})(?:ghi|luu|nho|giu|ghi nho|luu lai|ghi lai) ${g(1)}(?:ho|giup|gium|dum)(?=\\s|$)`,
+);

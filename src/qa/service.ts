@@ -6,12 +6,14 @@ import type { Logger } from "pino";
 import type { Curriculum, Lesson } from "../curriculum/types.js";
 import type { Db } from "../store/db.js";
 import { qaCache } from "../store/schema.js";
+import { checkGrounding } from "./grounding.js";
 import { type Action, checkInput, needsSecretWarning } from "./guard.js";
 import type { LlmClient } from "./llm.js";
-import { foldWords } from "./normalize.js";
 import { checkOutput, promptShingles } from "./output.js";
-import { buildIndex, type Hit, type LessonIndex } from "./retrieve.js";
+import { stripPersonalData } from "./pii.js";
+import { buildIndex, type Hit, type LessonIndex, type LessonMatch, type SearchResult } from "./retrieve.js";
 import { qaVi } from "./texts.vi.js";
+import { foldWords } from "./vietnamese.js";
 
 // Free-form questions: input rails → retrieval → (optional) LLM → output rails → answer.
 
@@ -52,7 +54,18 @@ export interface QaDeps {
   now?: () => number;
 }
 
-const MIN_SCORE = 6;
+/**
+ * Share of the question's meaning (words weighted by how few lessons use them) the best lesson must cover: enough on
+ * its own, or enough when the next lesson matches clearly less (its match at most MAX_MARGIN of the best's).
+ */
+const SURE_COVERAGE = 0.65;
+const MIN_COVERAGE = 0.4;
+const MAX_MARGIN = 0.8;
+/** Passages shown in a lessons-only answer, and their length together. */
+const MAX_SHOWN = 3;
+const MAX_SHOWN_CHARS = 650;
+/** Passages given to the model: with the prompts, well under 1,000 tokens. */
+const MAX_MODEL_PASSAGES = 4;
 
 export function loadPrompts(dir: string): { system: string; answer: string } {
   return { system: readFileSync(join(dir, "system.vi.md"), "utf8").trim(), answer: readFileSync(join(dir, "answer.vi.md"), "utf8") };
@@ -101,31 +114,54 @@ export function createQa(deps: QaDeps) {
       .sort()
       .at(-1);
 
-  /** Groups hits by lesson; the best lesson and its passages in step order. */
-  function bestLesson(hits: Hit[]): { lesson: Lesson; passages: Hit[] } | undefined {
-    const c = deps.curriculum();
-    const totals = new Map<string, number>();
-    for (const h of hits) totals.set(h.lessonId, (totals.get(h.lessonId) ?? 0) + h.score);
-    const [lessonId, total] = [...totals.entries()].sort((a, b) => b[1] - a[1])[0] ?? [];
-    const lesson = lessonId ? c.lessons.get(lessonId) : undefined;
-    if (!lesson || (total ?? 0) < MIN_SCORE) return undefined;
-    const passages = hits
-      .filter((h) => h.lessonId === lessonId && h.kind !== "title")
-      .slice(0, 2)
-      .sort((a, b) => a.step - b.step);
-    return { lesson, passages };
+  /**
+   * The lesson that answers the question, or none. Decided without the score's scale: how much of the question the
+   * lesson covers, and how clearly it stands out from the next lesson (thresholds tuned on tests/answer-cases).
+   */
+  function answering(result: SearchResult): LessonMatch | undefined {
+    const [best, next] = result.lessons;
+    if (!best || result.words === 0 || best.passages.length === 0) return undefined;
+    const margin = next ? (next.score * next.coverage) / (best.score * best.coverage) : 0;
+    return best.coverage >= SURE_COVERAGE || (best.coverage >= MIN_COVERAGE && margin <= MAX_MARGIN) ? best : undefined;
   }
 
-  function lessonsOnly(best: { lesson: Lesson; passages: Hit[] }): string {
-    const lines = best.passages.map((p) => `• ${p.text.replace(/\n+/g, " ")}`);
-    if (lines.length === 0) lines.push(`• ${best.lesson.intro}`);
-    return [qaVi.fromLesson(best.lesson.title), ...lines, qaVi.citation(best.lesson.title, checkedOf(best.lesson))].join("\n");
+  /** The passages shown: the best, and the next ones when they score near it; in step order. */
+  function shownPassages(m: LessonMatch): Hit[] {
+    const top = m.passages[0];
+    if (!top) return [];
+    const out = [top];
+    let length = top.text.length;
+    for (const p of m.passages.slice(1)) {
+      if (out.length >= MAX_SHOWN || p.score < top.score * 0.5 || length + p.text.length > MAX_SHOWN_CHARS) continue;
+      if (out.some((o) => o.text === p.text)) continue;
+      out.push(p);
+      length += p.text.length;
+    }
+    return out.sort((a, b) => a.step - b.step);
+  }
+
+  function lessonsOnly(m: LessonMatch): string {
+    const lines = shownPassages(m).map((p) => `• ${p.text.replace(/\s*\n+\s*/g, " ")}`);
+    return [qaVi.fromLesson(m.lesson.title), ...lines, qaVi.citation(m.lesson.title, checkedOf(m.lesson))].join("\n");
+  }
+
+  /** What the model is given: the lesson's passages that matched, best first, without repeats. */
+  function passagesForModel(m: LessonMatch): string[] {
+    const seen = new Set<string>();
+    const out: string[] = [];
+    for (const p of m.passages) {
+      const text = p.text.replace(/\s*\n+\s*/g, " ");
+      if (seen.has(text)) continue;
+      seen.add(text);
+      out.push(text);
+      if (out.length >= MAX_MODEL_PASSAGES) break;
+    }
+    return out;
   }
 
   async function viaLlm(
     question: string,
-    hits: Hit[],
-    best: { lesson: Lesson },
+    m: LessonMatch,
     input: AskInput,
   ): Promise<{ text: string; cached: boolean } | "capped" | undefined> {
     if (!deps.llm || !prompts) return undefined;
@@ -134,19 +170,18 @@ export function createQa(deps: QaDeps) {
       .update(`${c.version}\u0000${input.quiz ? `${input.quiz.lessonId}#${input.quiz.step}` : ""}\u0000${foldWords(question)}`)
       .digest("hex");
     const cached = deps.db.select().from(qaCache).where(eq(qaCache.key, key)).get();
-    if (cached && now() - cached.createdAt.getTime() < (deps.cacheTtlMs ?? 7 * 86_400_000)) return { text: cached.answer, cached: true };
+    if (cached && cached.lessonId === m.lesson.id && now() - cached.createdAt.getTime() < (deps.cacheTtlMs ?? 7 * 86_400_000))
+      return { text: cached.answer, cached: true };
     if (!takeLlmQuota(input.learnerKey)) {
       log.info({ rule: "qa.daily-cap" }, "daily model quota reached; lessons-only answer");
       return "capped";
     }
-    const passages = hits
-      .slice(0, 4)
-      .map((h, i) => `[${i + 1}] Bài “${h.lessonTitle}”: ${h.text.replace(/\n+/g, " ")}`)
-      .join("\n");
+    const passages = passagesForModel(m);
     const user = prompts.answer
-      .replace("{{passages}}", neutralise(passages))
+      .replace("{{lesson}}", neutralise(m.lesson.title))
+      .replace("{{passages}}", neutralise(passages.map((p, i) => `[${i + 1}] ${p}`).join("\n")))
       .replace("{{question}}", neutralise(question))
-      .replace("{{extra}}", input.quiz ? `\nLưu ý: người học đang làm câu đố. Chỉ gợi ý, không nói đáp án.\n` : "");
+      .replace("{{extra}}", input.quiz ? "\nLưu ý: người học đang làm câu đố. Chỉ gợi ý, không nói đáp án.\n" : "");
     input.onSlow?.();
     const signal = AbortSignal.timeout(deps.deadlineMs ?? 18_000);
     let raw: string;
@@ -160,11 +195,16 @@ export function createQa(deps: QaDeps) {
       log.warn({ rule: checked.rule }, "model answer rejected by the output rails");
       return undefined;
     }
-    const text = `${checked.text}\n\n${qaVi.citation(best.lesson.title, checkedOf(best.lesson as Lesson))}`;
+    const grounding = checkGrounding(checked.text, [m.lesson.title, ...passages]);
+    if (!grounding.ok) {
+      log.info({ rule: `grounding.${grounding.reason}` }, "model answer not grounded in the passages; lessons-only answer");
+      return undefined;
+    }
+    const text = `${checked.text}\n\n${qaVi.citation(m.lesson.title, checkedOf(m.lesson))}`;
     deps.db
       .insert(qaCache)
-      .values({ key, answer: text, lessonId: best.lesson.id, createdAt: new Date(now()) })
-      .onConflictDoUpdate({ target: qaCache.key, set: { answer: text, createdAt: new Date(now()) } })
+      .values({ key, answer: text, lessonId: m.lesson.id, createdAt: new Date(now()) })
+      .onConflictDoUpdate({ target: qaCache.key, set: { answer: text, lessonId: m.lesson.id, createdAt: new Date(now()) } })
       .run();
     return { text, cached: false };
   }
@@ -186,38 +226,47 @@ export function createQa(deps: QaDeps) {
       ...extra,
     });
 
+    const search = () =>
+      index().index.search(d.redacted, input.quiz ? { exclude: { lessonId: input.quiz.lessonId, quizStep: input.quiz.step } } : {});
     switch (d.action) {
       case "support":
         return fixed([qaVi.support], { flagged: true });
       case "refuse":
         return fixed([qaVi.refuse]);
       case "warn": {
+        // The calm warning first; then what the lesson that covers this story says, or the rule's lesson to study.
+        const covering = answering(search());
+        if (covering) return fixed([qaVi.scamWarning, lessonsOnly(covering)], { lessonId: covering.lesson.id });
         const lesson = d.lesson ? c.lessons.get(d.lesson) : undefined;
         return fixed([qaVi.scamWarning, ...(lesson ? [qaVi.scamLesson(lesson.title)] : [])], lesson ? { lessonId: lesson.id } : {});
       }
       case "redirect":
         return fixed([qaVi.redirect]);
       case "offtopic":
-        return fixed([qaVi.offtopic]);
-      case "advice":
-        return fixed([qaVi.advice]);
+        // No word of the programme's topics: the lessons still decide (they may use words the rules do not know).
+        if (d.rule !== "scope.none") return fixed([qaVi.offtopic]);
+        break;
+      case "advice": {
+        // No advice of our own; general information from a lesson that covers the question, if one does.
+        const covering = answering(search());
+        return fixed([qaVi.advice, ...(covering ? [lessonsOnly(covering)] : [])], covering ? { lessonId: covering.lesson.id } : {});
+      }
       case "answer":
         break;
     }
-    if (foldWords(d.redacted).length === 0) return fixed([qaVi.empty]);
+    if (foldWords(stripPersonalData(d.redacted)).length === 0) return fixed([qaVi.empty]);
 
-    const { index: idx } = index();
-    const hits = idx.search(d.redacted, {
-      limit: 6,
-      ...(input.quiz ? { exclude: { lessonId: input.quiz.lessonId, quizStep: input.quiz.step } } : {}),
-    });
-    const best = bestLesson(hits);
-    if (!best) return { ...base, texts: [...pre, qaVi.noLesson], source: "fixed", grounded: false };
+    const best = answering(search());
+    if (!best) {
+      // An honest "no lesson": recorded (redacted, ungrounded) so admins see it as a gap in the lessons.
+      return { ...base, action: "answer", rule: "qa.no-lesson", texts: [...pre, qaVi.noLesson], source: "fixed", grounded: false };
+    }
+    const answeredBase = { ...base, action: "answer" as const, rule: d.action === "answer" ? d.rule : "scope.lessons" };
     const quizNote = input.quiz ? [qaVi.quizHintNote] : [];
-    const fromLlm = await viaLlm(d.redacted, hits, best, input);
+    const fromLlm = await viaLlm(d.redacted, best, input);
     if (fromLlm && fromLlm !== "capped") {
       return {
-        ...base,
+        ...answeredBase,
         texts: [...pre, fromLlm.text, ...quizNote],
         source: fromLlm.cached ? "cache" : "llm",
         grounded: true,
@@ -226,7 +275,7 @@ export function createQa(deps: QaDeps) {
     }
     const capNote = fromLlm === "capped" ? [qaVi.dailyCap] : [];
     return {
-      ...base,
+      ...answeredBase,
       texts: [...pre, ...capNote, lessonsOnly(best), ...quizNote],
       source: "lessons",
       grounded: true,

@@ -1,0 +1,313 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import pino from "pino";
+import { z } from "zod";
+import { createApp } from "../app.js";
+import { loadConfig } from "../config.js";
+import { qaVi } from "../qa/texts.vi.js";
+import { foldForMatch } from "../qa/vietnamese.js";
+
+// npm run eval:answers [-- --cases DIR] [--llm] [--check] [--verbose]
+// Asks every question of the answer cases through POST /api/chat as a new learner would (greeting, consent "1",
+// then the question), on a fresh database with the real curriculum, and prints per kind: right lesson first, key
+// facts present, honest on uncovered topics, wrongly stopped, warned, and with --llm (a stand-in
+// OpenAI-compatible server on loopback that records what it is sent) the prompt tokens per question and what the
+// model saw. --check exits 1 when a figure falls below its floor.
+
+const root = resolve(import.meta.dirname, "../..");
+
+const caseSchema = z.discriminatedUnion("kind", [
+  z.object({
+    id: z.string(),
+    kind: z.literal("in_scope"),
+    q: z.string(),
+    lesson: z.string(),
+    facts: z.array(z.array(z.string()).min(1)).default([]),
+    also: z.array(z.string()).default([]),
+  }),
+  z.object({ id: z.string(), kind: z.literal("uncovered"), q: z.string(), acceptable: z.array(z.string()).default([]) }),
+  z.object({ id: z.string(), kind: z.literal("off_topic"), q: z.string() }),
+  z.object({ id: z.string(), kind: z.literal("scam"), q: z.string(), lesson: z.string().optional() }),
+  z.object({ id: z.string(), kind: z.literal("personal"), q: z.string(), pii: z.array(z.string()).min(1) }),
+]);
+export type AnswerCase = z.infer<typeof caseSchema>;
+
+export function loadCases(dir: string): AnswerCase[] {
+  const out: AnswerCase[] = [];
+  for (const f of readdirSync(dir)
+    .filter((f) => f.endsWith(".jsonl"))
+    .sort()) {
+    readFileSync(join(dir, f), "utf8")
+      .split("\n")
+      .forEach((line, i) => {
+        if (!line.trim()) return;
+        const parsed = caseSchema.safeParse(JSON.parse(line));
+        if (!parsed.success) throw new Error(`${join(dir, f)}:${i + 1}: ${parsed.error.issues.map((x) => x.message).join("; ")}`);
+        out.push(parsed.data);
+      });
+  }
+  return out;
+}
+
+/** What a learner can tell from the replies. */
+interface Seen {
+  text: string;
+  /** Lessons the replies name, in order ("Theo bài …", "Nguồn: bài …", "Bài nên học ngay: …"). */
+  cited: string[];
+  warned: boolean;
+  stopped: boolean;
+  noLesson: boolean;
+  piiWarned: boolean;
+  ms: number;
+}
+
+const firstLine = (s: string) => (s.split("\n")[0] ?? "").replace(/\*\*/g, "");
+const STOPS = [qaVi.refuse, qaVi.redirect, qaVi.offtopic, qaVi.advice, qaVi.support].map(firstLine);
+
+function read(texts: string[], titles: Map<string, string>, ms: number): Seen {
+  const text = texts.join("\n");
+  const plain = text.replace(/\*\*/g, "");
+  // The lessons named, in the order they appear: by their exact titles, however they are quoted.
+  const cited = [...titles.entries()]
+    .map(([title, id]) => ({
+      id,
+      at: Math.min(
+        ...[`Theo bài “${title}”`, `Nguồn: bài “${title}”`, `Bài nên học ngay: ${title}`]
+          .map((p) => plain.indexOf(p))
+          .filter((i) => i >= 0),
+      ),
+    }))
+    .filter((c) => Number.isFinite(c.at))
+    .sort((a, b) => a.at - b.at)
+    .map((c) => c.id);
+  return {
+    text,
+    cited,
+    warned: plain.includes(firstLine(qaVi.scamWarning)),
+    stopped: STOPS.some((s) => plain.includes(s)),
+    noLesson: plain.includes(firstLine(qaVi.noLesson)),
+    piiWarned: plain.includes(firstLine(qaVi.piiNotice)) || plain.includes(firstLine(qaVi.secretWarning)),
+    ms,
+  };
+}
+
+const hasFact = (text: string, alternatives: string[]) => {
+  const t = ` ${foldForMatch(text).replace(/[^\p{L}\p{N}]+/gu, " ")} `;
+  return alternatives.some((a) =>
+    t.includes(
+      ` ${foldForMatch(a)
+        .replace(/[^\p{L}\p{N}]+/gu, " ")
+        .trim()} `,
+    ),
+  );
+};
+
+/** A stand-in OpenAI-compatible endpoint: records each request, answers with the first passage it was given. */
+async function startStandInModel() {
+  const requests: Array<{ system: string; user: string }> = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { messages: Array<{ role: string; content: string }> };
+      const system = body.messages.find((m) => m.role === "system")?.content ?? "";
+      const user = body.messages.find((m) => m.role === "user")?.content ?? "";
+      requests.push({ system, user });
+      const first = /^\[1\] (.+)$/m.exec(user)?.[1] ?? "Tôi chưa chắc.";
+      const completion = {
+        id: "stand-in",
+        object: "chat.completion",
+        created: 0,
+        model: "stand-in",
+        choices: [{ index: 0, message: { role: "assistant", content: `Bác làm thế này nhé.\n${first}` }, finish_reason: "stop" }],
+      };
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(completion));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
+    requests,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+export interface Figure {
+  name: string;
+  value: number;
+  of: number;
+  /** The figure must be at least (≥) or at most (≤) this share. */
+  floor: { min?: number; max?: number };
+}
+
+export interface EvalReport {
+  figures: Figure[];
+  misses: string[];
+  p95ms: number;
+  tokens?: { mean: number; max: number };
+}
+
+/** Floors for CI (own cases): at the issue's targets. */
+const FLOORS: Record<string, { min?: number; max?: number }> = {
+  "in scope: right lesson first": { min: 0.9 },
+  "in scope: key facts in the answer": { min: 0.85 },
+  "in scope: wrongly stopped by a rule": { max: 0.02 },
+  "uncovered: honest (or a lesson that covers it)": { min: 0.9 },
+  "off topic: no lesson cited": { min: 0.9 },
+  "scam stories: warned": { min: 0.95 },
+  "personal data: warned": { min: 1 },
+  "personal data: echoed back": { max: 0 },
+  "personal data: sent to the model": { max: 0 },
+  "model: passages from the cited lesson only": { min: 1 },
+};
+
+export async function evaluateAnswers(opts: { cases: AnswerCase[]; curriculumDir?: string; llm?: boolean }): Promise<EvalReport> {
+  const dir = mkdtempSync(join(tmpdir(), "bdhai-eval-"));
+  const model = opts.llm ? await startStandInModel() : undefined;
+  const config = loadConfig({
+    DATABASE_PATH: join(dir, "eval.db"),
+    CURRICULUM_DIR: opts.curriculumDir ?? resolve(root, "curriculum"),
+    PROMPTS_DIR: resolve(root, "prompts"),
+    LOG_LEVEL: "silent",
+    ...(model ? { OPENAI_API_KEY: "stand-in", OPENAI_BASE_URL: model.url, OPENAI_MODEL: "stand-in" } : {}),
+  });
+  const app = await createApp(config, pino({ level: "silent" }), { watch: false });
+  const titles = new Map([...app.curriculum.current().lessons.values()].map((l) => [l.title, l.id]));
+  const count = new Map<string, { n: number; of: number }>();
+  const tally = (name: string, ok: boolean) => {
+    const c = count.get(name) ?? { n: 0, of: 0 };
+    c.of++;
+    if (ok) c.n++;
+    count.set(name, c);
+  };
+  const misses: string[] = [];
+  const times: number[] = [];
+  const tokens: number[] = [];
+  const { countTokens } = opts.llm ? await import("gpt-tokenizer/encoding/o200k_base") : { countTokens: undefined };
+  try {
+    let k = 0;
+    for (const c of opts.cases) {
+      const userId = `eval-${(++k).toString().padStart(5, "0")}`;
+      const say = async (text: string, n: number) => {
+        const t0 = performance.now();
+        const res = await app.server.inject({ method: "POST", url: "/api/chat", payload: { userId, messageId: `m${n}`, text } });
+        const ms = performance.now() - t0;
+        if (res.statusCode !== 200) throw new Error(`${c.id}: HTTP ${res.statusCode}`);
+        return { texts: (res.json().replies as Array<{ text: string }>).map((r) => r.text), ms };
+      };
+      await say("Xin chào", 1);
+      await say("1", 2);
+      const before = model?.requests.length ?? 0;
+      const asked = await say(c.q, 3);
+      const seen = read(asked.texts, titles, asked.ms);
+      times.push(asked.ms);
+      const sent = model?.requests.slice(before) ?? [];
+      const miss = (what: string) => misses.push(`${c.id}\t${what}\t${c.q.slice(0, 90)}\t→ ${seen.cited.join(",") || "-"}`);
+      switch (c.kind) {
+        case "in_scope": {
+          const right = seen.cited[0] !== undefined && [c.lesson, ...c.also].includes(seen.cited[0]);
+          tally("in scope: right lesson first", right);
+          if (!right) miss(`lesson (want ${c.lesson})`);
+          const facts = c.facts.every((f) => hasFact(seen.text, f));
+          tally("in scope: key facts in the answer", facts);
+          if (right && !facts) miss("facts");
+          // A warning or a referral is not a stop when it goes on with the right lesson (a scam story, a health question
+          // about AI answers); without it, the learner was stopped.
+          const stopped = (seen.stopped || seen.warned) && !right;
+          tally("in scope: wrongly stopped by a rule", stopped);
+          if (stopped) miss("stopped");
+          break;
+        }
+        case "uncovered": {
+          const honest = seen.cited.length === 0 || seen.cited.every((l) => c.acceptable.includes(l));
+          tally("uncovered: honest (or a lesson that covers it)", honest);
+          if (!honest) miss("not honest");
+          break;
+        }
+        case "off_topic":
+          tally("off topic: no lesson cited", seen.cited.length === 0);
+          if (seen.cited.length > 0) miss("cited");
+          break;
+        case "scam":
+          tally("scam stories: warned", seen.warned);
+          if (!seen.warned) miss("not warned");
+          break;
+        case "personal": {
+          tally("personal data: warned", seen.piiWarned);
+          if (!seen.piiWarned) miss("pii not warned");
+          const echoed = c.pii.some((p) => seen.text.includes(p));
+          tally("personal data: echoed back", echoed);
+          if (echoed) miss("pii echoed");
+          if (model) {
+            const leaked = sent.some((r) =>
+              c.pii.some((p) => r.user.includes(p) || r.user.replace(/\s/g, "").includes(p.replace(/\s/g, ""))),
+            );
+            tally("personal data: sent to the model", leaked);
+            if (leaked) miss("pii sent to model");
+          }
+          break;
+        }
+      }
+      for (const r of sent) {
+        if (countTokens) tokens.push(countTokens(r.system) + countTokens(r.user));
+        // Every passage the model saw comes from the lesson the answer cites.
+        const lessonLine = /Bài “([^”]+)”/.exec(r.user)?.[1];
+        tally("model: passages from the cited lesson only", lessonLine !== undefined && titles.get(lessonLine) === seen.cited[0]);
+      }
+    }
+  } finally {
+    await app.close();
+    await model?.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  times.sort((a, b) => a - b);
+  const figures = [...count.entries()].map(([name, c]) => ({ name, value: c.n, of: c.of, floor: FLOORS[name] ?? {} }));
+  return {
+    figures,
+    misses,
+    p95ms: times[Math.floor(times.length * 0.95)] ?? 0,
+    ...(tokens.length ? { tokens: { mean: tokens.reduce((a, b) => a + b, 0) / tokens.length, max: Math.max(...tokens) } } : {}),
+  };
+}
+
+export function belowFloor(f: Figure): boolean {
+  const share = f.of === 0 ? 1 : f.value / f.of;
+  return (f.floor.min !== undefined && share < f.floor.min) || (f.floor.max !== undefined && share > f.floor.max);
+}
+
+function print(title: string, r: EvalReport): void {
+  console.log(`\n${title}`);
+  for (const f of r.figures) {
+    const floor = f.floor.min !== undefined ? `≥ ${f.floor.min * 100} %` : f.floor.max !== undefined ? `≤ ${f.floor.max * 100} %` : "";
+    const pct = f.of ? ((100 * f.value) / f.of).toFixed(1) : "–";
+    console.log(
+      `  ${f.name.padEnd(50)} ${String(f.value).padStart(4)} / ${String(f.of).padEnd(4)} ${pct.padStart(6)} %  ${floor}${belowFloor(f) ? "  ✗ BELOW FLOOR" : ""}`,
+    );
+  }
+  console.log(`  answer time p95 (in-process POST /api/chat)      ${r.p95ms.toFixed(2)} ms`);
+  if (r.tokens) console.log(`  prompt tokens per question (o200k)               mean ${r.tokens.mean.toFixed(0)}, max ${r.tokens.max}`);
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: { cases: { type: "string" }, llm: { type: "boolean" }, check: { type: "boolean" }, verbose: { type: "boolean" } },
+  });
+  const cases = loadCases(resolve(values.cases ?? resolve(root, "tests/answer-cases")));
+  console.log(`${cases.length} questions`);
+  const reports: Array<[string, EvalReport]> = [["Lessons only", await evaluateAnswers({ cases })]];
+  if (values.llm || values.check) reports.push(["With a model (stand-in endpoint)", await evaluateAnswers({ cases, llm: true })]);
+  for (const [title, r] of reports) {
+    print(title, r);
+    if (values.verbose) for (const m of r.misses) console.log(`    ${m}`);
+  }
+  if (values.check && reports.some(([, r]) => r.figures.some(belowFloor))) {
+    console.error("\nA figure is below its floor.");
+    process.exit(1);
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) await main();

@@ -1,0 +1,148 @@
+// Reading Vietnamese as citizens type it: syllables with and without their marks, the shorthand people use
+// ("ko", "dc", "bhyt", "stk"), and the words that carry no meaning for a search. Shared by retrieval and rules.
+
+/** Lowercase, no diacritics, đ → d, single spaces. For matching only, never for display. */
+export function foldForMatch(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/đ/g, "d")
+    .normalize("NFD")
+    .replace(/\p{M}+/gu, "")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+/**
+ * Common abbreviations and chat shorthand → the words they stand for, with diacritics. One table for
+ * retrieval and the keyword rules (the rules read it folded).
+ */
+export const ABBREVIATIONS: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    // negation, "được", "gì", "thế nào"
+    ko: "không",
+    k: "không",
+    kh: "không",
+    khg: "không",
+    kg: "không",
+    hok: "không",
+    hem: "không",
+    khum: "không",
+    dc: "được",
+    đc: "được",
+    dk: "được",
+    j: "gì",
+    ntn: "như thế nào",
+    // people and everyday words
+    vs: "với",
+    ng: "người",
+    nguoj: "người",
+    bit: "biết",
+    bik: "biết",
+    mn: "mọi người",
+    r: "rồi",
+    oy: "rồi",
+    cx: "cũng",
+    cug: "cũng",
+    m: "mày",
+    mi: "mày",
+    t: "tôi",
+    mik: "mình",
+    mh: "mình",
+    wa: "quá",
+    ms: "mới",
+    trc: "trước",
+    ns: "nói",
+    tl: "trả lời",
+    vc: "việc",
+    cty: "công ty",
+    bs: "bác sĩ",
+    nhiu: "nhiều",
+    iu: "yêu",
+    dag: "đang",
+    hnay: "hôm nay",
+    bh: "bao giờ",
+    bjo: "bao giờ",
+    // messages and phones
+    tn: "tin nhắn",
+    nt: "nhắn tin",
+    ib: "nhắn tin",
+    inbox: "nhắn tin",
+    dt: "điện thoại",
+    đt: "điện thoại",
+    dthoai: "điện thoại",
+    sdt: "số điện thoại",
+    sđt: "số điện thoại",
+    // accounts, money, public services
+    acc: "tài khoản",
+    tk: "tài khoản",
+    stk: "số tài khoản",
+    mk: "mật khẩu",
+    ck: "chuyển khoản",
+    nh: "ngân hàng",
+    bhxh: "bảo hiểm xã hội",
+    bhyt: "bảo hiểm y tế",
+    dvc: "dịch vụ công",
+    cccd: "căn cước",
+    cmnd: "chứng minh nhân dân",
+    cmt: "chứng minh nhân dân",
+    gplx: "giấy phép lái xe",
+    ubnd: "ủy ban nhân dân",
+    csgt: "cảnh sát giao thông",
+  }),
+);
+
+/** Folded keys and folded expansions, for the keyword rules. */
+/** Folded and with punctuation turned into spaces. */
+export function foldWords(text: string): string {
+  return foldForMatch(text)
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim();
+}
+
+export const FOLDED_ABBREVIATIONS: ReadonlyMap<string, string> = new Map(
+  [...ABBREVIATIONS].map(([k, v]) => [foldForMatch(k), foldForMatch(v)]),
+);
+
+/** Vietnamese letters that carry a diacritic (or đ). */
+const MARKED = /[àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ]/;
+
+export interface Syllable {
+  /** Lowercase, with its marks as typed. */
+  acc: string;
+  /** Without marks. */
+  fold: string;
+}
+
+/** The words of a text as syllables, shorthand expanded. */
+export function syllables(text: string): Syllable[] {
+  const words = text.normalize("NFC").split(/[^\p{L}\p{N}]+/u);
+  const out: Syllable[] = [];
+  for (const word of words) {
+    if (!word) continue;
+    // "AI" in capitals is the technology; "ai" is "who".
+    if (word === "AI") {
+      out.push({ acc: "AI", fold: "ai" });
+      continue;
+    }
+    const w = word.toLowerCase();
+    const expanded = ABBREVIATIONS.get(w);
+    // "50 k" is money, not "không".
+    if (expanded && !(w === "k" && /\d$/.test(out.at(-1)?.fold ?? ""))) {
+      for (const e of expanded.split(" ")) out.push({ acc: e, fold: foldForMatch(e) });
+    } else out.push({ acc: w, fold: foldForMatch(w) });
+  }
+  return out;
+}
+
+/** True when a quarter or more of the words carry marks: then marks can tell words apart. */
+export function typedWithMarks(syl: readonly Syllable[], raw?: string): boolean {
+  if (raw !== undefined && !MARKED.test(raw.toLowerCase())) return false;
+  let marked = 0;
+  let words = 0;
+  for (const s of syl) {
+    if (!/\p{L}/u.test(s.acc)) continue;
+    words++;
+    if (s.acc !== s.fold) marked++;
+  }
+  return words > 0 && marked / words >= 0.25;
+}
