@@ -8,6 +8,7 @@ import pino from "pino";
 import { z } from "zod";
 import { createApp } from "../app.js";
 import { loadConfig } from "../config.js";
+import { passagesOf } from "../qa/passages.js";
 import { qaVi } from "../qa/texts.vi.js";
 import { foldForMatch } from "../qa/vietnamese.js";
 
@@ -106,7 +107,7 @@ const hasFact = (text: string, alternatives: string[]) => {
   );
 };
 
-/** A stand-in OpenAI-compatible endpoint: records each request, answers with the first passage it was given. */
+/** A stand-in OpenAI-compatible endpoint: records each request, answers with the passages it was given (a model that keeps to them). */
 async function startStandInModel() {
   const requests: Array<{ system: string; user: string }> = [];
   const server = createServer((req, res) => {
@@ -117,13 +118,19 @@ async function startStandInModel() {
       const system = body.messages.find((m) => m.role === "system")?.content ?? "";
       const user = body.messages.find((m) => m.role === "user")?.content ?? "";
       requests.push({ system, user });
-      const first = /^\[1\] (.+)$/m.exec(user)?.[1] ?? "Tôi chưa chắc.";
+      const given = [...user.matchAll(/^\[\d+\] (.+)$/gm)].map((m) => `• ${m[1]}`);
       const completion = {
         id: "stand-in",
         object: "chat.completion",
         created: 0,
         model: "stand-in",
-        choices: [{ index: 0, message: { role: "assistant", content: `Bác làm thế này nhé.\n${first}` }, finish_reason: "stop" }],
+        choices: [
+          {
+            index: 0,
+            message: { role: "assistant", content: given.length ? `Bác làm thế này nhé.\n${given.join("\n")}` : "Tôi chưa chắc." },
+            finish_reason: "stop",
+          },
+        ],
       };
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(completion));
     });
@@ -254,9 +261,13 @@ export async function evaluateAnswers(opts: { cases: AnswerCase[]; curriculumDir
       }
       for (const r of sent) {
         if (countTokens) tokens.push(countTokens(r.system) + countTokens(r.user));
-        // Every passage the model saw comes from the lesson the answer cites.
-        const lessonLine = /Bài “([^”]+)”/.exec(r.user)?.[1];
-        tally("model: passages from the cited lesson only", lessonLine !== undefined && titles.get(lessonLine) === seen.cited[0]);
+        // Every passage the model saw is the text of the lesson the answer cites.
+        const cited = seen.cited[0] ? app.curriculum.current().lessons.get(seen.cited[0]) : undefined;
+        const own = cited ? passagesOf(cited).map((p) => p.text.replace(/\s*\n+\s*/g, " ")) : [];
+        const given = [...r.user.matchAll(/^\[\d+\] (.+)$/gm)].map((m) => m[1] ?? "");
+        const fromCited = given.length > 0 && given.every((g) => own.includes(g));
+        tally("model: passages from the cited lesson only", fromCited);
+        if (!fromCited) miss("model context not from the cited lesson");
       }
     }
   } finally {

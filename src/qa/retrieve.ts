@@ -2,7 +2,7 @@ import type { Curriculum, Lesson } from "../curriculum/types.js";
 import { KIND_WEIGHT, type Passage, passagesOf, SHOWN } from "./passages.js";
 import { stripPersonalData } from "./pii.js";
 import { docTerms, termsOf, Vocabulary } from "./terms.js";
-import { syllables, typedWithMarks } from "./vietnamese.js";
+import { isVietnameseSyllable, syllables, typedWithMarks } from "./vietnamese.js";
 
 // Retrieval over the lessons, read the way citizens type: every syllable is indexed with its marks and without
 // them (a learner who types marks is matched on them first), two-syllable units ("điện thoại", "căn cước") count
@@ -27,7 +27,7 @@ export interface LessonMatch {
   score: number;
   /** Share (0–1) of the question's meaning, weighted by how rare each word is, that the lesson's passages match. */
   coverage: number;
-  /** The passages to show, best first (at most three), then in step order. */
+  /** The lesson's passages that answer the question, best first (at most five). */
   passages: Hit[];
 }
 
@@ -48,6 +48,8 @@ export interface LessonIndex {
   search(query: string, opts?: SearchOptions): SearchResult;
 }
 
+/** How much more a name ("Grab", "TikTok") weighs than an ordinary word of the same rarity. */
+const NAME_WEIGHT = 2;
 const K1 = 1.2;
 const B = 0.75;
 
@@ -100,24 +102,30 @@ export function buildIndex(curriculum: Curriculum): LessonIndex {
     const f = d.tf.get(key) ?? 0;
     return f === 0 ? 0 : (idf(key) * weight * f * (K1 + 1)) / (f + K1 * (1 - B + (B * d.len) / avgLen));
   };
-  /** Folded syllables of the lessons, by length, for typos ("kick hoat", "vneidd"). */
-  const foldsByLength = new Map<number, string[]>();
+  /** Folded syllables of the lessons by length and first letter, for typos ("kick hoat", "vneidd"): a typo seldom hits the first letter. */
+  const foldsByShape = new Map<string, string[]>();
   for (const f of vocab.contentFolds) {
-    const list = foldsByLength.get(f.length) ?? [];
+    const key = `${f.length}${f[0]}`;
+    const list = foldsByShape.get(key) ?? [];
     list.push(f);
-    foldsByLength.set(f.length, list);
+    foldsByShape.set(key, list);
   }
 
-  /** The lesson word one typo away, the most common if several are. */
+  /** The lesson word one typo away (two for long words: "dipfake"), the most common if several are. */
+  const near = new Map<string, string | undefined>();
   function nearWord(w: string): string | undefined {
     if (w.length < 4 || /\d/.test(w)) return undefined;
+    if (near.has(w)) return near.get(w);
+    if (near.size > 50_000) near.clear();
+    const most = w.length >= 7 ? 2 : 1;
     let best: string | undefined;
     let bestDf = 0;
-    for (const len of [w.length, w.length - 1, w.length + 1])
-      for (const c of foldsByLength.get(len) ?? []) {
+    for (let len = w.length - most; len <= w.length + most; len++)
+      for (const c of foldsByShape.get(`${len}${w[0]}`) ?? []) {
         const df = postings.get(`f:${c}`)?.length ?? 0;
-        if (df > bestDf && oneEdit(w, c)) [best, bestDf] = [c, df];
+        if (df > bestDf && editDistance(w, c, most) <= most) [best, bestDf] = [c, df];
       }
+    near.set(w, best);
     return best;
   }
 
@@ -131,13 +139,17 @@ export function buildIndex(curriculum: Curriculum): LessonIndex {
       return near ? { acc: near, fold: near } : s;
     });
     const terms = termsOf(fixed, vocab, marked);
-    // The question's meaning, word by word, weighted by rarity. Numbers (ages, amounts) and unmarked words that may
-    // be function words ("muon": muốn or mượn) count only when a lesson matches them, and then little.
+    // The question's meaning, word by word, weighted by how few lessons use each word. Numbers (ages, amounts) and
+    // unmarked words that may be function words ("muon": muốn or mượn) count only when a lesson matches them, and then
+    // little; names that are not Vietnamese syllables ("Grab", "Shopee", "Zalo") are what the question is about.
     const words = new Map<string, { weight: number; optional: boolean }>();
     for (const s of fixed) {
       if (vocab.isStop(s, marked) || words.has(s.fold)) continue;
       const optional = vocab.isAmbiguous(s, marked) || /^\d+$/.test(s.fold);
-      words.set(s.fold, { weight: informative(s.fold) * (optional ? 0.3 : 1), optional });
+      words.set(s.fold, {
+        weight: informative(s.fold) * (optional ? 0.3 : 1) * (!optional && !isVietnameseSyllable(s.fold) ? NAME_WEIGHT : 1),
+        optional,
+      });
     }
     const scores = new Map<number, { score: number; matched: Set<string> }>();
     for (const t of terms) {
@@ -188,7 +200,7 @@ export function buildIndex(curriculum: Curriculum): LessonIndex {
         lesson,
         score,
         coverage: required + extra > 0 ? covered / (required + extra) : 0,
-        passages: shown.slice(0, 3).map((h) => ({ ...stripDoc(h.doc), score: h.score })),
+        passages: shown.slice(0, 5).map((h) => ({ ...stripDoc(h.doc), score: h.score })),
       });
     }
     // Rank by how well a lesson matches and how much of the question it covers: a lesson that shares many common
@@ -205,12 +217,23 @@ function stripDoc(d: Doc): Passage {
   return p;
 }
 
-/** True when a and b differ by one letter added, removed or changed, or two neighbours swapped. */
-function oneEdit(a: string, b: string): boolean {
-  if (a === b || Math.abs(a.length - b.length) > 1) return false;
-  let i = 0;
-  while (i < a.length && a[i] === b[i]) i++;
-  if (a.length === b.length)
-    return a.slice(i + 1) === b.slice(i + 1) || (a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2));
-  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+/** Edits (a letter added, removed, changed, or two neighbours swapped) from a to b; stops counting past `most`. */
+function editDistance(a: string, b: string, most: number): number {
+  let prev2: number[] = [];
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min((prev[j] as number) + 1, (cur[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, (prev2[j - 2] as number) + 1);
+      cur.push(d);
+      rowMin = Math.min(rowMin, d);
+    }
+    if (rowMin > most) return most + 1;
+    prev2 = prev;
+    prev = cur;
+  }
+  return prev[b.length] as number;
 }

@@ -64,8 +64,9 @@ const MAX_MARGIN = 0.8;
 /** Passages shown in a lessons-only answer, and their length together. */
 const MAX_SHOWN = 3;
 const MAX_SHOWN_CHARS = 650;
-/** Passages given to the model: with the prompts, well under 1,000 tokens. */
+/** Passages given to the model (the best four and the lesson's summary): with the prompts, under 1,000 tokens. */
 const MAX_MODEL_PASSAGES = 4;
+const MAX_MODEL_CHARS = 1_100;
 
 export function loadPrompts(dir: string): { system: string; answer: string } {
   return { system: readFileSync(join(dir, "system.vi.md"), "utf8").trim(), answer: readFileSync(join(dir, "answer.vi.md"), "utf8") };
@@ -125,14 +126,14 @@ export function createQa(deps: QaDeps) {
     return best.coverage >= SURE_COVERAGE || (best.coverage >= MIN_COVERAGE && margin <= MAX_MARGIN) ? best : undefined;
   }
 
-  /** The passages shown: the best, and the next ones when they score near it; in step order. */
+  /** The passages shown: the best, and the next ones when they score at least a third as well; in step order. */
   function shownPassages(m: LessonMatch): Hit[] {
     const top = m.passages[0];
     if (!top) return [];
     const out = [top];
     let length = top.text.length;
     for (const p of m.passages.slice(1)) {
-      if (out.length >= MAX_SHOWN || p.score < top.score * 0.5 || length + p.text.length > MAX_SHOWN_CHARS) continue;
+      if (out.length >= MAX_SHOWN || p.score < top.score * 0.35 || length + p.text.length > MAX_SHOWN_CHARS) continue;
       if (out.some((o) => o.text === p.text)) continue;
       out.push(p);
       length += p.text.length;
@@ -141,20 +142,23 @@ export function createQa(deps: QaDeps) {
   }
 
   function lessonsOnly(m: LessonMatch): string {
-    const lines = shownPassages(m).map((p) => `• ${p.text.replace(/\s*\n+\s*/g, " ")}`);
+    const shown = shownPassages(m);
+    const lines = shown.map((p) => `• ${p.text.replace(/\s*\n+\s*/g, " ")}`);
+    // The lesson's summary holds its key facts: it closes the answer unless it is already one of the passages.
+    if (m.lesson.summary && !shown.some((p) => p.kind === "summary")) lines.push(qaVi.inShort(m.lesson.summary.replace(/\s*\n+\s*/g, " ")));
     return [qaVi.fromLesson(m.lesson.title), ...lines, qaVi.citation(m.lesson.title, checkedOf(m.lesson))].join("\n");
   }
 
   /** What the model is given: the lesson's passages that matched, best first, without repeats. */
   function passagesForModel(m: LessonMatch): string[] {
-    const seen = new Set<string>();
     const out: string[] = [];
-    for (const p of m.passages) {
+    let length = 0;
+    const summary = m.lesson.summary ? [{ text: m.lesson.summary }] : [];
+    for (const p of [...m.passages.slice(0, MAX_MODEL_PASSAGES), ...summary]) {
       const text = p.text.replace(/\s*\n+\s*/g, " ");
-      if (seen.has(text)) continue;
-      seen.add(text);
+      if (out.includes(text) || length + text.length > MAX_MODEL_CHARS) continue;
       out.push(text);
-      if (out.length >= MAX_MODEL_PASSAGES) break;
+      length += text.length;
     }
     return out;
   }

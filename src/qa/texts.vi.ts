@@ -19,6 +19,7 @@ export const qaVi = {
     "Tôi không tư vấn về đầu tư, sức khỏe hay pháp luật. Bác nên hỏi người có chuyên môn: bác sĩ, luật sư, ngân hàng, hoặc cán bộ xã, phường.\nTuyệt đối không chuyển tiền theo lời mời đầu tư lãi cao.",
   noLesson:
     "Tôi chưa có bài nào nói rõ việc này, nên tôi không muốn đoán. Bác xem hướng dẫn chính thức trên dichvucong.gov.vn, hoặc hỏi cán bộ xã, phường nhé.",
+  inShort: (summary: string) => `Tóm lại: ${summary}`,
   fromLesson: (title: string) => `📖 Theo bài “${title}”:`,
   citation: (title: string, checked?: string) => (checked ? `Nguồn: bài “${title}” (kiểm tra ngày ${checked}).` : `Nguồn: bài “${title}”.`),
   quizHintNote: "Câu đố đang chờ bác trả lời. Tôi chỉ gợi ý, bác tự chọn đáp án nhé.",

@@ -146,3 +146,7 @@ export function typedWithMarks(syl: readonly Syllable[], raw?: string): boolean 
   }
   return words > 0 && marked / words >= 0.25;
 }
+
+/** A folded Vietnamese syllable: onset, vowels, coda. "grab", "shopee", "zalo", "wifi" are not (names, brands). */
+const SYLLABLE = /^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?(?:[aeiouy]{1,3})(?:ng|nh|ch|[cmnpt])?$/;
+export const isVietnameseSyllable = (fold: string) => /^\d+$/.test(fold) || SYLLABLE.test(fold);
