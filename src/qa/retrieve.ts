@@ -151,19 +151,20 @@ export function buildIndex(curriculum: Curriculum): LessonIndex {
         optional,
       });
     }
-    const scores = new Map<number, { score: number; matched: Set<string> }>();
+    /** Per passage: its score, and how much of each query word it matched (0.5 or 1). */
+    const scores = new Map<number, { score: number; matched: Map<string, number> }>();
     for (const t of terms) {
       const list = postings.get(t.key);
       if (!list) continue;
       for (const id of list) {
         const s = bm25(docs[id] as Doc, t.key, t.weight);
-        const e = scores.get(id) ?? { score: 0, matched: new Set<string>() };
+        const e = scores.get(id) ?? { score: 0, matched: new Map<string, number>() };
         e.score += s;
-        for (const x of t.words) e.matched.add(x);
+        for (const x of t.words) e.matched.set(x, Math.max(e.matched.get(x) ?? 0, t.credit));
         scores.set(id, e);
       }
     }
-    const byLesson = new Map<string, Array<{ doc: Doc; score: number; matched: Set<string> }>>();
+    const byLesson = new Map<string, Array<{ doc: Doc; score: number; matched: Map<string, number> }>>();
     for (const [id, e] of scores) {
       const doc = docs[id] as Doc;
       if (opts.exclude && doc.lessonId === opts.exclude.lessonId && doc.quizStep === opts.exclude.quizStep) continue;
@@ -182,9 +183,10 @@ export function buildIndex(curriculum: Curriculum): LessonIndex {
       // The best passage decides; a second one adds a little (an answer often spans a step and its tip).
       const score = best.score + 0.3 * (list[1]?.score ?? 0);
       // Coverage is read from the passages that matter: the best ones, not every passage that shares a word.
-      const matched = new Set<string>();
-      for (const h of list.slice(0, 3)) if (h.score >= best.score * 0.4) for (const x of h.matched) matched.add(x);
-      const covered = [...words.entries()].filter(([w]) => matched.has(w)).reduce((a, [, v]) => a + v.weight, 0);
+      const matched = new Map<string, number>();
+      for (const h of list.slice(0, 3))
+        if (h.score >= best.score * 0.4) for (const [x, c] of h.matched) matched.set(x, Math.max(matched.get(x) ?? 0, c));
+      const covered = [...words.entries()].reduce((a, [w, v]) => a + v.weight * (matched.get(w) ?? 0), 0);
       const extra = [...words.entries()].filter(([w, v]) => v.optional && matched.has(w)).reduce((a, [, v]) => a + v.weight, 0);
       let shown = list.filter((h) => SHOWN.has(h.doc.kind));
       if (shown.length === 0) {
@@ -192,7 +194,7 @@ export function buildIndex(curriculum: Curriculum): LessonIndex {
         const via = [...best.doc.tf.keys()];
         shown = (docsOfLesson.get(lessonId) ?? [])
           .filter((d) => SHOWN.has(d.kind) && !(opts.exclude?.lessonId === lessonId && d.quizStep === opts.exclude.quizStep))
-          .map((d) => ({ doc: d, score: via.reduce((a, k) => a + bm25(d, k, 0.5), 0), matched: new Set<string>() }))
+          .map((d) => ({ doc: d, score: via.reduce((a, k) => a + bm25(d, k, 0.5), 0), matched: new Map<string, number>() }))
           .filter((h) => h.score > 0)
           .sort((a, b) => b.score - a.score);
       }

@@ -627,7 +627,8 @@ const MEDICAL_PROCEDURE = w(
 );
 
 export const ADVICE_RULES: Rule[] = [
-  { id: "advice.investment", all: [ADVICE_ASK, w(MONEY_PRODUCTS)] },
+  // "lừa đảo đầu tư tiền ảo là như thế nào" asks about a scam, not for advice: the lessons answer it.
+  { id: "advice.investment", all: [ADVICE_ASK, w(MONEY_PRODUCTS)], none: [w("lua dao|lua dao dau tu|bi lua|scam")] },
   { id: "advice.medical", all: [w(MEDICAL_PHRASES)], none: [MEDICAL_PROCEDURE] },
   // With diacritics, the bare words are unambiguous ("đau", "thuốc", "bệnh", "sốt").
   {

@@ -7,8 +7,10 @@ import { foldForMatch, type Syllable, syllables } from "./vietnamese.js";
 /** Folded unigram "f:", accented unigram "a:", folded pair "F:", accented pair "A:", word and function word "P:". */
 export interface Term {
   key: string;
-  /** The query word (folded syllable) this term stands for, for coverage; pairs stand for both words. */
+  /** The query words (folded syllables) this term stands for, for coverage; pairs stand for both words. */
   words: string[];
+  /** How much of those words a match covers: half when a word typed with marks is matched only without them. */
+  credit: number;
 }
 
 /** Function words by their spelling with marks; "mà" is one, "mã" is not. */
@@ -57,19 +59,19 @@ export function termsOf(syl: Syllable[], vocab: Vocabulary, marked: boolean): Ar
     if (!stop[i]) {
       // "la" typed without marks may be "là" (a function word) or "lạ": it counts, for little.
       const weak = ambiguous[i] ? 0.3 : 1;
-      out.push({ key: `f:${s.fold}`, words: [s.fold], weight: (hasMarks(s) ? 0.5 : 1) * weak });
-      if (hasMarks(s)) out.push({ key: `a:${s.acc}`, words: [s.fold], weight: 1 });
+      out.push({ key: `f:${s.fold}`, words: [s.fold], weight: (hasMarks(s) ? 0.5 : 1) * weak, credit: hasMarks(s) ? 0.5 : 1 });
+      if (hasMarks(s)) out.push({ key: `a:${s.acc}`, words: [s.fold], weight: 1, credit: 1 });
     }
     const n = syl[i + 1];
     if (!n || !/\p{L}|\p{N}/u.test(n.acc)) continue;
     if (canBeWord(i) && canBeWord(i + 1)) {
       const both = hasMarks(s) && hasMarks(n);
-      out.push({ key: `F:${s.fold}_${n.fold}`, words: [s.fold, n.fold], weight: both ? 0.5 : 1 });
-      if (both) out.push({ key: `A:${s.acc}_${n.acc}`, words: [s.fold, n.fold], weight: 1 });
+      out.push({ key: `F:${s.fold}_${n.fold}`, words: [s.fold, n.fold], weight: both ? 0.5 : 1, credit: both ? 0.5 : 1 });
+      if (both) out.push({ key: `A:${s.acc}_${n.acc}`, words: [s.fold, n.fold], weight: 1, credit: 1 });
     }
     // A word with the function word next to it carries the question's frame: "AI là", "nộp ở", "bao nhiêu tiền".
     if ((canBeWord(i) && canBeStop(i + 1)) || (canBeStop(i) && canBeWord(i + 1)))
-      out.push({ key: `P:${s.fold}_${n.fold}`, words: [], weight: 0.5 });
+      out.push({ key: `P:${s.fold}_${n.fold}`, words: [], weight: 0.5, credit: 0 });
   }
   return out;
 }

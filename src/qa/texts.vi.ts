@@ -18,7 +18,7 @@ export const qaVi = {
   advice:
     "Tôi không tư vấn về đầu tư, sức khỏe hay pháp luật. Bác nên hỏi người có chuyên môn: bác sĩ, luật sư, ngân hàng, hoặc cán bộ xã, phường.\nTuyệt đối không chuyển tiền theo lời mời đầu tư lãi cao.",
   noLesson:
-    "Tôi chưa có bài nào nói rõ việc này, nên tôi không muốn đoán. Bác xem hướng dẫn chính thức trên dichvucong.gov.vn, hoặc hỏi cán bộ xã, phường nhé.",
+    "Tôi chưa có bài nào nói về việc này. Tôi không muốn đoán, sợ bác làm sai.\n• Bác hỏi Tổ công nghệ số cộng đồng, hoặc cán bộ ở xã, phường.\n• Hoặc xem trang chính thức của cơ quan lo việc đó, có đuôi .gov.vn.\nTôi đã ghi lại câu hỏi để người soạn bài bổ sung. Bác gõ **menu** để xem các bài đang có nhé.",
   inShort: (summary: string) => `Tóm lại: ${summary}`,
   fromLesson: (title: string) => `📖 Theo bài “${title}”:`,
   citation: (title: string, checked?: string) => (checked ? `Nguồn: bài “${title}” (kiểm tra ngày ${checked}).` : `Nguồn: bài “${title}”.`),

@@ -3,7 +3,7 @@ import type { Curriculum, Lesson, Step, Track } from "../../src/curriculum/types
 // A small curriculum built in code for engine tests (the parser has its own tests).
 
 type StepInput = Step extends infer S ? (S extends Step ? Omit<S, "line"> : never) : never;
-const step = (s: StepInput): Step => ({ line: 1, ...s }) as Step;
+export const step = (s: StepInput): Step => ({ line: 1, ...s }) as Step;
 
 export function lesson(id: string, trackId: string, order: number, steps: Step[], extra: Partial<Lesson> = {}): Lesson {
   return {

@@ -140,6 +140,54 @@ describe("free-form questions with an OpenAI-compatible endpoint (fake, on loopb
     for (const [, secret] of Object.values(secrets)) expect(stored).not.toContain(secret as string);
   });
 
+  it("sends the model only the passages of the lesson it cites, and nothing personal", async () => {
+    app = await withLlm();
+    const say = chatter();
+    await consented(say);
+    const text = joined(await say("tôi tên là Nguyễn Văn Tâm, mã otp là gì vậy"));
+    expect(text).toContain("Nguồn: bài “Giữ kín mã OTP”");
+    const user = llm.requests[0]?.body.messages[1]?.content ?? "";
+    expect(user).toContain("bài “Giữ kín mã OTP”");
+    const given = [...user.matchAll(/^\[\d+\] (.+)$/gm)].map((m) => m[1]);
+    expect(given.length).toBeGreaterThan(0);
+    expect(given.join(" ")).toContain("OTP");
+    expect(given.join(" ")).not.toContain("Mục tiêu");
+    expect(user).not.toContain("Nguyễn Văn Tâm");
+    expect(user).toContain("[TÊN]");
+  });
+
+  it("gives the lessons' own words when the model's answer is not grounded in them, or says it does not know", async () => {
+    app = await withLlm();
+    const say = chatter();
+    await consented(say);
+    llm.script(
+      { content: "Mã OTP có 4 chữ số, bác nhớ kỹ nhé." },
+      { content: "Bác vào trang otp-huongdan.vn để xem thêm." },
+      { content: "Xin lỗi, tài liệu không nói tới việc này nên tôi không biết." },
+    );
+    for (const q of ["mã otp là gì", "mã otp dùng làm gì", "mã otp có mấy số"]) {
+      const text = joined(await say(q));
+      expect(text).toContain("Theo bài “Giữ kín mã OTP”");
+      expect(text).not.toContain("4 chữ số");
+      expect(text).not.toContain("otp-huongdan");
+      expect(text).not.toContain("tôi không biết");
+    }
+    expect(llm.requests.length).toBe(3);
+  });
+
+  it("says honestly when no lesson covers a question, without calling the model, and records it for admins", async () => {
+    app = await withLlm();
+    const say = chatter();
+    await consented(say);
+    const text = joined(await say("đặt xe Grab cho mẹ đi khám bệnh thế nào"));
+    expect(text).toContain("chưa có bài");
+    expect(text).not.toContain("Theo bài");
+    expect(text).not.toContain("Nguồn:");
+    expect(llm.requests.length).toBe(0);
+    const rows = app.db.$client.prepare("select question, rule, grounded from qa_questions").all();
+    expect(rows).toEqual([{ question: "đặt xe Grab cho mẹ đi khám bệnh thế nào", rule: "qa.no-lesson", grounded: 0 }]);
+  });
+
   it("warns about described scams without calling the model", async () => {
     app = await withLlm();
     const say = chatter();

@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { redactPii } from "../../../src/qa/pii.js";
+
+// Sentences written for these tests: personal data written in words, and ordinary sentences that must stay.
+
+describe("personal data written in words is redacted", () => {
+  it.each([
+    ["tôi tên là Nguyễn Thị Hoa, muốn hỏi VNeID", "Nguyễn Thị Hoa", "[TÊN]"],
+    ["toi ten la tran van binh o xa an phu", "tran van binh", "[TÊN]"],
+    ["Chào cháu, tôi là bà Lê Thị Thu, 70 tuổi", "Lê Thị Thu", "[TÊN]"],
+    ["họ tên: Phạm Minh Đức", "Phạm Minh Đức", "[TÊN]"],
+    ["nhà tôi ở số 12 ngõ 34 phố Hàng Bông, Hà Nội", "số 12 ngõ 34 phố Hàng Bông", "[ĐỊA CHỈ]"],
+    ["nha o so 5 duong le loi phuong ben thanh", "so 5 duong le loi", "[ĐỊA CHỈ]"],
+    ["địa chỉ nhà tôi là thôn Đông, xã Yên Phú", "thôn Đông", "[ĐỊA CHỈ]"],
+    ["tôi sinh ngày 12/03/1958, về hưu rồi", "12/03/1958", "[NGÀY SINH]"],
+    ["ngay sinh 5-7-1962 co can khai khong", "5-7-1962", "[NGÀY SINH]"],
+    ["mã OTP là bốn bảy không hai chín tám", "bốn bảy không hai chín tám", "[OTP]"],
+    ["ma xac thuc 7 3 9 1 0 5 bao het han", "7 3 9 1 0 5", "[OTP]"],
+  ])("%s", (text, secret, placeholder) => {
+    const r = redactPii(text);
+    expect(r.text).not.toContain(secret);
+    expect(r.text).toContain(placeholder);
+  });
+
+  it.each([
+    "tôi là người cao tuổi, không rành điện thoại",
+    "năm nay tôi 68 tuổi, nhận lương hưu ở đâu",
+    "số 1 là gì vậy cháu",
+    "một hai ngày nữa mới có kết quả à",
+    "tôi tên gì thì điền vào ô nào",
+    "đường link này có phải lừa đảo không",
+  ])("leaves an ordinary sentence alone: %s", (text) => {
+    expect(redactPii(text).text).toBe(text);
+  });
+});

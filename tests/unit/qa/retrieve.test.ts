@@ -1,0 +1,113 @@
+import { describe, expect, it } from "vitest";
+import type { Lesson } from "../../../src/curriculum/types.js";
+import { buildIndex } from "../../../src/qa/retrieve.js";
+import { buildCurriculum, lesson, step } from "../../helpers/curriculum.js";
+
+// A small curriculum written for these tests: lessons whose words collide once the marks are gone.
+
+const instruction = (index: number, title: string, text: string, tip?: string) =>
+  step({ kind: "instruction", index, title, text, ...(tip ? { tip } : {}) });
+
+function curriculum(extra: Lesson[] = []) {
+  const face = lesson(
+    "quet-mat",
+    "an-toan",
+    1,
+    [
+      instruction(
+        1,
+        "Quét mặt khi chuyển tiền",
+        "Chuyển trên 10 triệu đồng, ứng dụng ngân hàng bắt quét khuôn mặt để chắc chắn chính bác chuyển.",
+      ),
+      step({
+        kind: "checkpoint",
+        index: 2,
+        title: "Bác đã thấy khung quét mặt chưa?",
+        text: "",
+        options: [{ label: "Đã thấy" }, { label: "Chưa thấy", help: "Bác cập nhật ứng dụng ngân hàng lên bản mới." }],
+      }),
+    ],
+    { title: "Xác thực khuôn mặt", intro: "Mục tiêu: bác quét mặt đúng chỗ." },
+  );
+  const lost = lesson(
+    "mat-tien",
+    "lua-dao",
+    1,
+    [instruction(1, "Gọi ngân hàng ngay", "Lỡ mất tiền vì bị lừa, bác gọi ngay tổng đài ngân hàng để khóa tài khoản, rồi báo công an xã.")],
+    { title: "Lỡ bị lừa mất tiền", intro: "Mục tiêu: bác biết làm gì khi mất tiền." },
+  );
+  const card = lesson(
+    "the-bhyt",
+    "bao-hiem",
+    1,
+    [instruction(1, "Mở thẻ BHYT", "Bác mở Ví giấy tờ trong VNeID, chọn thẻ bảo hiểm y tế.", "Thẻ trên điện thoại dùng thay thẻ giấy.")],
+    { title: "Thẻ BHYT trên điện thoại", intro: "Mục tiêu: bác mở được thẻ.", questions: ["di kham quen the giay thi sao"] },
+  );
+  return buildCurriculum([
+    { id: "an-toan", title: "An toàn", description: "x", order: 1, lessons: [face] },
+    { id: "lua-dao", title: "Lừa đảo", description: "x", order: 2, lessons: [lost] },
+    { id: "bao-hiem", title: "Bảo hiểm", description: "x", order: 3, lessons: [card, ...extra] },
+  ]);
+}
+
+const top = (q: string) => buildIndex(curriculum()).search(q).lessons[0];
+
+describe("retrieval that reads Vietnamese", () => {
+  it("matches accented words on their marks first: 'mất' is not 'mặt'", () => {
+    expect(top("mất thì sao")?.lesson.id).toBe("mat-tien");
+    expect(top("mặt thì sao")?.lesson.id).toBe("quet-mat");
+    // Matched only without its marks, a word counts for half.
+    expect(
+      buildIndex(curriculum())
+        .search("mặt thì sao")
+        .lessons.find((l) => l.lesson.id === "mat-tien")?.coverage ?? 0,
+    ).toBeLessThanOrEqual(0.5);
+  });
+
+  it("keeps words that only look like function words once folded ('thẻ', 'mã')", () => {
+    const r = top("the bhyt mo o dau");
+    expect(r?.lesson.id).toBe("the-bhyt");
+    expect(r?.coverage).toBeGreaterThan(0.6);
+  });
+
+  it("finds a lesson through its authors' example questions", () => {
+    expect(top("đi khám mà quên thẻ giấy")?.lesson.id).toBe("the-bhyt");
+  });
+
+  it("forgives a typo in a word the lessons use", () => {
+    expect(top("quet khuon matt chuyen tienn")?.lesson.id).toBe("quet-mat");
+  });
+
+  it("never searches redaction placeholders or the labels that introduce them", () => {
+    const index = buildIndex(curriculum());
+    expect(index.search("sđt của tôi là [SĐT] [CCCD]").words).toBe(0);
+  });
+
+  it("covers little of a question no lesson answers, so the caller can say so", () => {
+    const r = buildIndex(curriculum()).search("đặt xe Grab đi khám bệnh thế nào");
+    expect(r.lessons[0]?.coverage ?? 0).toBeLessThan(0.4);
+  });
+
+  it("shows passages that state something: never the goal, a title or a checkpoint's question", () => {
+    const r = top("quét khuôn mặt chuyển tiền chưa thấy khung quét");
+    const kinds = r?.passages.map((p) => p.kind) ?? [];
+    expect(kinds.length).toBeGreaterThan(0);
+    for (const k of kinds) expect(["step", "tip", "help", "explanation", "summary"]).toContain(k);
+    expect(r?.passages.map((p) => p.text).join(" ")).not.toContain("Mục tiêu");
+    expect(r?.passages.map((p) => p.text).join(" ")).not.toContain("đã thấy khung");
+  });
+
+  it("scores passages one by one: a long lesson full of common words does not win by its length", () => {
+    const long = lesson(
+      "dai",
+      "bao-hiem",
+      2,
+      Array.from({ length: 8 }, (_, i) =>
+        instruction(i + 1, `Bước chung ${i + 1}`, "Bác mở điện thoại, mở ứng dụng, bấm vào mục, rồi làm theo hướng dẫn trên điện thoại."),
+      ),
+      { title: "Dùng điện thoại", intro: "Mục tiêu: dùng điện thoại." },
+    );
+    const r = buildIndex(curriculum([long])).search("mở thẻ bảo hiểm y tế trên điện thoại");
+    expect(r.lessons[0]?.lesson.id).toBe("the-bhyt");
+  });
+});

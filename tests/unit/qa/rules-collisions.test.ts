@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { checkInput } from "../../../src/qa/guard.js";
+
+// Sentences written for these tests. Folding diacritics merges words; a rule written for one must not fire on the
+// other ("vậy"/"vay", "thế"/"thẻ", "nhật"/"nhặt", "từ"/"tư", "thi"/"thị"). Questions about scams are questions.
+
+const action = (text: string) => checkInput(text).action;
+
+describe("rules do not misfire on accented words that fold alike", () => {
+  it.each([
+    "Dùng AI để viết lời chúc sinh nhật như thế nào?",
+    "cán bộ bắt tôi nộp bản sao căn cước, vậy có đúng không",
+    "Tôi không biết bắt đầu từ đâu để kích hoạt VNeID",
+    "con tôi sắp thi, kỳ thi tốt nghiệp đăng ký trên mạng ở đâu",
+    "điện thoại bị hỏng màn hình thì VNeID có mất không",
+  ])("%s → answered", (text) => {
+    expect(action(text)).toBe("answer");
+  });
+});
+
+describe("questions about scams are answered, not treated as reports or requests", () => {
+  it.each([
+    "lừa đảo việc nhẹ lương cao là như thế nào",
+    "lua dao dau tu tien ao la nhu the nao",
+    "làm sao nhận biết cuộc gọi giả danh công an",
+    "làm thế nào để biết một trang web là giả",
+    "ngân hàng có bao giờ hỏi mã OTP không",
+    "có nên bấm vào đường link lạ không",
+  ])("%s → answered", (text) => {
+    expect(["answer"]).toContain(action(text));
+  });
+});
+
+describe("the scam stories citizens meet get the warning", () => {
+  it.each([
+    [
+      "money sent 'by mistake', asked back to another account",
+      "có người chuyển nhầm 3 triệu vào tài khoản tôi, giờ họ gọi bảo chuyển trả sang một tài khoản khác",
+    ],
+    ["an investment group", "tôi được kéo vào nhóm zalo đầu tư tiền ảo, họ cam kết lãi 5% mỗi ngày, bảo nạp thêm tiền"],
+    ["a fake traffic fine", "tin nhắn báo tôi bị phạt nguội, bấm link để nộp phạt kẻo bị tăng mức phạt"],
+    ["an electricity refund", "nhan duoc tin nhan dien luc bao hoan tien dien, bam vao link de nhan lai tien"],
+    ["a call to 'upgrade' an account", "nhân viên ngân hàng gọi bảo nâng cấp tài khoản, đọc mã OTP vừa gửi về máy"],
+  ])("%s", (_kind, text) => {
+    expect(action(text)).toBe("warn");
+  });
+});
