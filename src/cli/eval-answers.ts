@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -12,12 +12,12 @@ import { passagesOf } from "../qa/passages.js";
 import { qaVi } from "../qa/texts.vi.js";
 import { foldForMatch } from "../qa/vietnamese.js";
 
-// npm run eval:answers [-- --cases DIR] [--llm] [--check] [--verbose]
+// npm run eval:answers [-- --cases DIR] [--llm] [--check] [--verbose] [--write]
 // Asks every question of the answer cases through POST /api/chat as a new learner would (greeting, consent "1",
 // then the question), on a fresh database with the real curriculum, and prints per kind: right lesson first, key
 // facts present, honest on uncovered topics, wrongly stopped, warned, and with --llm (a stand-in
 // OpenAI-compatible server on loopback that records what it is sent) the prompt tokens per question and what the
-// model saw. --check exits 1 when a figure falls below its floor.
+// model saw. --check exits 1 when a figure falls below its floor; --write saves the figures to docs/guardrails.md.
 
 const root = resolve(import.meta.dirname, "../..");
 
@@ -318,18 +318,50 @@ function print(title: string, r: EvalReport): void {
   if (r.tokens) console.log(`  prompt tokens per question (o200k)               mean ${r.tokens.mean.toFixed(0)}, max ${r.tokens.max}`);
 }
 
+/** The figures as Markdown, between the markers in docs/guardrails.md. */
+function writeDoc(questions: number, reports: Array<[string, EvalReport]>): void {
+  const path = resolve(root, "docs/guardrails.md");
+  const [start, end] = ["<!-- answers:start -->", "<!-- answers:end -->"];
+  const pct = (f: Figure) => (f.of ? `${((100 * f.value) / f.of).toFixed(1)} %` : "–");
+  const sections = reports.map(([title, r]) =>
+    [
+      `**${title}**`,
+      "",
+      "| figure | result | target (held-out) | CI floor (own cases) |",
+      "|---|---|---|---|",
+      ...r.figures.map((f) => `| ${f.name} | ${f.value} / ${f.of} (${pct(f)}) | ${bound(f.target)} | ${bound(f.floor)} |`),
+      `| answer time p95, in-process \`POST /api/chat\` | ${r.p95ms.toFixed(1)} ms | ${r.tokens ? "– (includes the model call)" : "≤ 10 ms"} | – |`,
+      ...(r.tokens
+        ? [`| prompt tokens per question (o200k) | mean ${r.tokens.mean.toFixed(0)}, max ${r.tokens.max} | < 1,000 | < 1,000 |`]
+        : []),
+    ].join("\n"),
+  );
+  const body = `${start}\nMeasured ${new Date().toISOString().slice(0, 10)} with \`npm run eval:answers -- --write\` over our ${questions} questions (\`tests/answer-cases/\`), one new learner each.\n\n${sections.join("\n\n")}\n${end}`;
+  const doc = readFileSync(path, "utf8");
+  writeFileSync(path, doc.replace(new RegExp(`${start}[\\s\\S]*${end}`), body));
+  console.log("\ndocs/guardrails.md updated.");
+}
+
 async function main() {
   const { values } = parseArgs({
-    options: { cases: { type: "string" }, llm: { type: "boolean" }, check: { type: "boolean" }, verbose: { type: "boolean" } },
+    options: {
+      cases: { type: "string" },
+      llm: { type: "boolean" },
+      check: { type: "boolean" },
+      verbose: { type: "boolean" },
+      write: { type: "boolean" },
+    },
   });
   const cases = loadCases(resolve(values.cases ?? resolve(root, "tests/answer-cases")));
   console.log(`${cases.length} questions`);
   const reports: Array<[string, EvalReport]> = [["Lessons only", await evaluateAnswers({ cases })]];
-  if (values.llm || values.check) reports.push(["With a model (stand-in endpoint)", await evaluateAnswers({ cases, llm: true })]);
+  if (values.llm || values.check || values.write)
+    reports.push(["With a model (stand-in endpoint)", await evaluateAnswers({ cases, llm: true })]);
   for (const [title, r] of reports) {
     print(title, r);
     if (values.verbose) for (const m of r.misses) console.log(`    ${m}`);
   }
+  if (values.write) writeDoc(cases.length, reports);
   if (values.check && reports.some(([, r]) => r.figures.some(belowFloor))) {
     console.error("\nA figure is below its floor.");
     process.exit(1);
