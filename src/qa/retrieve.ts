@@ -186,8 +186,12 @@ export function buildIndex(curriculum: Curriculum): LessonIndex {
       const matched = new Map<string, number>();
       for (const h of list.slice(0, 3))
         if (h.score >= best.score * 0.4) for (const [x, c] of h.matched) matched.set(x, Math.max(matched.get(x) ?? 0, c));
-      const covered = [...words.entries()].reduce((a, [w, v]) => a + v.weight * (matched.get(w) ?? 0), 0);
-      const extra = [...words.entries()].filter(([w, v]) => v.optional && matched.has(w)).reduce((a, [, v]) => a + v.weight, 0);
+      const cover = (m: Map<string, number>) => {
+        const covered = [...words.entries()].reduce((a, [w, v]) => a + v.weight * (m.get(w) ?? 0), 0);
+        const extra = [...words.entries()].filter(([w, v]) => v.optional && m.has(w)).reduce((a, [, v]) => a + v.weight, 0);
+        return required + extra > 0 ? covered / (required + extra) : 0;
+      };
+
       let shown = list.filter((h) => SHOWN.has(h.doc.kind));
       if (shown.length === 0) {
         // Matched only by its title, goal or an example question: show the passages that answer that question.
@@ -201,7 +205,7 @@ export function buildIndex(curriculum: Curriculum): LessonIndex {
       ranked.push({
         lesson,
         score,
-        coverage: required + extra > 0 ? covered / (required + extra) : 0,
+        coverage: cover(matched),
         passages: shown.slice(0, 5).map((h) => ({ ...stripDoc(h.doc), score: h.score })),
       });
     }

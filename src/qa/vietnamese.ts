@@ -72,6 +72,11 @@ export const ABBREVIATIONS: ReadonlyMap<string, string> = new Map(
     dthoai: "điện thoại",
     sdt: "số điện thoại",
     sđt: "số điện thoại",
+    // the same thing in other words
+    app: "ứng dụng",
+    fb: "facebook",
+    sms: "tin nhắn",
+    website: "trang web",
     // accounts, money, public services
     acc: "tài khoản",
     tk: "tài khoản",

@@ -244,6 +244,12 @@ export function matchOption(input: string, labels: string[]): number | undefined
   const qWords = q.split(" ");
   const hits = folded
     .map((l, i) => ({ l, i }))
-    .filter(({ l }) => (qWords.length >= 2 && ` ${l} `.includes(` ${q} `)) || (l.length >= 4 && ` ${q} `.includes(` ${l} `)));
+    // The label said with a few words around it ("chọn nhận biết lừa đảo nhé") picks it; a question that merely
+    // contains it ("tôi muốn luyện nhận biết lừa đảo, cho tôi ví dụ…") is a question.
+    .filter(
+      ({ l }) =>
+        (qWords.length >= 2 && ` ${l} `.includes(` ${q} `)) ||
+        (l.length >= 4 && ` ${q} `.includes(` ${l} `) && qWords.length <= l.split(" ").length + 3),
+    );
   return hits.length === 1 ? hits[0]?.i : undefined;
 }

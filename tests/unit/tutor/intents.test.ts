@@ -99,4 +99,9 @@ describe("matchOption", () => {
     expect(matchOption("khong", labels)).toBeUndefined();
     expect(matchOption("x", labels)).toBeUndefined();
   });
+  it("takes a topic said with a few words around it, but not a question that only mentions it", () => {
+    const tracks = ["Nhận biết lừa đảo", "VNeID — định danh điện tử"];
+    expect(matchOption("chọn nhận biết lừa đảo nhé", tracks)).toBe(0);
+    expect(matchOption("tôi muốn luyện nhận biết lừa đảo, cho tôi vài ví dụ thật hay giả", tracks)).toBeUndefined();
+  });
 });
