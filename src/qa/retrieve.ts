@@ -27,6 +27,8 @@ export interface LessonMatch {
   score: number;
   /** Share (0–1) of the question's meaning, weighted by how rare each word is, that the lesson's passages match. */
   coverage: number;
+  /** The same share, covered by one passage alone (an example question counts): the best of its five best. */
+  passageCoverage: number;
   /** The lesson's passages that answer the question, best first (at most five). */
   passages: Hit[];
 }
@@ -36,6 +38,8 @@ export interface SearchResult {
   lessons: LessonMatch[];
   /** Content words in the question (after shorthand and function words). */
   words: number;
+  /** Share of the question's meaning in words no lesson uses at all. */
+  unknown: number;
 }
 
 export interface SearchOptions {
@@ -138,7 +142,8 @@ export function buildIndex(curriculum: Curriculum): LessonIndex {
       const near = nearWord(s.fold);
       return near ? { acc: near, fold: near } : s;
     });
-    const terms = termsOf(fixed, vocab, marked);
+    // Each term once: a word said three times ("app … app … app") is not three times the question.
+    const terms = [...new Map(termsOf(fixed, vocab, marked).map((t) => [t.key, t])).values()];
     // The question's meaning, word by word, weighted by how few lessons use each word. Numbers (ages, amounts) and
     // unmarked words that may be function words ("muon": muốn or mượn) count only when a lesson matches them, and then
     // little; names that are not Vietnamese syllables ("Grab", "Shopee", "Zalo") are what the question is about.
@@ -206,13 +211,19 @@ export function buildIndex(curriculum: Curriculum): LessonIndex {
         lesson,
         score,
         coverage: cover(matched),
+        passageCoverage: Math.max(0, ...list.slice(0, 5).map((h) => cover(h.matched))),
         passages: shown.slice(0, 5).map((h) => ({ ...stripDoc(h.doc), score: h.score })),
       });
     }
     // Rank by how well a lesson matches and how much of the question it covers: a lesson that shares many common
     // words ("số", "tài khoản") with the question loses to one that matches what is actually asked.
     ranked.sort((a, b) => b.score * b.coverage - a.score * a.coverage);
-    return { lessons: ranked.slice(0, 5), words: [...words.values()].filter((w) => !w.optional).length };
+    const unknownWeight = [...words.entries()].filter(([w, v]) => !v.optional && !lessonsWith.has(w)).reduce((a, [, v]) => a + v.weight, 0);
+    return {
+      lessons: ranked.slice(0, 5),
+      words: [...words.values()].filter((w) => !w.optional).length,
+      unknown: required > 0 ? unknownWeight / required : 0,
+    };
   }
 
   return { version: curriculum.version, size: n, search };

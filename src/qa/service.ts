@@ -55,8 +55,9 @@ export interface QaDeps {
 }
 
 /**
- * Share of the question's meaning (words weighted by how few lessons use them) the best lesson must cover: enough on
- * its own, or enough when the next lesson matches clearly less (its match at most MAX_MARGIN of the best's).
+ * Share of the question's meaning (words weighted by how few lessons use them) that must be covered: by one passage
+ * of the lesson alone (SURE_COVERAGE), or by its best passages together when the next lesson matches clearly less
+ * (MIN_COVERAGE, the next lesson's match at most MAX_MARGIN of the best's).
  */
 const SURE_COVERAGE = 0.65;
 const MIN_COVERAGE = 0.4;
@@ -123,7 +124,7 @@ export function createQa(deps: QaDeps) {
     const [best, next] = result.lessons;
     if (!best || result.words === 0 || best.passages.length === 0) return undefined;
     const margin = next ? (next.score * next.coverage) / (best.score * best.coverage) : 0;
-    return best.coverage >= SURE_COVERAGE || (best.coverage >= MIN_COVERAGE && margin <= MAX_MARGIN) ? best : undefined;
+    return best.passageCoverage >= SURE_COVERAGE || (best.coverage >= MIN_COVERAGE && margin <= MAX_MARGIN) ? best : undefined;
   }
 
   /** The passages shown: the best, and the next ones when they score at least a third as well; in step order. */
