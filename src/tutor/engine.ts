@@ -363,10 +363,10 @@ function offerResume(t: Turn, greet: boolean): void {
 // ── answers to what is on screen ────────────────────────────────────────────────────────────
 
 /** The option the learner picked on the current screen (0-based), if their text picks one. */
+/** A number picks by position; an option's own words pick that option, before any generic yes/no reading. */
 function pickOption(intent: Intent, raw: string, labels: string[]): number | "out-of-range" | undefined {
   if (intent.kind === "number") return intent.n >= 1 && intent.n <= labels.length ? intent.n - 1 : "out-of-range";
-  if (intent.kind === "text") return matchOption(raw, labels);
-  return undefined;
+  return matchOption(raw, labels);
 }
 
 function onScreenAnswer(t: Turn, intent: Intent, raw: string): boolean {

@@ -161,6 +161,13 @@ const COMMANDS: Array<[Intent["kind"], string[]]> = [
       "co thay",
       "thay roi",
       "chac chan",
+      "dung roi",
+      "dung vay",
+      "dung the",
+      "phai",
+      "phai roi",
+      "chuan",
+      "chinh xac",
     ],
   ],
   ["no", ["khong", "ko", "k", "kg", "khg", "hong", "no", "n", "chua", "khong dong y", "chua thay", "khong thay", "ko thay", "k thay"]],
@@ -213,7 +220,32 @@ export function parseNumber(folded: string): number | undefined {
   return NUMBER_WORDS[last];
 }
 
+/** "đúng" (right) folds to "dung", as "dừng" (stop) does: written with its marks, it is a yes. */
+const MARKED_YES = /^(?:đúng|phải|chuẩn)(?:\s+(?:rồi|vậy|thế|ạ|á|nhé|luôn))*$/u;
+
+/** Letters held down ("tiepp", "okeee") once; a command with one letter missing or wrong ("tiế", "menuu"). */
+function nearCommand(folded: string): Intent["kind"] | undefined {
+  const squeezed = folded.replace(/(\p{L})\1+/gu, "$1");
+  const exact = COMMAND_INDEX.get(squeezed);
+  if (exact) return exact;
+  if (folded.includes(" ") || folded.length < 3) return undefined;
+  const near = new Set<Intent["kind"]>();
+  for (const [phrase, kind] of COMMAND_INDEX)
+    if (phrase.length >= 4 && !phrase.includes(" ") && !phrase.startsWith("/") && withinOneEdit(squeezed, phrase)) near.add(kind);
+  return near.size === 1 ? [...near][0] : undefined;
+}
+
+function withinOneEdit(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  if (a.length === b.length) return a.slice(i + 1) === b.slice(i + 1);
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
+
 export function parseIntent(input: string): Intent {
+  const lower = input.normalize("NFC").toLowerCase().replace(/[^\p{L}\p{N}\s]+/gu, " ").trim().replace(/\s+/g, " ");
+  if (MARKED_YES.test(lower)) return { kind: "yes" };
   const folded = fold(input);
   if (folded === "") {
     // Emoji-only or punctuation: a "?" still means "explain", a 👍 means "ok".
@@ -226,7 +258,7 @@ export function parseIntent(input: string): Intent {
   const direct = COMMAND_INDEX.get(folded);
   if (direct) return { kind: direct } as Intent;
   const stripped = stripParticles(folded.split(" ")).join(" ");
-  const kind = COMMAND_INDEX.get(stripped);
+  const kind = COMMAND_INDEX.get(stripped) ?? nearCommand(stripped);
   if (kind) return { kind } as Intent;
   return { kind: "text", normalized: folded };
 }

@@ -240,3 +240,47 @@ describe("help and unverified steps", () => {
     expect(all(p.say("1"))).toContain("đang được kiểm tra lại");
   });
 });
+
+describe("an elderly learner's words at a checkpoint", () => {
+  const checkpoint = () =>
+    buildCurriculum([
+      {
+        id: "vneid",
+        title: "VNeID",
+        description: "x",
+        order: 1,
+        lessons: [
+          lesson("cai", "vneid", 1, [
+            {
+              kind: "checkpoint",
+              index: 1,
+              line: 1,
+              title: "Bác đã thấy nút Đăng nhập chưa?",
+              text: "",
+              options: [
+                { label: "Đã thấy" },
+                { label: "Chưa có ứng dụng", help: "Bác cài VNeID từ CH Play." },
+                { label: "Chưa thấy", help: "Bác kéo màn hình xuống dưới cùng." },
+              ],
+            },
+            { kind: "instruction", index: 2, line: 1, title: "Bấm Đăng nhập", text: "Bác bấm nút Đăng nhập." },
+          ]),
+        ],
+      },
+    ]);
+
+  it("'đúng' goes on, it does not pause the lesson", () => {
+    const p = play(checkpoint());
+    p.sayAll("hi", "1", "1", "1");
+    const r = p.say("đúng");
+    expect(all(r)).toContain("Bấm Đăng nhập");
+    expect(p.state.screen.kind).not.toBe("paused");
+  });
+
+  it("an option's own words pick that option, not the first 'no'-like one", () => {
+    const p = play(checkpoint());
+    p.sayAll("hi", "1", "1", "1");
+    expect(all(p.say("chưa thấy"))).toContain("kéo màn hình xuống");
+    expect(all(p.say("chưa có ứng dụng"))).toContain("cài VNeID từ CH Play");
+  });
+});

@@ -54,6 +54,17 @@ describe("parseIntent", () => {
     ["ko", "no"],
     ["chưa", "no"],
     ["chua thay", "no"],
+    // "đúng" folds to "dung" like "dừng": with its marks it is a yes, never a stop.
+    ["đúng", "yes"],
+    ["Đúng rồi ạ", "yes"],
+    ["phải", "yes"],
+    ["dung roi", "yes"],
+    ["dừng", "stop"],
+    // Letters held down, one missing or wrong.
+    ["tiepp", "next"],
+    ["tiế", "next"],
+    ["okeee", "next"],
+    ["menuu", "menu"],
   ];
   it.each(cases)("%s → %s", (input, kind) => {
     expect(parseIntent(input).kind).toBe(kind);
