@@ -59,9 +59,9 @@ export interface QaDeps {
  * of the lesson alone (SURE_COVERAGE), or by its best passages together when the next lesson matches clearly less
  * (MIN_COVERAGE, the next lesson's match at most MAX_MARGIN of the best's).
  */
-const SURE_COVERAGE = 0.65;
+const SURE_COVERAGE = 0.75;
 const MIN_COVERAGE = 0.4;
-const MAX_MARGIN = 0.8;
+const MAX_MARGIN = 0.7;
 /** Passages shown in a lessons-only answer, and their length together. */
 const MAX_SHOWN = 3;
 const MAX_SHOWN_CHARS = 650;
@@ -239,8 +239,11 @@ export function createQa(deps: QaDeps) {
       case "refuse":
         return fixed([qaVi.refuse]);
       case "warn": {
-        // The calm warning first; then what the lesson that covers this story says, or the rule's lesson to study.
-        const covering = answering(search());
+        // The calm warning first; then what the lesson for this scam says (the rule's own lesson when the story
+        // matches it, else the lesson that covers the story), or the rule's lesson to study.
+        const found = search();
+        const own = found.lessons.find((l) => l.lesson.id === d.lesson && l.passages.length > 0 && l.coverage >= MIN_COVERAGE);
+        const covering = own ?? answering(found);
         if (covering) return fixed([qaVi.scamWarning, lessonsOnly(covering)], { lessonId: covering.lesson.id });
         const lesson = d.lesson ? c.lessons.get(d.lesson) : undefined;
         return fixed([qaVi.scamWarning, ...(lesson ? [qaVi.scamLesson(lesson.title)] : [])], lesson ? { lessonId: lesson.id } : {});
