@@ -244,7 +244,12 @@ function withinOneEdit(a: string, b: string): boolean {
 }
 
 export function parseIntent(input: string): Intent {
-  const lower = input.normalize("NFC").toLowerCase().replace(/[^\p{L}\p{N}\s]+/gu, " ").trim().replace(/\s+/g, " ");
+  const lower = input
+    .normalize("NFC")
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s]+/gu, " ")
+    .trim()
+    .replace(/\s+/g, " ");
   if (MARKED_YES.test(lower)) return { kind: "yes" };
   const folded = fold(input);
   if (folded === "") {

@@ -1,0 +1,76 @@
+import type { Lesson } from "../curriculum/types.js";
+import type { Hit, LessonMatch, SearchResult } from "./retrieve.js";
+import { qaVi } from "./texts.vi.js";
+
+// From what the search found to what the learner reads: whether a lesson answers at all, which of its passages are
+// shown, and which are given to a model. Pure functions.
+
+/**
+ * Share of the question's meaning (words weighted by how few lessons use them) that must be covered: by one passage
+ * of the lesson alone (SURE_COVERAGE), or by its best passages together when the next lesson matches clearly less
+ * (MIN_COVERAGE, the next lesson's match at most MAX_MARGIN of the best's).
+ */
+const SURE_COVERAGE = 0.75;
+export const MIN_COVERAGE = 0.4;
+const MAX_MARGIN = 0.7;
+/** Passages shown in a lessons-only answer, and their length together. */
+const MAX_SHOWN = 3;
+const MAX_SHOWN_CHARS = 650;
+/** Passages given to the model (the best four and the lesson's summary): with the prompts, under 1,000 tokens. */
+const MAX_MODEL_PASSAGES = 4;
+const MAX_MODEL_CHARS = 1_100;
+
+/** The newest date an admin checked the lesson against its sources. */
+export const checkedOf = (l: Lesson) =>
+  l.sources
+    .map((s) => s.checked)
+    .sort()
+    .at(-1);
+
+/**
+ * The lesson that answers the question, or none. Decided without the score's scale: how much of the question the
+ * lesson covers, and how clearly it stands out from the next lesson (thresholds tuned on tests/answer-cases).
+ */
+export function answering(result: SearchResult): LessonMatch | undefined {
+  const [best, next] = result.lessons;
+  if (!best || result.words === 0 || best.passages.length === 0) return undefined;
+  const margin = next ? (next.score * next.coverage) / (best.score * best.coverage) : 0;
+  return best.passageCoverage >= SURE_COVERAGE || (best.coverage >= MIN_COVERAGE && margin <= MAX_MARGIN) ? best : undefined;
+}
+
+/** The passages shown: the best, and the next ones when they score at least a third as well; in step order. */
+function shownPassages(m: LessonMatch): Hit[] {
+  const top = m.passages[0];
+  if (!top) return [];
+  const out = [top];
+  let length = top.text.length;
+  for (const p of m.passages.slice(1)) {
+    if (out.length >= MAX_SHOWN || p.score < top.score * 0.35 || length + p.text.length > MAX_SHOWN_CHARS) continue;
+    if (out.some((o) => o.text === p.text)) continue;
+    out.push(p);
+    length += p.text.length;
+  }
+  return out.sort((a, b) => a.step - b.step);
+}
+
+export function lessonsOnly(m: LessonMatch): string {
+  const shown = shownPassages(m);
+  const lines = shown.map((p) => `• ${p.text.replace(/\s*\n+\s*/g, " ")}`);
+  // The lesson's summary holds its key facts: it closes the answer unless it is already one of the passages.
+  if (m.lesson.summary && !shown.some((p) => p.kind === "summary")) lines.push(qaVi.inShort(m.lesson.summary.replace(/\s*\n+\s*/g, " ")));
+  return [qaVi.fromLesson(m.lesson.title), ...lines, qaVi.citation(m.lesson.title, checkedOf(m.lesson))].join("\n");
+}
+
+/** What the model is given: the lesson's passages that matched, best first, without repeats. */
+export function passagesForModel(m: LessonMatch): string[] {
+  const out: string[] = [];
+  let length = 0;
+  const summary = m.lesson.summary ? [{ text: m.lesson.summary }] : [];
+  for (const p of [...m.passages.slice(0, MAX_MODEL_PASSAGES), ...summary]) {
+    const text = p.text.replace(/\s*\n+\s*/g, " ");
+    if (out.includes(text) || length + text.length > MAX_MODEL_CHARS) continue;
+    out.push(text);
+    length += text.length;
+  }
+  return out;
+}
