@@ -38,8 +38,6 @@ export interface SearchResult {
   lessons: LessonMatch[];
   /** Content words in the question (after shorthand and function words). */
   words: number;
-  /** Share of the question's meaning in words no lesson uses at all. */
-  unknown: number;
 }
 
 export interface SearchOptions {
@@ -218,11 +216,9 @@ export function buildIndex(curriculum: Curriculum): LessonIndex {
     // Rank by how well a lesson matches and how much of the question it covers: a lesson that shares many common
     // words ("số", "tài khoản") with the question loses to one that matches what is actually asked.
     ranked.sort((a, b) => b.score * b.coverage - a.score * a.coverage);
-    const unknownWeight = [...words.entries()].filter(([w, v]) => !v.optional && !lessonsWith.has(w)).reduce((a, [, v]) => a + v.weight, 0);
     return {
       lessons: ranked.slice(0, 5),
       words: [...words.values()].filter((w) => !w.optional).length,
-      unknown: required > 0 ? unknownWeight / required : 0,
     };
   }
 
