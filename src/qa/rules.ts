@@ -117,13 +117,16 @@ const PERSON =
 const SAY =
   "bao(?! (?:hiem|mat|gio|nhieu|lau|ve|cao|lanh|tang|dam|chi|loi|sai|do|het han|khong|chua|dang|ket qua)(?:\\s|$))|noi|xung|tu xung|tu nhan|nhan la|yeu cau|bat|doi|xin|nho|hua|moi|ru|hoi|nhan|nhan tin|goi|goi dien|gui|ket ban|de nghi|thong bao|huong dan|hen|doa|giuc|ep|khuyen|day|keu|chi dan|gioi thieu|tu van|mach|cho biet";
 /** "vneid nó báo…": "nó" after a thing is the app, not a person. */
-const THING = "(?:vneid|vssid|app|ung dung|may|dien thoai|he thong|trang|web|zalo|the|ma|man hinh|otp|tai khoan|ngan hang|etax|cong)";
+const THING =
+  "(?:vneid|vssid|app|ung dung|may|dien thoai|he thong|trang|web|zalo|the|ma|man hinh|otp|tai khoan|ngan hang|etax|cong|dinh danh|ho so|dich vu cong|phan mem)";
 const SENDER =
   "tin nhan|sms|email|mail|buc thu|la thu|cuoc goi|zalo|messenger|facebook|tiktok|fanpage|nhom|quang cao|bai dang|thong bao|link|nha mang|ngan hang|dien luc|cong an|bhxh|co quan|cuc thue|chi cuc thue|toa an|vien kiem sat|tong dai|cskh|shop|so dien thoai la|so la|hai quan";
 
 /** Someone contacted the learner, or the learner retells what they were told ("họ nói…", "nó bảo…"). */
 export const RETOLD: RegExp[] = [
-  new RegExp(`(?:^|\\s)(?=(?:${PERSON}) )(?<!(?:^|\\s)${THING} )(?:${PERSON}) ${g(3)}(?:${SAY})(?=\\s|$)`),
+  new RegExp(`(?:^|\\s)(?=(?:${PERSON}) )(?<!(?:^|\\s)${THING} )(?!no )(?:${PERSON}) ${g(3)}(?:${SAY})(?=\\s|$)`),
+  // "nó" is a person only when no app, site or system was named just before ("mới cài app định danh, nó bắt nhập mã").
+  new RegExp(`(?:^|\\s)(?<!(?:^|\\s)${THING} ${g(6)})no ${g(3)}(?:${SAY})(?=\\s|$)`),
   new RegExp(
     `(?:^|\\s)(?:goi|goi dien|nhan tin|nhan|gui|ket ban|add|them|lien he|lien lac|nt) ${g(1)}(?:cho |den |toi |vao )?(?:${ME})(?=\\s|$)`,
   ),
@@ -509,7 +512,7 @@ export const DAN = /(^|[^\p{L}])(DAN|Dan)([^\p{L}]|$)/u;
 // ── harmful requests ──────────────────────────────────────────────────────────────────────────
 
 const DEFENSIVE = w(
-  `(?:la|ra|trong|nhin) (?:nhu )?the_? nao|ra sao|(?:biet|xem|kiem tra|phan biet|nhan ra|hieu) ${g(8)}(?:that|gia|lua|lua dao|an toan|dung|sai)|nhan ra|that hay gia|that hay khong|co (?:phai|bi) lua|tap (?:cho )?${g(3)}(?:nhan|biet|phan biet)|nhan biet|nhan dien|phat hien|phan biet|kiem chung|trong (?:\\S+ )?(?:the_? nao|ra sao|nhu the_? nao)|nhin (?:\\S+ )?(?:the_? nao|ra sao)|la gi|khac gi|phong tranh|phong ngua|tranh|tranh bi|khong bi|de phong|canh giac|bao cao|to cao|to giac|trinh bao|kiem tra|phong chong|bao ve|neu bi|khi bi|bi lua|da bi|lo bi|lam gi khi|bi (?:\\S+ )?(?:bat nat|quay roi|tong tien|xam hai|doa|de doa|lam dung|danh|hack|trom|cuop|boi nho|theo doi|quay len|dot nhap)|(?:de doa|doa|tong tien|quay roi|bat nat|boi nho|xuc pham|theo doi|hack|lua) (?:\\S+ )?(?:toi|tui|bac|em|minh|con toi|chau toi|me toi|bo toi)|chong lua|chong hack|chong virus|chong trom|chan|co phai|dau hieu|canh bao|xu ly|bi hack|bi lay|bi chiem|bi danh cap|bi doc trom|bi theo doi|lay lai`,
+  `(?:phai|nen|can) lam gi|lam gi (?:bay gio|truoc|tiep|ngay)|gio lam (?:sao|gi)|(?:lo|da|vua|moi) ${g(1)}chuyen ${g(4)}cho ${g(1)}(?:ke|bon|nguoi|tui|nhom) ${g(1)}(?:lua|gian|la)|(?:la|ra|trong|nhin) (?:nhu )?the_? nao|ra sao|(?:biet|xem|kiem tra|phan biet|nhan ra|hieu) ${g(8)}(?:that|gia|lua|lua dao|an toan|dung|sai)|nhan ra|that hay gia|that hay khong|co (?:phai|bi) lua|tap (?:cho )?${g(3)}(?:nhan|biet|phan biet)|nhan biet|nhan dien|phat hien|phan biet|kiem chung|trong (?:\\S+ )?(?:the_? nao|ra sao|nhu the_? nao)|nhin (?:\\S+ )?(?:the_? nao|ra sao)|la gi|khac gi|phong tranh|phong ngua|tranh|tranh bi|khong bi|de phong|canh giac|bao cao|to cao|to giac|trinh bao|kiem tra|phong chong|bao ve|neu bi|khi bi|bi lua|da bi|lo bi|lam gi khi|bi (?:\\S+ )?(?:bat nat|quay roi|tong tien|xam hai|doa|de doa|lam dung|danh|hack|trom|cuop|boi nho|theo doi|quay len|dot nhap)|(?:de doa|doa|tong tien|quay roi|bat nat|boi nho|xuc pham|theo doi|hack|lua) (?:\\S+ )?(?:toi|tui|bac|em|minh|con toi|chau toi|me toi|bo toi)|chong lua|chong hack|chong virus|chong trom|chan|co phai|dau hieu|canh bao|xu ly|bi hack|bi lay|bi chiem|bi danh cap|bi doc trom|bi theo doi|lay lai`,
 );
 const ASK = w(
   "cach|lam sao|lam the_? nao|the_? nao|huong dan|chi|chi toi|chi tui|chi em|chi minh|day|day toi|giup|giup toi|giup tui|giup em|muon|can|viet|tao|soan|lam|lam giup|mua|o dau|how|how to|how do|help|write|make|create|tell|teach|build|generate|give me|ways",
@@ -629,12 +632,17 @@ const MEDICAL_PROCEDURE = w(
 export const ADVICE_RULES: Rule[] = [
   // "lừa đảo đầu tư tiền ảo là như thế nào" asks about a scam, not for advice: the lessons answer it.
   { id: "advice.investment", all: [ADVICE_ASK, w(MONEY_PRODUCTS)], none: [w("lua dao|lua dao dau tu|bi lua|scam")] },
-  { id: "advice.medical", all: [w(MEDICAL_PHRASES)], none: [MEDICAL_PROCEDURE] },
+  // A clip advertising a medicine is a question about fake content, not about the medicine.
+  {
+    id: "advice.medical",
+    all: [w(MEDICAL_PHRASES)],
+    none: [MEDICAL_PROCEDURE, w("quang cao|clip|video|deepfake|ghep|facebook|tiktok|youtube")],
+  },
   // With diacritics, the bare words are unambiguous ("đau", "thuốc", "bệnh", "sốt").
   {
     id: "advice.medical",
     all: [w("thuoc|benh|sot|ho|chua|tiem|dai")],
-    none: [MEDICAL_PROCEDURE, w("ho so|ho chieu|ho ten|ho va ten")],
+    none: [MEDICAL_PROCEDURE, w("ho so|ho chieu|ho ten|ho va ten|quang cao|clip|video|deepfake|ghep|facebook|tiktok|youtube")],
     accentedOnly: true,
   },
   {

@@ -45,3 +45,21 @@ describe("the scam stories citizens meet get the warning", () => {
     expect(action(text)).toBe("warn");
   });
 });
+
+describe("'nó' after an app or a site is the app, not a person", () => {
+  it.each([
+    "Mới cài app định danh, nó bắt nhập mã gì đó mới dùng được, làm sao",
+    "vao trang dich vu cong nop ho so xong no bao dang xu ly la sao",
+  ])("%s → answered", (text) => {
+    expect(action(text)).toBe("answer");
+  });
+  it("a person who asks for money is still a scam story", () => {
+    expect(action("có người lạ nhắn tin, nó bắt tôi chuyển 2 triệu phí hồ sơ")).toBe("warn");
+  });
+});
+
+describe("a victim asking what to do is helped, not refused", () => {
+  it.each(["vua chuyen tien cho bon lua dao xong, gio phai lam gi truoc", "lỡ chuyển tiền cho kẻ lừa rồi, giờ làm sao"])("%s", (text) => {
+    expect(["answer", "warn"]).toContain(action(text));
+  });
+});
