@@ -14,6 +14,7 @@ import { isVietnameseSyllable, syllables, typedWithMarks } from "./vietnamese.js
 // matched it, with a syllable's accented and folded forms weighted apart — MiniSearch exposes neither.
 
 interface Doc extends Passage {
+  id: number;
   len: number;
   tf: Map<string, number>;
 }
@@ -70,7 +71,7 @@ export function buildIndex(curriculum: Curriculum): LessonIndex {
       const tf = new Map<string, number>();
       for (const t of terms) tf.set(t, (tf.get(t) ?? 0) + 1);
       const id = docs.length;
-      const doc: Doc = { ...p, len: terms.length / 2, tf };
+      const doc: Doc = { ...p, id: docs.length, len: terms.length / 2, tf };
       docs.push(doc);
       const own = docsOfLesson.get(l.id);
       if (own) own.push(doc);
@@ -100,9 +101,11 @@ export function buildIndex(curriculum: Curriculum): LessonIndex {
     const df = postings.get(t)?.length ?? 0;
     return Math.log(1 + (n - df + 0.5) / (df + 0.5));
   };
-  const bm25 = (d: Doc, key: string, weight: number) => {
-    const f = d.tf.get(key) ?? 0;
-    return f === 0 ? 0 : (idf(key) * weight * f * (K1 + 1)) / (f + K1 * (1 - B + (B * d.len) / avgLen));
+  const norms = docs.map((d) => K1 * (1 - B + (B * d.len) / avgLen));
+  /** A term's BM25 in one document, its IDF times the query weight given. */
+  const bm25 = (id: number, key: string, idfWeight: number) => {
+    const f = (docs[id] as Doc).tf.get(key) ?? 0;
+    return f === 0 ? 0 : (idfWeight * f * (K1 + 1)) / (f + (norms[id] as number));
   };
   /** Folded syllables of the lessons by length and first letter, for typos ("kick hoat", "vneidd"): a typo seldom hits the first letter. */
   const foldsByShape = new Map<string, string[]>();
@@ -159,8 +162,9 @@ export function buildIndex(curriculum: Curriculum): LessonIndex {
     for (const t of terms) {
       const list = postings.get(t.key);
       if (!list) continue;
+      const w = idf(t.key) * t.weight;
       for (const id of list) {
-        const s = bm25(docs[id] as Doc, t.key, t.weight);
+        const s = bm25(id, t.key, w);
         const e = scores.get(id) ?? { score: 0, matched: new Map<string, number>() };
         e.score += s;
         for (const x of t.words) e.matched.set(x, Math.max(e.matched.get(x) ?? 0, t.credit));
@@ -176,7 +180,20 @@ export function buildIndex(curriculum: Curriculum): LessonIndex {
       byLesson.set(doc.lessonId, list);
     }
     const required = [...words.values()].filter((w) => !w.optional).reduce((a, w) => a + w.weight, 0);
-    const ranked: LessonMatch[] = [];
+    const entries = [...words.entries()];
+    const cover = (m: Map<string, number>) => {
+      let covered = 0;
+      let extra = 0;
+      for (const [w, v] of entries) {
+        const c = m.get(w);
+        if (c === undefined) continue;
+        covered += v.weight * c;
+        if (v.optional) extra += v.weight;
+      }
+      return required + extra > 0 ? covered / (required + extra) : 0;
+    };
+    type Ranked = Omit<LessonMatch, "passages"> & { list: Array<{ doc: Doc; score: number; matched: Map<string, number> }> };
+    const ranked: Ranked[] = [];
     for (const [lessonId, list] of byLesson) {
       const lesson = curriculum.lessons.get(lessonId);
       if (!lesson) continue;
@@ -189,44 +206,43 @@ export function buildIndex(curriculum: Curriculum): LessonIndex {
       const matched = new Map<string, number>();
       for (const h of list.slice(0, 3))
         if (h.score >= best.score * 0.4) for (const [x, c] of h.matched) matched.set(x, Math.max(matched.get(x) ?? 0, c));
-      const cover = (m: Map<string, number>) => {
-        const covered = [...words.entries()].reduce((a, [w, v]) => a + v.weight * (m.get(w) ?? 0), 0);
-        const extra = [...words.entries()].filter(([w, v]) => v.optional && m.has(w)).reduce((a, [, v]) => a + v.weight, 0);
-        return required + extra > 0 ? covered / (required + extra) : 0;
-      };
-
-      let shown = list.filter((h) => SHOWN.has(h.doc.kind));
-      if (shown.length === 0) {
-        // Matched only by its title, goal or an example question: show the passages that answer that question.
-        const via = [...best.doc.tf.keys()];
-        shown = (docsOfLesson.get(lessonId) ?? [])
-          .filter((d) => SHOWN.has(d.kind) && !(opts.exclude?.lessonId === lessonId && d.quizStep === opts.exclude.quizStep))
-          .map((d) => ({ doc: d, score: via.reduce((a, k) => a + bm25(d, k, 0.5), 0), matched: new Map<string, number>() }))
-          .filter((h) => h.score > 0)
-          .sort((a, b) => b.score - a.score);
-      }
       ranked.push({
         lesson,
         score,
         coverage: cover(matched),
         passageCoverage: Math.max(0, ...list.slice(0, 5).map((h) => cover(h.matched))),
-        passages: shown.slice(0, 5).map((h) => ({ ...stripDoc(h.doc), score: h.score })),
+        list,
       });
     }
     // Rank by how well a lesson matches and how much of the question it covers: a lesson that shares many common
     // words ("số", "tài khoản") with the question loses to one that matches what is actually asked.
     ranked.sort((a, b) => b.score * b.coverage - a.score * a.coverage);
     return {
-      lessons: ranked.slice(0, 5),
+      lessons: ranked.slice(0, 5).map(({ list, ...m }) => ({ ...m, passages: answeringPassages(m.lesson.id, list, opts) })),
       words: [...words.values()].filter((w) => !w.optional).length,
     };
+  }
+
+  /** A lesson's passages that state something, best first; when only its title or an example question matched, those that answer it. */
+  function answeringPassages(lessonId: string, list: Array<{ doc: Doc; score: number }>, opts: SearchOptions): Hit[] {
+    let shown = list.filter((h) => SHOWN.has(h.doc.kind));
+    const best = list[0];
+    if (shown.length === 0 && best) {
+      const via = [...best.doc.tf.keys()];
+      shown = (docsOfLesson.get(lessonId) ?? [])
+        .filter((d) => SHOWN.has(d.kind) && !(opts.exclude?.lessonId === lessonId && d.quizStep === opts.exclude.quizStep))
+        .map((d) => ({ doc: d, score: via.reduce((a, k) => a + bm25(d.id, k, idf(k) * 0.5), 0) }))
+        .filter((h) => h.score > 0)
+        .sort((a, b) => b.score - a.score);
+    }
+    return shown.slice(0, 5).map((h) => ({ ...stripDoc(h.doc), score: h.score }));
   }
 
   return { version: curriculum.version, size: n, search };
 }
 
 function stripDoc(d: Doc): Passage {
-  const { len: _len, tf: _tf, ...p } = d;
+  const { id: _id, len: _len, tf: _tf, ...p } = d;
   return p;
 }
 
