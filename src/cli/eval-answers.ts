@@ -11,6 +11,7 @@ import { loadConfig } from "../config.js";
 import { passagesOf } from "../qa/passages.js";
 import { qaVi } from "../qa/texts.vi.js";
 import { foldForMatch } from "../qa/vietnamese.js";
+import { quoted } from "../tutor/texts.vi.js";
 
 // npm run eval:answers [-- --cases DIR] [--llm] [--check] [--verbose] [--write]
 // Asks every question of the answer cases through POST /api/chat as a new learner would (greeting, consent "1",
@@ -77,7 +78,7 @@ function read(texts: string[], titles: Map<string, string>, ms: number): Seen {
     .map(([title, id]) => ({
       id,
       at: Math.min(
-        ...[`Theo bài “${title}”`, `Nguồn: bài “${title}”`, `Bài nên học ngay: ${title}`]
+        ...[`Theo bài ${quoted(title)}`, `Nguồn: bài ${quoted(title)}`, `Bài nên học ngay: ${title}`]
           .map((p) => plain.indexOf(p))
           .filter((i) => i >= 0),
       ),

@@ -1,3 +1,5 @@
+import { quoted } from "../tutor/texts.vi.js";
+
 // Fixed texts of the question pipeline (Vietnamese). Calm, short sentences; the same every time,
 // so no model can change what a scared learner reads.
 
@@ -20,8 +22,9 @@ export const qaVi = {
   noLesson:
     "Tôi chưa có bài nào nói về việc này. Tôi không muốn đoán, sợ bác làm sai.\n• Bác hỏi Tổ công nghệ số cộng đồng, hoặc cán bộ ở xã, phường.\n• Hoặc xem trang chính thức của cơ quan lo việc đó, có đuôi .gov.vn.\nTôi đã ghi lại câu hỏi để người soạn bài bổ sung. Bác gõ **menu** để xem các bài đang có nhé.",
   inShort: (summary: string) => `Tóm lại: ${summary}`,
-  fromLesson: (title: string) => `📖 Theo bài “${title}”:`,
-  citation: (title: string, checked?: string) => (checked ? `Nguồn: bài “${title}” (kiểm tra ngày ${checked}).` : `Nguồn: bài “${title}”.`),
+  fromLesson: (title: string) => `📖 Theo bài ${quoted(title)}:`,
+  citation: (title: string, checked?: string) =>
+    checked ? `Nguồn: bài ${quoted(title)} (kiểm tra ngày ${checked}).` : `Nguồn: bài ${quoted(title)}.`,
   quizHintNote: "Câu đố đang chờ bác trả lời. Tôi chỉ gợi ý, bác tự chọn đáp án nhé.",
   dailyCap: "Hôm nay bác đã hỏi nhiều rồi. Tôi trả lời từ bài học nhé.",
   truncated: "(Tin nhắn dài quá, tôi chỉ đọc phần đầu.)",

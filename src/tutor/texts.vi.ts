@@ -3,6 +3,9 @@
 
 import type { QuickAction } from "./replies.js";
 
+/** A title in quotation marks, unless it has its own ("“Công an gọi điện”: …" is not quoted twice). */
+export const quoted = (title: string) => (/[“”"]/.test(title) ? title : `“${title}”`);
+
 export const vi = {
   greeting:
     "Xin chào bác! 👋 Tôi là trợ lý học số **Bình dân học AI**.\nTôi là chương trình máy tính, không phải người thật.\nTôi sẽ hướng dẫn bác dùng điện thoại an toàn, làm thủ tục trên mạng, từng bước nhỏ một.",
@@ -15,7 +18,7 @@ export const vi = {
 
   menuTitle: "📚 Bác muốn học chủ đề nào? Bác gõ số để chọn.",
   menuResumeHint: (lesson: string, step: number, total: number) =>
-    `Bác đang học dở bài “${lesson}” (bước ${step}/${total}). Gõ **tiếp** để học tiếp.`,
+    `Bác đang học dở bài ${quoted(lesson)} (bước ${step}/${total}). Gõ **tiếp** để học tiếp.`,
   trackLabel: (emoji: string | undefined, title: string, done: number, total: number) =>
     `${emoji ? `${emoji} ` : ""}${title}${done > 0 ? ` (${done}/${total} ✅)` : ""}`,
   trackTitle: (title: string, description: string, count: number) =>
@@ -24,7 +27,7 @@ export const vi = {
   emptyCurriculum: "Hiện chưa có bài học nào. Bác quay lại sau nhé.",
 
   lessonIntro: (title: string, minutes: number, intro: string) => `📘 **${title}**\n(Khoảng ${minutes} phút)\n\n${intro}`,
-  lessonRequires: (titles: string[]) => `Gợi ý: bài này dễ hơn nếu bác đã học: ${titles.map((t) => `“${t}”`).join(", ")}.`,
+  lessonRequires: (titles: string[]) => `Gợi ý: bài này dễ hơn nếu bác đã học: ${titles.map(quoted).join(", ")}.`,
   stepHeading: (kind: "instruction" | "checkpoint" | "quiz", k: number, n: number, title: string) =>
     kind === "instruction"
       ? `**Bước ${k}/${n}: ${title}**`
@@ -47,14 +50,14 @@ export const vi = {
   tipPrefix: "💡 ",
   firstStep: "Đây là bước đầu tiên của bài rồi ạ.",
 
-  lessonDone: (title: string) => `🎉 Chúc mừng bác đã học xong bài “${title}”!`,
+  lessonDone: (title: string) => `🎉 Chúc mừng bác đã học xong bài ${quoted(title)}!`,
   summaryTitle: "**Tóm tắt:**",
-  nextLesson: (title: string) => `Bài nên học tiếp: “${title}”.`,
+  nextLesson: (title: string) => `Bài nên học tiếp: ${quoted(title)}.`,
   allDone: "Bác đã học hết các bài hiện có. Bác thật chăm chỉ! 🌟",
   doneOptions: (next?: string) => (next ? [`Học bài tiếp`, "Về danh sách chủ đề"] : ["Về danh sách chủ đề"]),
 
   welcomeBack: (lesson: string, step: number, total: number) =>
-    `Chào mừng bác quay lại! 😊\nBác đang học dở bài “${lesson}” (bước ${step}/${total}).`,
+    `Chào mừng bác quay lại! 😊\nBác đang học dở bài ${quoted(lesson)} (bước ${step}/${total}).`,
   resumeOptions: ["Học tiếp", "Chọn bài khác"],
   paused: "Bác nghỉ ngơi nhé. Tôi đã ghi nhớ chỗ bác đang học.\nKhi muốn học tiếp, bác gõ **tiếp**.",
   pausedNoLesson: "Bác nghỉ ngơi nhé. Khi muốn học, bác gõ **menu**.",
@@ -64,8 +67,8 @@ export const vi = {
   progressTitle: "📊 **Tiến độ học của bác**",
   progressDone: (titles: string[]) => `✅ Đã xong (${titles.length}): ${titles.join("; ")}`,
   progressNoneDone: "Bác chưa học xong bài nào. Mình bắt đầu nhé!",
-  progressDoing: (title: string, step: number, total: number) => `▶️ Đang học: “${title}” (bước ${step}/${total})`,
-  progressNext: (title: string) => `👉 Bài nên học tiếp: “${title}”`,
+  progressDoing: (title: string, step: number, total: number) => `▶️ Đang học: ${quoted(title)} (bước ${step}/${total})`,
+  progressNext: (title: string) => `👉 Bài nên học tiếp: ${quoted(title)}`,
   progressNotStored: "Bác đã chọn không lưu kết quả học, nên tôi chỉ biết bài bác đang học.",
   progressResumeHint: "Gõ **tiếp** để học tiếp, hoặc **menu** để chọn bài.",
 
@@ -104,12 +107,12 @@ export const vi = {
   remindersOff: "Vâng, tôi sẽ không nhắc bác nữa. Gõ **bật nhắc** nếu bác đổi ý.",
   remindersNeedConsent: "Để nhắc bác, tôi cần bác đồng ý lưu tiến độ học. Bác gõ **xin chào** để chọn lại nhé.",
   reminder: (lesson?: string) =>
-    `Chào bác! 😊 Mấy hôm nay bác chưa học tiếp.${lesson ? ` Bài “${lesson}” đang chờ bác.` : ""}\nBác gõ **tiếp** để học tiếp nhé.\n(Gõ “dừng nhắc” nếu bác không muốn nhận nhắc nữa.)`,
+    `Chào bác! 😊 Mấy hôm nay bác chưa học tiếp.${lesson ? ` Bài ${quoted(lesson)} đang chờ bác.` : ""}\nBác gõ **tiếp** để học tiếp nhé.\n(Gõ “dừng nhắc” nếu bác không muốn nhận nhắc nữa.)`,
   certAskName: (track: string) =>
-    `🎓 Bác đã học xong cả chủ đề “${track}”! Bác được cấp **giấy chứng nhận**.\nBác muốn ghi tên gọi nào trên giấy? (Ví dụ: Lan.)\nGõ **bỏ qua** nếu không muốn ghi tên.`,
+    `🎓 Bác đã học xong cả chủ đề ${quoted(track)}! Bác được cấp **giấy chứng nhận**.\nBác muốn ghi tên gọi nào trên giấy? (Ví dụ: Lan.)\nGõ **bỏ qua** nếu không muốn ghi tên.`,
   certNameInvalid: "Bác gõ tên gọi ngắn thôi, chỉ chữ cái, ví dụ: Lan. Hoặc gõ **bỏ qua**.",
   certIssued: (track: string, date: string, code: string, name?: string, url?: string) =>
-    `🎓 **Giấy chứng nhận**\n${name ? `Người học: ${name}\n` : ""}Đã hoàn thành chủ đề: “${track}”\nNgày: ${date}\nMã xác nhận: **${code}**${url ? `\nKiểm tra tại: ${url}` : ""}`,
+    `🎓 **Giấy chứng nhận**\n${name ? `Người học: ${name}\n` : ""}Đã hoàn thành chủ đề: ${quoted(track)}\nNgày: ${date}\nMã xác nhận: **${code}**${url ? `\nKiểm tra tại: ${url}` : ""}`,
 
   quick: { repeat: "Nhắc lại", back: "Quay lại", menu: "Menu" } satisfies Record<QuickAction, string>,
   quickHint: (labels: string[]) => `(Gõ: ${labels.map((l) => l.toLowerCase()).join(" · ")})`,

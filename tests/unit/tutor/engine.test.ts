@@ -284,3 +284,11 @@ describe("an elderly learner's words at a checkpoint", () => {
     expect(all(p.say("chưa có ứng dụng"))).toContain("cài VNeID từ CH Play");
   });
 });
+
+describe("titles in the texts", () => {
+  it("a title with its own quotation marks is not quoted twice", async () => {
+    const { quoted } = await import("../../../src/tutor/texts.vi.js");
+    expect(quoted("Kích hoạt VNeID")).toBe("“Kích hoạt VNeID”");
+    expect(quoted("“Công an gọi điện”: nhận ra kẻ giả danh")).toBe("“Công an gọi điện”: nhận ra kẻ giả danh");
+  });
+});
