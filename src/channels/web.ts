@@ -8,8 +8,9 @@ import type { Reply } from "../tutor/replies.js";
 
 const page = readFileSync(new URL("./web/index.html", import.meta.url), "utf8");
 
+const userIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "userId phải gồm 8–64 ký tự chữ, số, - hoặc _");
 const chatBody = z.object({
-  userId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "userId phải gồm 8–64 ký tự chữ, số, - hoặc _"),
+  userId: userIdSchema,
   messageId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "messageId phải gồm 1–64 ký tự chữ, số, - hoặc _"),
   text: z.string().max(2000, "Tin nhắn dài quá 2000 ký tự"),
 });
@@ -30,6 +31,16 @@ export function registerWebChat(app: FastifyInstance, deps: { conversation: Conv
       .header("cache-control", "no-cache")
       .header("content-security-policy", "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self'")
       .send(page);
+  });
+
+  // After a reload: what the learner was last shown, so the page can show it again without sending anything.
+  app.get("/api/chat", async (req, reply) => {
+    const parsed = z.object({ userId: userIdSchema }).safeParse(req.query);
+    if (!parsed.success) {
+      return reply.code(400).send({ error: "bad_request", message: parsed.error.issues.map((i) => i.message).join("; ") });
+    }
+    reply.header("cache-control", "no-store");
+    return { replies: deps.conversation.peek("web", parsed.data.userId).map(toWebReply) };
   });
 
   app.post("/api/chat", async (req, reply) => {

@@ -6,7 +6,16 @@ import type { Curriculum } from "../curriculum/types.js";
 import type { Qa, QaOutcome } from "../qa/service.js";
 import { type Db, immediate } from "../store/db.js";
 import * as repo from "../store/repo.js";
-import { answered, initialState, type StepResult, step, type TutorContext, type TutorEvent, type TutorState } from "../tutor/engine.js";
+import {
+  answered,
+  currentScreen,
+  initialState,
+  type StepResult,
+  step,
+  type TutorContext,
+  type TutorEvent,
+  type TutorState,
+} from "../tutor/engine.js";
 import type { Reply } from "../tutor/replies.js";
 import type { Channel, InboundMessage, MediaKind } from "./types.js";
 
@@ -252,7 +261,14 @@ export function createConversationService(deps: ConversationDeps) {
     if (turn) logTurn(msg, turn, thought.qa);
   }
 
-  return { handle, processInbox };
+  /** What the learner was last shown (read-only: nothing is recorded). Empty for someone who has not written yet. */
+  function peek(channel: Channel, userKey: string): Reply[] {
+    const learner = repo.findLearner(db, channel, userKey);
+    if (!learner) return [];
+    return currentScreen(loadState(learner.id), contextFor(learner));
+  }
+
+  return { handle, processInbox, peek };
 }
 
 export type ConversationService = ReturnType<typeof createConversationService>;

@@ -845,6 +845,18 @@ function repeatScreen(t: Turn): void {
   showMenu(t);
 }
 
+/** What the learner was last shown, to show again without changing anything (the web page after a reload). */
+export function currentScreen(state: TutorState, ctx: TutorContext): Reply[] {
+  const t = new Turn(reconcile(state, ctx), ctx);
+  const { screen, lesson: pos } = t.state;
+  if (screen.kind === "new") return [];
+  if (screen.kind === "consent") askConsent(t);
+  else if (screen.kind === "step" && pos && ctx.curriculum.lessons.has(pos.lessonId))
+    t.say(renderStep(ctx.curriculum.lessons.get(pos.lessonId) as Lesson, pos.stepIndex));
+  else repeatScreen(t);
+  return t.replies;
+}
+
 /** Keeps a stored state valid against the current curriculum (lessons may have been edited or removed). */
 export function reconcile(state: TutorState, ctx: TutorContext): TutorState {
   const pos = state.lesson;
