@@ -81,10 +81,11 @@ export const vi = {
         : media === "voice"
           ? "Tôi chưa nghe được tin nhắn thoại. Bác gõ chữ giúp tôi nhé."
           : "Tôi chưa đọc được loại tin nhắn này. Bác gõ chữ giúp tôi nhé.",
-  hintChoose: (max: number) => `Bác gõ một số từ 1 đến ${max} để chọn, hoặc gõ **trợ giúp**.`,
+  hintChoose: (max: number) =>
+    max === 1 ? "Bác gõ số 1 để chọn, hoặc gõ **trợ giúp**." : `Bác gõ một số từ 1 đến ${max} để chọn, hoặc gõ **trợ giúp**.`,
   hintStep: "Bác gõ **tiếp** khi làm xong, **nhắc lại** để xem lại, hoặc **trợ giúp**.",
   hintGeneral: "Bác gõ **menu** để chọn bài học, hoặc **trợ giúp** để xem cách dùng.",
-  numberOutOfRange: (max: number) => `Bác chọn số từ 1 đến ${max} thôi ạ.`,
+  numberOutOfRange: (max: number) => (max === 1 ? "Ở đây chỉ có số 1 thôi ạ." : `Bác chọn số từ 1 đến ${max} thôi ạ.`),
 
   afterAnswerHint: "Bác gõ số để chọn, hoặc hỏi tiếp.",
   learnOffer: (title: string) => `📘 Học bài: ${title.length > 28 ? `${title.slice(0, 27)}…` : title}`,

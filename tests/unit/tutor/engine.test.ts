@@ -286,6 +286,13 @@ describe("an elderly learner's words at a checkpoint", () => {
 });
 
 describe("titles in the texts", () => {
+  it("never says 'from 1 to 1'", async () => {
+    const { vi } = await import("../../../src/tutor/texts.vi.js");
+    expect(vi.hintChoose(1)).not.toContain("từ 1 đến 1");
+    expect(vi.numberOutOfRange(1)).not.toContain("từ 1 đến 1");
+    expect(vi.hintChoose(3)).toContain("từ 1 đến 3");
+  });
+
   it("a title with its own quotation marks is not quoted twice", async () => {
     const { quoted } = await import("../../../src/tutor/texts.vi.js");
     expect(quoted("Kích hoạt VNeID")).toBe("“Kích hoạt VNeID”");
