@@ -248,6 +248,9 @@ function checkedDate(today: string) {
   });
 }
 
+/** Buttons that do something real when pressed: sending a file, paying, confirming a change. */
+const REAL_ACTION = /\*\*(?:Gửi|Gửi hồ sơ|Nộp|Nộp hồ sơ|Nộp lệ phí|Thanh toán|Đồng ý và gửi|Lưu thay đổi)\*\*/u;
+
 function lessonSchema(today: string) {
   return z.strictObject({
     id: z.string().regex(ID_PATTERN),
@@ -266,11 +269,12 @@ function lessonSchema(today: string) {
       )
       .min(1),
     unverified: optional(listOf(z.number().int().min(1))),
+    real: optional(listOf(z.number().int().min(1))),
     questions: optional(listOf(z.string().trim().min(5).max(200))),
   });
 }
 
-const LESSON_KEYS = ["id", "title", "minutes", "level", "competences", "requires", "sources", "unverified", "questions"];
+const LESSON_KEYS = ["id", "title", "minutes", "level", "competences", "requires", "sources", "unverified", "real", "questions"];
 const SOURCE_KEYS = ["url", "title", "checked"];
 
 const LESSON_HINTS: Record<string, string> = {
@@ -290,6 +294,8 @@ const LESSON_HINTS: Record<string, string> = {
   "sources.*.checked": "ngày kiểm tra dạng NĂM-THÁNG-NGÀY, ví dụ `2026-03-01`",
   unverified: "danh sách số thứ tự các bước chưa kiểm chứng được, ví dụ `[3]`",
   "unverified.*": "số thứ tự của một bước, là số nguyên từ 1",
+  real: "danh sách số thứ tự các bước làm việc thật (gửi hồ sơ, trả tiền, đổi tài khoản), ví dụ `[5]`",
+  "real.*": "số thứ tự của một bước, là số nguyên từ 1",
   questions: "danh sách câu hỏi mẫu, mỗi dòng `- …` là một câu người dân hay hỏi, ví dụ `- lam sao kich hoat vneid muc 2`",
   "questions.*": "một câu hỏi mẫu, dài từ 5 đến 200 ký tự",
 };
@@ -1131,14 +1137,26 @@ export function parseLesson(source: string, file: string, trackId: string, order
   const meta = lessonMeta(block, body.images);
 
   if (fields && block) {
-    const unverified = fields.unverified ?? [];
-    unverified.forEach((n, i) => {
-      if (n > body.steps.length) {
-        sink.error(
-          lineOfPath(block, ["unverified", i]),
-          `\`unverified\` ghi bước số ${n} nhưng bài chỉ có ${body.steps.length} bước (đếm mọi phần Bước, Kiểm tra, Câu hỏi từ 1).`,
+    for (const key of ["unverified", "real"] as const) {
+      (fields[key] ?? []).forEach((n, i) => {
+        if (n > body.steps.length) {
+          sink.error(
+            lineOfPath(block, [key, i]),
+            `\`${key}\` ghi bước số ${n} nhưng bài chỉ có ${body.steps.length} bước (đếm mọi phần Bước, Kiểm tra, Câu hỏi từ 1).`,
+          );
+        }
+      });
+    }
+    // A step that presses a button doing something real must say so, so the learner can go on without doing it.
+    const real = new Set(fields.real ?? []);
+    body.steps.forEach((step, i) => {
+      if (real.has(i + 1) || step.kind !== "instruction") return;
+      const button = REAL_ACTION.exec(`${step.title} ${step.text}`)?.[0];
+      if (button)
+        sink.warn(
+          step.line,
+          `Bước này bấm ${button}: nếu đó là việc thật (gửi hồ sơ, trả tiền, đổi tài khoản), hãy ghi số ${i + 1} vào \`real\` để người học được nhắc chỉ xem, không bấm thật.`,
         );
-      }
     });
   }
 
@@ -1161,6 +1179,7 @@ export function parseLesson(source: string, file: string, trackId: string, order
     requires: fields.requires ?? [],
     sources,
     unverified: fields.unverified ?? [],
+    real: fields.real ?? [],
     questions: fields.questions ?? [],
     intro: body.intro,
     steps: body.steps,

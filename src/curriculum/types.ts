@@ -78,6 +78,8 @@ export interface Lesson {
   sources: Source[];
   /** Step numbers (1-based) whose facts could not be verified; shown to admins, flagged to learners. */
   unverified: number[];
+  /** Step numbers (1-based) that would do something real (send a file, pay, change an account): the learner is told to only look. */
+  real: number[];
   /** Example questions, written the way citizens ask, that this lesson answers: they steer free-form answers to it. */
   questions: string[];
   /** Text before the first step ("Mục tiêu: …"). */

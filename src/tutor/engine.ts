@@ -487,6 +487,7 @@ function renderStep(lesson: Lesson, index: number): Reply {
   const s = lesson.steps[index] as Step;
   const parts = [vi.stepHeading(s.kind, index + 1, lesson.steps.length, s.title)];
   if (s.text) parts.push(s.text);
+  if (lesson.real.includes(index + 1)) parts.push(vi.realStep);
   if (lesson.unverified.includes(index + 1)) parts.push(vi.unverified);
   let labels: string[];
   if (s.kind === "instruction") labels = s.tip ? vi.instructionOptions : vi.instructionOptionsNoTip;

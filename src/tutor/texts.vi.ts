@@ -34,6 +34,8 @@ export const vi = {
       : kind === "checkpoint"
         ? `**Kiểm tra (${k}/${n}): ${title}**`
         : `**Câu hỏi (${k}/${n}): ${title}**`,
+  realStep:
+    "✋ Bước này là **việc thật** (gửi hồ sơ, trả tiền hoặc đổi tài khoản). Khi học, bác chỉ cần xem, **đừng bấm** nếu chưa cần làm thật. Bác gõ **tiếp** để học tiếp.",
   unverified: "⚠️ Thông tin ở bước này đang được kiểm tra lại. Bác hỏi thêm cán bộ xã, phường cho chắc nhé.",
   instructionOptions: ["Xong, tiếp tục", "Giải thích thêm"],
   instructionOptionsNoTip: ["Xong, tiếp tục"],

@@ -16,6 +16,7 @@ export function lesson(id: string, trackId: string, order: number, steps: Step[]
     requires: [],
     sources: [{ url: "https://example.gov.vn", checked: "2026-11-01" }],
     unverified: [],
+    real: [],
     questions: [],
     intro: `Mục tiêu: học bài ${id}.`,
     steps,

@@ -295,6 +295,36 @@ describe("loadCurriculum reports each broken edit at its file and line", () => {
   });
 });
 
+describe("steps that do something real (`real`)", () => {
+  it("a step number out of range is an error at the line of `real`", async () => {
+    const dir = await copyFixture();
+    const content = await edit(dir, ACTIVATE, (s) => replaceOnce(s, "unverified: [3]", "unverified: [3]\nreal: [8]"));
+    expectProblem(await loadBroken(dir), {
+      file: ACTIVATE,
+      line: lineOf(content, "real:"),
+      message: "`real` ghi bước số 8 nhưng bài chỉ có 4 bước",
+    });
+  });
+
+  it("warns about a step that presses Gửi or Thanh toán without being marked, and not once it is", async () => {
+    const dir = await copyFixture();
+    const content = await edit(dir, ACTIVATE, (s) =>
+      replaceOnce(s, "## Bước 2: Nhập số định danh cá nhân\n", "## Bước 2: Nhập số định danh cá nhân\nBác bấm **Gửi**.\n"),
+    );
+    const { problems } = await loadCurriculum(dir);
+    expectProblem(problems, {
+      file: ACTIVATE,
+      line: lineOf(content, "## Bước 2:"),
+      severity: "warning",
+      message: "hãy ghi số 3 vào `real`",
+    });
+    await edit(dir, ACTIVATE, (s) => replaceOnce(s, "unverified: [3]", "unverified: [3]\nreal: [3]"));
+    const after = await loadCurriculum(dir);
+    expect(after.problems.filter((p) => p.message.includes("`real`"))).toEqual([]);
+    expect(after.curriculum?.lessons.get("vneid-kich-hoat")?.real).toEqual([3]);
+  });
+});
+
 describe("loadCurriculum warnings keep the curriculum usable", () => {
   it("warns about a track with no lessons and leaves it out of the menu", async () => {
     const dir = await copyFixture();

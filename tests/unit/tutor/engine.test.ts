@@ -299,3 +299,36 @@ describe("titles in the texts", () => {
     expect(quoted("“Công an gọi điện”: nhận ra kẻ giả danh")).toBe("“Công an gọi điện”: nhận ra kẻ giả danh");
   });
 });
+
+describe("a step that would do something real", () => {
+  it("tells the learner to only look, and lets them go on without doing it", () => {
+    const c = buildCurriculum([
+      {
+        id: "dvc",
+        title: "Dịch vụ công",
+        description: "x",
+        order: 1,
+        lessons: [
+          lesson(
+            "nop",
+            "dvc",
+            1,
+            [
+              { kind: "instruction", index: 1, line: 1, title: "Điền tờ khai", text: "Bác điền tờ khai." },
+              { kind: "instruction", index: 2, line: 1, title: "Nộp hồ sơ", text: "Bác bấm **Nộp hồ sơ**." },
+              { kind: "instruction", index: 3, line: 1, title: "Ghi mã hồ sơ", text: "Bác chép mã hồ sơ vào sổ." },
+            ],
+            { real: [2] },
+          ),
+        ],
+      },
+    ]);
+    const p = play(c);
+    p.sayAll("hi", "1", "1", "1");
+    const real = all(p.say("tiếp"));
+    expect(real).toContain("Nộp hồ sơ");
+    expect(real).toContain("việc thật");
+    expect(real).toContain("đừng bấm");
+    expect(all(p.say("tiếp"))).toContain("Ghi mã hồ sơ");
+  });
+});
