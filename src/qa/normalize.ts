@@ -1,4 +1,4 @@
-import { FOLDED_ABBREVIATIONS, foldForMatch } from "./vietnamese.js";
+import { FOLDED_ABBREVIATIONS, foldForMatch, MARKED } from "./vietnamese.js";
 
 // Rail 1: normalise and bound what the learner typed, before anything else looks at it.
 
@@ -42,9 +42,6 @@ export function normalizeInput(raw: string): Normalized {
 }
 
 // ── views for the keyword rules (guard only) ─────────────────────────
-
-/** Vietnamese letters that carry a diacritic (or đ). */
-const MARKED = /[àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ]/;
 
 interface Tokens {
   text: string;

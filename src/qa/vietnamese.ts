@@ -16,7 +16,7 @@ export function foldForMatch(text: string): string {
  * Common abbreviations and chat shorthand → the words they stand for, with diacritics. One table for
  * retrieval and the keyword rules (the rules read it folded).
  */
-export const ABBREVIATIONS: ReadonlyMap<string, string> = new Map(
+const ABBREVIATIONS: ReadonlyMap<string, string> = new Map(
   Object.entries({
     // negation, "được", "gì", "thế nào"
     ko: "không",
@@ -109,7 +109,7 @@ export const FOLDED_ABBREVIATIONS: ReadonlyMap<string, string> = new Map(
 );
 
 /** Vietnamese letters that carry a diacritic (or đ). */
-const MARKED = /[àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ]/;
+export const MARKED = /[àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ]/;
 
 export interface Syllable {
   /** Lowercase, with its marks as typed. */
