@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { installSecret } from "./admin/pseudonym.js";
@@ -49,7 +49,12 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
   const db = openDatabase(config.databasePath, { backgroundCheckpoints: true });
   // Learners are named in logs by a keyed hash: stable across restarts, not reversible without the database.
   setLogPseudonymKey(installSecret(db, "log_pseudonym_key"));
-  const curriculum = createCurriculumStore({ dir: config.curriculumDir, logger });
+  // The last good lessons are kept beside the database, so broken files at a restart do not take the tutor down.
+  const curriculum = createCurriculumStore({
+    dir: config.curriculumDir,
+    logger,
+    keepDir: join(dirname(resolve(config.databasePath)), "curriculum-last-good"),
+  });
   try {
     await curriculum.start();
   } catch (err) {

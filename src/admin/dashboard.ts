@@ -1,3 +1,4 @@
+import type { ReloadStatus } from "../curriculum/store.js";
 import type { Curriculum, CurriculumProblem, Lesson, Step } from "../curriculum/types.js";
 import { redactPii } from "../qa/pii.js";
 import type { Db } from "../store/db.js";
@@ -19,7 +20,7 @@ export const stepLabel = (s: Step) => `${s.index}. ${STEP_KIND[s.kind]}: ${s.tit
 export interface DashboardInput {
   db: Db;
   curriculum: Curriculum;
-  status: { at: Date; ok: boolean; problems: CurriculumProblem[]; version?: string };
+  status: ReloadStatus;
   targets: TargetsResult;
   now: number;
   /** Period of the charts over time and of the questions listed, in days. */
@@ -319,7 +320,7 @@ function healthSection(input: DashboardInput): string {
 <p>${s.ok ? '<span class="pill ok">Tốt</span>' : '<span class="pill bad">Có lỗi</span>'} Nạp lần cuối: ${esc(vnDateTime(s.at.getTime()))} · ${esc(
     fmtInt(input.curriculum.tracks.length),
   )} chủ đề, ${esc(fmtInt(lessonsCount))} bài · phiên bản <span class="mono">${esc(s.version ?? input.curriculum.version)}</span></p>
-${s.ok ? "" : '<div class="alert">Lần sửa gần nhất có lỗi nên chưa được dùng; người học vẫn học bản tốt gần nhất. Sửa các lỗi dưới đây (hoặc chạy <span class="mono">npm run curriculum:check</span>).</div>'}
+${s.ok ? "" : `<div class="alert">${s.fromKeptCopy ? "Máy chủ khởi động khi bài học đang có lỗi, nên đang dùng bản tốt gần nhất lưu trên đĩa." : "Lần sửa gần nhất có lỗi nên chưa được dùng; người học vẫn học bản tốt gần nhất."} Sửa các lỗi dưới đây (hoặc chạy <span class="mono">npm run curriculum:check</span>).</div>`}
 ${errors.length ? `<h3 class="bad">Lỗi (${errors.length})</h3>${list(errors)}` : ""}
 ${warnings.length ? `<h3 class="warn">Cảnh báo (${warnings.length})</h3>${list(warnings)}` : ""}
 ${errors.length + warnings.length === 0 ? '<p class="muted">Không có lỗi hay cảnh báo.</p>' : ""}</section>`;

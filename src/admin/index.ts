@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import type { Curriculum, CurriculumProblem } from "../curriculum/types.js";
+import type { ReloadStatus } from "../curriculum/store.js";
+import type { Curriculum } from "../curriculum/types.js";
 import type { Db } from "../store/db.js";
 import { type AdminAuth, type AdminIdentity, createAdminAuth, retryAfter, wantsHtml } from "./auth.js";
 import { channelName, renderDashboard } from "./dashboard.js";
@@ -21,7 +22,7 @@ export interface AdminDeps {
   adminToken: string;
   targetsFile: string;
   curriculum: () => Curriculum;
-  curriculumStatus: () => { at: Date; ok: boolean; problems: CurriculumProblem[]; version?: string };
+  curriculumStatus: () => ReloadStatus;
   /** Queues the text to opted-in, reachable learners through the outbox; returns how many. */
   announce: (text: string) => number;
   publicBaseUrl?: string;

@@ -1,7 +1,9 @@
 // Holds the curriculum the server serves and reloads it when admins edit files. A broken edit
-// never replaces a good curriculum: learners keep the last good version until the files are fixed.
+// never replaces a good curriculum: learners keep the last good version until the files are fixed —
+// also across a restart, from a copy of the last good files kept on disk.
 
-import { type FSWatcher, watch as watchFs } from "node:fs";
+import { existsSync, type FSWatcher, watch as watchFs } from "node:fs";
+import { cp, rename, rm } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Logger } from "pino";
 import { formatProblem } from "./format.js";
@@ -15,6 +17,8 @@ export interface ReloadStatus {
   problems: CurriculumProblem[];
   /** Version now served (unchanged after a failed reload). */
   version?: string;
+  /** The files were broken when the server started: it serves the copy of the last good files kept on disk. */
+  fromKeptCopy?: boolean;
 }
 
 export interface CurriculumStoreOptions {
@@ -24,6 +28,8 @@ export interface CurriculumStoreOptions {
   debounceMs?: number;
   /** Used when fs.watch is unavailable (e.g. inotify limit reached). */
   pollMs?: number;
+  /** Where a copy of the last good files is kept, to start from when the files are broken at a restart. */
+  keepDir?: string;
 }
 
 export interface CurriculumStore {
@@ -87,6 +93,21 @@ export function createCurriculumStore(options: CurriculumStoreOptions): Curricul
     }
   };
 
+  /** Copies the files just loaded as the last good version: into a fresh folder, then swapped in whole. */
+  const keepCopy = async () => {
+    if (!options.keepDir) return;
+    const keep = resolve(options.keepDir);
+    const fresh = `${keep}.new`;
+    try {
+      await rm(fresh, { recursive: true, force: true });
+      await cp(dir, fresh, { recursive: true });
+      await rm(keep, { recursive: true, force: true });
+      await rename(fresh, keep);
+    } catch (err) {
+      logger.warn({ err }, "could not keep a copy of the last good curriculum");
+    }
+  };
+
   const doReload = async (): Promise<ReloadStatus> => {
     const result = await safeLoad();
     const at = new Date();
@@ -106,6 +127,7 @@ export function createCurriculumStore(options: CurriculumStoreOptions): Curricul
       curriculum = result.curriculum;
       logger.info({ version: curriculum.version, lessons: curriculum.lessons.size, warnings: result.problems.length }, "curriculum loaded");
       notify(curriculum);
+      await keepCopy();
     }
     return status;
   };
@@ -157,6 +179,16 @@ export function createCurriculumStore(options: CurriculumStoreOptions): Curricul
   return {
     async start() {
       const result = await reload();
+      if ((!curriculum || !result.ok) && options.keepDir && existsSync(options.keepDir)) {
+        // Broken files at a restart must not take the tutor down: serve the last good copy and say so.
+        const kept = await loadCurriculum(resolve(options.keepDir)).catch(() => undefined);
+        if (kept?.curriculum) {
+          curriculum = kept.curriculum;
+          status = { at: new Date(), ok: false, problems: result.problems, version: curriculum.version, fromKeptCopy: true };
+          logger.warn({ version: curriculum.version }, "curriculum has errors at start; serving the last good copy kept on disk");
+          return curriculum;
+        }
+      }
       if (!curriculum || !result.ok) {
         const lines = result.problems.map((p) => formatProblem(p, dir));
         throw new Error(`Không nạp được nội dung bài học từ ${dir}:\n${lines.join("\n")}`);

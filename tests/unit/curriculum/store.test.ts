@@ -115,3 +115,32 @@ describe("createCurriculumStore", () => {
     expect(lines.some((l) => l.level === 50)).toBe(true);
   });
 });
+
+describe("the last good curriculum kept on disk", () => {
+  it("a restart with broken files serves the last good copy and says so; without a copy it refuses to start", async () => {
+    const dir = await copyFixture();
+    const keepDir = join(await copyFixture(), "kept");
+    const keep = (d: string) => {
+      const store = createCurriculumStore({ dir: d, logger: pino({ level: "silent" }), keepDir });
+      stores.push(store);
+      return store;
+    };
+    const good = await keep(dir).start();
+    await edit(dir, OTP, breakQuiz);
+
+    const restarted = keep(dir);
+    const served = await restarted.start();
+    expect(served.version).toBe(good.version);
+    expect(quizTitle(served)).toBe(quizTitle(good));
+    expect(restarted.lastReload).toMatchObject({ ok: false, fromKeptCopy: true, version: good.version });
+    expect(restarted.lastReload.problems.some((p) => p.severity === "error")).toBe(true);
+
+    // Fixing the files serves them again, as a normal reload.
+    await edit(dir, OTP, (s) => replaceOnce(s, "- [x] Nhân viên ngân hàng", "- [ ] Nhân viên ngân hàng"));
+    expect(await restarted.reload()).toMatchObject({ ok: true });
+
+    await edit(dir, OTP, breakQuiz);
+    const { store: plain } = newStore(dir);
+    await expect(plain.start()).rejects.toThrow();
+  });
+});
