@@ -782,8 +782,8 @@ function onQuiz(t: Turn, lesson: Lesson, s: QuizStep, intent: Intent, raw: strin
     advance(t, lesson);
     return true;
   }
-  const hint = s.tip ?? s.explanation;
-  t.say(hint ? `${vi.quizWrong}\n${vi.tipPrefix}${hint}` : vi.quizWrong);
+  // A retry gets a hint, never the answer: the explanation comes after the last attempt.
+  t.say(`${vi.quizWrong}\n${vi.tipPrefix}${s.tip ?? vi.quizHintGeneric}`);
   t.say(renderStep(lesson, pos.stepIndex));
   return true;
 }

@@ -45,6 +45,7 @@ export const vi = {
   checkpointHelpThenAgain: "Khi làm xong, bác trả lời lại câu này nhé.",
   quizRight: ["Đúng rồi! 👏 Bác giỏi quá.", "Chính xác! 👍", "Rất đúng ạ! 🎉"],
   quizWrong: "Chưa đúng rồi bác ạ. Không sao, bác thử lại nhé.",
+  quizHintGeneric: "Bác đọc lại câu hỏi và từng lựa chọn một lượt, rồi chọn lại nhé.",
   quizReveal: (answer: string) => `Đáp án đúng là: **${answer}**.`,
   quizNeedAnswer: "Bác chọn một đáp án bằng cách gõ số nhé.",
   explainNoTip:

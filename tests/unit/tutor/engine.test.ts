@@ -113,11 +113,14 @@ describe("a whole lesson", () => {
 
     const wrong = p.say("1");
     expect(all(wrong)).toContain("Chưa đúng");
-    expect(all(wrong)).toContain("không ai được hỏi mã OTP");
+    // A retry gets a hint, never the answer: the explanation waits for the last attempt.
+    expect(all(wrong)).toContain("đọc lại câu hỏi");
+    expect(all(wrong)).not.toContain("không ai được hỏi mã OTP");
     expect(p.state.screen.kind).toBe("step");
 
     const done = p.say("không ai cả");
     expect(all(done)).toContain("Đúng rồi");
+    expect(all(done)).toContain("không ai được hỏi mã OTP");
     expect(all(done)).toContain("Chúc mừng bác đã học xong bài “Bài otp”");
     expect(all(done)).toContain("Tóm tắt bài otp");
     expect(all(done)).toContain("Bài nên học tiếp: “Bài link”");
