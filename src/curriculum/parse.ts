@@ -265,6 +265,7 @@ function lessonSchema(today: string) {
           url: z.url({ protocol: /^https?$/ }),
           title: optional(z.string().trim().min(1).max(200)),
           checked: checkedDate(today),
+          direct: optional(z.boolean()),
         }),
       )
       .min(1),
@@ -275,7 +276,7 @@ function lessonSchema(today: string) {
 }
 
 const LESSON_KEYS = ["id", "title", "minutes", "level", "competences", "requires", "sources", "unverified", "real", "questions"];
-const SOURCE_KEYS = ["url", "title", "checked"];
+const SOURCE_KEYS = ["url", "title", "checked", "direct"];
 
 const LESSON_HINTS: Record<string, string> = {
   id: "mã bài viết bằng chữ thường không dấu, số và dấu gạch ngang, ví dụ `vneid-kich-hoat`",
@@ -292,6 +293,7 @@ const LESSON_HINTS: Record<string, string> = {
   "sources.*.url": "địa chỉ trang web đầy đủ, bắt đầu bằng `https://` hoặc `http://`",
   "sources.*.title": "tên trang hoặc bài báo, dài từ 1 đến 200 ký tự",
   "sources.*.checked": "ngày kiểm tra dạng NĂM-THÁNG-NGÀY, ví dụ `2026-03-01`",
+  "sources.*.direct": "`false` khi `url` chỉ là trang chủ vì bài gốc không dẫn trực tiếp được",
   unverified: "danh sách số thứ tự các bước chưa kiểm chứng được, ví dụ `[3]`",
   "unverified.*": "số thứ tự của một bước, là số nguyên từ 1",
   real: "danh sách số thứ tự các bước làm việc thật (gửi hồ sơ, trả tiền, đổi tài khoản), ví dụ `[5]`",
@@ -1147,7 +1149,15 @@ export function parseLesson(source: string, file: string, trackId: string, order
         }
       });
     }
-    // A step that presses a button doing something real must say so, so the learner can go on without doing it.
+    // A source should open the article itself; a bare home page must say it cannot (`direct: false`).
+    fields.sources.forEach((src, i) => {
+      if (src.direct === undefined && /^https?:\/\/[^/]+\/?$/.test(src.url))
+        sink.warn(
+          lineOfPath(block, ["sources", i, "url"]),
+          "Nguồn chỉ là trang chủ: hãy ghi địa chỉ của chính bài báo, hoặc thêm `direct: false` nếu bài gốc không dẫn trực tiếp được.",
+        );
+    });
+        // A step that presses a button doing something real must say so, so the learner can go on without doing it.
     const real = new Set(fields.real ?? []);
     body.steps.forEach((step, i) => {
       if (real.has(i + 1) || step.kind !== "instruction") return;
@@ -1168,6 +1178,7 @@ export function parseLesson(source: string, file: string, trackId: string, order
     url: s.url,
     ...(s.title ? { title: s.title } : {}),
     checked: s.checked.trim(),
+    ...(s.direct === false ? { direct: false } : {}),
   }));
   const lesson: Lesson = {
     id: fields.id,

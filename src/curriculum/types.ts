@@ -8,6 +8,8 @@ export interface Source {
   title?: string;
   /** ISO date (YYYY-MM-DD) when an admin last checked the steps against this source. */
   checked: string;
+  /** False when `url` is only the site's home page because the article itself cannot be linked. */
+  direct?: false;
 }
 
 export interface Image {

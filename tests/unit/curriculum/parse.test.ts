@@ -17,7 +17,7 @@ level: co-ban
 competences: [digcomp-2.1]
 questions: [bai thu la gi]
 sources:
-  - url: https://example.org
+  - url: https://example.org/bai-thu
     checked: 2026-10-01
 ${extraFront}---
 
@@ -217,7 +217,7 @@ describe("parseLesson problems", () => {
       .replace("minutes: 5", "minutes: 45")
       .replace("level: co-ban", "level: de")
       .replace("competences: [digcomp-2.1]", "competences: [digcomp-2.9]")
-      .replace("  - url: https://example.org\n", "  - url: example.org\n")
+      .replace("  - url: https://example.org/bai-thu\n", "  - url: example.org\n")
       .replace("id: bai-thu\n", "");
     const { problems, lesson } = parse(source);
     expect(lesson).toBeUndefined();
@@ -387,5 +387,18 @@ describe("suggest", () => {
     expect(editDistance("kitten", "sitting")).toBe(3);
     expect(editDistance("", "abc")).toBe(3);
     expect(editDistance("same", "same")).toBe(0);
+  });
+});
+
+describe("sources that open the article", () => {
+  it("warns about a bare home page unless it says the article cannot be linked", () => {
+    const home = lessonWith("Mục tiêu: thử.\n\n## Bước 1: Mở máy\nBác mở máy.\n").replace(
+      "https://example.org/bai-thu",
+      "https://example.org/",
+    );
+    expectProblem(parse(home).problems, { file: "thu/01-bai.md", line: lineOf(home, "url:"), severity: "warning", message: "trang chủ" });
+    const marked = home.replace("    checked: 2026-10-01", "    checked: 2026-10-01\n    direct: false");
+    expect(parse(marked).problems.filter((p) => p.message.includes("trang chủ"))).toEqual([]);
+    expect(parse(marked).lesson?.sources[0]?.direct).toBe(false);
   });
 });
