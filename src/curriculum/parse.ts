@@ -1157,7 +1157,7 @@ export function parseLesson(source: string, file: string, trackId: string, order
           "Nguồn chỉ là trang chủ: hãy ghi địa chỉ của chính bài báo, hoặc thêm `direct: false` nếu bài gốc không dẫn trực tiếp được.",
         );
     });
-        // A step that presses a button doing something real must say so, so the learner can go on without doing it.
+    // A step that presses a button doing something real must say so, so the learner can go on without doing it.
     const real = new Set(fields.real ?? []);
     body.steps.forEach((step, i) => {
       if (real.has(i + 1) || step.kind !== "instruction") return;
