@@ -88,7 +88,7 @@ function matches(rule: Rule, folded: string): boolean {
   return rule.all.every((p) => p.test(folded)) && !(rule.none ?? []).some((p) => p.test(folded));
 }
 
-export function checkInput(raw: string, opts: { inScope?: (folded: string) => boolean } = {}): InputDecision {
+export function checkInput(raw: string): InputDecision {
   const { text, truncated } = normalizeInput(raw);
   const red = redactPii(text);
   const pii = [...red.types];
@@ -134,7 +134,7 @@ export function checkInput(raw: string, opts: { inScope?: (folded: string) => bo
   const scopeView = ruleView(scopeText, SCOPE_SENSES);
   const aiTech = AI_WORD.test(scopeView) || (/(^|[^\p{L}])AI([^\p{L}]|$)/u.test(scopeText) && !mostlyUpper(scopeText));
   if (STORE_REQUEST.test(scopeView)) return { ...base, action: "offtopic", rule: "scope.store" };
-  const strong = SCOPE.test(scopeView) || aiTech || (opts.inScope?.(folded) ?? false);
+  const strong = SCOPE.test(scopeView) || aiTech;
   if (strong) return { ...base, action: "answer", rule: "scope.in" };
   if (OFFTOPIC.test(scopeView)) return { ...base, action: "offtopic", rule: "scope.offtopic" };
   const weak = SCOPE_WEAK.test(scopeView) || (hasDiacritics(scopeText) && SCOPE_ACCENTED.test(scopeView));

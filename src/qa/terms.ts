@@ -20,7 +20,7 @@ const STOP_MARKED: ReadonlySet<string> = new Set(
     "ta có không chưa được rồi gì nào sao thế này đó kia mà như những các một cái ấy vậy nè hả hay hỏi xin cảm ơn làm giúp giùm " +
     "dùm hộ lại vẫn cũng đã đang sẽ muốn cần biết phải nên ở tại trong trên về ra vào đi đến khi lúc nếu nhưng vì do để bị thể " +
     "ai đâu bao giờ nhiêu mấy thôi chứ chăng hết rất quá lắm luôn ngay nay mới vừa xong ok ờ ừm dạ vâng thưa ad admin bot " +
-    "hello hi alo gì giùm thì nha nhe oi a o u uh ah nói bảo nghe thấy cứ hoài mãi vài kiểu chỗ nhờ hôm " +
+    "hello hi alo nha nhe oi a o u uh ah nói bảo nghe thấy cứ hoài mãi vài kiểu chỗ nhờ hôm " +
     "tí ti chút xíu tẹo lên xuống bây"
   ).split(" "),
 );
