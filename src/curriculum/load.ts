@@ -9,6 +9,8 @@ import { editDistance, ID_PATTERN, type LessonMeta, type ParseOptions, parseLess
 import type { Curriculum, CurriculumProblem, Lesson, LoadResult, Track } from "./types.js";
 
 export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
+/** Above this a picture is slow on a cheap phone over 3G; `npm run media:build` keeps drawings below it. */
+export const LIGHT_IMAGE_BYTES = 300 * 1024;
 export const IMAGE_EXTENSIONS = ["png", "jpg", "jpeg", "webp"];
 const MEDIA_DIR = "media";
 const TRACK_FILE = "track.yaml";
@@ -187,6 +189,12 @@ async function checkMedia(dir: string, lessons: readonly LessonEntry[], mediaFil
           file,
           image.line,
           `Hình \`${rel}\` nặng ${mb} MB; tối đa 5 MB để gửi được qua Zalo và Telegram. Hãy thu nhỏ hoặc nén hình.`,
+        );
+      } else if (info.size > LIGHT_IMAGE_BYTES) {
+        problems.warn(
+          file,
+          image.line,
+          `Hình \`${rel}\` nặng ${Math.round(info.size / 1024)} KB; nên dưới 300 KB để điện thoại yếu, mạng chậm vẫn tải nhanh.`,
         );
       }
     }
