@@ -13,7 +13,7 @@ import { qaVi } from "../qa/texts.vi.js";
 import { foldForMatch } from "../qa/vietnamese.js";
 import { quoted } from "../tutor/texts.vi.js";
 
-// npm run eval:answers [-- --cases DIR] [--llm] [--check] [--verbose] [--write]
+// npm run eval:answers [-- --cases DIR] [--curriculum DIR] [--llm] [--check] [--verbose] [--write]
 // Asks every question of the answer cases through POST /api/chat as a new learner would (greeting, consent "1",
 // then the question), on a fresh database with the real curriculum, and prints per kind: right lesson first, key
 // facts present, honest on uncovered topics, wrongly stopped, warned, and with --llm (a stand-in
@@ -350,6 +350,7 @@ async function main() {
   const { values } = parseArgs({
     options: {
       cases: { type: "string" },
+      curriculum: { type: "string" },
       llm: { type: "boolean" },
       check: { type: "boolean" },
       verbose: { type: "boolean" },
@@ -358,9 +359,10 @@ async function main() {
   });
   const cases = loadCases(resolve(values.cases ?? resolve(root, "tests/answer-cases")));
   console.log(`${cases.length} questions`);
-  const reports: Array<[string, EvalReport]> = [["Lessons only", await evaluateAnswers({ cases })]];
+  const curriculumDir = values.curriculum ? resolve(values.curriculum) : undefined;
+  const reports: Array<[string, EvalReport]> = [["Lessons only", await evaluateAnswers({ cases, curriculumDir })]];
   if (values.llm || values.check || values.write)
-    reports.push(["With a model (stand-in endpoint)", await evaluateAnswers({ cases, llm: true })]);
+    reports.push(["With a model (stand-in endpoint)", await evaluateAnswers({ cases, curriculumDir, llm: true })]);
   for (const [title, r] of reports) {
     print(title, r);
     if (values.verbose) for (const m of r.misses) console.log(`    ${m}`);

@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import type { Dirent } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { editDistance, ID_PATTERN, type LessonMeta, type ParseOptions, parseLesson, parseTrack, suggest } from "./parse.js";
+import { editDistance, ID_PATTERN, type LessonMeta, type ParseOptions, parseLesson, parseTrack, suggest, vietnamDate } from "./parse.js";
 import type { Curriculum, CurriculumProblem, Lesson, LoadResult, Track } from "./types.js";
 
 export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
@@ -19,9 +19,19 @@ const LESSON_FILE = /^(\d{2})-.+\.md$/i;
 export interface LoadReport extends LoadResult {
   /** What was looked at, for the checker's summary line. */
   stats: { tracks: number; lessons: number };
+  /** Every file read, with its content, when the curriculum is usable: what the server keeps as the last good copy. */
+  files?: ReadonlyArray<{ path: string; content: Buffer }>;
 }
 
-export type LoadOptions = ParseOptions;
+/**
+ * Lessons already parsed, by file: a reload parses again only the files whose content changed (a national
+ * curriculum has thousands), and an unchanged lesson stays the same object, so what is built on it is kept.
+ */
+export type ParseCache = Map<string, { hash: string; day: string; result: ReturnType<typeof parseLesson> }>;
+
+export interface LoadOptions extends ParseOptions {
+  cache?: ParseCache;
+}
 
 /** A lesson file as parsed, kept even when broken so cross-file checks can name it. */
 interface LessonEntry {
@@ -142,20 +152,34 @@ async function readTrack(
   }
 
   const seenOrders = new Map<number, string>();
-  for (const { name, order } of lessonFiles) {
+  // Read together, parsed one by one: at thousands of lessons, waiting for each file in turn was a third of the time.
+  const contents = await Promise.all(lessonFiles.map(({ name }) => readFile(join(dir, id, name))));
+  for (const [k, { name, order }] of lessonFiles.entries()) {
     const rel = `${id}/${name}`;
     const other = seenOrders.get(order);
     if (other) {
       problems.warn(rel, 1, `Bài này cùng số thứ tự ${String(order).padStart(2, "0")} với \`${other}\`; hãy đổi số để thứ tự bài rõ ràng.`);
     }
     seenOrders.set(order, rel);
-    const content = await readFile(join(dir, rel));
+    const content = contents[k] as Buffer;
     hashed.push({ path: rel, content });
-    const parsed = parseLesson(content.toString("utf8"), rel, id, order, options);
+    const parsed = parseCached(content, rel, id, order, options);
     problems.add(parsed.problems);
     entry.lessons.push({ file: rel, lesson: parsed.lesson, meta: parsed.meta });
   }
   return entry;
+}
+
+function parseCached(content: Buffer, rel: string, trackId: string, order: number, options: LoadOptions) {
+  if (!options.cache) return parseLesson(content.toString("utf8"), rel, trackId, order, options);
+  const hash = createHash("sha1").update(content).digest("hex");
+  // The day matters: a source's `checked` date may have been in the future yesterday.
+  const day = vietnamDate(options.now ?? new Date());
+  const known = options.cache.get(rel);
+  if (known && known.hash === hash && known.day === day) return known.result;
+  const result = parseLesson(content.toString("utf8"), rel, trackId, order, options);
+  options.cache.set(rel, { hash, day, result });
+  return result;
 }
 
 async function checkMedia(dir: string, lessons: readonly LessonEntry[], mediaFiles: readonly string[], problems: Problems): Promise<void> {
@@ -202,13 +226,17 @@ async function checkMedia(dir: string, lessons: readonly LessonEntry[], mediaFil
 }
 
 function checkDuplicateIds(lessons: readonly LessonEntry[], problems: Problems): void {
-  const places = new Map<string, Array<{ file: string; line: number }>>();
+  const places = new Map<string, Array<{ file: string; meta: LessonMeta }>>();
   for (const { file, meta } of lessons) {
     if (!meta?.id) continue;
-    places.set(meta.id, [...(places.get(meta.id) ?? []), { file, line: meta.idLine }]);
+    const list = places.get(meta.id);
+    if (list) list.push({ file, meta });
+    else places.set(meta.id, [{ file, meta }]);
   }
-  for (const [id, where] of places) {
-    if (where.length < 2) continue;
+  for (const [id, found] of places) {
+    if (found.length < 2) continue;
+    // Lines are looked up only here: finding one means reading the file's YAML again, with positions.
+    const where = found.map(({ file, meta }) => ({ file, line: meta.idLine }));
     for (const place of where) {
       const others = where
         .filter((o) => o !== place)
@@ -327,7 +355,7 @@ export async function loadCurriculum(dir: string, options: LoadOptions = {}): Pr
     return { problems: problems.list, stats: { tracks: 0, lessons: 0 } };
   }
 
-  const tracks: TrackEntry[] = [];
+  const reading: Array<Promise<TrackEntry>> = [];
   let mediaFiles: string[] = [];
   for (const entry of await listDir(root)) {
     if (entry.isFile()) {
@@ -341,11 +369,20 @@ export async function loadCurriculum(dir: string, options: LoadOptions = {}): Pr
       });
       for (const file of mediaFiles) hashed.push({ path: file, content: await readFile(join(root, file)) });
     } else if (entry.isDirectory()) {
-      tracks.push(await readTrack(root, entry.name, problems, hashed, options));
+      const track = readTrack(root, entry.name, problems, hashed, options);
+      // Awaited below with the others; until then a failure must not count as unhandled.
+      track.catch(() => {});
+      reading.push(track);
     }
   }
 
+  const tracks = await Promise.all(reading);
   const lessons = tracks.flatMap((t) => t.lessons);
+  if (options.cache) {
+    // Files removed or renamed since the last load leave the cache with them.
+    const present = new Set(lessons.map((l) => l.file));
+    for (const file of options.cache.keys()) if (!present.has(file)) options.cache.delete(file);
+  }
   await checkMedia(root, lessons, mediaFiles, problems);
   checkDuplicateIds(lessons, problems);
   checkRequires(lessons, problems);
@@ -360,5 +397,5 @@ export async function loadCurriculum(dir: string, options: LoadOptions = {}): Pr
     problems.error(".", 1, "Chưa có chủ đề nào có bài học; hãy tạo một thư mục chủ đề có track.yaml và ít nhất một bài.");
     return { problems: sortProblems(problems.list), stats };
   }
-  return { curriculum, problems: sortProblems(problems.list), stats };
+  return { curriculum, problems: sortProblems(problems.list), stats, files: hashed };
 }

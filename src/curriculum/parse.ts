@@ -1,13 +1,14 @@
 // Parses one lesson file or one track.yaml into the in-memory types, collecting every problem an
 // admin can fix with its real file line. Pure: no file system, no clock unless passed in.
 //
-// A lesson file is YAML front matter between two `---` lines (parsed with `yaml`, validated with
-// zod) and a Markdown body (parsed with mdast-util-from-markdown and walked node by node).
+// A lesson file is YAML front matter between two `---` lines (read with js-yaml, located with `yaml`, validated with
+// zod) and a Markdown body (read into an mdast tree by markdown.ts and walked node by node).
 
+import { CORE_SCHEMA, load as loadYaml } from "js-yaml";
 import type { Blockquote, Heading, List, ListItem, Paragraph, PhrasingContent, RootContent } from "mdast";
-import { fromMarkdown } from "mdast-util-from-markdown";
 import { type Document, isMap, isScalar, isSeq, LineCounter, parseDocument, type YAMLError } from "yaml";
 import { z } from "zod";
+import { parseMarkdown } from "./markdown.js";
 import type { CheckpointOption, CurriculumProblem, Image, Lesson, QuizOption, Source, Step, Track } from "./types.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -143,16 +144,20 @@ function quoteShort(text: string, words = 8): string {
 }
 
 /** Today's date (YYYY-MM-DD) in Vietnam, where the admins are. */
+const VIETNAM_DAY = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Ho_Chi_Minh" });
+
 export function vietnamDate(now: Date): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Ho_Chi_Minh" }).format(now);
+  return VIETNAM_DAY.format(now);
 }
 
 // ---------------------------------------------------------------------------------------------
 // YAML with line numbers
 
 interface YamlBlock {
-  doc: Document;
-  /** File line of a byte offset inside the YAML text. */
+  /** The YAML's value. */
+  value: unknown;
+  /** The parsed document with node ranges, built only when a line number is needed. */
+  doc(): Document;
   lineAt(offset: number): number;
   firstLine: number;
 }
@@ -179,18 +184,43 @@ function yamlHint(error: YAMLError): string {
   }
 }
 
+/**
+ * Values are read with js-yaml (core schema: dates stay text), which is several times faster; the slower `yaml`
+ * parser, which knows where each node is, runs only to explain a syntax error or to point at a line.
+ */
 function readYaml(text: string, firstLine: number, sink: ProblemSink, what: string): YamlBlock | undefined {
-  const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true });
-  const lineAt = (offset: number) => counter.linePos(offset).line + firstLine - 1;
-  const first = doc.errors[0];
-  if (first) {
-    // Later errors are usually echoes of the first one; one clear message is more useful.
-    const line = (first.linePos?.[0]?.line ?? 1) + firstLine - 1;
-    sink.error(line, `${what} sai cú pháp: ${yamlHint(first)}`);
-    return undefined;
+  let value: unknown;
+  let fast = true;
+  try {
+    value = loadYaml(text, { schema: CORE_SCHEMA });
+  } catch {
+    fast = false;
   }
-  return { doc, lineAt, firstLine };
+  let parsed: { doc: Document; counter: LineCounter } | undefined;
+  const full = () => {
+    if (!parsed) {
+      const counter = new LineCounter();
+      parsed = { doc: parseDocument(text, { lineCounter: counter, uniqueKeys: true }), counter };
+    }
+    return parsed;
+  };
+  if (!fast) {
+    const { doc } = full();
+    const first = doc.errors[0];
+    if (first) {
+      // Later errors are usually echoes of the first one; one clear message is more useful.
+      const line = (first.linePos?.[0]?.line ?? 1) + firstLine - 1;
+      sink.error(line, `${what} sai cú pháp: ${yamlHint(first)}`);
+      return undefined;
+    }
+    value = doc.toJS();
+  }
+  return {
+    value,
+    doc: () => full().doc,
+    lineAt: (offset: number) => full().counter.linePos(offset).line + firstLine - 1,
+    firstLine,
+  };
 }
 
 /**
@@ -199,7 +229,7 @@ function readYaml(text: string, firstLine: number, sink: ProblemSink, what: stri
  * parent when the path is missing.
  */
 function lineOfPath(block: YamlBlock, path: readonly PropertyKey[]): number {
-  let node: unknown = block.doc.contents;
+  let node: unknown = block.doc().contents;
   let line = node && hasRange(node) ? block.lineAt(node.range[0]) : block.firstLine;
   for (const segment of path) {
     if (isMap(node)) {
@@ -251,7 +281,19 @@ function checkedDate(today: string) {
 /** Buttons that do something real when pressed: sending a file, paying, confirming a change. */
 const REAL_ACTION = /\*\*(?:Gửi|Gửi hồ sơ|Nộp|Nộp hồ sơ|Nộp lệ phí|Thanh toán|Đồng ý và gửi|Lưu thay đổi)\*\*/u;
 
+/** One schema a day: building it costs more than using it, and a curriculum has thousands of lessons. */
+const lessonSchemas = new Map<string, ReturnType<typeof buildLessonSchema>>();
 function lessonSchema(today: string) {
+  let schema = lessonSchemas.get(today);
+  if (!schema) {
+    lessonSchemas.clear();
+    schema = buildLessonSchema(today);
+    lessonSchemas.set(today, schema);
+  }
+  return schema;
+}
+
+function buildLessonSchema(today: string) {
   return z.strictObject({
     id: z.string().regex(ID_PATTERN),
     title: z.string().trim().min(1).max(80),
@@ -966,7 +1008,7 @@ function parseBody(body: string, bodyLine: number, trackId: string, sink: Proble
     trackId,
     fileLine: (line) => (line ?? 1) + bodyLine - 1,
   };
-  const tree = fromMarkdown(body);
+  const tree = parseMarkdown(body);
   const { intro: introNodes, sections } = splitSections(tree.children);
   const images: ImageRef[] = [];
 
@@ -1094,19 +1136,29 @@ export interface ParseOptions {
   now?: Date;
 }
 
+/** What the loader's cross-file checks need; the lines are found only if a check reports one. */
 function lessonMeta(block: YamlBlock | undefined, images: ImageRef[]): LessonMeta {
-  const raw = block?.doc.toJS() as Record<string, unknown> | null | undefined;
+  const raw = block?.value as Record<string, unknown> | null | undefined;
   const id = raw && typeof raw.id === "string" && ID_PATTERN.test(raw.id) ? raw.id : undefined;
   const requiresRaw = raw?.requires;
   const requiresList = typeof requiresRaw === "string" ? [requiresRaw] : Array.isArray(requiresRaw) ? requiresRaw : [];
   const requires = requiresList.flatMap((value, i) =>
     typeof value === "string" && block
-      ? [{ id: value, line: lineOfPath(block, typeof requiresRaw === "string" ? ["requires"] : ["requires", i]) }]
+      ? [
+          {
+            id: value,
+            get line() {
+              return lineOfPath(block, typeof requiresRaw === "string" ? ["requires"] : ["requires", i]);
+            },
+          },
+        ]
       : [],
   );
   return {
     id,
-    idLine: block ? lineOfPath(block, ["id"]) : 1,
+    get idLine() {
+      return block ? lineOfPath(block, ["id"]) : 1;
+    },
     requires,
     images: images.map((image) => ({ file: image.url, line: image.line })),
   };
@@ -1122,7 +1174,7 @@ export function parseLesson(source: string, file: string, trackId: string, order
   let fields: z.infer<ReturnType<typeof lessonSchema>> | undefined;
   if (block) {
     const today = vietnamDate(options.now ?? new Date());
-    const parsed = lessonSchema(today).safeParse(block.doc.toJS(), { reportInput: true });
+    const parsed = lessonSchema(today).safeParse(block.value, { reportInput: true });
     if (parsed.success) fields = parsed.data;
     else {
       reportIssues(parsed.error.issues, {
@@ -1213,7 +1265,7 @@ export function parseTrack(source: string, file: string): ParseTrackResult {
   const sink = problemSink(file);
   const block = readYaml(normalizeSource(source), 1, sink, "Tệp track.yaml");
   if (!block) return { problems: sink.problems };
-  const parsed = trackSchema.safeParse(block.doc.toJS(), { reportInput: true });
+  const parsed = trackSchema.safeParse(block.value, { reportInput: true });
   if (!parsed.success) {
     reportIssues(parsed.error.issues, {
       block,

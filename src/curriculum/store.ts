@@ -3,11 +3,11 @@
 // also across a restart, from a copy of the last good files kept on disk.
 
 import { existsSync, type FSWatcher, watch as watchFs } from "node:fs";
-import { cp, rename, rm } from "node:fs/promises";
-import { resolve } from "node:path";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
 import type { Logger } from "pino";
 import { formatProblem } from "./format.js";
-import { loadCurriculum } from "./load.js";
+import { type LoadReport, loadCurriculum, type ParseCache } from "./load.js";
 import type { Curriculum, CurriculumProblem, LoadResult } from "./types.js";
 
 export interface ReloadStatus {
@@ -41,11 +41,15 @@ export interface CurriculumStore {
   reload(): Promise<ReloadStatus>;
   watch(): void;
   close(): void;
+  /** Resolves once the last good copy on disk holds the version now served. */
+  kept(): Promise<void>;
   /** Called after a new version is served; returns an unsubscribe function. */
   onChange(listener: (curriculum: Curriculum) => void): () => void;
 }
 
 const RETRY_WATCH_MS = 1000;
+/** In the kept copy, the version it holds (hidden, so loading the copy ignores it). */
+const KEPT_VERSION = ".version";
 
 export function createCurriculumStore(options: CurriculumStoreOptions): CurriculumStore {
   const dir = resolve(options.dir);
@@ -64,9 +68,10 @@ export function createCurriculumStore(options: CurriculumStoreOptions): Curricul
   let watching = false;
   let lastLogged = "";
 
-  const safeLoad = async (): Promise<LoadResult> => {
+  const cache: ParseCache = new Map();
+  const safeLoad = async (): Promise<LoadReport | LoadResult> => {
     try {
-      return await loadCurriculum(dir);
+      return await loadCurriculum(dir, { cache });
     } catch (err) {
       // A permission error or a folder removed mid-read must not crash the server.
       return {
@@ -93,20 +98,30 @@ export function createCurriculumStore(options: CurriculumStoreOptions): Curricul
     }
   };
 
-  /** Copies the files just loaded as the last good version: into a fresh folder, then swapped in whole. */
-  const keepCopy = async () => {
+  /**
+   * Writes the files just loaded as the last good version: exactly what was checked, even if an admin is editing
+   * meanwhile, into a fresh folder swapped in whole. Skipped when the copy already holds this version.
+   */
+  const keepCopy = async (files: ReadonlyArray<{ path: string; content: Buffer }>, version: string) => {
     if (!options.keepDir) return;
     const keep = resolve(options.keepDir);
     const fresh = `${keep}.new`;
     try {
+      if ((await readFile(join(keep, KEPT_VERSION), "utf8").catch(() => "")) === version) return;
       await rm(fresh, { recursive: true, force: true });
-      await cp(dir, fresh, { recursive: true });
+      for (const { path, content } of files) {
+        await mkdir(dirname(join(fresh, path)), { recursive: true });
+        await writeFile(join(fresh, path), content);
+      }
+      await writeFile(join(fresh, KEPT_VERSION), version);
       await rm(keep, { recursive: true, force: true });
       await rename(fresh, keep);
     } catch (err) {
       logger.warn({ err }, "could not keep a copy of the last good curriculum");
     }
   };
+  /** Copies run in the background, one after another, so a reload is served without waiting for thousands of writes. */
+  let keeping: Promise<void> = Promise.resolve();
 
   const doReload = async (): Promise<ReloadStatus> => {
     const result = await safeLoad();
@@ -127,7 +142,9 @@ export function createCurriculumStore(options: CurriculumStoreOptions): Curricul
       curriculum = result.curriculum;
       logger.info({ version: curriculum.version, lessons: curriculum.lessons.size, warnings: result.problems.length }, "curriculum loaded");
       notify(curriculum);
-      await keepCopy();
+      const { files } = result as LoadReport;
+      const version = curriculum.version;
+      if (files) keeping = keeping.then(() => keepCopy(files, version));
     }
     return status;
   };
@@ -216,6 +233,9 @@ export function createCurriculumStore(options: CurriculumStoreOptions): Curricul
       poller = undefined;
       watcher?.close();
       watcher = undefined;
+    },
+    kept() {
+      return keeping;
     },
     onChange(listener) {
       listeners.add(listener);

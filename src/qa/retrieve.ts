@@ -1,8 +1,8 @@
 import type { Curriculum, Lesson } from "../curriculum/types.js";
 import { KIND_WEIGHT, type Passage, passagesOf, SHOWN } from "./passages.js";
 import { stripPersonalData } from "./pii.js";
-import { docTerms, termsOf, Vocabulary } from "./terms.js";
-import { isVietnameseSyllable, syllables, typedWithMarks } from "./vietnamese.js";
+import { isFunctionWord, termsOf, Vocabulary } from "./terms.js";
+import { isVietnameseSyllable, type Syllable, syllables, typedWithMarks } from "./vietnamese.js";
 
 // Retrieval over the lessons, read the way citizens type: every syllable is indexed with its marks and without
 // them (a learner who types marks is matched on them first), two-syllable units ("điện thoại", "căn cước") count
@@ -13,10 +13,14 @@ import { isVietnameseSyllable, syllables, typedWithMarks } from "./vietnamese.js
 // Hand-written rather than MiniSearch: the decision needs each query word's weight (IDF) and whether a lesson
 // matched it, with a syllable's accented and folded forms weighted apart — MiniSearch exposes neither.
 
-interface Doc extends Passage {
+/** A passage as indexed: its terms are `seg.terms[start..end)`, sorted, with `seg.freqs` alongside. */
+interface Doc {
   id: number;
+  passage: Passage;
   len: number;
-  tf: Map<string, number>;
+  seg: Segment;
+  start: number;
+  end: number;
 }
 
 export interface Hit extends Passage {
@@ -54,59 +58,243 @@ export interface LessonIndex {
 /** How much more a name ("Grab", "TikTok") weighs than an ordinary word of the same rarity. */
 const NAME_WEIGHT = 2;
 const K1 = 1.2;
+/** Longest stretch the index build holds the event loop before letting a webhook or a lesson step through. */
+const SLICE_MS = 10;
 const B = 0.75;
+
+/**
+ * Term ids shared by every index this process builds, so a term's spelling is stored once; it grows with the
+ * curriculum's vocabulary, not with its size.
+ */
+const TERM_IDS = new Map<string, number>();
+function termId(term: string): number {
+  let id = TERM_IDS.get(term);
+  if (id === undefined) {
+    id = TERM_IDS.size;
+    TERM_IDS.set(term, id);
+  }
+  return id;
+}
+
+/**
+ * A lesson cut into passages and terms, kept for as long as the lesson is unchanged: a reload re-reads only what
+ * was edited. Flat arrays, not one per passage: a national curriculum has a hundred thousand passages.
+ */
+interface Segment {
+  passages: Passage[];
+  /** Passage k's term ids are terms[starts[k]..starts[k+1]), sorted; freqs says how often each occurs. */
+  terms: Int32Array;
+  freqs: Uint16Array;
+  starts: Int32Array;
+  /** Passage k's length in words. */
+  lens: Float32Array;
+  /** Its meaningful words, folded, once each. */
+  folds: string[];
+}
+const segments = new WeakMap<Lesson, Segment>();
+
+/** A syllable's part in a passage's terms, worked out once per distinct spelling (syllables are shared objects). */
+interface SyllableTerms {
+  stop: boolean;
+  letter: boolean;
+  f: number;
+  a: number;
+}
+const syllableTerms = new WeakMap<Syllable, SyllableTerms>();
+function termsOfSyllable(s: Syllable): SyllableTerms {
+  let known = syllableTerms.get(s);
+  if (!known) {
+    known = { stop: isFunctionWord(s), letter: /\p{L}/u.test(s.acc), f: termId(`f:${s.fold}`), a: termId(`a:${s.acc}`) };
+    syllableTerms.set(s, known);
+  }
+  return known;
+}
+
+/** Pair terms by the ids of their two halves, so the millions of pairs in a large curriculum build no strings. */
+const pairIds = {
+  F: new Map<number, Map<number, number>>(),
+  A: new Map<number, Map<number, number>>(),
+  P: new Map<number, Map<number, number>>(),
+};
+function pairId(kind: "F" | "A" | "P", x: number, y: number, spell: () => string): number {
+  let inner = pairIds[kind].get(x);
+  if (!inner) {
+    inner = new Map();
+    pairIds[kind].set(x, inner);
+  }
+  let id = inner.get(y);
+  if (id === undefined) {
+    id = termId(spell());
+    inner.set(y, id);
+  }
+  return id;
+}
+
+/**
+ * A passage's term ids, spelt as `termsOf` spells a question's: each meaningful syllable with and without its marks
+ * (lessons are written with marks), neighbouring pairs, and a word with the function word next to it.
+ */
+function passageTermIds(syl: readonly Syllable[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < syl.length; i++) {
+    const s = syl[i] as Syllable;
+    const t = termsOfSyllable(s);
+    if (!t.stop) out.push(t.f, t.a);
+    const n = syl[i + 1];
+    if (!n) continue;
+    const u = termsOfSyllable(n);
+    if (t.stop !== u.stop && u.letter) out.push(pairId("P", t.f, u.f, () => `P:${s.fold}_${n.fold}`));
+    if (!t.stop && !u.stop)
+      out.push(
+        pairId("F", t.f, u.f, () => `F:${s.fold}_${n.fold}`),
+        pairId("A", t.a, u.a, () => `A:${s.acc}_${n.acc}`),
+      );
+  }
+  return out;
+}
+
+function segmentOf(lesson: Lesson): Segment {
+  const known = segments.get(lesson);
+  if (known) return known;
+  const passages = passagesOf(lesson);
+  const folds = new Set<string>();
+  const terms: number[] = [];
+  const freqs: number[] = [];
+  const starts = new Int32Array(passages.length + 1);
+  const lens = new Float32Array(passages.length);
+  passages.forEach((p, k) => {
+    const syl = syllables(p.text);
+    for (const s of syl) if (!termsOfSyllable(s).stop) folds.add(s.fold);
+    const all = Int32Array.from(passageTermIds(syl)).sort();
+    // Sorted, each term once with how often it occurs.
+    for (let i = 0; i < all.length; ) {
+      let j = i + 1;
+      while (j < all.length && all[j] === all[i]) j++;
+      terms.push(all[i] as number);
+      freqs.push(Math.min(j - i, 65_535));
+      i = j;
+    }
+    starts[k + 1] = terms.length;
+    lens[k] = all.length / 2;
+  });
+  const segment: Segment = {
+    passages,
+    terms: Int32Array.from(terms),
+    freqs: Uint16Array.from(freqs),
+    starts,
+    lens,
+    folds: [...folds],
+  };
+  segments.set(lesson, segment);
+  return segment;
+}
+
+/**
+ * Cuts every lesson into passages and terms ahead of `buildIndex`, yielding to the event loop every few
+ * milliseconds so learners are served meanwhile. `buildIndex` alone does the same work in one go.
+ */
+export async function prepareIndex(curriculum: Curriculum): Promise<void> {
+  let slice = performance.now();
+  for (const l of curriculum.lessons.values()) {
+    segmentOf(l);
+    if (performance.now() - slice > SLICE_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      slice = performance.now();
+    }
+  }
+}
+
+/** How often a passage has a term (its terms are sorted). */
+function freqIn(doc: Doc, term: number): number {
+  const { terms, freqs } = doc.seg;
+  let lo = doc.start;
+  let hi = doc.end - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const t = terms[mid] as number;
+    if (t === term) return freqs[mid] as number;
+    if (t < term) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return 0;
+}
 
 export function buildIndex(curriculum: Curriculum): LessonIndex {
   const vocab = new Vocabulary();
-  const lessons = [...curriculum.lessons.values()];
-  for (const l of lessons)
-    for (const p of passagesOf(l)) for (const s of syllables(p.text)) if (!vocab.isStop(s, true)) vocab.contentFolds.add(s.fold);
-
   const docs: Doc[] = [];
   const docsOfLesson = new Map<string, Doc[]>();
-  const postings = new Map<string, number[]>();
-  for (const l of lessons) {
-    for (const p of passagesOf(l)) {
-      const terms = docTerms(p.text, vocab);
-      const tf = new Map<string, number>();
-      for (const t of terms) tf.set(t, (tf.get(t) ?? 0) + 1);
-      const id = docs.length;
-      const doc: Doc = { ...p, id: docs.length, len: terms.length / 2, tf };
-      docs.push(doc);
-      const own = docsOfLesson.get(l.id);
-      if (own) own.push(doc);
-      else docsOfLesson.set(l.id, [doc]);
-      for (const t of tf.keys()) {
-        const list = postings.get(t);
-        if (list) list.push(id);
-        else postings.set(t, [id]);
-      }
-    }
-  }
-  const n = docs.length;
   /** In how many lessons each folded word appears: a word most lessons use says little about which one is asked. */
   const lessonsWith = new Map<string, number>();
-  for (const own of docsOfLesson.values()) {
-    const seen = new Set<string>();
-    for (const d of own) for (const t of d.tf.keys()) if (t.startsWith("f:")) seen.add(t.slice(2));
-    for (const w of seen) lessonsWith.set(w, (lessonsWith.get(w) ?? 0) + 1);
+  for (const l of curriculum.lessons.values()) {
+    const seg = segmentOf(l);
+    const own = seg.passages.map((passage, k) => {
+      const doc: Doc = {
+        id: docs.length,
+        passage,
+        len: seg.lens[k] as number,
+        seg,
+        start: seg.starts[k] as number,
+        end: seg.starts[k + 1] as number,
+      };
+      docs.push(doc);
+      return doc;
+    });
+    docsOfLesson.set(l.id, own);
+    for (const f of seg.folds) {
+      vocab.contentFolds.add(f);
+      lessonsWith.set(f, (lessonsWith.get(f) ?? 0) + 1);
+    }
   }
+  // Postings, flat: term t's passages are postDocs[offsets[t]..offsets[t+1]), with postFreqs alongside.
+  const vocabSize = TERM_IDS.size;
+  const offsets = new Int32Array(vocabSize + 1);
+  for (const d of docs)
+    for (let k = d.start; k < d.end; k++) {
+      const t = (d.seg.terms[k] as number) + 1;
+      offsets[t] = (offsets[t] as number) + 1;
+    }
+  for (let t = 0; t < vocabSize; t++) offsets[t + 1] = (offsets[t + 1] as number) + (offsets[t] as number);
+  const postDocs = new Int32Array(offsets[vocabSize] as number);
+  const postFreqs = new Uint16Array(postDocs.length);
+  const fill = offsets.slice(0, vocabSize);
+  for (const d of docs)
+    for (let k = d.start; k < d.end; k++) {
+      const t = d.seg.terms[k] as number;
+      const at = fill[t] as number;
+      postDocs[at] = d.id;
+      postFreqs[at] = d.seg.freqs[k] as number;
+      fill[t] = at + 1;
+    }
+  const dfOfId = (t: number) => (offsets[t + 1] as number) - (offsets[t] as number);
+  /** The id of a term the lessons use, if they do. */
+  const used = (term: string): number | undefined => {
+    const id = TERM_IDS.get(term);
+    return id !== undefined && id < vocabSize && dfOfId(id) > 0 ? id : undefined;
+  };
+  const dfOf = (term: string) => {
+    const id = used(term);
+    return id === undefined ? 0 : dfOfId(id);
+  };
+
+  const n = docs.length;
   const lessonCount = docsOfLesson.size;
   const informative = (w: string) => {
-    const df = lessonsWith.get(w) ?? 0;
-    return Math.log(1 + (lessonCount - df + 0.5) / (df + 0.5));
+    const k = lessonsWith.get(w) ?? 0;
+    return Math.log(1 + (lessonCount - k + 0.5) / (k + 0.5));
   };
   const avgLen = docs.reduce((a, d) => a + d.len, 0) / Math.max(1, n);
-  const idf = (t: string) => {
-    const df = postings.get(t)?.length ?? 0;
-    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  const idf = (t: number) => {
+    const k = dfOfId(t);
+    return Math.log(1 + (n - k + 0.5) / (k + 0.5));
   };
-  const norms = docs.map((d) => K1 * (1 - B + (B * d.len) / avgLen));
-  /** A term's BM25 in one document, its IDF times the query weight given. */
-  const bm25 = (id: number, key: string, idfWeight: number) => {
-    const f = (docs[id] as Doc).tf.get(key) ?? 0;
-    return f === 0 ? 0 : (idfWeight * f * (K1 + 1)) / (f + (norms[id] as number));
-  };
+  const norms = Float64Array.from(docs, (d) => K1 * (1 - B + (B * d.len) / avgLen));
+  /** A term's BM25 in one document, given how often it occurs there and its IDF times the query weight. */
+  const bm25 = (id: number, f: number, idfWeight: number) => (f === 0 ? 0 : (idfWeight * f * (K1 + 1)) / (f + (norms[id] as number)));
+  // Per-search scratch, reused (a search runs to its end without yielding): each passage's score and, for those a
+  // query term hit, a slot holding how much of each query word it matched (0.5 or 1).
+  const scoreOf = new Float64Array(n);
+  const slotOf = new Int32Array(n).fill(-1);
+  let matchedBuf = new Float32Array(1024);
   /** Folded syllables of the lessons by length and first letter, for typos ("kick hoat", "vneidd"): a typo seldom hits the first letter. */
   const foldsByShape = new Map<string, string[]>();
   for (const f of vocab.contentFolds) {
@@ -127,8 +315,8 @@ export function buildIndex(curriculum: Curriculum): LessonIndex {
     let bestDf = 0;
     for (let len = w.length - most; len <= w.length + most; len++)
       for (const c of foldsByShape.get(`${len}${w[0]}`) ?? []) {
-        const df = postings.get(`f:${c}`)?.length ?? 0;
-        if (df > bestDf && editDistance(w, c, most) <= most) [best, bestDf] = [c, df];
+        const k = dfOf(`f:${c}`);
+        if (k > bestDf && editDistance(w, c, most) <= most) [best, bestDf] = [c, k];
       }
     near.set(w, best);
     return best;
@@ -139,7 +327,7 @@ export function buildIndex(curriculum: Curriculum): LessonIndex {
     const marked = typedWithMarks(syl, query);
     // A word the lessons never use may be a typo of one they do.
     const fixed = syl.map((s) => {
-      if (vocab.isStop(s, marked) || postings.has(`f:${s.fold}`)) return s;
+      if (vocab.isStop(s, marked) || used(`f:${s.fold}`) !== undefined) return s;
       const near = nearWord(s.fold);
       return near ? { acc: near, fold: near } : s;
     });
@@ -157,42 +345,62 @@ export function buildIndex(curriculum: Curriculum): LessonIndex {
         optional,
       });
     }
-    /** Per passage: its score, and how much of each query word it matched (0.5 or 1). */
-    const scores = new Map<number, { score: number; matched: Map<string, number> }>();
+    const wordList = [...words.entries()];
+    const wordAt = new Map(wordList.map(([w], i) => [w, i]));
+    const W = Math.max(1, wordList.length);
+    const touched: number[] = [];
     for (const t of terms) {
-      const list = postings.get(t.key);
-      if (!list) continue;
-      const w = idf(t.key) * t.weight;
-      for (const id of list) {
-        const s = bm25(id, t.key, w);
-        const e = scores.get(id) ?? { score: 0, matched: new Map<string, number>() };
-        e.score += s;
-        for (const x of t.words) e.matched.set(x, Math.max(e.matched.get(x) ?? 0, t.credit));
-        scores.set(id, e);
+      const tid = used(t.key);
+      if (tid === undefined) continue;
+      const w = idf(tid) * t.weight;
+      const at = t.words.flatMap((x) => wordAt.get(x) ?? []);
+      for (let k = offsets[tid] as number; k < (offsets[tid + 1] as number); k++) {
+        const id = postDocs[k] as number;
+        let slot = slotOf[id] as number;
+        if (slot < 0) {
+          slot = touched.length;
+          slotOf[id] = slot;
+          touched.push(id);
+          if ((slot + 1) * W > matchedBuf.length) {
+            const grown = new Float32Array(Math.max(matchedBuf.length * 2, (slot + 1) * W));
+            grown.set(matchedBuf);
+            matchedBuf = grown;
+          }
+          matchedBuf.fill(0, slot * W, (slot + 1) * W);
+        }
+        scoreOf[id] = (scoreOf[id] as number) + bm25(id, postFreqs[k] as number, w);
+        for (const i of at) matchedBuf[slot * W + i] = Math.max(matchedBuf[slot * W + i] as number, t.credit);
       }
     }
-    const byLesson = new Map<string, Array<{ doc: Doc; score: number; matched: Map<string, number> }>>();
-    for (const [id, e] of scores) {
+    type Scored = { doc: Doc; score: number; slot: number };
+    const byLesson = new Map<string, Scored[]>();
+    for (const id of touched) {
       const doc = docs[id] as Doc;
-      if (opts.exclude && doc.lessonId === opts.exclude.lessonId && doc.quizStep === opts.exclude.quizStep) continue;
-      const list = byLesson.get(doc.lessonId) ?? [];
-      list.push({ doc, score: e.score * KIND_WEIGHT[doc.kind], matched: e.matched });
-      byLesson.set(doc.lessonId, list);
+      const p = doc.passage;
+      const score = scoreOf[id] as number;
+      const slot = slotOf[id] as number;
+      scoreOf[id] = 0;
+      slotOf[id] = -1;
+      if (opts.exclude && p.lessonId === opts.exclude.lessonId && p.quizStep === opts.exclude.quizStep) continue;
+      const list = byLesson.get(p.lessonId) ?? [];
+      list.push({ doc, score: score * KIND_WEIGHT[p.kind], slot });
+      byLesson.set(p.lessonId, list);
     }
-    const required = [...words.values()].filter((w) => !w.optional).reduce((a, w) => a + w.weight, 0);
-    const entries = [...words.entries()];
-    const cover = (m: Map<string, number>) => {
+    const required = wordList.filter(([, w]) => !w.optional).reduce((a, [, w]) => a + w.weight, 0);
+    /** Share of the question's weight that these per-word matches cover. */
+    const cover = (matched: ArrayLike<number>) => {
       let covered = 0;
       let extra = 0;
-      for (const [w, v] of entries) {
-        const c = m.get(w);
-        if (c === undefined) continue;
+      wordList.forEach(([, v], i) => {
+        const c = matched[i] as number;
+        if (c === 0) return;
         covered += v.weight * c;
         if (v.optional) extra += v.weight;
-      }
+      });
       return required + extra > 0 ? covered / (required + extra) : 0;
     };
-    type Ranked = Omit<LessonMatch, "passages"> & { list: Array<{ doc: Doc; score: number; matched: Map<string, number> }> };
+    const matchedOf = (h: Scored) => matchedBuf.subarray(h.slot * W, (h.slot + 1) * W);
+    type Ranked = Omit<LessonMatch, "passages"> & { list: Scored[] };
     const ranked: Ranked[] = [];
     for (const [lessonId, list] of byLesson) {
       const lesson = curriculum.lessons.get(lessonId);
@@ -203,14 +411,17 @@ export function buildIndex(curriculum: Curriculum): LessonIndex {
       // The best passage decides; a second one adds a little (an answer often spans a step and its tip).
       const score = best.score + 0.3 * (list[1]?.score ?? 0);
       // Coverage is read from the passages that matter: the best ones, not every passage that shares a word.
-      const matched = new Map<string, number>();
+      const matched = new Float32Array(W);
       for (const h of list.slice(0, 3))
-        if (h.score >= best.score * 0.4) for (const [x, c] of h.matched) matched.set(x, Math.max(matched.get(x) ?? 0, c));
+        if (h.score >= best.score * 0.4)
+          matchedOf(h).forEach((c, i) => {
+            matched[i] = Math.max(matched[i] as number, c);
+          });
       ranked.push({
         lesson,
         score,
         coverage: cover(matched),
-        passageCoverage: Math.max(0, ...list.slice(0, 5).map((h) => cover(h.matched))),
+        passageCoverage: Math.max(0, ...list.slice(0, 5).map((h) => cover(matchedOf(h)))),
         list,
       });
     }
@@ -219,31 +430,26 @@ export function buildIndex(curriculum: Curriculum): LessonIndex {
     ranked.sort((a, b) => b.score * b.coverage - a.score * a.coverage);
     return {
       lessons: ranked.slice(0, 5).map(({ list, ...m }) => ({ ...m, passages: answeringPassages(m.lesson.id, list, opts) })),
-      words: [...words.values()].filter((w) => !w.optional).length,
+      words: wordList.filter(([, w]) => !w.optional).length,
     };
   }
 
   /** A lesson's passages that state something, best first; when only its title or an example question matched, those that answer it. */
-  function answeringPassages(lessonId: string, list: Array<{ doc: Doc; score: number }>, opts: SearchOptions): Hit[] {
-    let shown = list.filter((h) => SHOWN.has(h.doc.kind));
+  function answeringPassages(lessonId: string, list: ReadonlyArray<{ doc: Doc; score: number }>, opts: SearchOptions): Hit[] {
+    let shown = list.filter((h) => SHOWN.has(h.doc.passage.kind));
     const best = list[0];
     if (shown.length === 0 && best) {
-      const via = [...best.doc.tf.keys()];
+      const via = best.doc.seg.terms.subarray(best.doc.start, best.doc.end);
       shown = (docsOfLesson.get(lessonId) ?? [])
-        .filter((d) => SHOWN.has(d.kind) && !(opts.exclude?.lessonId === lessonId && d.quizStep === opts.exclude.quizStep))
-        .map((d) => ({ doc: d, score: via.reduce((a, k) => a + bm25(d.id, k, idf(k) * 0.5), 0) }))
+        .filter((d) => SHOWN.has(d.passage.kind) && !(opts.exclude?.lessonId === lessonId && d.passage.quizStep === opts.exclude.quizStep))
+        .map((d) => ({ doc: d, score: via.reduce((a, k) => a + bm25(d.id, freqIn(d, k), idf(k) * 0.5), 0) }))
         .filter((h) => h.score > 0)
         .sort((a, b) => b.score - a.score);
     }
-    return shown.slice(0, 5).map((h) => ({ ...stripDoc(h.doc), score: h.score }));
+    return shown.slice(0, 5).map((h) => ({ ...h.doc.passage, score: h.score }));
   }
 
   return { version: curriculum.version, size: n, search };
-}
-
-function stripDoc(d: Doc): Passage {
-  const { id: _id, len: _len, tf: _tf, ...p } = d;
-  return p;
 }
 
 /** Edits (a letter added, removed, changed, or two neighbours swapped) from a to b; stops counting past `most`. */

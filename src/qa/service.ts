@@ -12,7 +12,7 @@ import { type Action, checkInput, needsSecretWarning } from "./guard.js";
 import type { LlmClient } from "./llm.js";
 import { checkOutput, promptShingles } from "./output.js";
 import { stripPersonalData } from "./pii.js";
-import { buildIndex, type LessonIndex, type LessonMatch } from "./retrieve.js";
+import { buildIndex, type LessonIndex, type LessonMatch, prepareIndex } from "./retrieve.js";
 import { qaVi } from "./texts.vi.js";
 import { foldWords } from "./vietnamese.js";
 
@@ -69,17 +69,33 @@ export function createQa(deps: QaDeps) {
   const shingles = prompts ? promptShingles(prompts.system) : new Set<string>();
   const limit = deps.dailyLlmLimit ?? 30;
   const usage = new Map<string, { day: number; n: number }>();
-  let built: { version: string; index: LessonIndex; phones: Set<string> } | undefined;
+  type Built = { version: string; index: LessonIndex; phones: Set<string> };
+  let built: Built | undefined;
+  let building: { version: string; done: Promise<Built> } | undefined;
 
-  function index() {
+  /**
+   * The index of the curriculum now served. Built in slices that let webhooks and lessons through (thousands of
+   * lessons take seconds); a question asked meanwhile waits for it rather than being answered from old lessons.
+   */
+  function index(): Promise<Built> {
     const c = deps.curriculum();
-    if (built?.version !== c.version) {
-      const phones = new Set<string>();
-      for (const l of c.lessons.values())
-        for (const s of l.steps) for (const m of `${s.text} ${s.tip ?? ""}`.matchAll(/\b\d{3,11}\b/g)) phones.add(m[0]);
-      built = { version: c.version, index: buildIndex(c), phones };
+    if (built?.version === c.version) return Promise.resolve(built);
+    if (building?.version !== c.version) {
+      const done = (async () => {
+        await prepareIndex(c);
+        const phones = new Set<string>();
+        for (const l of c.lessons.values())
+          for (const s of l.steps) for (const m of `${s.text} ${s.tip ?? ""}`.matchAll(/\b\d{3,11}\b/g)) phones.add(m[0]);
+        const next = { version: c.version, index: buildIndex(c), phones };
+        if (deps.curriculum().version === c.version) built = next;
+        return next;
+      })();
+      building = { version: c.version, done };
+      done.catch(() => {
+        if (building?.done === done) building = undefined;
+      });
     }
-    return built;
+    return (building as { done: Promise<Built> }).done;
   }
 
   /** Day number in Vietnam (UTC+7, no daylight saving). */
@@ -127,7 +143,7 @@ export function createQa(deps: QaDeps) {
     } catch {
       return undefined; // logged by the client; the learner gets the lessons-only answer
     }
-    const checked = checkOutput(raw, { systemPrompt: prompts.system, lessonPhones: index().phones }, shingles);
+    const checked = checkOutput(raw, { systemPrompt: prompts.system, lessonPhones: (await index()).phones }, shingles);
     if (!checked.ok) {
       log.warn({ rule: checked.rule }, "model answer rejected by the output rails");
       return undefined;
@@ -163,8 +179,9 @@ export function createQa(deps: QaDeps) {
       ...extra,
     });
 
+    const { index: lessons } = await index();
     const search = () =>
-      index().index.search(d.redacted, input.quiz ? { exclude: { lessonId: input.quiz.lessonId, quizStep: input.quiz.step } } : {});
+      lessons.search(d.redacted, input.quiz ? { exclude: { lessonId: input.quiz.lessonId, quizStep: input.quiz.step } } : {});
     switch (d.action) {
       case "support":
         return fixed([qaVi.support], { flagged: true });
@@ -223,9 +240,9 @@ export function createQa(deps: QaDeps) {
     };
   }
 
-  /** Builds the lesson index now, so the first question after a start or a reload does not wait for it. */
+  /** Starts building the lesson index now, so the first question after a start or a reload does not wait for it. */
   function warm(): void {
-    index();
+    index().catch((err: unknown) => log.error({ err }, "lesson index build failed"));
   }
 
   return { ask, warm };

@@ -1,4 +1,4 @@
-import { foldForMatch, type Syllable, syllables } from "./vietnamese.js";
+import { foldForMatch, type Syllable } from "./vietnamese.js";
 
 // The search terms of a text: each meaningful syllable with its marks and without them, neighbouring pairs as units
 // ("điện thoại", "căn cước"), and a word with the function word next to it ("AI là", "nộp ở"). Function words are
@@ -26,6 +26,11 @@ const STOP_MARKED: ReadonlySet<string> = new Set(
 );
 const STOP_FOLDED: ReadonlySet<string> = new Set([...STOP_MARKED].map(foldForMatch));
 
+/** A function word as spelt with its marks (lessons are written with marks); anything without a letter or digit is one too. */
+export function isFunctionWord(s: Syllable): boolean {
+  return STOP_MARKED.has(s.acc) || !/\p{L}|\p{N}/u.test(s.acc);
+}
+
 export class Vocabulary {
   /** Folded spellings of words with meaning in the lessons: an unmarked "ma" may be "mã", so it is not dropped. */
   readonly contentFolds = new Set<string>();
@@ -35,8 +40,8 @@ export class Vocabulary {
    * as meant. Otherwise an unmarked word is a function word only when no lesson word folds to it.
    */
   isStop(s: Syllable, exact: boolean): boolean {
+    if (exact || s.acc !== s.fold) return isFunctionWord(s);
     if (!/\p{L}|\p{N}/u.test(s.acc)) return true;
-    if (exact || s.acc !== s.fold) return STOP_MARKED.has(s.acc);
     return STOP_FOLDED.has(s.fold) && !this.contentFolds.has(s.fold);
   }
 
@@ -72,21 +77,6 @@ export function termsOf(syl: Syllable[], vocab: Vocabulary, marked: boolean): Ar
     // A word with the function word next to it carries the question's frame: "AI là", "nộp ở", "bao nhiêu tiền".
     if ((canBeWord(i) && canBeStop(i + 1)) || (canBeStop(i) && canBeWord(i + 1)))
       out.push({ key: `P:${s.fold}_${n.fold}`, words: [], weight: 0.5, credit: 0 });
-  }
-  return out;
-}
-
-/** A document's terms: both forms always (lessons are written with marks). */
-export function docTerms(text: string, vocab: Vocabulary): string[] {
-  const syl = syllables(text);
-  const keep = syl.map((s) => !vocab.isStop(s, true));
-  const out: string[] = [];
-  for (let i = 0; i < syl.length; i++) {
-    const s = syl[i] as Syllable;
-    const n = syl[i + 1];
-    if (keep[i]) out.push(`f:${s.fold}`, `a:${s.acc}`);
-    if (n && keep[i] !== keep[i + 1] && /\p{L}/u.test(n.acc)) out.push(`P:${s.fold}_${n.fold}`);
-    if (n && keep[i] && keep[i + 1]) out.push(`F:${s.fold}_${n.fold}`, `A:${s.acc}_${n.acc}`);
   }
   return out;
 }

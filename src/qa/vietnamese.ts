@@ -124,19 +124,28 @@ export function syllables(text: string): Syllable[] {
   const out: Syllable[] = [];
   for (const word of words) {
     if (!word) continue;
-    // "AI" in capitals is the technology; "ai" is "who".
-    if (word === "AI") {
-      out.push({ acc: "AI", fold: "ai" });
-      continue;
-    }
-    const w = word.toLowerCase();
-    const expanded = ABBREVIATIONS.get(w);
     // "50 k" is money, not "không".
-    if (expanded && !(w === "k" && /\d$/.test(out.at(-1)?.fold ?? ""))) {
-      for (const e of expanded.split(" ")) out.push({ acc: e, fold: foldForMatch(e) });
-    } else out.push({ acc: w, fold: foldForMatch(w) });
+    if ((word === "k" || word === "K") && /\d$/.test(out.at(-1)?.fold ?? "")) out.push({ acc: "k", fold: "k" });
+    else out.push(...syllablesOfWord(word));
   }
   return out;
+}
+
+/** A word's syllables, remembered: the same few thousand words make up every lesson (indexing 3,000 lessons folds millions). */
+const wordCache = new Map<string, readonly Syllable[]>();
+function syllablesOfWord(word: string): readonly Syllable[] {
+  let known = wordCache.get(word);
+  if (known) return known;
+  // "AI" in capitals is the technology; "ai" is "who".
+  if (word === "AI") known = [{ acc: "AI", fold: "ai" }];
+  else {
+    const w = word.toLowerCase();
+    const expanded = ABBREVIATIONS.get(w);
+    known = expanded ? expanded.split(" ").map((e) => ({ acc: e, fold: foldForMatch(e) })) : [{ acc: w, fold: foldForMatch(w) }];
+  }
+  if (wordCache.size >= 200_000) wordCache.clear();
+  wordCache.set(word, known);
+  return known;
 }
 
 /** True when a quarter or more of the words carry marks: then marks can tell words apart. */

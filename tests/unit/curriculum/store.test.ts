@@ -40,6 +40,23 @@ describe("createCurriculumStore", () => {
     expect(store.lastReload).toMatchObject({ ok: true, problems: [], version: first.version });
   });
 
+  it("a reload parses only the edited lesson: the others are the very same objects, what is built on them is kept", async () => {
+    const dir = await copyFixture();
+    const { store } = newStore(dir);
+    const first = await store.start();
+    await edit(dir, OTP, (s) => replaceOnce(s, "Nhân viên ngân hàng", "Nhân viên nhà mạng"));
+    const status = await store.reload();
+    const next = store.current();
+    expect(status.ok).toBe(true);
+    expect(next.version).not.toBe(first.version);
+    const edited = "an-toan-ma-otp";
+    expect(next.lessons.get(edited)).not.toBe(first.lessons.get(edited));
+    expect(JSON.stringify(next.lessons.get(edited))).toContain("Nhân viên nhà mạng");
+    const others = [...first.lessons.keys()].filter((id) => id !== edited);
+    expect(others.length).toBeGreaterThan(0);
+    for (const id of others) expect(next.lessons.get(id)).toBe(first.lessons.get(id));
+  });
+
   it("refuses to start on a broken folder, listing the problems", async () => {
     const dir = await copyFixture();
     await edit(dir, OTP, breakQuiz);
@@ -125,8 +142,11 @@ describe("the last good curriculum kept on disk", () => {
       stores.push(store);
       return store;
     };
-    const good = await keep(dir).start();
+    const first = keep(dir);
+    const good = await first.start();
+    // The copy is written in the background; an edit made meanwhile must not reach it.
     await edit(dir, OTP, breakQuiz);
+    await first.kept();
 
     const restarted = keep(dir);
     const served = await restarted.start();
