@@ -2,7 +2,7 @@
 // this module adds what needs the file system or more than one file (media, ids, requires).
 
 import { createHash } from "node:crypto";
-import type { Dirent } from "node:fs";
+import { type Dirent, readdirSync, readFileSync, type Stats, statSync } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { editDistance, ID_PATTERN, type LessonMeta, type ParseOptions, parseLesson, parseTrack, suggest, vietnamDate } from "./parse.js";
@@ -19,15 +19,21 @@ const LESSON_FILE = /^(\d{2})-.+\.md$/i;
 export interface LoadReport extends LoadResult {
   /** What was looked at, for the checker's summary line. */
   stats: { tracks: number; lessons: number };
-  /** Every file read, with its content, when the curriculum is usable: what the server keeps as the last good copy. */
-  files?: ReadonlyArray<{ path: string; content: Buffer }>;
+  /** Every file that makes this version, with its content's hash: what the server keeps as the last good copy. */
+  files?: ReadonlyArray<HashedFile>;
+}
+
+export interface HashedFile {
+  path: string;
+  /** sha1 of the content, hex. */
+  hash: string;
 }
 
 /**
- * Lessons already parsed, by file: a reload parses again only the files whose content changed (a national
- * curriculum has thousands), and an unchanged lesson stays the same object, so what is built on it is kept.
+ * Files already read, by path: a reload reads and parses again only those whose size or times changed on disk (a
+ * national curriculum has thousands), and an unchanged lesson stays the same object, so what is built on it is kept.
  */
-export type ParseCache = Map<string, { hash: string; day: string; result: ReturnType<typeof parseLesson> }>;
+export type ParseCache = Map<string, { stamp: string; hash: string; day: string; result?: ReturnType<typeof parseLesson> }>;
 
 export interface LoadOptions extends ParseOptions {
   cache?: ParseCache;
@@ -63,26 +69,42 @@ class Problems {
 const isHidden = (name: string) => name.startsWith(".");
 const byName = (a: Dirent, b: Dirent) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
-async function listDir(path: string): Promise<Dirent[]> {
-  const entries = await readdir(path, { withFileTypes: true });
+/** How the loader reads the disk. */
+interface Io {
+  list(path: string): Promise<Dirent[]>;
+  read(path: string): Promise<Buffer>;
+}
+const ASYNC_IO: Io = { list: (path) => readdir(path, { withFileTypes: true }), read: (path) => readFile(path) };
+/**
+ * A reload with a cache lists folders and reads only the changed files: in one synchronous pass that is a few
+ * milliseconds, where thousands of round trips through the thread pool took hundreds while learners were served.
+ */
+const SYNC_IO: Io = {
+  list: async (path) => readdirSync(path, { withFileTypes: true }),
+  read: async (path) => readFileSync(path),
+};
+const ioOf = (options: LoadOptions) => (options.cache ? SYNC_IO : ASYNC_IO);
+
+async function listDir(io: Io, path: string): Promise<Dirent[]> {
+  const entries = await io.list(path);
   return entries.filter((e) => !isHidden(e.name)).sort(byName);
 }
 
 /** Every file under `dir` (relative, "/"-separated), skipping hidden ones. */
-async function walkFiles(root: string, rel = ""): Promise<string[]> {
+async function walkFiles(io: Io, root: string, rel = ""): Promise<string[]> {
   const out: string[] = [];
-  for (const entry of await listDir(join(root, rel))) {
+  for (const entry of await listDir(io, join(root, rel))) {
     const path = rel ? `${rel}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) out.push(...(await walkFiles(root, path)));
+    if (entry.isDirectory()) out.push(...(await walkFiles(io, root, path)));
     else if (entry.isFile()) out.push(path);
   }
   return out;
 }
 
 /** Short hash of every path and content: a new version whenever anything changes. */
-function versionOf(files: ReadonlyArray<{ path: string; content: Buffer }>): string {
+function versionOf(files: readonly HashedFile[]): string {
   const hash = createHash("sha256");
-  for (const { path, content } of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+  for (const { path, hash: content } of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
     hash.update(path).update("\0").update(content).update("\0");
   }
   return hash.digest("hex").slice(0, 12);
@@ -91,13 +113,7 @@ function versionOf(files: ReadonlyArray<{ path: string; content: Buffer }>): str
 const outsideTrackMessage = (file: string) =>
   `Bài học nằm ngoài thư mục chủ đề: hãy chuyển \`${file}\` vào một thư mục chủ đề (ví dụ \`an-toan/\`), cạnh tệp track.yaml.`;
 
-async function readTrack(
-  dir: string,
-  id: string,
-  problems: Problems,
-  hashed: Array<{ path: string; content: Buffer }>,
-  options: LoadOptions,
-): Promise<TrackEntry> {
+async function readTrack(dir: string, id: string, problems: Problems, hashed: HashedFile[], options: LoadOptions): Promise<TrackEntry> {
   const trackFile = `${id}/${TRACK_FILE}`;
   const entry: TrackEntry = { id, file: trackFile, lessons: [] };
   if (!ID_PATTERN.test(id)) {
@@ -107,11 +123,12 @@ async function readTrack(
       `Tên thư mục chủ đề \`${id}\` không hợp lệ: chỉ dùng chữ thường không dấu, số và dấu gạch ngang, ví dụ \`an-toan\`.`,
     );
   }
-  const children = await listDir(join(dir, id));
+  const io = ioOf(options);
+  const children = await listDir(io, join(dir, id));
   const yamlFile = children.find((c) => c.isFile() && c.name === TRACK_FILE);
   if (yamlFile) {
-    const content = await readFile(join(dir, trackFile));
-    hashed.push({ path: trackFile, content });
+    const content = await io.read(join(dir, trackFile));
+    hashed.push({ path: trackFile, hash: sha1(content) });
     const parsed = parseTrack(content.toString("utf8"), trackFile);
     problems.add(parsed.problems);
     if (parsed.track) entry.track = { id, ...parsed.track };
@@ -130,7 +147,7 @@ async function readTrack(
   for (const child of children) {
     const rel = `${id}/${child.name}`;
     if (child.isDirectory()) {
-      for (const nested of await walkFiles(dir, rel)) {
+      for (const nested of await walkFiles(io, dir, rel)) {
         if (nested.toLowerCase().endsWith(".md")) {
           problems.warn(nested, 1, `Tệp này nằm trong thư mục con nên không được nạp; bài học phải nằm ngay trong \`${id}/\`.`);
         }
@@ -153,7 +170,7 @@ async function readTrack(
 
   const seenOrders = new Map<number, string>();
   // Read together, parsed one by one: at thousands of lessons, waiting for each file in turn was a third of the time.
-  const contents = await Promise.all(lessonFiles.map(({ name }) => readFile(join(dir, id, name))));
+  const files = await Promise.all(lessonFiles.map(({ name }) => readCached(dir, `${id}/${name}`, options)));
   for (const [k, { name, order }] of lessonFiles.entries()) {
     const rel = `${id}/${name}`;
     const other = seenOrders.get(order);
@@ -161,28 +178,63 @@ async function readTrack(
       problems.warn(rel, 1, `Bài này cùng số thứ tự ${String(order).padStart(2, "0")} với \`${other}\`; hãy đổi số để thứ tự bài rõ ràng.`);
     }
     seenOrders.set(order, rel);
-    const content = contents[k] as Buffer;
-    hashed.push({ path: rel, content });
-    const parsed = parseCached(content, rel, id, order, options);
+    const file = files[k] as CachedFile;
+    hashed.push({ path: rel, hash: file.hash });
+    const parsed = file.parsed ?? parseLesson(file.content?.toString("utf8") ?? "", rel, id, order, options);
+    const cached = options.cache?.get(rel);
+    if (cached) cached.result = parsed;
     problems.add(parsed.problems);
     entry.lessons.push({ file: rel, lesson: parsed.lesson, meta: parsed.meta });
   }
   return entry;
 }
 
-function parseCached(content: Buffer, rel: string, trackId: string, order: number, options: LoadOptions) {
-  if (!options.cache) return parseLesson(content.toString("utf8"), rel, trackId, order, options);
-  const hash = createHash("sha1").update(content).digest("hex");
-  // The day matters: a source's `checked` date may have been in the future yesterday.
+const sha1 = (content: Buffer) => createHash("sha1").update(content).digest("hex");
+
+interface CachedFile {
+  hash: string;
+  /** The content, when the file had to be read. */
+  content?: Buffer;
+  /** The lesson parsed from this very content before. */
+  parsed?: ReturnType<typeof parseLesson>;
+}
+
+/**
+ * A file's hash, read from disk only when its size or times changed since the last load. The parse is reused on the
+ * same day only: a source's `checked` date may have been in the future yesterday.
+ */
+async function readCached(dir: string, rel: string, options: LoadOptions, lesson = true): Promise<CachedFile> {
+  const path = join(dir, rel);
+  if (!options.cache) {
+    const content = await readFile(path);
+    return { hash: sha1(content), content };
+  }
+  // Synchronous, for the reason SYNC_IO gives.
+  const info = statSync(path);
+  const stamp = `${info.ino}:${info.size}:${info.mtimeMs}:${info.ctimeMs}`;
   const day = vietnamDate(options.now ?? new Date());
   const known = options.cache.get(rel);
-  if (known && known.hash === hash && known.day === day) return known.result;
-  const result = parseLesson(content.toString("utf8"), rel, trackId, order, options);
-  options.cache.set(rel, { hash, day, result });
-  return result;
+  if (known?.stamp === stamp) {
+    if (!lesson) return { hash: known.hash };
+    if (known.day === day && known.result) return { hash: known.hash, parsed: known.result };
+  }
+  const content = readFileSync(path);
+  const hash = sha1(content);
+  options.cache.set(rel, { stamp, hash, day });
+  return { hash, content };
 }
 
 async function checkMedia(dir: string, lessons: readonly LessonEntry[], mediaFiles: readonly string[], problems: Problems): Promise<void> {
+  // Each picture is looked at once, however many lessons use it.
+  const seen = new Map<string, Promise<Stats | undefined>>();
+  const statOnce = (rel: string) => {
+    let info = seen.get(rel);
+    if (!info) {
+      info = stat(join(dir, rel)).catch(() => undefined);
+      seen.set(rel, info);
+    }
+    return info;
+  };
   for (const { file, meta } of lessons) {
     for (const image of meta?.images ?? []) {
       const rel = `${MEDIA_DIR}/${image.file}`;
@@ -191,7 +243,7 @@ async function checkMedia(dir: string, lessons: readonly LessonEntry[], mediaFil
         problems.error(file, image.line, `Hình \`${image.file}\` không đúng định dạng; chỉ dùng tệp .png, .jpg, .jpeg hoặc .webp.`);
         continue;
       }
-      const info = await stat(join(dir, rel)).catch(() => undefined);
+      const info = await statOnce(rel);
       if (!info?.isFile()) {
         const sameName = mediaFiles.find((m) => m.toLowerCase() === rel.toLowerCase());
         const near =
@@ -348,7 +400,7 @@ function checkTrackOrders(tracks: readonly TrackEntry[], problems: Problems): vo
 export async function loadCurriculum(dir: string, options: LoadOptions = {}): Promise<LoadReport> {
   const root = resolve(dir);
   const problems = new Problems();
-  const hashed: Array<{ path: string; content: Buffer }> = [];
+  const hashed: HashedFile[] = [];
   const rootInfo = await stat(root).catch(() => undefined);
   if (!rootInfo?.isDirectory()) {
     problems.error(root, 1, `Không tìm thấy thư mục nội dung \`${root}\`; hãy kiểm tra biến CURRICULUM_DIR.`);
@@ -357,17 +409,18 @@ export async function loadCurriculum(dir: string, options: LoadOptions = {}): Pr
 
   const reading: Array<Promise<TrackEntry>> = [];
   let mediaFiles: string[] = [];
-  for (const entry of await listDir(root)) {
+  const io = ioOf(options);
+  for (const entry of await listDir(io, root)) {
     if (entry.isFile()) {
       const name = entry.name.toLowerCase();
       if (name.endsWith(".md") && name !== "readme.md") problems.error(entry.name, 1, outsideTrackMessage(entry.name));
     } else if (entry.isDirectory() && entry.name === MEDIA_DIR) {
-      mediaFiles = (await walkFiles(root, MEDIA_DIR)).filter((file) => {
+      mediaFiles = (await walkFiles(io, root, MEDIA_DIR)).filter((file) => {
         if (!file.toLowerCase().endsWith(".md")) return true;
         problems.error(file, 1, outsideTrackMessage(file));
         return false;
       });
-      for (const file of mediaFiles) hashed.push({ path: file, content: await readFile(join(root, file)) });
+      for (const file of mediaFiles) hashed.push({ path: file, hash: (await readCached(root, file, options, false)).hash });
     } else if (entry.isDirectory()) {
       const track = readTrack(root, entry.name, problems, hashed, options);
       // Awaited below with the others; until then a failure must not count as unhandled.
@@ -380,7 +433,7 @@ export async function loadCurriculum(dir: string, options: LoadOptions = {}): Pr
   const lessons = tracks.flatMap((t) => t.lessons);
   if (options.cache) {
     // Files removed or renamed since the last load leave the cache with them.
-    const present = new Set(lessons.map((l) => l.file));
+    const present = new Set(hashed.map((f) => f.path));
     for (const file of options.cache.keys()) if (!present.has(file)) options.cache.delete(file);
   }
   await checkMedia(root, lessons, mediaFiles, problems);

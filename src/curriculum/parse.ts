@@ -154,7 +154,8 @@ export function vietnamDate(now: Date): string {
 // YAML with line numbers
 
 interface YamlBlock {
-  /** The YAML's value. */
+  /** The YAML text and its value. */
+  text: string;
   value: unknown;
   /** The parsed document with node ranges, built only when a line number is needed. */
   doc(): Document;
@@ -216,6 +217,7 @@ function readYaml(text: string, firstLine: number, sink: ProblemSink, what: stri
     value = doc.toJS();
   }
   return {
+    text,
     value,
     doc: () => full().doc,
     lineAt: (offset: number) => full().counter.linePos(offset).line + firstLine - 1,
@@ -1136,31 +1138,30 @@ export interface ParseOptions {
   now?: Date;
 }
 
-/** What the loader's cross-file checks need; the lines are found only if a check reports one. */
+/**
+ * What the loader's cross-file checks need, with no reference to the file's text: found by reading the front
+ * matter's lines (a top-level key starts its line; a block list's items follow it, one `-` each).
+ */
 function lessonMeta(block: YamlBlock | undefined, images: ImageRef[]): LessonMeta {
   const raw = block?.value as Record<string, unknown> | null | undefined;
-  const id = raw && typeof raw.id === "string" && ID_PATTERN.test(raw.id) ? raw.id : undefined;
+  const id = raw && typeof raw.id === "string" && ID_PATTERN.test(raw.id) ? detached(raw.id) : undefined;
   const requiresRaw = raw?.requires;
   const requiresList = typeof requiresRaw === "string" ? [requiresRaw] : Array.isArray(requiresRaw) ? requiresRaw : [];
+  const lines = block?.text.split("\n") ?? [];
+  const keyLine = (key: string) => lines.findIndex((l) => new RegExp(`^${key}\\s*:`).test(l));
+  const at = (index: number) => (block?.firstLine ?? 1) + Math.max(0, index);
+  const requiresAt = keyLine("requires");
+  const items: number[] = [];
+  if (requiresAt >= 0 && /^requires\s*:\s*(#.*)?$/.test(lines[requiresAt] ?? ""))
+    for (let i = requiresAt + 1; i < lines.length && !/^\S/.test(lines[i] ?? ""); i++) if (/^\s*-/.test(lines[i] ?? "")) items.push(i);
   const requires = requiresList.flatMap((value, i) =>
-    typeof value === "string" && block
-      ? [
-          {
-            id: value,
-            get line() {
-              return lineOfPath(block, typeof requiresRaw === "string" ? ["requires"] : ["requires", i]);
-            },
-          },
-        ]
-      : [],
+    typeof value === "string" ? [{ id: detached(value), line: at(items[i] ?? requiresAt) }] : [],
   );
   return {
     id,
-    get idLine() {
-      return block ? lineOfPath(block, ["id"]) : 1;
-    },
+    idLine: block ? at(keyLine("id")) : 1,
     requires,
-    images: images.map((image) => ({ file: image.url, line: image.line })),
+    images: images.map((image) => ({ file: detached(image.url), line: image.line })),
   };
 }
 
@@ -1250,7 +1251,23 @@ export function parseLesson(source: string, file: string, trackId: string, order
     order,
     file,
   };
-  return { lesson, problems: sink.problems, meta };
+  return { lesson: detached(lesson), problems: sink.problems, meta };
+}
+
+/**
+ * The same value with strings of its own. A string cut from a larger one (every YAML value and Markdown token is)
+ * keeps the whole file's text alive; at thousands of lessons that doubled the memory the curriculum takes. V8 copies
+ * short cuts anyway, so short strings (kinds, dates, levels) are kept as they are, shared.
+ */
+function detached<T>(value: T): T {
+  if (typeof value === "string") return (value.length < 13 ? value : ` ${value}`.slice(1)) as T;
+  if (Array.isArray(value)) return value.map(detached) as T;
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = detached(v);
+    return out as T;
+  }
+  return value;
 }
 
 /** A track's own fields; the id (folder name) and lessons are added by the loader. */

@@ -2,12 +2,13 @@
 // never replaces a good curriculum: learners keep the last good version until the files are fixed —
 // also across a restart, from a copy of the last good files kept on disk.
 
+import { createHash } from "node:crypto";
 import { existsSync, type FSWatcher, watch as watchFs } from "node:fs";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { Logger } from "pino";
 import { formatProblem } from "./format.js";
-import { type LoadReport, loadCurriculum, type ParseCache } from "./load.js";
+import { type HashedFile, type LoadReport, loadCurriculum, type ParseCache } from "./load.js";
 import type { Curriculum, CurriculumProblem, LoadResult } from "./types.js";
 
 export interface ReloadStatus {
@@ -54,7 +55,7 @@ const KEPT_VERSION = ".version";
 export function createCurriculumStore(options: CurriculumStoreOptions): CurriculumStore {
   const dir = resolve(options.dir);
   const logger = options.logger.child({ module: "curriculum" });
-  const debounceMs = options.debounceMs ?? 200;
+  const debounceMs = options.debounceMs ?? 100;
   const pollMs = options.pollMs ?? 5000;
 
   let curriculum: Curriculum | undefined;
@@ -99,17 +100,23 @@ export function createCurriculumStore(options: CurriculumStoreOptions): Curricul
   };
 
   /**
-   * Writes the files just loaded as the last good version: exactly what was checked, even if an admin is editing
-   * meanwhile, into a fresh folder swapped in whole. Skipped when the copy already holds this version.
+   * Copies the files just loaded as the last good version into a fresh folder swapped in whole, checking each against
+   * the hash it was loaded with: if an admin edited one meanwhile, this version is not kept (the next reload will be).
+   * Skipped when the copy already holds this version.
    */
-  const keepCopy = async (files: ReadonlyArray<{ path: string; content: Buffer }>, version: string) => {
+  const keepCopy = async (files: readonly HashedFile[], version: string) => {
     if (!options.keepDir) return;
     const keep = resolve(options.keepDir);
     const fresh = `${keep}.new`;
     try {
       if ((await readFile(join(keep, KEPT_VERSION), "utf8").catch(() => "")) === version) return;
       await rm(fresh, { recursive: true, force: true });
-      for (const { path, content } of files) {
+      for (const { path, hash } of files) {
+        const content = await readFile(join(dir, path));
+        if (createHash("sha1").update(content).digest("hex") !== hash) {
+          await rm(fresh, { recursive: true, force: true });
+          return;
+        }
         await mkdir(dirname(join(fresh, path)), { recursive: true });
         await writeFile(join(fresh, path), content);
       }
@@ -124,6 +131,7 @@ export function createCurriculumStore(options: CurriculumStoreOptions): Curricul
   let keeping: Promise<void> = Promise.resolve();
 
   const doReload = async (): Promise<ReloadStatus> => {
+    const began = performance.now();
     const result = await safeLoad();
     const at = new Date();
     if (!result.curriculum) {
@@ -140,7 +148,15 @@ export function createCurriculumStore(options: CurriculumStoreOptions): Curricul
     logProblems(result.problems);
     if (changed) {
       curriculum = result.curriculum;
-      logger.info({ version: curriculum.version, lessons: curriculum.lessons.size, warnings: result.problems.length }, "curriculum loaded");
+      logger.info(
+        {
+          version: curriculum.version,
+          lessons: curriculum.lessons.size,
+          warnings: result.problems.length,
+          ms: Math.round(performance.now() - began),
+        },
+        "curriculum loaded",
+      );
       notify(curriculum);
       const { files } = result as LoadReport;
       const version = curriculum.version;

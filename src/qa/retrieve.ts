@@ -1,5 +1,5 @@
 import type { Curriculum, Lesson } from "../curriculum/types.js";
-import { KIND_WEIGHT, type Passage, passagesOf, SHOWN } from "./passages.js";
+import { KIND_WEIGHT, type Passage, type PassageKind, passagesOf, SHOWN } from "./passages.js";
 import { stripPersonalData } from "./pii.js";
 import { isFunctionWord, termsOf, Vocabulary } from "./terms.js";
 import { isVietnameseSyllable, type Syllable, syllables, typedWithMarks } from "./vietnamese.js";
@@ -12,16 +12,6 @@ import { isVietnameseSyllable, type Syllable, syllables, typedWithMarks } from "
 //
 // Hand-written rather than MiniSearch: the decision needs each query word's weight (IDF) and whether a lesson
 // matched it, with a syllable's accented and folded forms weighted apart — MiniSearch exposes neither.
-
-/** A passage as indexed: its terms are `seg.terms[start..end)`, sorted, with `seg.freqs` alongside. */
-interface Doc {
-  id: number;
-  passage: Passage;
-  len: number;
-  seg: Segment;
-  start: number;
-  end: number;
-}
 
 export interface Hit extends Passage {
   score: number;
@@ -60,6 +50,10 @@ const NAME_WEIGHT = 2;
 const K1 = 1.2;
 /** Longest stretch the index build holds the event loop before letting a webhook or a lesson step through. */
 const SLICE_MS = 10;
+/** Passages kept per lesson while ranking: the best decides, the next four add to it or are shown. */
+const PER_LESSON = 5;
+/** How often a term counts in one passage at most (a byte); BM25 saturates long before. */
+const MAX_FREQ = 255;
 const B = 0.75;
 
 /**
@@ -78,25 +72,34 @@ function termId(term: string): number {
 
 /**
  * A lesson cut into passages and terms, kept for as long as the lesson is unchanged: a reload re-reads only what
- * was edited. Flat arrays, not one per passage: a national curriculum has a hundred thousand passages.
+ * was edited. Flat arrays, not objects per passage: a national curriculum has a hundred thousand passages. The
+ * passages' text is not kept; `passagesOf` gives it again for the few lessons a search returns.
  */
 interface Segment {
-  passages: Passage[];
-  /** Passage k's term ids are terms[starts[k]..starts[k+1]), sorted; freqs says how often each occurs. */
-  terms: Int32Array;
-  freqs: Uint16Array;
+  /**
+   * Passage k's terms are packed in bytes starts[k]..starts[k+1]: for each term, sorted by id, the gap from the
+   * previous id and how often it occurs, as varints (about 2.5 bytes a term instead of 6; see `termsIn`).
+   */
+  packed: Uint8Array;
   starts: Int32Array;
-  /** Passage k's length in words. */
+  /** Passage k's length in words, its kind (index in KINDS) and the quiz it belongs to (0: none). */
   lens: Float32Array;
+  kinds: Uint8Array;
+  quizSteps: Int16Array;
   /** Its meaningful words, folded, once each. */
   folds: string[];
 }
 const segments = new WeakMap<Lesson, Segment>();
+const KINDS = Object.keys(KIND_WEIGHT) as PassageKind[];
+const KIND_INDEX = new Map(KINDS.map((k, i) => [k, i]));
+const KIND_WEIGHTS = Float64Array.from(KINDS, (k) => KIND_WEIGHT[k]);
+const SHOWN_KINDS = Uint8Array.from(KINDS, (k) => (SHOWN.has(k) ? 1 : 0));
 
 /** A syllable's part in a passage's terms, worked out once per distinct spelling (syllables are shared objects). */
 interface SyllableTerms {
   stop: boolean;
   letter: boolean;
+  marked: boolean;
   f: number;
   a: number;
 }
@@ -104,7 +107,13 @@ const syllableTerms = new WeakMap<Syllable, SyllableTerms>();
 function termsOfSyllable(s: Syllable): SyllableTerms {
   let known = syllableTerms.get(s);
   if (!known) {
-    known = { stop: isFunctionWord(s), letter: /\p{L}/u.test(s.acc), f: termId(`f:${s.fold}`), a: termId(`a:${s.acc}`) };
+    known = {
+      stop: isFunctionWord(s),
+      letter: /\p{L}/u.test(s.acc),
+      marked: s.acc !== s.fold,
+      f: termId(`f:${s.fold}`),
+      a: termId(`a:${s.acc}`),
+    };
     syllableTerms.set(s, known);
   }
   return known;
@@ -134,23 +143,33 @@ function pairId(kind: "F" | "A" | "P", x: number, y: number, spell: () => string
  * A passage's term ids, spelt as `termsOf` spells a question's: each meaningful syllable with and without its marks
  * (lessons are written with marks), neighbouring pairs, and a word with the function word next to it.
  */
-function passageTermIds(syl: readonly Syllable[]): number[] {
-  const out: number[] = [];
+function passageTermIds(syl: readonly Syllable[]): { ids: number[]; count: number } {
+  const ids: number[] = [];
+  // Counted as if every form were stored, for BM25's length; a form with no marks to match is not stored, since
+  // only a question typed with marks asks for the marked forms ("a:", "A:").
+  let count = 0;
   for (let i = 0; i < syl.length; i++) {
     const s = syl[i] as Syllable;
     const t = termsOfSyllable(s);
-    if (!t.stop) out.push(t.f, t.a);
+    if (!t.stop) {
+      ids.push(t.f);
+      if (t.marked) ids.push(t.a);
+      count += 2;
+    }
     const n = syl[i + 1];
     if (!n) continue;
     const u = termsOfSyllable(n);
-    if (t.stop !== u.stop && u.letter) out.push(pairId("P", t.f, u.f, () => `P:${s.fold}_${n.fold}`));
-    if (!t.stop && !u.stop)
-      out.push(
-        pairId("F", t.f, u.f, () => `F:${s.fold}_${n.fold}`),
-        pairId("A", t.a, u.a, () => `A:${s.acc}_${n.acc}`),
-      );
+    if (t.stop !== u.stop && u.letter) {
+      ids.push(pairId("P", t.f, u.f, () => `P:${s.fold}_${n.fold}`));
+      count++;
+    }
+    if (!t.stop && !u.stop) {
+      ids.push(pairId("F", t.f, u.f, () => `F:${s.fold}_${n.fold}`));
+      if (t.marked && u.marked) ids.push(pairId("A", t.a, u.a, () => `A:${s.acc}_${n.acc}`));
+      count += 2;
+    }
   }
-  return out;
+  return { ids, count };
 }
 
 function segmentOf(lesson: Lesson): Segment {
@@ -158,45 +177,101 @@ function segmentOf(lesson: Lesson): Segment {
   if (known) return known;
   const passages = passagesOf(lesson);
   const folds = new Set<string>();
-  const terms: number[] = [];
-  const freqs: number[] = [];
+  const bytes: number[] = [];
   const starts = new Int32Array(passages.length + 1);
   const lens = new Float32Array(passages.length);
+  const varint = (v: number) => {
+    let x = v;
+    while (x >= 0x80) {
+      bytes.push((x & 0x7f) | 0x80);
+      x >>>= 7;
+    }
+    bytes.push(x);
+  };
   passages.forEach((p, k) => {
     const syl = syllables(p.text);
     for (const s of syl) if (!termsOfSyllable(s).stop) folds.add(s.fold);
-    const all = Int32Array.from(passageTermIds(syl)).sort();
+    const { ids, count } = passageTermIds(syl);
+    const all = Int32Array.from(ids).sort();
     // Sorted, each term once with how often it occurs.
+    let previous = 0;
     for (let i = 0; i < all.length; ) {
       let j = i + 1;
       while (j < all.length && all[j] === all[i]) j++;
-      terms.push(all[i] as number);
-      freqs.push(Math.min(j - i, 65_535));
+      varint((all[i] as number) - previous);
+      varint(Math.min(j - i, MAX_FREQ));
+      previous = all[i] as number;
       i = j;
     }
-    starts[k + 1] = terms.length;
-    lens[k] = all.length / 2;
+    starts[k + 1] = bytes.length;
+    lens[k] = count / 2;
   });
   const segment: Segment = {
-    passages,
-    terms: Int32Array.from(terms),
-    freqs: Uint16Array.from(freqs),
+    packed: Uint8Array.from(bytes),
     starts,
     lens,
+    kinds: Uint8Array.from(passages, (p) => KIND_INDEX.get(p.kind) ?? 0),
+    quizSteps: Int16Array.from(passages, (p) => p.quizStep ?? 0),
     folds: [...folds],
   };
   segments.set(lesson, segment);
   return segment;
 }
 
+/** Passage k's terms, in id order, with how often each occurs, written into `into`; returns how many. */
+function termsIn(seg: Segment, k: number, into: { terms: Int32Array; freqs: Uint8Array }): number {
+  const { packed } = seg;
+  let at = seg.starts[k] as number;
+  const end = seg.starts[k + 1] as number;
+  let term = 0;
+  let n = 0;
+  while (at < end) {
+    for (let field = 0; field < 2; field++) {
+      let v = 0;
+      let shift = 0;
+      let b: number;
+      do {
+        b = packed[at++] as number;
+        v += (b & 0x7f) * 2 ** shift;
+        shift += 7;
+      } while (b & 0x80);
+      if (field === 0) term += v;
+      else {
+        if (n === into.terms.length) {
+          const terms = new Int32Array(n * 2);
+          terms.set(into.terms);
+          into.terms = terms;
+          const freqs = new Uint8Array(n * 2);
+          freqs.set(into.freqs);
+          into.freqs = freqs;
+        }
+        into.terms[n] = term;
+        into.freqs[n] = v;
+        n++;
+      }
+    }
+  }
+  return n;
+}
+
+export function buildIndex(curriculum: Curriculum): LessonIndex {
+  const steps = indexSteps(curriculum);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
 /**
- * Cuts every lesson into passages and terms ahead of `buildIndex`, yielding to the event loop every few
- * milliseconds so learners are served meanwhile. `buildIndex` alone does the same work in one go.
+ * The same index, built in slices that let webhooks and lesson steps through (a national curriculum takes a second
+ * or two): it yields to the event loop whenever it has held it for SLICE_MS.
  */
-export async function prepareIndex(curriculum: Curriculum): Promise<void> {
+export async function buildIndexInSlices(curriculum: Curriculum): Promise<LessonIndex> {
+  const steps = indexSteps(curriculum);
   let slice = performance.now();
-  for (const l of curriculum.lessons.values()) {
-    segmentOf(l);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
     if (performance.now() - slice > SLICE_MS) {
       await new Promise<void>((resolve) => setImmediate(resolve));
       slice = performance.now();
@@ -204,67 +279,75 @@ export async function prepareIndex(curriculum: Curriculum): Promise<void> {
   }
 }
 
-/** How often a passage has a term (its terms are sorted). */
-function freqIn(doc: Doc, term: number): number {
-  const { terms, freqs } = doc.seg;
-  let lo = doc.start;
-  let hi = doc.end - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const t = terms[mid] as number;
-    if (t === term) return freqs[mid] as number;
-    if (t < term) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return 0;
-}
-
-export function buildIndex(curriculum: Curriculum): LessonIndex {
+/** Builds the index, pausing (yield) after each lesson's share of the work. */
+function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void> {
   const vocab = new Vocabulary();
-  const docs: Doc[] = [];
-  const docsOfLesson = new Map<string, Doc[]>();
+  const lessons = [...curriculum.lessons.values()];
+  const segs: Segment[] = [];
+  for (const l of lessons) {
+    segs.push(segmentOf(l));
+    yield;
+  }
+  const lessonIndex = new Map(lessons.map((l, i) => [l, i]));
+  // Passage ids run lesson after lesson: lesson i's passages are firstDoc[i]..firstDoc[i+1).
+  const firstDoc = new Int32Array(lessons.length + 1);
+  segs.forEach((seg, i) => {
+    firstDoc[i + 1] = (firstDoc[i] as number) + seg.lens.length;
+  });
+  const n = firstDoc[lessons.length] as number;
+  const docLesson = new Int32Array(n);
+  for (let i = 0; i < segs.length; i++) docLesson.fill(i, firstDoc[i], firstDoc[i + 1]);
   /** In how many lessons each folded word appears: a word most lessons use says little about which one is asked. */
   const lessonsWith = new Map<string, number>();
-  for (const l of curriculum.lessons.values()) {
-    const seg = segmentOf(l);
-    const own = seg.passages.map((passage, k) => {
-      const doc: Doc = {
-        id: docs.length,
-        passage,
-        len: seg.lens[k] as number,
-        seg,
-        start: seg.starts[k] as number,
-        end: seg.starts[k + 1] as number,
-      };
-      docs.push(doc);
-      return doc;
-    });
-    docsOfLesson.set(l.id, own);
+  for (const seg of segs)
     for (const f of seg.folds) {
       vocab.contentFolds.add(f);
       lessonsWith.set(f, (lessonsWith.get(f) ?? 0) + 1);
     }
-  }
   // Postings, flat: term t's passages are postDocs[offsets[t]..offsets[t+1]), with postFreqs alongside.
   const vocabSize = TERM_IDS.size;
   const offsets = new Int32Array(vocabSize + 1);
-  for (const d of docs)
-    for (let k = d.start; k < d.end; k++) {
-      const t = (d.seg.terms[k] as number) + 1;
-      offsets[t] = (offsets[t] as number) + 1;
+  const scratch = { terms: new Int32Array(256), freqs: new Uint8Array(256) };
+  for (const seg of segs) {
+    for (let k = 0; k < seg.lens.length; k++) {
+      const count = termsIn(seg, k, scratch);
+      for (let j = 0; j < count; j++) {
+        const t = (scratch.terms[j] as number) + 1;
+        offsets[t] = (offsets[t] as number) + 1;
+      }
     }
+    yield;
+  }
   for (let t = 0; t < vocabSize; t++) offsets[t + 1] = (offsets[t + 1] as number) + (offsets[t] as number);
   const postDocs = new Int32Array(offsets[vocabSize] as number);
-  const postFreqs = new Uint16Array(postDocs.length);
+  const postFreqs = new Uint8Array(postDocs.length);
   const fill = offsets.slice(0, vocabSize);
-  for (const d of docs)
-    for (let k = d.start; k < d.end; k++) {
-      const t = d.seg.terms[k] as number;
-      const at = fill[t] as number;
-      postDocs[at] = d.id;
-      postFreqs[at] = d.seg.freqs[k] as number;
-      fill[t] = at + 1;
+  for (const [i, seg] of segs.entries()) {
+    for (let k = 0; k < seg.lens.length; k++) {
+      const count = termsIn(seg, k, scratch);
+      for (let j = 0; j < count; j++) {
+        const t = scratch.terms[j] as number;
+        const at = fill[t] as number;
+        postDocs[at] = (firstDoc[i] as number) + k;
+        postFreqs[at] = scratch.freqs[j] as number;
+        fill[t] = at + 1;
+      }
     }
+    yield;
+  }
+  /** How often a passage has a term: its postings are in passage order. */
+  const freqIn = (id: number, t: number) => {
+    let lo = offsets[t] as number;
+    let hi = (offsets[t + 1] as number) - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const d = postDocs[mid] as number;
+      if (d === id) return postFreqs[mid] as number;
+      if (d < id) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return 0;
+  };
   const dfOfId = (t: number) => (offsets[t + 1] as number) - (offsets[t] as number);
   /** The id of a term the lessons use, if they do. */
   const used = (term: string): number | undefined => {
@@ -276,18 +359,24 @@ export function buildIndex(curriculum: Curriculum): LessonIndex {
     return id === undefined ? 0 : dfOfId(id);
   };
 
-  const n = docs.length;
-  const lessonCount = docsOfLesson.size;
+  const lessonCount = lessons.length;
   const informative = (w: string) => {
     const k = lessonsWith.get(w) ?? 0;
     return Math.log(1 + (lessonCount - k + 0.5) / (k + 0.5));
   };
-  const avgLen = docs.reduce((a, d) => a + d.len, 0) / Math.max(1, n);
+  const lenOf = (id: number) => {
+    const i = docLesson[id] as number;
+    return (segs[i] as Segment).lens[id - (firstDoc[i] as number)] as number;
+  };
+  let totalLen = 0;
+  for (const seg of segs) for (const l of seg.lens) totalLen += l;
+  const avgLen = totalLen / Math.max(1, n);
   const idf = (t: number) => {
     const k = dfOfId(t);
     return Math.log(1 + (n - k + 0.5) / (k + 0.5));
   };
-  const norms = Float64Array.from(docs, (d) => K1 * (1 - B + (B * d.len) / avgLen));
+  const norms = new Float64Array(n);
+  for (let id = 0; id < n; id++) norms[id] = K1 * (1 - B + (B * lenOf(id)) / avgLen);
   /** A term's BM25 in one document, given how often it occurs there and its IDF times the query weight. */
   const bm25 = (id: number, f: number, idfWeight: number) => (f === 0 ? 0 : (idfWeight * f * (K1 + 1)) / (f + (norms[id] as number)));
   // Per-search scratch, reused (a search runs to its end without yielding): each passage's score and, for those a
@@ -372,19 +461,34 @@ export function buildIndex(curriculum: Curriculum): LessonIndex {
         for (const i of at) matchedBuf[slot * W + i] = Math.max(matchedBuf[slot * W + i] as number, t.credit);
       }
     }
-    type Scored = { doc: Doc; score: number; slot: number };
-    const byLesson = new Map<string, Scored[]>();
-    for (const id of touched) {
-      const doc = docs[id] as Doc;
-      const p = doc.passage;
+    // Per lesson, only its five best passages, and its five best among those shown as answers: a question with a
+    // common word touches tens of thousands of passages in a national curriculum.
+    type Scored = { id: number; score: number; slot: number };
+    const keep = (top: Scored[], h: Scored) => {
+      let at = top.length;
+      while (at > 0 && (top[at - 1] as Scored).score < h.score) at--;
+      if (at < PER_LESSON) top.splice(at, 0, h);
+      if (top.length > PER_LESSON) top.pop();
+    };
+    const byLesson = new Map<number, { top: Scored[]; shown: Scored[] }>();
+    const excluded = opts.exclude ? curriculum.lessons.get(opts.exclude.lessonId) : undefined;
+    for (const id of Int32Array.from(touched).sort()) {
+      const i = docLesson[id] as number;
+      const seg = segs[i] as Segment;
+      const k = id - (firstDoc[i] as number);
       const score = scoreOf[id] as number;
       const slot = slotOf[id] as number;
       scoreOf[id] = 0;
       slotOf[id] = -1;
-      if (opts.exclude && p.lessonId === opts.exclude.lessonId && p.quizStep === opts.exclude.quizStep) continue;
-      const list = byLesson.get(p.lessonId) ?? [];
-      list.push({ doc, score: score * KIND_WEIGHT[p.kind], slot });
-      byLesson.set(p.lessonId, list);
+      if (excluded && lessons[i] === excluded && seg.quizSteps[k] === opts.exclude?.quizStep) continue;
+      let entry = byLesson.get(i);
+      if (!entry) {
+        entry = { top: [], shown: [] };
+        byLesson.set(i, entry);
+      }
+      const h = { id, score: score * (KIND_WEIGHTS[seg.kinds[k] as number] as number), slot };
+      keep(entry.top, h);
+      if (SHOWN_KINDS[seg.kinds[k] as number]) keep(entry.shown, h);
     }
     const required = wordList.filter(([, w]) => !w.optional).reduce((a, [, w]) => a + w.weight, 0);
     /** Share of the question's weight that these per-word matches cover. */
@@ -400,12 +504,10 @@ export function buildIndex(curriculum: Curriculum): LessonIndex {
       return required + extra > 0 ? covered / (required + extra) : 0;
     };
     const matchedOf = (h: Scored) => matchedBuf.subarray(h.slot * W, (h.slot + 1) * W);
-    type Ranked = Omit<LessonMatch, "passages"> & { list: Scored[] };
+    type Ranked = Omit<LessonMatch, "passages"> & { list: Scored[]; shown: Scored[] };
     const ranked: Ranked[] = [];
-    for (const [lessonId, list] of byLesson) {
-      const lesson = curriculum.lessons.get(lessonId);
-      if (!lesson) continue;
-      list.sort((a, b) => b.score - a.score);
+    for (const [i, { top: list, shown }] of byLesson) {
+      const lesson = lessons[i] as Lesson;
       const best = list[0];
       if (!best) continue;
       // The best passage decides; a second one adds a little (an answer often spans a step and its tip).
@@ -421,32 +523,47 @@ export function buildIndex(curriculum: Curriculum): LessonIndex {
         lesson,
         score,
         coverage: cover(matched),
-        passageCoverage: Math.max(0, ...list.slice(0, 5).map((h) => cover(matchedOf(h)))),
+        passageCoverage: Math.max(0, ...list.map((h) => cover(matchedOf(h)))),
         list,
+        shown,
       });
     }
     // Rank by how well a lesson matches and how much of the question it covers: a lesson that shares many common
     // words ("số", "tài khoản") with the question loses to one that matches what is actually asked.
     ranked.sort((a, b) => b.score * b.coverage - a.score * a.coverage);
     return {
-      lessons: ranked.slice(0, 5).map(({ list, ...m }) => ({ ...m, passages: answeringPassages(m.lesson.id, list, opts) })),
+      lessons: ranked.slice(0, 5).map(({ list, shown, ...m }) => ({ ...m, passages: answeringPassages(m.lesson, list[0], shown, opts) })),
       words: wordList.filter(([, w]) => !w.optional).length,
     };
   }
 
   /** A lesson's passages that state something, best first; when only its title or an example question matched, those that answer it. */
-  function answeringPassages(lessonId: string, list: ReadonlyArray<{ doc: Doc; score: number }>, opts: SearchOptions): Hit[] {
-    let shown = list.filter((h) => SHOWN.has(h.doc.passage.kind));
-    const best = list[0];
+  function answeringPassages(
+    lesson: Lesson,
+    best: { id: number } | undefined,
+    matched: ReadonlyArray<{ id: number; score: number }>,
+    opts: SearchOptions,
+  ): Hit[] {
+    const i = lessonIndex.get(lesson) as number;
+    const seg = segs[i] as Segment;
+    const first = firstDoc[i] as number;
+    const kindOf = (id: number) => seg.kinds[id - first] as number;
+    let shown = [...matched];
     if (shown.length === 0 && best) {
-      const via = best.doc.seg.terms.subarray(best.doc.start, best.doc.end);
-      shown = (docsOfLesson.get(lessonId) ?? [])
-        .filter((d) => SHOWN.has(d.passage.kind) && !(opts.exclude?.lessonId === lessonId && d.passage.quizStep === opts.exclude.quizStep))
-        .map((d) => ({ doc: d, score: via.reduce((a, k) => a + bm25(d.id, freqIn(d, k), idf(k) * 0.5), 0) }))
-        .filter((h) => h.score > 0)
-        .sort((a, b) => b.score - a.score);
+      const k = best.id - first;
+      const into = { terms: new Int32Array(64), freqs: new Uint8Array(64) };
+      const via = into.terms.slice(0, termsIn(seg, k, into));
+      const excluded = opts.exclude?.lessonId === lesson.id ? opts.exclude.quizStep : undefined;
+      shown = [];
+      for (let id = first; id < (firstDoc[i + 1] as number); id++) {
+        if (!SHOWN_KINDS[kindOf(id)] || (excluded !== undefined && seg.quizSteps[id - first] === excluded)) continue;
+        const score = via.reduce((a, t) => a + bm25(id, freqIn(id, t), idf(t) * 0.5), 0);
+        if (score > 0) shown.push({ id, score });
+      }
+      shown.sort((a, b) => b.score - a.score);
     }
-    return shown.slice(0, 5).map((h) => ({ ...h.doc.passage, score: h.score }));
+    const passages = passagesOf(lesson);
+    return shown.slice(0, 5).map((h) => ({ ...(passages[h.id - first] as Passage), score: h.score }));
   }
 
   return { version: curriculum.version, size: n, search };

@@ -12,7 +12,7 @@ import { type Action, checkInput, needsSecretWarning } from "./guard.js";
 import type { LlmClient } from "./llm.js";
 import { checkOutput, promptShingles } from "./output.js";
 import { stripPersonalData } from "./pii.js";
-import { buildIndex, type LessonIndex, type LessonMatch, prepareIndex } from "./retrieve.js";
+import { buildIndexInSlices, type LessonIndex, type LessonMatch } from "./retrieve.js";
 import { qaVi } from "./texts.vi.js";
 import { foldWords } from "./vietnamese.js";
 
@@ -74,19 +74,20 @@ export function createQa(deps: QaDeps) {
   let building: { version: string; done: Promise<Built> } | undefined;
 
   /**
-   * The index of the curriculum now served. Built in slices that let webhooks and lessons through (thousands of
-   * lessons take seconds); a question asked meanwhile waits for it rather than being answered from old lessons.
+   * The index of the curriculum now served, built in slices that let webhooks and lessons through (thousands of
+   * lessons take a second or two). While a new version's index is being built, questions are answered from the
+   * previous one (for that second, as before the edit); only the very first build is waited for.
    */
   function index(): Promise<Built> {
     const c = deps.curriculum();
     if (built?.version === c.version) return Promise.resolve(built);
     if (building?.version !== c.version) {
       const done = (async () => {
-        await prepareIndex(c);
+        const lessons = await buildIndexInSlices(c);
         const phones = new Set<string>();
         for (const l of c.lessons.values())
           for (const s of l.steps) for (const m of `${s.text} ${s.tip ?? ""}`.matchAll(/\b\d{3,11}\b/g)) phones.add(m[0]);
-        const next = { version: c.version, index: buildIndex(c), phones };
+        const next = { version: c.version, index: lessons, phones };
         if (deps.curriculum().version === c.version) built = next;
         return next;
       })();
@@ -95,7 +96,7 @@ export function createQa(deps: QaDeps) {
         if (building?.done === done) building = undefined;
       });
     }
-    return (building as { done: Promise<Built> }).done;
+    return built ? Promise.resolve(built) : (building as { done: Promise<Built> }).done;
   }
 
   /** Day number in Vietnam (UTC+7, no daylight saving). */

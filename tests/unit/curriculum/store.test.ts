@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pino } from "pino";
@@ -134,6 +135,21 @@ describe("createCurriculumStore", () => {
 });
 
 describe("the last good curriculum kept on disk", () => {
+  it("an edit made while the copy is written never reaches it: that version is not kept", async () => {
+    const dir = await copyFixture();
+    const keepDir = join(await copyFixture(), "kept");
+    const store = createCurriculumStore({ dir, logger: pino({ level: "silent" }), keepDir });
+    stores.push(store);
+    // The admin saves a broken file right after the good version is served, before the copy is written.
+    const path = join(dir, OTP);
+    store.onChange(() => writeFileSync(path, breakQuiz(readFileSync(path, "utf8"))));
+    await store.start();
+    await store.kept();
+    const restarted = createCurriculumStore({ dir, logger: pino({ level: "silent" }), keepDir });
+    stores.push(restarted);
+    await expect(restarted.start()).rejects.toThrow(/Câu hỏi có 2 đáp án đúng/);
+  });
+
   it("a restart with broken files serves the last good copy and says so; without a copy it refuses to start", async () => {
     const dir = await copyFixture();
     const keepDir = join(await copyFixture(), "kept");
@@ -144,9 +160,9 @@ describe("the last good curriculum kept on disk", () => {
     };
     const first = keep(dir);
     const good = await first.start();
-    // The copy is written in the background; an edit made meanwhile must not reach it.
-    await edit(dir, OTP, breakQuiz);
+    // The copy is written in the background, checked file by file against what was loaded.
     await first.kept();
+    await edit(dir, OTP, breakQuiz);
 
     const restarted = keep(dir);
     const served = await restarted.start();
