@@ -9,6 +9,7 @@ import {
   GENERAL_QUESTION,
   HARM_RULES,
   HARM_SENSES,
+  HARM_UNMARKED_INNOCENT,
   INJECT_SENSES,
   INJECTION_RULES,
   NEW_ORDERS,
@@ -102,7 +103,7 @@ export function checkInput(raw: string): InputDecision {
   if (selfHarm) return { ...base, action: "support", rule: selfHarm.id };
 
   // 2. Harmful requests and 3. scam signals. A described scam is warned about; asking how to commit one is refused.
-  const harmView = ruleView(red.text, HARM_SENSES);
+  const harmView = accented ? ruleView(red.text, HARM_SENSES) : ruleView(red.text, HARM_SENSES).replace(HARM_UNMARKED_INNOCENT, "$1$2_");
   const harm = firstMatch(HARM_RULES, harmView);
   const scamView = ruleView(red.text, SCAM_SENSES).replace(NEGATED_ACTION, (_m, a, neg, gap) => `${a}${neg} ${gap}_`);
   const isRetold = retold(scamView);

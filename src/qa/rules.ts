@@ -59,6 +59,11 @@ export const HARM_SENSES: Record<string, string[]> = {
   the: ["thẻ"],
   vay: ["vay"],
 };
+/**
+ * Typed without marks, phrases far more often innocent than harmful: "bang gia" is a price list (bảng giá) before it
+ * is a fake diploma (bằng giả). With marks, the senses above already tell them apart.
+ */
+export const HARM_UNMARKED_INNOCENT = /(^|\s)(bang gia)(?=\s|$)/g;
 export const SCAM_SENSES: Record<string, string[]> = {
   ma: ["mã"],
   phi: ["phí"],
@@ -512,7 +517,7 @@ export const DAN = /(^|[^\p{L}])(DAN|Dan)([^\p{L}]|$)/u;
 // ── harmful requests ──────────────────────────────────────────────────────────────────────────
 
 const DEFENSIVE = w(
-  `(?:phai|nen|can) lam gi|lam gi (?:bay gio|truoc|tiep|ngay)|gio lam (?:sao|gi)|(?:lo|da|vua|moi) ${g(1)}chuyen ${g(4)}cho ${g(1)}(?:ke|bon|nguoi|tui|nhom) ${g(1)}(?:lua|gian|la)|(?:la|ra|trong|nhin) (?:nhu )?the_? nao|ra sao|(?:biet|xem|kiem tra|phan biet|nhan ra|hieu) ${g(8)}(?:that|gia|lua|lua dao|an toan|dung|sai)|nhan ra|that hay gia|that hay khong|co (?:phai|bi) lua|tap (?:cho )?${g(3)}(?:nhan|biet|phan biet)|nhan biet|nhan dien|phat hien|phan biet|kiem chung|trong (?:\\S+ )?(?:the_? nao|ra sao|nhu the_? nao)|nhin (?:\\S+ )?(?:the_? nao|ra sao)|la gi|khac gi|phong tranh|phong ngua|tranh|tranh bi|khong bi|de phong|canh giac|bao cao|to cao|to giac|trinh bao|kiem tra|phong chong|bao ve|neu bi|khi bi|bi lua|da bi|lo bi|lam gi khi|bi (?:\\S+ )?(?:bat nat|quay roi|tong tien|xam hai|doa|de doa|lam dung|danh|hack|trom|cuop|boi nho|theo doi|quay len|dot nhap)|(?:de doa|doa|tong tien|quay roi|bat nat|boi nho|xuc pham|theo doi|hack|lua) (?:\\S+ )?(?:toi|tui|bac|em|minh|con toi|chau toi|me toi|bo toi)|chong lua|chong hack|chong virus|chong trom|chan|co phai|dau hieu|canh bao|xu ly|bi hack|bi lay|bi chiem|bi danh cap|bi doc trom|bi theo doi|lay lai`,
+  `(?:phai|nen|can) lam gi|lam gi (?:bay gio|truoc|tiep|ngay)|gio lam (?:sao|gi)|(?:lo|da|vua|moi) ${g(1)}chuyen ${g(4)}cho ${g(1)}(?:ke|bon|nguoi|tui|nhom) ${g(1)}(?:lua|gian|la)|(?:la|ra|trong|nhin) (?:nhu )?the_? nao|ra sao|(?:biet|xem|kiem tra|phan biet|nhan ra|hieu) ${g(8)}(?:that|gia|lua|lua dao|an toan|dung|sai)|nhan ra|that hay gia|that hay khong|co (?:phai|bi) lua|tap (?:cho )?${g(3)}(?:nhan|biet|phan biet)|nhan biet|nhan dien|phat hien|phan biet|kiem chung|trong (?:\\S+ )?(?:the_? nao|ra sao|nhu the_? nao)|nhin (?:\\S+ )?(?:the_? nao|ra sao)|la gi|khac gi|phong tranh|phong ngua|tranh|tranh bi|khong bi|de phong|canh giac|bao cao|to cao|to giac|trinh bao|kiem tra|phong chong|bao ve|neu bi|khi bi|bi lua|da bi|lo bi|lam gi khi|bi (?:\\S+ )?(?:bat nat|quay roi|tong tien|xam hai|doa|de doa|lam dung|danh|hack|trom|cuop|boi nho|theo doi|quay len|dot nhap)|(?:de doa|doa|tong tien|quay roi|bat nat|boi nho|xuc pham|theo doi|hack|lua) (?:\\S+ )?(?:toi|tui|bac|em|minh|con toi|chau toi|me toi|bo toi)|chong lua|chong hack|chong virus|chong trom|chan|co phai|dau hieu|canh bao|xu ly|bi hack|bi lay|bi chiem|bi danh cap|bi doc trom|bi theo doi|lay lai|bang chung|chup (?:man hinh|lai)|gui ${g(3)}(?:cong an|canh sat|cong an xa|cong an phuong)`,
 );
 const ASK = w(
   "cach|lam sao|lam the_? nao|the_? nao|huong dan|chi|chi toi|chi tui|chi em|chi minh|day|day toi|giup|giup toi|giup tui|giup em|muon|can|viet|tao|soan|lam|lam giup|mua|o dau|how|how to|how do|help|write|make|create|tell|teach|build|generate|give me|ways",
@@ -559,7 +564,7 @@ const VIOLENCE = w(
 
 /** Wanting not to be caught turns any of these into a request to do it ("… mà công an không phát hiện"). */
 const EVADE = w(
-  "khong (?:bi )?(?:phat hien|phat giac|lo|truy|bat|biet)|khong de lai dau vet|qua mat|khoi bi (?:phat hien|bat|truy)|ma khong ai biet|tranh bi (?:phat hien|bat|truy)|nhu that",
+  "khong (?:bi )?(?:phat hien|phat giac|lo|truy|bat)|khong (?:de |bi )?ai biet|khong de lai dau vet|qua mat|khoi bi (?:phat hien|bat|truy)|ma khong ai biet|tranh bi (?:phat hien|bat|truy)|nhu that",
 );
 const FOUND = w(
   `(?:nhat|luom|trom|an cap|cuop|giut|mua lai) duoc|(?:nhat|luom|trom|cuop|giut) ${g(2)}(?:the|vi|dien thoai|cccd|can cuoc|sim)`,
@@ -631,7 +636,11 @@ const MEDICAL_PROCEDURE = w(
 
 export const ADVICE_RULES: Rule[] = [
   // "lừa đảo đầu tư tiền ảo là như thế nào" asks about a scam, not for advice: the lessons answer it.
-  { id: "advice.investment", all: [ADVICE_ASK, w(MONEY_PRODUCTS)], none: [w("lua dao|lua dao dau tu|bi lua|scam")] },
+  {
+    id: "advice.investment",
+    all: [ADVICE_ASK, w(MONEY_PRODUCTS)],
+    none: [w("lua dao|lua dao dau tu|bi lua|scam|ke gian|ke xau|gia mao|mao danh|deepfake|gia (?:giong|mat|danh)")],
+  },
   // A clip advertising a medicine is a question about fake content, not about the medicine.
   {
     id: "advice.medical",
@@ -669,7 +678,9 @@ export const ADVICE_RULES: Rule[] = [
 
 /** Words that place a question inside what the tutor teaches, whatever else it says. */
 export const SCOPE = w(
-  "vneid|dinh danh|can cuoc|cccd|cmnd|dich vu cong|cong dich vu|dvc|dichvucong|ho so|thu tuc|le phi|bhyt|bhxh|bao hiem y te|bao hiem xa hoi|vssid|luong huu|tro cap|an sinh|ngan hang|chuyen khoan|chuyen (?:nham )?tien|qr|vietqr|ma qr|the atm|atm|tien dien|tien nuoc|hoa don|etax|otp|mat khau|passcode|ma pin|bao mat|lua dao|gia mao|lua|link|duong link|trang web|website|zalo|ung dung|app|cai dat|tai ve|dien thoai|smartphone|may tinh|internet|wifi|tri tue nhan tao|chatgpt|gemini|copilot|deepfake|chatbot|kiki|tro ly|so dien thoai|5656|156|113|luu tru|tam tru|thuong tru|ly lich|ly lich tu phap|ho chieu|giay phep lai xe|bang lai|vi giay to|giay to|sinh trac|khuon mat|van tay|dang nhap|kich hoat|khoi phuc|virus|spam|ky nang so|binh dan hoc|binh dan hoc vu so|muc 1|muc 2|xac thuc|ma xac nhan|ch play|app store|dien luc|evn|momo|vi dien tu|chuyen doi so|tinnhiemmang|khonggianmang|gov vn|bai hoc|bai nay|bai tiep|hoc (?:gi|bai|xong|tiep)|khoa hoc|cau do|du lieu (?:cua toi|ca nhan|cua bac|cua tui)|xoa (?:\\S+ ){0,2}du lieu|quyen rieng tu|luu tin nhan|chan cuoc goi|cuoc goi la|so la|ung dung la|to khai|bieu mau|mau don|truong bat buoc|canh bao|mao danh|gia danh|tu xung|xung la|viec nhe luong cao|trung thuong|tien ao|sim rac|tin nhan rac|bao rac|hack|bi hack|ma doc|chiem doat|rua tien",
+  "vneid|dinh danh|can cuoc|cccd|cmnd|dich vu cong|cong dich vu|dvc|dichvucong|ho so|thu tuc|le phi|bhyt|bhxh|bao hiem y te|bao hiem xa hoi|vssid|luong huu|tro cap|an sinh|ngan hang|chuyen khoan|chuyen (?:nham )?tien|qr|vietqr|ma qr|the atm|atm|tien dien|tien nuoc|hoa don|etax|otp|mat khau|passcode|ma pin|bao mat|lua dao|gia mao|lua|link|duong link|trang web|website|zalo|ung dung|app|cai dat|tai ve|dien thoai|smartphone|may tinh|internet|wifi|tri tue nhan tao|chatgpt|gemini|copilot|deepfake|chatbot|kiki|tro ly|so dien thoai|5656|156|113|luu tru|tam tru|thuong tru|ly lich|ly lich tu phap|ho chieu|giay phep lai xe|bang lai|vi giay to|giay to|sinh trac|khuon mat|van tay|dang nhap|kich hoat|khoi phuc|virus|spam|ky nang so|binh dan hoc|binh dan hoc vu so|muc 1|muc 2|xac thuc|ma xac nhan|ch play|app store|dien luc|evn|momo|vi dien tu|chuyen doi so|tinnhiemmang|khonggianmang|gov vn|bai hoc|bai nay|bai tiep|hoc (?:gi|bai|xong|tiep)|khoa hoc|cau do|du lieu (?:cua toi|ca nhan|cua bac|cua tui)|xoa (?:\\S+ ){0,2}du lieu|quyen rieng tu|luu tin nhan|chan cuoc goi|cuoc goi la|so la|ung dung la|to khai|bieu mau|mau don|truong bat buoc|canh bao|mao danh|gia danh|tu xung|xung la|viec nhe luong cao|trung thuong|tien ao|sim rac|tin nhan rac|bao rac|hack|bi hack|ma doc|chiem doat|rua tien|" +
+    // Smartphone basics, health, school, traffic fines, selling produce online, the family, scams the lessons now cover.
+    "ban phim|micro|giong noi|noi vao|doc chinh ta|co chu|chu to|chu nho|phong to|danh ba|luu so|chup man hinh|thu vien anh|4g|du lieu di dong|wi fi|mat dien thoai|mat may|bi moc tui|khoa sim|xac thuc hai (?:buoc|lop)|(?:hai|2) (?:buoc|lop)|dat lich kham|lay so kham|kham online|benh vien|so suc khoe|bhyt ho gia dinh|gia han|hoc phi|tien hoc|nha truong|co chu nhiem|gvcn|nhom lop|so lien lac|phat nguoi|nop phat|tien phat|vi pham giao thong|bien so|csgt|cuc canh sat giao thong|dang kiem|ban hang|dang ban|rao ban|ban online|ban tren mang|nong san|dong goi|dong thung|giao hang|gui hang|shipper|ship cod|cod|thu ho|ma van don|van chuyen|buu dien|san thuong mai dien tu|shopee|tiktok shop|marketplace|nhom zalo|nhom gia dinh|cau hoi bi mat|mat khau gia dinh|chuyen nham|gui nham|nhom dau tu|san (?:ao|tien ao|dau tu)|dau tu tien ao|chuyen gia chung khoan|vay ho|muon tien|hoi vay|vay tien|ke gian|gia giong|gia mat",
 );
 /** Words that count only when nothing says the message is about something else (a recipe, football, a date). */
 export const SCOPE_WEAK = w(
@@ -684,8 +695,10 @@ export const AI_WORD = w(
 /** Clearly about something else: these outweigh the weak scope words. */
 export const OFFTOPIC = w(
   [
-    "bong da|da bong|doi tuyen|vo dich|ngoai hang|world cup|the thao|cau thu|tran dau|ty so",
-    "nau|mon an|cong thuc (?:lam|nau)|lam banh|an gi|ngon|muoi dua|thoi tiet|xo so|so de|con so|lo de|tu vi|xem boi|boi toan|boi bai|phong thuy|tinh duyen|lam quen|hen ho|ket ban bon phuong|ban xe|can ban (?:xe|nha|dat|do)|ai mua|rao ban|thanh ly|pass lai|du lich|di choi|ke chuyen|chuyen cuoi|co tich|bai hat|bolero|bai tho|lam tho|bau cu|quoc hoi|chinh tri|tong thong|trump|chinh sach|thue quan|giau nhat|ca si|dien vien|phim|bai toan|giai toan|lop \\d+|hoa lan|trong cay|thu cung|am lich|gia vang",
+    "bong da|da bong|doi tuyen|vo dich|ngoai hang|world cup|the thao|cau thu|tran dau|ty so|ti so|may ban|ghi ban|(?:da|thang|thua|hoa) voi (?:\\S+ ){1,2}(?:may|\\d+) (?:ban|trai)",
+    // Family life and upbringing: not what the lessons teach.
+    `(?:cai|cai_) (?:lai|nhau) ${g(2)}(?:bo me|cha me|ong ba|vo|chong)|day con|nuoi day|bat hieu|ly hon|ngoai tinh`,
+    "nau|mon an|cong thuc (?:lam|nau)|lam banh|an gi|ngon|muoi dua|thoi tiet|xo so|so de|con so|lo de|tu vi|xem boi|boi toan|boi bai|phong thuy|tinh duyen|lam quen|hen ho|ket ban bon phuong|ban xe|can ban (?:xe|nha|dat|do)|ai mua|thanh ly|pass lai|du lich|di choi|ke chuyen|chuyen cuoi|co tich|bai hat|bolero|bai tho|lam tho|bau cu|quoc hoi|chinh tri|tong thong|trump|chinh sach|thue quan|giau nhat|ca si|dien vien|(?<!ban )phim|bai toan|giai toan|lop \\d+|hoa lan|trong cay|thu cung|am lich|gia vang",
   ].join("|"),
 );
 /** Asked to keep personal data ("ghi nhớ hộ bác", "lưu giúp tôi"): the tutor keeps none, so it redirects. */
