@@ -543,6 +543,10 @@ function showPrompt(t: Turn, screen: Screen): void {
     t.say(vi.certAskName(track?.title ?? screen.trackId));
   } else if (screen.kind === "ask_reminders") {
     t.say(withOptions(vi.remindersAsk, vi.remindersOptions));
+  } else if (screen.kind === "done") {
+    // Back from the one-time questions: what to do next, without congratulating a second time.
+    const next = screen.nextLessonId ? t.ctx.curriculum.lessons.get(screen.nextLessonId) : undefined;
+    t.say(withOptions(next ? vi.nextLesson(next.title) : vi.allDone, vi.doneOptions(next?.title)));
   } else {
     repeatScreen(t);
   }

@@ -55,6 +55,9 @@ describe("web chat, end to end with a real database file", () => {
     expect(done.at(-1)?.options?.map((o) => o.label)).toEqual(["Có, nhắc tôi", "Không cần"]);
     const after = await say("không cần");
     expect(joined(after)).toContain("không nhắc bác nữa");
+    // The lesson was congratulated once; after the question, only what comes next.
+    expect(joined(after)).not.toContain("đã học xong bài");
+    expect(joined(after)).toContain("Bài nên học tiếp: “Nhận biết đường link giả”");
     expect(after.at(-1)?.options?.map((o) => o.label)).toEqual(["Học bài tiếp", "Về danh sách chủ đề"]);
     // Start the next lesson and stop halfway.
     await say("1");
