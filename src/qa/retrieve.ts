@@ -172,27 +172,41 @@ function passageTermIds(syl: readonly Syllable[]): { ids: number[]; count: numbe
   return { ids, count };
 }
 
+/**
+ * Buffers reused from lesson to lesson while cutting them into terms: a typed array per passage, a hundred thousand
+ * of them, left the process holding memory it no longer used.
+ */
+const scratch = { ids: new Int32Array(1024), bytes: new Uint8Array(1 << 16) };
+const grown = (a: Uint8Array, least: number) => {
+  const b = new Uint8Array(Math.max(a.length * 2, least));
+  b.set(a);
+  return b;
+};
+
 function segmentOf(lesson: Lesson): Segment {
   const known = segments.get(lesson);
   if (known) return known;
   const passages = passagesOf(lesson);
   const folds = new Set<string>();
-  const bytes: number[] = [];
   const starts = new Int32Array(passages.length + 1);
   const lens = new Float32Array(passages.length);
+  let length = 0;
   const varint = (v: number) => {
+    if (length + 5 > scratch.bytes.length) scratch.bytes = grown(scratch.bytes, length + 5);
     let x = v;
     while (x >= 0x80) {
-      bytes.push((x & 0x7f) | 0x80);
+      scratch.bytes[length++] = (x & 0x7f) | 0x80;
       x >>>= 7;
     }
-    bytes.push(x);
+    scratch.bytes[length++] = x;
   };
   passages.forEach((p, k) => {
     const syl = syllables(p.text);
     for (const s of syl) if (!termsOfSyllable(s).stop) folds.add(s.fold);
     const { ids, count } = passageTermIds(syl);
-    const all = Int32Array.from(ids).sort();
+    if (ids.length > scratch.ids.length) scratch.ids = new Int32Array(ids.length * 2);
+    scratch.ids.set(ids);
+    const all = scratch.ids.subarray(0, ids.length).sort();
     // Sorted, each term once with how often it occurs.
     let previous = 0;
     for (let i = 0; i < all.length; ) {
@@ -203,11 +217,11 @@ function segmentOf(lesson: Lesson): Segment {
       previous = all[i] as number;
       i = j;
     }
-    starts[k + 1] = bytes.length;
+    starts[k + 1] = length;
     lens[k] = count / 2;
   });
   const segment: Segment = {
-    packed: Uint8Array.from(bytes),
+    packed: scratch.bytes.slice(0, length),
     starts,
     lens,
     kinds: Uint8Array.from(passages, (p) => KIND_INDEX.get(p.kind) ?? 0),
