@@ -1,3 +1,6 @@
+import { realpathSync } from "node:fs";
+import { lstat, realpath } from "node:fs/promises";
+import { resolve, sep } from "node:path";
 import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from "pino";
@@ -73,8 +76,39 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     return reply.code(ok ? 200 : 503).send({ status: ok ? "ready" : "not_ready", db, curriculum });
   });
 
-  // Lesson pictures, read-only (also the public URLs Zalo fetches images from).
-  app.register(fastifyStatic, { root: deps.mediaDir, prefix: "/media/", index: false, list: false, dotfiles: "deny" });
+  // Every response: not to be framed by another site, no content-type guessing, no referrer sent on.
+  app.addHook("onSend", async (_req, reply) => {
+    if (!reply.hasHeader("x-content-type-options")) reply.header("x-content-type-options", "nosniff");
+    if (!reply.hasHeader("x-frame-options")) reply.header("x-frame-options", "DENY");
+    if (!reply.hasHeader("referrer-policy")) reply.header("referrer-policy", "no-referrer");
+  });
+
+  // Lesson pictures, read-only (also the public URLs Zalo fetches images from): regular files inside the media
+  // folder only. A symbolic link (or a folder reached through one) could publish any file of the server.
+  const mediaRoot = (() => {
+    try {
+      return realpathSync(deps.mediaDir);
+    } catch {
+      return resolve(deps.mediaDir);
+    }
+  })();
+  app.addHook("onRequest", async (req, reply) => {
+    if (!req.url.startsWith("/media/")) return;
+    let rel: string;
+    try {
+      rel = decodeURIComponent(req.url.slice("/media/".length).split("?")[0] ?? "");
+    } catch {
+      return reply.code(404).send({ error: "not_found", message: "Không tìm thấy trang này." });
+    }
+    const path = resolve(mediaRoot, rel);
+    const real = await realpath(path).catch(() => undefined);
+    const info = real === path ? await lstat(path).catch(() => undefined) : undefined;
+    const hidden = rel.split(/[\\/]/).some((part) => part.startsWith("."));
+    if (hidden || !path.startsWith(mediaRoot + sep) || !info?.isFile()) {
+      return reply.code(404).send({ error: "not_found", message: "Không tìm thấy trang này." });
+    }
+  });
+  app.register(fastifyStatic, { root: mediaRoot, prefix: "/media/", index: false, list: false, dotfiles: "deny" });
 
   registerWebChat(app, { conversation: deps.conversation });
   registerVerify(app, { db: deps.db });

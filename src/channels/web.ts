@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
@@ -7,6 +8,21 @@ import type { Reply } from "../tutor/replies.js";
 // The local web chat: a single page (no build step) over one JSON endpoint.
 
 const page = readFileSync(new URL("./web/index.html", import.meta.url), "utf8");
+
+/** The page's one script and one stylesheet, allowed by their hashes: no other inline code can run. */
+const hashOf = (tag: string) => {
+  const body = new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`).exec(page)?.[1] ?? "";
+  return `'sha256-${createHash("sha256").update(body).digest("base64")}'`;
+};
+const PAGE_CSP = [
+  "default-src 'self'",
+  `script-src ${hashOf("script")}`,
+  `style-src ${hashOf("style")}`,
+  "img-src 'self'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join("; ");
 
 const userIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "userId phải gồm 8–64 ký tự chữ, số, - hoặc _");
 const chatBody = z.object({
@@ -26,11 +42,7 @@ export function toWebReply(r: Reply): WebReply {
 
 export function registerWebChat(app: FastifyInstance, deps: { conversation: ConversationService }): void {
   app.get("/", (_req, reply) => {
-    reply
-      .type("text/html; charset=utf-8")
-      .header("cache-control", "no-cache")
-      .header("content-security-policy", "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self'")
-      .send(page);
+    reply.type("text/html; charset=utf-8").header("cache-control", "no-cache").header("content-security-policy", PAGE_CSP).send(page);
   });
 
   // After a reload: what the learner was last shown, so the page can show it again without sending anything.

@@ -90,12 +90,13 @@ async function listDir(io: Io, path: string): Promise<Dirent[]> {
   return entries.filter((e) => !isHidden(e.name)).sort(byName);
 }
 
-/** Every file under `dir` (relative, "/"-separated), skipping hidden ones. */
-async function walkFiles(io: Io, root: string, rel = ""): Promise<string[]> {
+/** Every file under `dir` (relative, "/"-separated), skipping hidden ones; symbolic links are reported, not followed. */
+async function walkFiles(io: Io, root: string, rel = "", problems?: Problems): Promise<string[]> {
   const out: string[] = [];
   for (const entry of await listDir(io, join(root, rel))) {
     const path = rel ? `${rel}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) out.push(...(await walkFiles(io, root, path)));
+    if (entry.isSymbolicLink()) problems?.error(path, 1, linkMessage(path));
+    else if (entry.isDirectory()) out.push(...(await walkFiles(io, root, path, problems)));
     else if (entry.isFile()) out.push(path);
   }
   return out;
@@ -109,6 +110,10 @@ function versionOf(files: readonly HashedFile[]): string {
   }
   return hash.digest("hex").slice(0, 12);
 }
+
+/** A link could publish any file of the server (its .env, the database) as a lesson or a picture. */
+const linkMessage = (file: string) =>
+  `\`${file}\` là liên kết (symlink) tới một tệp khác; máy chủ không gửi tệp qua liên kết. Hãy chép chính tệp đó vào đây.`;
 
 const outsideTrackMessage = (file: string) =>
   `Bài học nằm ngoài thư mục chủ đề: hãy chuyển \`${file}\` vào một thư mục chủ đề (ví dụ \`an-toan/\`), cạnh tệp track.yaml.`;
@@ -146,6 +151,10 @@ async function readTrack(dir: string, id: string, problems: Problems, hashed: Ha
   const lessonFiles: Array<{ name: string; order: number }> = [];
   for (const child of children) {
     const rel = `${id}/${child.name}`;
+    if (child.isSymbolicLink()) {
+      problems.error(rel, 1, linkMessage(rel));
+      continue;
+    }
     if (child.isDirectory()) {
       for (const nested of await walkFiles(io, dir, rel)) {
         if (nested.toLowerCase().endsWith(".md")) {
@@ -411,11 +420,12 @@ export async function loadCurriculum(dir: string, options: LoadOptions = {}): Pr
   let mediaFiles: string[] = [];
   const io = ioOf(options);
   for (const entry of await listDir(io, root)) {
-    if (entry.isFile()) {
+    if (entry.isSymbolicLink()) problems.error(entry.name, 1, linkMessage(entry.name));
+    else if (entry.isFile()) {
       const name = entry.name.toLowerCase();
       if (name.endsWith(".md") && name !== "readme.md") problems.error(entry.name, 1, outsideTrackMessage(entry.name));
     } else if (entry.isDirectory() && entry.name === MEDIA_DIR) {
-      mediaFiles = (await walkFiles(io, root, MEDIA_DIR)).filter((file) => {
+      mediaFiles = (await walkFiles(io, root, MEDIA_DIR, problems)).filter((file) => {
         if (!file.toLowerCase().endsWith(".md")) return true;
         problems.error(file, 1, outsideTrackMessage(file));
         return false;
