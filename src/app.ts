@@ -133,6 +133,8 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     zalo,
     curriculum: () => curriculum.current(),
     mediaDir,
+    trustProxy: config.trustProxy,
+    ...(config.webChat.enabled ? { webChat: config.webChat } : {}),
     ...(config.adminToken
       ? {
           admin: {

@@ -54,6 +54,17 @@ export const envSchema = z
     OUTBOX_GLOBAL_PER_SECOND: z.coerce.number().positive().max(1000).default(25),
     OUTBOX_PER_CHAT_PER_SECOND: z.coerce.number().positive().max(1000).default(1),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    TRUST_PROXY: z
+      .string()
+      .trim()
+      .regex(
+        /^(|true|false|\d+|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/,
+        "là true, số tầng proxy (ví dụ 1), hoặc danh sách địa chỉ IP/CIDR cách nhau bằng dấu phẩy",
+      )
+      .default(""),
+    WEB_CHAT: z.enum(["on", "off"], "phải là on hoặc off").default("on"),
+    WEB_CHAT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
+    WEB_CHAT_NEW_LEARNERS_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(60),
   })
   .superRefine((env, ctx) => {
     if (env.TELEGRAM_BOT_TOKEN && !env.TELEGRAM_WEBHOOK_SECRET) {
@@ -96,6 +107,13 @@ export interface Config {
   /** Send rates of the outbox (Telegram's working limits: about 30/s overall, 1/s per chat). */
   outbox: { globalPerSecond: number; perChatPerSecond: number };
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
+  /**
+   * Behind a reverse proxy: whose X-Forwarded-For/-Proto to believe (Fastify's trustProxy), so rate limits and the
+   * admin login count the client's address and the admin cookie is Secure behind TLS. False: no proxy.
+   */
+  trustProxy: boolean | number | string;
+  /** The public web chat: off, or on with limits per client address. */
+  webChat: { enabled: boolean; perMinute: number; newLearnersPerHour: number };
 }
 
 export class ConfigError extends Error {
@@ -144,6 +162,19 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     reminderDays: e.REMINDER_DAYS,
     outbox: { globalPerSecond: e.OUTBOX_GLOBAL_PER_SECOND, perChatPerSecond: e.OUTBOX_PER_CHAT_PER_SECOND },
     logLevel: e.LOG_LEVEL,
+    trustProxy:
+      e.TRUST_PROXY === "" || e.TRUST_PROXY === "false"
+        ? false
+        : e.TRUST_PROXY === "true"
+          ? true
+          : /^\d+$/.test(e.TRUST_PROXY)
+            ? Number(e.TRUST_PROXY)
+            : e.TRUST_PROXY,
+    webChat: {
+      enabled: e.WEB_CHAT === "on",
+      perMinute: e.WEB_CHAT_PER_MINUTE,
+      newLearnersPerHour: e.WEB_CHAT_NEW_LEARNERS_PER_HOUR,
+    },
   };
 }
 

@@ -47,13 +47,14 @@ async function main(): Promise<void> {
   // Acknowledgements first: the process's helper threads yield the core to the main thread.
   keepHelperThreadsLow();
   const channels = [
-    "web",
+    ...(config.webChat.enabled ? ["web"] : []),
     ...(config.telegram ? [`telegram (${config.telegram.mode})`] : []),
     ...(config.zalo ? [`zalo (${config.zalo.mode})`] : []),
   ];
   logger.info({ channels }, "channels enabled");
   const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
-  logger.info({ url: `http://${host}:${config.port}/` }, "Bình dân học AI is ready: open the web chat");
+  if (config.webChat.enabled) logger.info({ url: `http://${host}:${config.port}/` }, "Bình dân học AI is ready: open the web chat");
+  else logger.info({ port: config.port }, "Bình dân học AI is ready (web chat off)");
 }
 
 void main();

@@ -24,6 +24,10 @@ export interface ServerDeps {
   zalo?: ZaloChannel;
   curriculum: () => Curriculum | undefined;
   mediaDir: string;
+  /** Fastify's trustProxy: whose X-Forwarded-* headers to believe (see Config.trustProxy). */
+  trustProxy?: boolean | number | string;
+  /** The public web chat; absent = off. */
+  webChat?: { perMinute: number; newLearnersPerHour: number };
 }
 
 /** Builds the whole app; never listens (main.ts does, tests use inject() or listen on port 0). */
@@ -45,6 +49,11 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     loggerInstance: deps.logger,
     bodyLimit: 256 * 1024,
     return503OnClosing: true,
+    // A number of hops is a function for Fastify (proxy-addr counts hops from the socket).
+    trustProxy:
+      typeof deps.trustProxy === "number"
+        ? (_address: string, hop: number) => hop < (deps.trustProxy as number)
+        : (deps.trustProxy ?? false),
     childLoggerFactory: (logger, bindings, opts, rawReq) =>
       rawReq.url?.startsWith("/webhooks/") ? webhookLogger(logger, opts.level ?? logger.level) : logger.child(bindings, opts),
   }) as unknown as FastifyInstance;
@@ -75,6 +84,16 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     const ok = db && curriculum;
     return reply.code(ok ? 200 : 503).send({ status: ok ? "ready" : "not_ready", db, curriculum });
   });
+
+  // Behind a proxy that is not trusted, every client has the proxy's address: limits would be shared by all.
+  if (!deps.trustProxy) {
+    let warned = false;
+    app.addHook("onRequest", async (req) => {
+      if (warned || req.headers["x-forwarded-for"] === undefined) return;
+      warned = true;
+      req.log.warn("requests come through a proxy (X-Forwarded-For) but TRUST_PROXY is not set: limits count the proxy's address");
+    });
+  }
 
   // Every response: not to be framed by another site, no content-type guessing, no referrer sent on.
   app.addHook("onSend", async (_req, reply) => {
@@ -110,7 +129,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   });
   app.register(fastifyStatic, { root: mediaRoot, prefix: "/media/", index: false, list: false, dotfiles: "deny" });
 
-  registerWebChat(app, { conversation: deps.conversation });
+  if (deps.webChat) registerWebChat(app, { conversation: deps.conversation, ...deps.webChat });
   registerVerify(app, { db: deps.db });
   if (deps.admin) registerAdmin(app, { db: deps.db, ...deps.admin });
   // Webhooks: 401 on a wrong secret before any parsing; 200 once the update is recorded in the inbox.

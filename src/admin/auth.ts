@@ -3,7 +3,8 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 
 // Who may see the dashboard: a request with `Authorization: Bearer $ADMIN_TOKEN`, or a browser
 // holding the session cookie it got by typing the token into the login form. Sessions live in this
-// process (a restart logs everyone out); failed attempts are counted per IP and slowed down.
+// process (a restart logs everyone out); failed attempts are counted per client address (behind a proxy, with
+// TRUST_PROXY) and slowed down, and the right token always gets in.
 
 export const SESSION_COOKIE = "bdhai_admin";
 const SESSION_MS = 12 * 3600_000;
@@ -111,9 +112,11 @@ export function createAdminAuth(opts: AdminAuthOptions) {
       const header = req.headers.authorization;
       const bearer = header ? /^Bearer[ \t]+(\S.*)$/i.exec(header.trim())?.[1] : undefined;
       if (bearer !== undefined) {
+        // The right token is never locked out (others' failures from a shared address must not lock admins out);
+        // the token is long and random, so slowing down wrong ones is enough.
+        if (tokenMatches(bearer.trim())) return { ok: true, who: { via: "bearer" } };
         const wait = blockedFor(ip);
         if (wait > 0) return { ok: false, status: 429, retryAfterSec: wait };
-        if (tokenMatches(bearer.trim())) return { ok: true, who: { via: "bearer" } };
         fail(ip);
         return { ok: false, status: 403 };
       }
@@ -128,9 +131,9 @@ export function createAdminAuth(opts: AdminAuthOptions) {
       token: string,
     ): { ok: true; cookie: string } | { ok: false; status: 403 } | { ok: false; status: 429; retryAfterSec: number } {
       const ip = req.ip;
-      const wait = blockedFor(ip);
-      if (wait > 0) return { ok: false, status: 429, retryAfterSec: wait };
       if (!tokenMatches(token)) {
+        const wait = blockedFor(ip);
+        if (wait > 0) return { ok: false, status: 429, retryAfterSec: wait };
         fail(ip);
         return { ok: false, status: 403 };
       }

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import rateLimit from "@fastify/rate-limit";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { ConversationService } from "../conversation/service.js";
@@ -40,13 +41,62 @@ export function toWebReply(r: Reply): WebReply {
   return image ? { ...rest, image: { url: `media/${encodeURIComponent(image.file)}`, alt: image.alt } } : rest;
 }
 
-export function registerWebChat(app: FastifyInstance, deps: { conversation: ConversationService }): void {
+export interface WebChatDeps {
+  conversation: ConversationService;
+  /** Messages a client address may send in a minute (a person types a few; a script, thousands). */
+  perMinute: number;
+  /** New learner ids a client address may start in an hour: targets count people, not made-up ids. */
+  newLearnersPerHour: number;
+}
+
+const TOO_FAST = "Bác gửi nhanh quá. Bác chờ một chút rồi gửi lại nhé.";
+const TOO_MANY_NEW = "Từ mạng này đã có nhiều người mới bắt đầu học trong một giờ qua. Bác thử lại sau ít phút nhé.";
+
+/**
+ * The learner ids each client address started in the current hour. In memory: a restart forgets them, which
+ * only errs on the side of letting people in.
+ */
+function newLearnerGate(perHour: number, now: () => number = Date.now) {
+  const byAddress = new Map<string, { since: number; ids: Set<string> }>();
+  return (address: string, userId: string, known: boolean): boolean => {
+    const t = now();
+    let entry = byAddress.get(address);
+    if (!entry || t - entry.since >= 3_600_000) {
+      if (byAddress.size >= 100_000) byAddress.clear();
+      entry = { since: t, ids: new Set() };
+      byAddress.set(address, entry);
+    }
+    if (known || entry.ids.has(userId)) return true;
+    if (entry.ids.size >= perHour) return false;
+    entry.ids.add(userId);
+    return true;
+  };
+}
+
+export function registerWebChat(root: FastifyInstance, deps: WebChatDeps): void {
+  // In a plugin of its own, so the rate limiter is in place before the routes are added.
+  root.register(async (app) => routes(app, deps));
+}
+
+async function routes(app: FastifyInstance, deps: WebChatDeps): Promise<void> {
+  // Per client address (the proxy's client when TRUST_PROXY is set). Only the chat API is limited.
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, context) => ({
+      statusCode: context.statusCode,
+      error: "too_many_requests",
+      message: TOO_FAST,
+    }),
+  });
+  const newLearner = newLearnerGate(deps.newLearnersPerHour);
+  const limited = { config: { rateLimit: { max: deps.perMinute, timeWindow: 60_000 } } };
+
   app.get("/", (_req, reply) => {
     reply.type("text/html; charset=utf-8").header("cache-control", "no-cache").header("content-security-policy", PAGE_CSP).send(page);
   });
 
   // After a reload: what the learner was last shown, so the page can show it again without sending anything.
-  app.get("/api/chat", async (req, reply) => {
+  app.get("/api/chat", limited, async (req, reply) => {
     const parsed = z.object({ userId: userIdSchema }).safeParse(req.query);
     if (!parsed.success) {
       return reply.code(400).send({ error: "bad_request", message: parsed.error.issues.map((i) => i.message).join("; ") });
@@ -55,12 +105,15 @@ export function registerWebChat(app: FastifyInstance, deps: { conversation: Conv
     return { replies: deps.conversation.peek("web", parsed.data.userId).map(toWebReply) };
   });
 
-  app.post("/api/chat", async (req, reply) => {
+  app.post("/api/chat", limited, async (req, reply) => {
     const parsed = chatBody.safeParse(req.body);
     if (!parsed.success) {
       return reply.code(400).send({ error: "bad_request", message: parsed.error.issues.map((i) => i.message).join("; ") });
     }
     const { userId, messageId, text } = parsed.data;
+    if (!newLearner(req.ip, userId, deps.conversation.known("web", userId))) {
+      return reply.code(429).header("retry-after", "600").send({ error: "too_many_new_learners", message: TOO_MANY_NEW });
+    }
     const result = await deps.conversation.handle({
       channel: "web",
       userKey: userId,

@@ -187,6 +187,9 @@ export async function evaluateAnswers(opts: { cases: AnswerCase[]; curriculumDir
     CURRICULUM_DIR: opts.curriculumDir ?? resolve(root, "curriculum"),
     PROMPTS_DIR: resolve(root, "prompts"),
     LOG_LEVEL: "silent",
+    // Every question is a new learner, all from this one address.
+    WEB_CHAT_PER_MINUTE: "100000",
+    WEB_CHAT_NEW_LEARNERS_PER_HOUR: "1000000",
     ...(model ? { OPENAI_API_KEY: "stand-in", OPENAI_BASE_URL: model.url, OPENAI_MODEL: "stand-in" } : {}),
   });
   const app = await createApp(config, pino({ level: "silent" }), { watch: false });

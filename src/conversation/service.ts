@@ -268,7 +268,12 @@ export function createConversationService(deps: ConversationDeps) {
     return currentScreen(loadState(learner.id), contextFor(learner));
   }
 
-  return { handle, processInbox, peek };
+  /** Whether this channel has seen this learner before (a row exists). */
+  function known(channel: Channel, userKey: string): boolean {
+    return repo.findLearner(db, channel, userKey) !== undefined;
+  }
+
+  return { handle, processInbox, peek, known };
 }
 
 export type ConversationService = ReturnType<typeof createConversationService>;

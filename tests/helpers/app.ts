@@ -38,6 +38,9 @@ export async function startApp(opts: {
     DATABASE_PATH: opts.dbPath,
     CURRICULUM_DIR: opts.curriculumDir ?? FIXTURE_CURRICULUM,
     LOG_LEVEL: "silent",
+    // Tests speak from one address, many learners a second; the limits have tests of their own.
+    WEB_CHAT_PER_MINUTE: "100000",
+    WEB_CHAT_NEW_LEARNERS_PER_HOUR: "1000000",
     ...opts.env,
   });
   const app = await createApp(config, opts.logger ?? pino({ level: "silent" }), { watch: false, outbox: FAST_OUTBOX, ...opts.options });

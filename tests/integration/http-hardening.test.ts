@@ -72,3 +72,70 @@ describe("security headers", () => {
     }
   });
 });
+
+describe("the public web chat", () => {
+  const post = (a: App, userId: string, n: number, remoteAddress = "203.0.113.7", headers: Record<string, string> = {}) =>
+    a.server.inject({
+      method: "POST",
+      url: "/api/chat",
+      payload: { userId, messageId: `m${n}`, text: "xin chào" },
+      remoteAddress,
+      headers,
+    });
+
+  it("can be switched off", async () => {
+    app = await startApp({ dbPath: join(dir.path, "t.db"), env: { WEB_CHAT: "off" } });
+    expect((await app.server.inject({ method: "GET", url: "/" })).statusCode).toBe(404);
+    expect((await post(app, "learner-0001", 1)).statusCode).toBe(404);
+  });
+
+  it("limits messages per client address, with a kind Vietnamese answer; other addresses go on", async () => {
+    app = await startApp({ dbPath: join(dir.path, "t.db"), env: { WEB_CHAT_PER_MINUTE: "5" } });
+    for (let n = 0; n < 5; n++) expect((await post(app, "learner-0001", n)).statusCode).toBe(200);
+    const flood = await post(app, "learner-0001", 6);
+    expect(flood.statusCode).toBe(429);
+    expect(flood.json().message).toContain("Bác gửi nhanh quá");
+    expect((await post(app, "learner-0002", 7, "198.51.100.9")).statusCode).toBe(200);
+  });
+
+  it("limits new learner ids per client address and hour, never a learner already known", async () => {
+    app = await startApp({ dbPath: join(dir.path, "t.db"), env: { WEB_CHAT_NEW_LEARNERS_PER_HOUR: "3" } });
+    for (let n = 0; n < 3; n++) expect((await post(app, `made-up-id-${n}`, n)).statusCode).toBe(200);
+    const fourth = await post(app, "made-up-id-9", 9);
+    expect(fourth.statusCode).toBe(429);
+    expect(fourth.json().message).toContain("nhiều người mới");
+    // The first three keep learning.
+    expect((await post(app, "made-up-id-0", 10)).statusCode).toBe(200);
+  });
+
+  it("behind a proxy (TRUST_PROXY), limits count the client's address from X-Forwarded-For", async () => {
+    app = await startApp({ dbPath: join(dir.path, "t.db"), env: { WEB_CHAT_PER_MINUTE: "2", TRUST_PROXY: "true" } });
+    const via = (client: string) => ({ "x-forwarded-for": client });
+    expect((await post(app, "learner-0001", 1, "127.0.0.1", via("192.0.2.1"))).statusCode).toBe(200);
+    expect((await post(app, "learner-0001", 2, "127.0.0.1", via("192.0.2.1"))).statusCode).toBe(200);
+    expect((await post(app, "learner-0001", 3, "127.0.0.1", via("192.0.2.1"))).statusCode).toBe(429);
+    // Another client behind the same proxy is not affected.
+    expect((await post(app, "learner-0002", 4, "127.0.0.1", via("192.0.2.2"))).statusCode).toBe(200);
+  });
+});
+
+describe("admin login behind a proxy", () => {
+  const TOKEN = "a-long-admin-token-for-tests";
+  const login = (a: App, token: string, client: string) =>
+    a.server.inject({
+      method: "POST",
+      url: "/admin/login",
+      payload: `token=${encodeURIComponent(token)}`,
+      headers: { "content-type": "application/x-www-form-urlencoded", "x-forwarded-for": client, "x-forwarded-proto": "https" },
+      remoteAddress: "127.0.0.1",
+    });
+
+  it("counts failures per client, not per proxy, and the session cookie is Secure over TLS", async () => {
+    app = await startApp({ dbPath: join(dir.path, "t.db"), env: { ADMIN_TOKEN: TOKEN, TRUST_PROXY: "1" } });
+    for (let i = 0; i < 12; i++) await login(app, `wrong-${i}`, "192.0.2.66");
+    expect((await login(app, "wrong-again", "192.0.2.66")).statusCode).toBe(429);
+    const admin = await login(app, TOKEN, "192.0.2.10");
+    expect(admin.statusCode).toBe(303);
+    expect(String(admin.headers["set-cookie"])).toMatch(/;\s*Secure/);
+  });
+});
