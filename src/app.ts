@@ -1,7 +1,7 @@
 import { dirname, join, resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
-import { installSecret } from "./admin/pseudonym.js";
+import { logPseudonymKey } from "./admin/pseudonym.js";
 import { createTelegramChannel, type TelegramChannel } from "./channels/telegram.js";
 import type { ChannelSender } from "./channels/types.js";
 import { createZaloChannel, type ZaloChannel } from "./channels/zalo.js";
@@ -16,7 +16,7 @@ import { createCurriculumStore } from "./curriculum/store.js";
 import { createOpenAiLlm, type LlmClient } from "./qa/llm.js";
 import { createQa } from "./qa/service.js";
 import { buildServer } from "./server.js";
-import { closeDatabase, type Db, openDatabase } from "./store/db.js";
+import { closeDatabase, type Db, openDatabase, scrubSoon } from "./store/db.js";
 
 export interface App {
   server: FastifyInstance;
@@ -48,7 +48,7 @@ export interface AppOptions {
 export async function createApp(config: Config, logger: Logger, opts: AppOptions = {}): Promise<App> {
   const db = openDatabase(config.databasePath, { backgroundCheckpoints: true });
   // Learners are named in logs by a keyed hash: stable across restarts, not reversible without the database.
-  setLogPseudonymKey(installSecret(db, "log_pseudonym_key"));
+  setLogPseudonymKey(logPseudonymKey(db, config.databasePath, config.logPseudonymKey));
   // The last good lessons are kept beside the database, so broken files at a restart do not take the tutor down.
   const curriculum = createCurriculumStore({
     dir: config.curriculumDir,
@@ -85,6 +85,10 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     senders,
     qa,
     ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}),
+    onErased: (channel, chatId) => {
+      outbox.forgetOnceSent(channel, chatId);
+      scrubSoon(db);
+    },
   });
   // One meter for both kinds of background work: acknowledgements come first under a flood.
   const governor = createGovernor();

@@ -63,6 +63,7 @@ export const envSchema = z
       )
       .default(""),
     WEB_CHAT: z.enum(["on", "off"], "phải là on hoặc off").default("on"),
+    LOG_PSEUDONYM_KEY: optionalString.pipe(z.string().min(32, "dài ít nhất 32 ký tự").optional()),
     WEB_CHAT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
     WEB_CHAT_NEW_LEARNERS_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(60),
   })
@@ -112,6 +113,8 @@ export interface Config {
    * admin login count the client's address and the admin cookie is Secure behind TLS. False: no proxy.
    */
   trustProxy: boolean | number | string;
+  /** Key of the learner pseudonyms in the logs; unset = a file beside the database. */
+  logPseudonymKey?: string;
   /** The public web chat: off, or on with limits per client address. */
   webChat: { enabled: boolean; perMinute: number; newLearnersPerHour: number };
 }
@@ -170,6 +173,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
           : /^\d+$/.test(e.TRUST_PROXY)
             ? Number(e.TRUST_PROXY)
             : e.TRUST_PROXY,
+    logPseudonymKey: e.LOG_PSEUDONYM_KEY,
     webChat: {
       enabled: e.WEB_CHAT === "on",
       perMinute: e.WEB_CHAT_PER_MINUTE,

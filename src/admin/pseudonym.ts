@@ -1,4 +1,6 @@
 import { createHmac, randomBytes } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import type { Db } from "../store/db.js";
 
 // Reports name learners by a stable pseudonym, never by their chat id. The salt lives in the
@@ -13,6 +15,29 @@ export function installSecret(db: Db, name: string): string {
   const conn = db.$client;
   conn.prepare("insert into app_meta (key, value) values (?, ?) on conflict(key) do nothing").run(name, randomBytes(32).toString("hex"));
   return (conn.prepare("select value from app_meta where key = ?").get(name) as { value: string }).value;
+}
+
+const LOG_KEY = "log_pseudonym_key";
+export const LOG_KEY_FILE = "log-pseudonym.key";
+
+/**
+ * The key that turns learner ids into pseudonyms in the logs. Never in the database (a copy of the database and
+ * of the logs together would undo the pseudonyms): from LOG_PSEUDONYM_KEY, else a file beside the database
+ * (readable by the server's user only), created on first start — moved there from the database if an older
+ * version kept it there, so the pseudonyms in older logs stay the same.
+ */
+export function logPseudonymKey(db: Db, databasePath: string, fromEnv?: string): string {
+  const conn = db.$client;
+  const old = conn.prepare("select value from app_meta where key = ?").get(LOG_KEY) as { value: string } | undefined;
+  if (fromEnv) {
+    if (old) conn.prepare("delete from app_meta where key = ?").run(LOG_KEY);
+    return fromEnv;
+  }
+  if (databasePath === ":memory:") return old?.value ?? randomBytes(32).toString("hex");
+  const file = join(dirname(resolve(databasePath)), LOG_KEY_FILE);
+  if (!existsSync(file)) writeFileSync(file, `${old?.value ?? randomBytes(32).toString("hex")}\n`, { mode: 0o600, flag: "wx" });
+  if (old) conn.prepare("delete from app_meta where key = ?").run(LOG_KEY);
+  return readFileSync(file, "utf8").trim();
 }
 
 /** The install's salt, created on first use. */

@@ -153,12 +153,25 @@ export function createOutbox(deps: OutboxDeps) {
      from outbox where id = ?`,
   );
   const sentStmt = db.$client.prepare("update outbox set status = 'sent', sent_at = ?, attempts = ?, last_error = null where id = ?");
+  // Replies to a learner who has erased their data (the last one confirms it) are forgotten once sent.
+  const forgetStmt = db.$client.prepare("delete from outbox where id = ?");
+  const forgetting = new Map<string, number>();
+  /** Chats whose sent replies are deleted rather than kept (for ten minutes: time for the confirmation to go). */
+  function forgetOnceSent(channel: string, chatId: string): void {
+    forgetting.set(`${channel}\u0000${chatId}`, now() + 600_000);
+  }
+  function forgets(row: { channel: string; chatId: string }): boolean {
+    const key = `${row.channel}\u0000${row.chatId}`;
+    const until = forgetting.get(key);
+    if (until !== undefined && until < now()) forgetting.delete(key);
+    return until !== undefined && until >= now();
+  }
 
   // Confirmed sends are marked together, one transaction per MARK_MS, not one commit each (a commit
   // per reply was a tenth of the CPU at a few hundred updates a second; sends are paced, so one per
   // event-loop turn was still one commit per reply). A crash in between resends those few replies
   // after the restart: delivery is at-least-once either way.
-  let marks: Array<[sentAt: number, attempts: number, id: number]> = [];
+  let marks: Array<[sentAt: number, attempts: number, id: number, forget: boolean]> = [];
   function flushMarks(): void {
     const rows = marks;
     marks = [];
@@ -166,7 +179,10 @@ export function createOutbox(deps: OutboxDeps) {
     if (rows.length === 0 || !db.$client.open) return;
     try {
       immediate(db, () => {
-        for (const r of rows) sentStmt.run(...r);
+        for (const [sentAt, attempts, id, forget] of rows) {
+          if (forget) forgetStmt.run(id);
+          else sentStmt.run(sentAt, attempts, id);
+        }
       });
     } catch (err) {
       // Locked by someone else for now: keep them and try again shortly (they are not resent meanwhile).
@@ -175,8 +191,8 @@ export function createOutbox(deps: OutboxDeps) {
       setTimeout(flushMarks, 100).unref();
     }
   }
-  function markSent(sentAt: number, attempts: number, id: number): void {
-    marks.push([sentAt, attempts, id]);
+  function markSent(sentAt: number, attempts: number, id: number, forget = false): void {
+    marks.push([sentAt, attempts, id, forget]);
     if (marks.length === 1) setTimeout(flushMarks, MARK_MS).unref();
   }
 
@@ -231,7 +247,7 @@ export function createOutbox(deps: OutboxDeps) {
     const outcome = await sender.send(row.chatId, { method: row.method, params: JSON.parse(row.params) as Record<string, unknown> });
     const t = now();
     if (outcome.ok) {
-      markSent(t, row.attempts + 1, row.id);
+      markSent(t, row.attempts + 1, row.id, forgets(row));
       return "done";
     }
     if (outcome.blocked) {
@@ -428,6 +444,7 @@ export function createOutbox(deps: OutboxDeps) {
     kick,
     pendingCount,
     purge,
+    forgetOnceSent,
   };
 }
 

@@ -35,6 +35,8 @@ export interface ConversationDeps {
   now?: () => Date;
   /** For certificate links. */
   publicBaseUrl?: string;
+  /** Called after a learner's data is erased (the reply confirming it is then forgotten once sent, and the files scrubbed). */
+  onErased?: (channel: Channel, chatId: string) => void;
 }
 
 export type InboxRow = repo.InboxRow;
@@ -146,18 +148,23 @@ export function createConversationService(deps: ConversationDeps) {
     const storeHistory = consent ? consent.granted : learner.consent === true;
     if (thought.qa) {
       const q = thought.qa;
-      const questionId = repo.insertQuestion(db, {
-        learnerId: storeHistory ? learner.id : null,
-        channel: msg.channel,
-        question: q.redacted.slice(0, 2000),
-        action: q.action,
-        rule: q.rule,
-        lessonId: q.lessonId ?? null,
-        source: q.source,
-        grounded: q.grounded,
-        flagged: q.flagged,
-        at,
-      });
+      // A learner who declined storage has no question kept — except one that needs a human (self-harm), kept
+      // linked to them so that erasing their data removes it too.
+      const questionId =
+        storeHistory || q.flagged
+          ? repo.insertQuestion(db, {
+              learnerId: learner.id,
+              channel: msg.channel,
+              question: q.redacted.slice(0, 2000),
+              action: q.action,
+              rule: q.rule,
+              lessonId: q.lessonId ?? null,
+              source: q.source,
+              grounded: q.grounded,
+              flagged: q.flagged,
+              at,
+            })
+          : undefined;
       const feedback = q.action === "answer" || q.action === "advice";
       const after = answered(
         out.state,
@@ -169,7 +176,8 @@ export function createConversationService(deps: ConversationDeps) {
     if (out.events.some((e) => e.type === "delete_all")) {
       // Everything about the learner goes at once (progress, state, questions, certificates,
       // reminders, queued messages) through the foreign keys' cascades; only the reply remains.
-      repo.deleteLearner(db, learner.id);
+      repo.deleteLearner(db, { id: learner.id, channel: msg.channel, chatId: msg.chatId, userKey: msg.userKey });
+      deps.onErased?.(msg.channel, msg.chatId);
       return { learnerId: null, replies: out.replies, events: out.events };
     }
     repo.saveState(db, learner.id, out.state, at);

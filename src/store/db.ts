@@ -21,6 +21,8 @@ export function openDatabase(path: string, opts: { migrationsDir?: string; backg
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
+  // Deleted rows (a handled message, an erased learner) are overwritten with zeros, not left in free space.
+  sqlite.pragma("secure_delete = ON");
   // Short: a lock held by another process must not stall the event loop for long (callers retry).
   sqlite.pragma("busy_timeout = 2000");
   const db = drizzle(sqlite, { schema });
@@ -39,6 +41,11 @@ export async function closeDatabase(db: Db): Promise<void> {
   const c = checkpointers.get(db.$client);
   if (db.$client.open) db.$client.close();
   await c?.stop();
+}
+
+/** After an erasure: copies the WAL into the database file and truncates it, within a second or so. */
+export function scrubSoon(db: Db): void {
+  checkpointers.get(db.$client)?.scrub();
 }
 
 export function isDatabaseOpen(db: Db): boolean {

@@ -220,9 +220,18 @@ export function setReminders(db: Db, learnerId: number, on: boolean): void {
   stmt(db, "update learners set reminders = ? where id = ?").run(on ? 1 : 0, learnerId);
 }
 
-/** Deletes the learner; foreign keys cascade to everything else about them. */
-export function deleteLearner(db: Db, learnerId: number): void {
-  stmt(db, "delete from learners where id = ?").run(learnerId);
+/**
+ * Deletes the learner: foreign keys cascade to everything linked to them; what names them without a link goes too —
+ * replies queued or sent to their chat, and the deduplication keys made from their id (web chat).
+ */
+export function deleteLearner(db: Db, learner: { id: number; channel: string; chatId: string; userKey: string }): void {
+  stmt(db, "delete from outbox where channel = ? and chat_id = ?").run(learner.channel, learner.chatId);
+  stmt(db, "delete from processed_messages where channel = ? and substr(message_key, 1, ?) = ?").run(
+    learner.channel,
+    learner.userKey.length + 1,
+    `${learner.userKey}:`,
+  );
+  stmt(db, "delete from learners where id = ?").run(learner.id);
 }
 
 /** Records an update in the inbox; returns its row id. */
