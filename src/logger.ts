@@ -22,7 +22,22 @@ export function createLogger(level: string, destination?: pino.DestinationStream
         req: (req: { method?: string; url?: string }) => ({ method: req.method, url: req.url?.split("?")[0] }),
       },
     },
-    // Buffered, asynchronous writes: a synchronous write per line costs the event loop under load.
-    destination ?? pino.destination({ dest: 1, sync: false, minLength: 4096 }),
+    destination ?? bufferedStdout(),
   );
+}
+
+/**
+ * Buffered, asynchronous writes (a synchronous write per line costs the event loop under load), flushed every
+ * second so an operator tailing a quiet server sees each line at once, not when 4 KB have gathered.
+ */
+function bufferedStdout(): pino.DestinationStream {
+  const dest = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  setInterval(() => {
+    try {
+      dest.flush();
+    } catch {
+      // not ready yet, or closing
+    }
+  }, 1000).unref();
+  return dest;
 }

@@ -42,7 +42,22 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
 
-  await app.server.listen({ port: config.port, host: config.host });
+  try {
+    await app.server.listen({ port: config.port, host: config.host });
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    const why =
+      code === "EADDRINUSE"
+        ? `Cổng ${config.port} đang được một chương trình khác dùng. Hãy tắt chương trình đó, hoặc chạy với PORT=3001 (một cổng khác).`
+        : code === "EACCES"
+          ? `Không được phép mở cổng ${config.port}. Hãy dùng cổng từ 1024 trở lên, ví dụ PORT=3000.`
+          : `Không mở được cổng ${config.port}: ${(err as Error).message}`;
+    logger.fatal({ port: config.port, code }, "cannot listen");
+    console.error(why);
+    await app.close();
+    logger.flush(() => process.exit(1));
+    return;
+  }
   await app.start();
   // Acknowledgements first: the process's helper threads yield the core to the main thread.
   keepHelperThreadsLow();
