@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { ReloadStatus } from "../curriculum/store.js";
@@ -69,6 +70,9 @@ const formParser = (_req: FastifyRequest, body: string, done: (err: Error | null
   done(null, Object.fromEntries(new URLSearchParams(body)));
 };
 
+/** A short, non-secret tag of a session, so log lines of one admin's visit can be told apart. */
+const sessionTag = (session: string) => createHash("sha256").update(session).digest("hex").slice(0, 8);
+
 export function registerAdmin(app: FastifyInstance, deps: AdminDeps): void {
   // No token, no admin: not even a login page.
   if (!deps.adminToken) return;
@@ -132,7 +136,12 @@ export function registerAdmin(app: FastifyInstance, deps: AdminDeps): void {
       admin.post("/login", (req, reply) => {
         const parsed = loginBody.safeParse(req.body);
         const result = auth.login(req, parsed.success ? parsed.data.token : "");
-        if (!result.ok) return deny(req, reply, result.status, result.status === 429 ? result.retryAfterSec : 0);
+        // Who: the client's address (behind a proxy, with TRUST_PROXY) and a short tag of the session; never the token.
+        if (!result.ok) {
+          req.log.warn({ admin: "login_failed", address: req.ip, locked: result.status === 429 }, "admin login failed");
+          return deny(req, reply, result.status, result.status === 429 ? result.retryAfterSec : 0);
+        }
+        req.log.info({ admin: "login", address: req.ip, session: sessionTag(result.cookie.split(".")[0] ?? "") }, "admin logged in");
         return reply.header("set-cookie", auth.cookieHeader(req, result.cookie)).redirect("/admin", 303);
       });
 
@@ -187,7 +196,11 @@ export function registerAdmin(app: FastifyInstance, deps: AdminDeps): void {
         const parsed = announceBody.safeParse(body);
         if (!parsed.success) return badRequest(req, reply, parsed.error.issues.map((i) => i.message).join(" "));
         const sent = deps.announce(parsed.data.text);
-        req.log.info({ recipients: sent }, "announcement queued");
+        const by = who.get(req);
+        req.log.info(
+          { recipients: sent, address: req.ip, by: by?.via === "cookie" ? sessionTag(by.session) : "bearer" },
+          "announcement queued",
+        );
         if (req.headers["content-type"]?.startsWith("application/json")) return reply.send({ sent });
         return sendHtml(
           reply,

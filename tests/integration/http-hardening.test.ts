@@ -1,5 +1,6 @@
 import { cpSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { App } from "../../src/app.js";
 import { loadCurriculum } from "../../src/curriculum/load.js";
@@ -130,12 +131,18 @@ describe("admin login behind a proxy", () => {
       remoteAddress: "127.0.0.1",
     });
 
-  it("counts failures per client, not per proxy, and the session cookie is Secure over TLS", async () => {
-    app = await startApp({ dbPath: join(dir.path, "t.db"), env: { ADMIN_TOKEN: TOKEN, TRUST_PROXY: "1" } });
+  it("counts failures per client, not per proxy, and the session cookie is Secure over TLS; each login is logged, never the token", async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: "info" }, { write: (line: string) => void lines.push(line) });
+    app = await startApp({ dbPath: join(dir.path, "t.db"), env: { ADMIN_TOKEN: TOKEN, TRUST_PROXY: "1" }, logger });
     for (let i = 0; i < 12; i++) await login(app, `wrong-${i}`, "192.0.2.66");
     expect((await login(app, "wrong-again", "192.0.2.66")).statusCode).toBe(429);
     const admin = await login(app, TOKEN, "192.0.2.10");
     expect(admin.statusCode).toBe(303);
     expect(String(admin.headers["set-cookie"])).toMatch(/;\s*Secure/);
+    const log = lines.join("");
+    expect(log).toContain('"admin":"login_failed","address":"192.0.2.66"');
+    expect(log).toContain('"admin":"login","address":"192.0.2.10"');
+    expect(log).not.toContain(TOKEN);
   });
 });
