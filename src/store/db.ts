@@ -1,6 +1,6 @@
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3";
@@ -26,12 +26,35 @@ export function openDatabase(path: string, opts: { migrationsDir?: string; backg
   // Short: a lock held by another process must not stall the event loop for long (callers retry).
   sqlite.pragma("busy_timeout = 2000");
   const db = drizzle(sqlite, { schema });
-  migrate(db, { migrationsFolder: opts.migrationsDir ?? defaultMigrationsDir });
+  const migrationsFolder = opts.migrationsDir ?? defaultMigrationsDir;
+  if (path !== ":memory:") backupBeforeMigrating(sqlite, resolve(path), migrationsFolder);
+  migrate(db, { migrationsFolder });
   if (opts.backgroundCheckpoints && path !== ":memory:") {
     sqlite.pragma("wal_autocheckpoint = 0");
     checkpointers.set(sqlite, startCheckpointer(resolve(path), betterSqlitePath));
   }
   return db;
+}
+
+/**
+ * A consistent copy of the database into a new file: one snapshot (VACUUM INTO runs in a read transaction, so
+ * writers go on), compacted, with no WAL of its own.
+ */
+export function backupInto(sqlite: Database.Database, target: string): void {
+  sqlite.prepare("vacuum into ?").run(target);
+}
+
+/** Before migrations change the schema of a database that has data, a copy of it as it was, beside it. */
+function backupBeforeMigrating(sqlite: Database.Database, path: string, migrationsFolder: string): void {
+  const journal = join(migrationsFolder, "meta", "_journal.json");
+  if (!existsSync(journal)) return;
+  const known = (JSON.parse(readFileSync(journal, "utf8")) as { entries: unknown[] }).entries.length;
+  const hasTable = sqlite.prepare("select 1 from sqlite_master where type = 'table' and name = '__drizzle_migrations'").get();
+  if (!hasTable) return; // a new database: nothing to keep
+  const applied = (sqlite.prepare("select count(*) as n from __drizzle_migrations").get() as { n: number }).n;
+  if (applied === 0 || applied >= known) return;
+  const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*$/, "").replace("T", "-");
+  backupInto(sqlite, `${path}.before-migration-${stamp}`);
 }
 
 const checkpointers = new WeakMap<Database.Database, Checkpointer>();
