@@ -73,6 +73,7 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     curriculum: () => curriculum.current(),
     logger,
     promptsDir: config.promptsDir,
+    ...(config.llm ? { dailyLlmBudget: config.llm.dailyCalls } : {}),
     ...(opts.qaDeadlineMs ? { deadlineMs: opts.qaDeadlineMs } : {}),
     ...(config.llm
       ? { llm: opts.llm ?? createOpenAiLlm({ ...config.llm, logger, timeoutMs: Math.min(15_000, opts.qaDeadlineMs ?? 15_000) }) }

@@ -48,6 +48,7 @@ export const envSchema = z
     OPENAI_BASE_URL: optionalUrl("OPENAI_BASE_URL"),
     OPENAI_MODEL: optionalString,
     OPENAI_MAX_CONCURRENT: z.coerce.number().int().min(1).max(256).default(8),
+    OPENAI_DAILY_CALLS: z.coerce.number().int().min(1, "ít nhất 1").max(10_000_000).default(2000),
     ADMIN_TOKEN: optionalString.pipe(z.string().min(16, "dài ít nhất 16 ký tự").optional()),
     TARGETS_FILE: z.string().trim().min(1).default("./targets.yaml"),
     REMINDER_DAYS: z.coerce.number().int().min(1, "ít nhất 1 ngày").max(60, "nhiều nhất 60 ngày").default(3),
@@ -101,7 +102,7 @@ export interface Config {
   publicBaseUrl?: string;
   telegram?: ChannelConfig;
   zalo?: ChannelConfig;
-  llm?: { apiKey: string; baseUrl?: string; model: string; maxConcurrent: number };
+  llm?: { apiKey: string; baseUrl?: string; model: string; maxConcurrent: number; dailyCalls: number };
   adminToken?: string;
   targetsFile: string;
   reminderDays: number;
@@ -158,6 +159,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
           baseUrl: e.OPENAI_BASE_URL,
           model: e.OPENAI_MODEL,
           maxConcurrent: e.OPENAI_MAX_CONCURRENT,
+          dailyCalls: e.OPENAI_DAILY_CALLS,
         }
       : undefined,
     adminToken: e.ADMIN_TOKEN,

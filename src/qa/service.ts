@@ -49,6 +49,8 @@ export interface QaDeps {
   llm?: LlmClient;
   promptsDir: string;
   dailyLlmLimit?: number;
+  /** Model calls a day for all learners together, counted in the database (kept across restarts); past it, lessons only. */
+  dailyLlmBudget?: number;
   /** Upper bound for the whole model path (timeout and retry included). */
   deadlineMs?: number;
   cacheTtlMs?: number;
@@ -101,15 +103,38 @@ export function createQa(deps: QaDeps) {
 
   /** Day number in Vietnam (UTC+7, no daylight saving). */
   const vnDay = (t: number) => Math.floor((t + 7 * 3600_000) / 86_400_000);
-  function takeLlmQuota(key: string): boolean {
+  function takeLlmQuota(key: string): "ok" | "capped" | "budget" {
     const day = vnDay(now());
     const u = usage.get(key);
-    if (!u || u.day !== day) {
-      usage.set(key, { day, n: 1 });
-      return true;
+    if (u && u.day === day && u.n >= limit) return "capped";
+    if (!takeFromBudget(day)) return "budget";
+    if (!u || u.day !== day) usage.set(key, { day, n: 1 });
+    else u.n++;
+    return "ok";
+  }
+
+  const budgetRead = deps.db.$client.prepare("select value from app_meta where key = 'llm_calls'");
+  const budgetWrite = deps.db.$client.prepare(
+    "insert into app_meta (key, value) values ('llm_calls', ?) on conflict(key) do update set value = excluded.value",
+  );
+  let budgetLoggedDay = -1;
+  /** One call from today's budget for everyone, if any is left. */
+  function takeFromBudget(day: number): boolean {
+    if (deps.dailyLlmBudget === undefined) return true;
+    const row = budgetRead.get() as { value: string } | undefined;
+    const stored = row ? (JSON.parse(row.value) as { day: number; n: number }) : undefined;
+    const n = stored?.day === day ? stored.n : 0;
+    if (n >= deps.dailyLlmBudget) {
+      if (budgetLoggedDay !== day) {
+        budgetLoggedDay = day;
+        log.warn(
+          { rule: "qa.daily-budget", budget: deps.dailyLlmBudget },
+          "today's model budget is used up; lessons-only answers until midnight (Vietnam)",
+        );
+      }
+      return false;
     }
-    if (u.n >= limit) return false;
-    u.n++;
+    budgetWrite.run(JSON.stringify({ day, n: n + 1 }));
     return true;
   }
 
@@ -117,7 +142,7 @@ export function createQa(deps: QaDeps) {
     question: string,
     m: LessonMatch,
     input: AskInput,
-  ): Promise<{ text: string; cached: boolean } | "capped" | undefined> {
+  ): Promise<{ text: string; cached: boolean } | "capped" | "budget" | undefined> {
     if (!deps.llm || !prompts) return undefined;
     const c = deps.curriculum();
     const key = createHash("sha256")
@@ -126,10 +151,9 @@ export function createQa(deps: QaDeps) {
     const cached = deps.db.select().from(qaCache).where(eq(qaCache.key, key)).get();
     if (cached && cached.lessonId === m.lesson.id && now() - cached.createdAt.getTime() < (deps.cacheTtlMs ?? 7 * 86_400_000))
       return { text: cached.answer, cached: true };
-    if (!takeLlmQuota(input.learnerKey)) {
-      log.info({ rule: "qa.daily-cap" }, "daily model quota reached; lessons-only answer");
-      return "capped";
-    }
+    const quota = takeLlmQuota(input.learnerKey);
+    if (quota === "capped") log.info({ rule: "qa.daily-cap" }, "daily model quota reached; lessons-only answer");
+    if (quota !== "ok") return quota;
     const passages = passagesForModel(m);
     const user = prompts.answer
       .replace("{{lesson}}", neutralise(m.lesson.title))
@@ -222,7 +246,7 @@ export function createQa(deps: QaDeps) {
     const answeredBase = { ...base, action: "answer" as const, rule: d.action === "answer" ? d.rule : "scope.lessons" };
     const quizNote = input.quiz ? [qaVi.quizHintNote] : [];
     const fromLlm = await viaLlm(d.redacted, best, input);
-    if (fromLlm && fromLlm !== "capped") {
+    if (fromLlm && fromLlm !== "capped" && fromLlm !== "budget") {
       return {
         ...answeredBase,
         texts: [...pre, fromLlm.text, ...quizNote],
@@ -231,7 +255,7 @@ export function createQa(deps: QaDeps) {
         lessonId: best.lesson.id,
       };
     }
-    const capNote = fromLlm === "capped" ? [qaVi.dailyCap] : [];
+    const capNote = fromLlm === "capped" ? [qaVi.dailyCap] : fromLlm === "budget" ? [qaVi.budgetUsed] : [];
     return {
       ...answeredBase,
       texts: [...pre, ...capNote, lessonsOnly(best), ...quizNote],

@@ -27,6 +27,7 @@ export const qaVi = {
     checked ? `Nguồn: bài ${quoted(title)} (kiểm tra ngày ${checked}).` : `Nguồn: bài ${quoted(title)}.`,
   quizHintNote: "Câu đố đang chờ bác trả lời. Tôi chỉ gợi ý, bác tự chọn đáp án nhé.",
   dailyCap: "Hôm nay bác đã hỏi nhiều rồi. Tôi trả lời từ bài học nhé.",
+  budgetUsed: "Hôm nay nhiều người hỏi quá. Tôi trả lời từ bài học nhé.",
   truncated: "(Tin nhắn dài quá, tôi chỉ đọc phần đầu.)",
   empty: "Bác muốn hỏi gì ạ? Bác gõ câu hỏi sau chữ “hỏi”, ví dụ: hỏi mã OTP là gì",
 };

@@ -262,6 +262,26 @@ describe("free-form questions with an OpenAI-compatible endpoint (fake, on loopb
     expect(text).toContain("Theo bài “Giữ kín mã OTP”");
   });
 
+  it("a daily budget of model calls for everyone (OPENAI_DAILY_CALLS) holds across a restart", async () => {
+    app = await withLlm({ OPENAI_DAILY_CALLS: "2" });
+    for (const [i, who] of ["learner-bud1", "learner-bud2"].entries()) {
+      const say = chatter(who);
+      await consented(say);
+      await say(`mã otp là gì, câu hỏi số ${i}`);
+    }
+    expect(llm.requests.length).toBe(2);
+    const third = chatter("learner-bud3");
+    await consented(third);
+    const text = joined(await third("mã otp là gì, câu hỏi số 3"));
+    expect(llm.requests.length).toBe(2);
+    expect(text).toContain("Hôm nay nhiều người hỏi quá");
+    expect(text).toContain("Theo bài “Giữ kín mã OTP”");
+    await app.close();
+    app = await withLlm({ OPENAI_DAILY_CALLS: "2" });
+    await chatter("learner-bud1")("mã otp là gì, câu hỏi số 4");
+    expect(llm.requests.length).toBe(2);
+  });
+
   it("caches the answer to a repeated question", async () => {
     app = await withLlm();
     const say = chatter();

@@ -42,7 +42,7 @@ describe("loadConfig", () => {
       OPENAI_MODEL: "m",
     });
     expect(c.telegram).toEqual({ token: "123:abc", webhookSecret: "s3cret_value", apiRoot: "https://api.telegram.org", mode: "webhook" });
-    expect(c.llm).toEqual({ apiKey: "not-needed", baseUrl: "http://127.0.0.1:9999/v1", model: "m", maxConcurrent: 8 });
+    expect(c.llm).toEqual({ apiKey: "not-needed", baseUrl: "http://127.0.0.1:9999/v1", model: "m", maxConcurrent: 8, dailyCalls: 2000 });
     expect(() => loadConfig({ OPENAI_API_KEY: "k" })).toThrow(/OPENAI_MODEL/);
   });
 });
