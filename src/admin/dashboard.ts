@@ -133,10 +133,11 @@ function targetsSection(input: DashboardInput, figures: Figures): string {
     const track = input.curriculum.tracks.find((x) => x.id === t.track);
     const deadline = endOfVnDay(t.by);
     const done = figures.targetDone[i] ?? 0;
+    const web = figures.targetWeb?.[i] ?? 0;
     const daysLeft = vnDayNumber(deadline) - today;
     const state =
       done >= t.learners ? "đã đạt" : daysLeft < 0 ? "đã quá hạn" : daysLeft === 0 ? "hết hạn hôm nay" : `còn ${fmtInt(daysLeft)} ngày`;
-    return { t, track, done, state, deadline };
+    return { t, track, done, web, state, deadline };
   });
   const chart = progressChart({
     id: "chart-targets",
@@ -156,7 +157,11 @@ function targetsSection(input: DashboardInput, figures: Figures): string {
     (r) =>
       `<tr>${td(esc(r.t.label))}${td(esc(r.track?.title ?? r.t.track))}${td(r.done, true)}${td(r.t.learners, true)}${td(esc(fmtPct(r.done, r.t.learners)), true)}${td(esc(vnDateDmy(r.deadline)))}${td(`<span class="${r.state === "đã đạt" ? "ok" : r.state === "đã quá hạn" ? "bad" : ""}">${esc(r.state)}</span>`)}</tr>`,
   );
-  return `<section class="card" id="muc-tieu"><h2>Mục tiêu chương trình</h2>${problems}${chart}${
+  const webTotal = rows.reduce((a, r) => a + r.web, 0);
+  const webNote = webTotal
+    ? `<p class="muted">Mục tiêu chỉ tính người học qua Zalo và Telegram (mỗi tài khoản gắn với một số điện thoại). Ngoài ra có ${esc(fmtInt(webTotal))} lượt học xong qua trang web, không tính vào mục tiêu vì ai cũng tạo được mã người học trên web.</p>`
+    : "";
+  return `<section class="card" id="muc-tieu"><h2>Mục tiêu chương trình</h2>${problems}${webNote}${chart}${
     rows.length ? table(["Mục tiêu", "Chủ đề", "Đã học xong chủ đề", "Cần đạt", "Tỉ lệ", "Hạn", "Tình trạng"], tableRows, 2) : ""
   }<p class="muted">Tính người học xong mọi bài của chủ đề, bài cuối xong trước hết ngày hạn.</p></section>`;
 }

@@ -14,6 +14,8 @@ export interface Figures {
   trackFinishers: Map<string, number>;
   /** Learners counted for each target, in the file's order. */
   targetDone: number[];
+  /** The same, through the web chat: shown apart, not counted toward the targets. */
+  targetWeb: number[];
 }
 
 /** Learners over time, per Vietnam day, for the longest period the dashboard shows (any shorter one is a suffix). */
@@ -56,12 +58,16 @@ export async function computeHeavy(db: q.Source, req: HeavyRequest, pause: () =>
   const trackFinishers = new Map<string, number>();
   for (const track of req.tracks) {
     const started = track.lessonIds.some((l) => (lessons.get(l)?.started ?? 0) > 0);
-    trackFinishers.set(track.id, started ? q.trackCompleters(db, track.lessonIds, req.now) : 0);
+    const done = started ? q.trackCompleters(db, track.lessonIds, req.now) : { people: 0, web: 0 };
+    trackFinishers.set(track.id, done.people + done.web);
     await pause();
   }
   const targetDone: number[] = [];
+  const targetWeb: number[] = [];
   for (const t of req.targets) {
-    targetDone.push(q.trackCompleters(db, lessonIds(t.track), t.until));
+    const done = q.trackCompleters(db, lessonIds(t.track), t.until);
+    targetDone.push(done.people);
+    targetWeb.push(done.web);
     await pause();
   }
   const channels = q.learnersByChannel(db, req.now);
@@ -75,7 +81,7 @@ export async function computeHeavy(db: q.Source, req: HeavyRequest, pause: () =>
   const activeByDay = q.activeLearnersByDay(db, since);
   const overTime = { newByDay, activeByDay, before: q.learnersBefore(db, since) };
   await pause();
-  return { figures: { lessons, quiz, trackFinishers, targetDone }, channels, certs: q.certificatesByTrack(db), overTime };
+  return { figures: { lessons, quiz, trackFinishers, targetDone, targetWeb }, channels, certs: q.certificatesByTrack(db), overTime };
 }
 
 /**

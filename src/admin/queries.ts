@@ -236,17 +236,21 @@ export function recentLearners(db: Source, limit: number): RecentLearner[] {
  * Learners who completed every one of `lessonIds` (a track), the last of them no later than `until`.
  * Range scans of the lesson_progress_lesson index, one per lesson.
  */
-export function trackCompleters(db: Source, lessonIds: readonly string[], until: number): number {
-  if (lessonIds.length === 0) return 0;
-  return (
-    prep(
-      conn(db),
-      `select count(*) as n from (
-         select learner_id from lesson_progress
-         where lesson_id in (select value from json_each(?)) and status = 'completed'
-         group by learner_id having count(*) = ? and max(completed_at) <= ?)`,
-    ).get(JSON.stringify(lessonIds), lessonIds.length, until) as { n: number }
-  ).n;
+/**
+ * Learners who completed every lesson of a track by `until`: `people` through Telegram and Zalo (an account is a
+ * person's phone), `web` through the web chat, whose ids anyone can make up — counted apart, never toward a target.
+ */
+export function trackCompleters(db: Source, lessonIds: readonly string[], until: number): { people: number; web: number } {
+  if (lessonIds.length === 0) return { people: 0, web: 0 };
+  const row = prep(
+    conn(db),
+    `select coalesce(sum(l.channel <> 'web'), 0) as people, coalesce(sum(l.channel = 'web'), 0) as web from (
+       select learner_id from lesson_progress
+       where lesson_id in (select value from json_each(?)) and status = 'completed'
+       group by learner_id having count(*) = ? and max(completed_at) <= ?) c
+     join learners l on l.id = c.learner_id`,
+  ).get(JSON.stringify(lessonIds), lessonIds.length, until) as { people: number; web: number };
+  return row;
 }
 
 export function certificatesByTrack(db: Source): Array<{ trackId: string; trackTitle: string; n: number }> {
