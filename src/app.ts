@@ -178,14 +178,20 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
       if (opts.telegramPolling && telegram) telegram.startPolling(inbox);
       if (opts.zaloPolling && zalo) zalo.startPolling(inbox);
     },
+    /**
+     * Stops within about 7 s (systemd and container runtimes wait 10 before killing): new requests get 503, requests
+     * still running after 2 s (a slow model) are cut off — their updates stay recorded and are answered after the
+     * restart — then the tutor's work and the sends drain side by side, every confirmed send marked.
+     */
     async close() {
       if (housekeeping) clearInterval(housekeeping);
       reminders.stop();
-      await server.close();
-      await telegram?.stopPolling();
-      await zalo?.stopPolling();
-      await inbox.close();
-      await outbox.stop();
+      const closing = server.close();
+      const cut = setTimeout(() => server.server.closeAllConnections(), 2000);
+      await closing;
+      clearTimeout(cut);
+      await Promise.all([telegram?.stopPolling(), zalo?.stopPolling()]);
+      await Promise.all([inbox.close(4000), outbox.stop(4000)]);
       curriculum.close();
       await closeDatabase(db);
     },
