@@ -12,8 +12,8 @@ export const ROOT = resolve(import.meta.dirname, "../..");
 export function startCommand(): { flags: string[]; entry: string } {
   const start =
     (JSON.parse(readFileSync(resolve(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.start ?? "";
-  const m = /node ((?:--\S+ )*)(dist\/main\.js)/.exec(start);
-  if (!m?.[2]) throw new Error(`npm start does not run dist/main.js with node: ${start}`);
+  const m = /node ((?:--\S+ )*)(dist\/main\.js|scripts\/start\.mjs)/.exec(start);
+  if (!m?.[2]) throw new Error(`npm start does not run the server with node: ${start}`);
   return { flags: m[1]?.trim().split(" ").filter(Boolean) ?? [], entry: m[2] };
 }
 

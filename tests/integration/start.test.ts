@@ -1,9 +1,9 @@
-import type { ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { getPriority } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, freePort, tempDir } from "../helpers/app.js";
-import { spawnServer } from "../helpers/server-process.js";
+import { ROOT, spawnServer } from "../helpers/server-process.js";
 
 // What `npm start` runs (the built dist/ with the flags in package.json), with no tokens and no
 // model, as a newcomer starts it.
@@ -75,4 +75,27 @@ describe("thread priorities (Linux)", () => {
       for (const [, nice] of helpers) expect(nice).toBeGreaterThanOrEqual(Math.max(10, mainNice));
     }, 8000);
   });
+});
+
+describe("npm start and signals", () => {
+  it.runIf(process.platform === "linux")(
+    "SIGTERM to npm stops the server too: none is left running on the port",
+    async () => {
+      const npmPort = await freePort();
+      const npm = spawn("npm", ["start"], {
+        cwd: ROOT,
+        env: { ...process.env, PORT: String(npmPort), HOST: "127.0.0.1", DATABASE_PATH: `${dir.path}/npm.db` },
+        stdio: "ignore",
+      });
+      const listening = async () =>
+        fetch(`http://127.0.0.1:${npmPort}/health`).then(
+          (r) => r.ok,
+          () => false,
+        );
+      await eventually(async () => expect(await listening()).toBe(true), 30_000, 200);
+      npm.kill("SIGTERM");
+      await eventually(async () => expect(await listening()).toBe(false), 10_000, 200);
+    },
+    60_000,
+  );
 });
