@@ -13,6 +13,7 @@ import { createReminders, type Reminders } from "./conversation/reminders.js";
 import { createConversationService, setLogPseudonymKey } from "./conversation/service.js";
 import type { Channel } from "./conversation/types.js";
 import { createCurriculumStore } from "./curriculum/store.js";
+import { createMetrics } from "./metrics.js";
 import { createOpenAiLlm, type LlmClient } from "./qa/llm.js";
 import { createQa } from "./qa/service.js";
 import { buildServer } from "./server.js";
@@ -68,8 +69,10 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
   if (telegram) senders.telegram = telegram.sender;
   if (zalo) senders.zalo = zalo.sender;
 
+  const metrics = createMetrics(db);
   const qa = createQa({
     db,
+    metrics,
     curriculum: () => curriculum.current(),
     logger,
     promptsDir: config.promptsDir,
@@ -148,6 +151,7 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
             curriculum: () => curriculum.current(),
             curriculumStatus: () => curriculum.lastReload,
             announce: (text: string) => reminders.announce(text),
+            metrics: metrics.registry,
             ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}),
           },
         }

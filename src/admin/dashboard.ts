@@ -331,6 +331,27 @@ ${warnings.length ? `<h3 class="warn">Cảnh báo (${warnings.length})</h3>${lis
 ${errors.length + warnings.length === 0 ? '<p class="muted">Không có lỗi hay cảnh báo.</p>' : ""}</section>`;
 }
 
+/** The same backlogs and failures as GET /metrics, for an admin without Prometheus. */
+function queuesSection(input: DashboardInput): string {
+  const one = (sql: string, ...args: unknown[]) => (input.db.$client.prepare(sql).get(...args) as { n: number | null }).n ?? 0;
+  const inbox = one("select count(*) as n from inbox");
+  const pending = one("select count(*) as n from outbox where status = 'pending'");
+  const oldest = one("select min(created_at) as n from outbox where status = 'pending'");
+  const failed = input.db.$client
+    .prepare(
+      "select coalesce(last_error, 'không rõ') as reason, count(*) as n from outbox where status in ('failed', 'cancelled') group by 1 order by n desc limit 10",
+    )
+    .all() as Array<{ reason: string; n: number }>;
+  const age = oldest ? Math.max(0, Math.round((input.now - oldest) / 1000)) : 0;
+  return `<section class="card" id="hang-doi"><h2>Hàng đợi tin nhắn</h2>
+<p>Tin nhận chưa xử lý: <b>${esc(fmtInt(inbox))}</b> · Tin trả lời chờ gửi: <b>${esc(fmtInt(pending))}</b>${pending ? ` (lâu nhất ${esc(fmtInt(age))} giây)` : ""}</p>
+${
+  failed.length
+    ? `<h3>Không gửi được</h3><ul>${failed.map((f) => `<li><span class="mono">${esc(f.reason)}</span>: ${esc(fmtInt(f.n))}</li>`).join("")}</ul>`
+    : '<p class="muted">Không có tin nào bị bỏ.</p>'
+}</section>`;
+}
+
 function announceSection(input: DashboardInput): string {
   const recent = q.recentAnnouncements(input.db, 5);
   const list = recent.length
@@ -491,6 +512,7 @@ ${targetsSection(input, figures)}
 ${completionsSection(input, figures)}
 ${funnelsSection(input, lessons)}
 <div class="grid">${quizSection(input, figures)}${healthSection(input)}</div>
+${queuesSection(input)}
 ${gapsSection(input)}
 ${learnersSection(input)}
 ${certificatesNote(input, certs)}

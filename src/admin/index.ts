@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { Registry } from "prom-client";
 import { z } from "zod";
 import type { ReloadStatus } from "../curriculum/store.js";
 import type { Curriculum } from "../curriculum/types.js";
@@ -27,6 +28,8 @@ export interface AdminDeps {
   /** Queues the text to opted-in, reachable learners through the outbox; returns how many. */
   announce: (text: string) => number;
   publicBaseUrl?: string;
+  /** Served at GET /metrics (Prometheus text), behind the admin token. */
+  metrics?: Registry;
 }
 
 const DAYS_MESSAGE = `days phải là một số ngày, từ 7 đến ${MAX_DAYS}`;
@@ -120,6 +123,16 @@ export function registerAdmin(app: FastifyInstance, deps: AdminDeps): void {
           messagePage("Chưa gửi được", `<p class="bad">${esc(message)}</p><p><a href="/admin#thong-bao">Quay lại</a></p>`),
         )
       : reply.code(400).send({ error: "bad_request", message });
+
+  if (deps.metrics) {
+    const registry = deps.metrics;
+    app.get("/metrics", { onRequest: requireAdmin }, async (_req, reply) =>
+      reply
+        .header("content-type", registry.contentType)
+        .header("cache-control", "no-store")
+        .send(await registry.metrics()),
+    );
+  }
 
   app.register(
     async (admin) => {

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import type { Logger } from "pino";
 import type { Curriculum } from "../curriculum/types.js";
+import type { Metrics } from "../metrics.js";
 import type { Db } from "../store/db.js";
 import { qaCache } from "../store/schema.js";
 import { answering, checkedOf, lessonsOnly, MIN_COVERAGE, passagesForModel } from "./compose.js";
@@ -49,6 +50,8 @@ export interface QaDeps {
   llm?: LlmClient;
   promptsDir: string;
   dailyLlmLimit?: number;
+  /** Counters of model calls and fallbacks, for GET /metrics. */
+  metrics?: Pick<Metrics, "modelCalls" | "modelFallbacks">;
   /** Model calls a day for all learners together, counted in the database (kept across restarts); past it, lessons only. */
   dailyLlmBudget?: number;
   /** Upper bound for the whole model path (timeout and retry included). */
@@ -153,7 +156,10 @@ export function createQa(deps: QaDeps) {
       return { text: cached.answer, cached: true };
     const quota = takeLlmQuota(input.learnerKey);
     if (quota === "capped") log.info({ rule: "qa.daily-cap" }, "daily model quota reached; lessons-only answer");
-    if (quota !== "ok") return quota;
+    if (quota !== "ok") {
+      deps.metrics?.modelFallbacks.inc({ reason: quota === "capped" ? "learner_cap" : "daily_budget" });
+      return quota;
+    }
     const passages = passagesForModel(m);
     const user = prompts.answer
       .replace("{{lesson}}", neutralise(m.lesson.title))
@@ -163,19 +169,23 @@ export function createQa(deps: QaDeps) {
     input.onSlow?.();
     const signal = AbortSignal.timeout(deps.deadlineMs ?? 18_000);
     let raw: string;
+    deps.metrics?.modelCalls.inc();
     try {
       raw = await deps.llm.complete({ system: prompts.system, user, signal });
     } catch {
+      deps.metrics?.modelFallbacks.inc({ reason: "error_or_timeout" });
       return undefined; // logged by the client; the learner gets the lessons-only answer
     }
     const checked = checkOutput(raw, { systemPrompt: prompts.system, lessonPhones: (await index()).phones }, shingles);
     if (!checked.ok) {
       log.warn({ rule: checked.rule }, "model answer rejected by the output rails");
+      deps.metrics?.modelFallbacks.inc({ reason: "output_rails" });
       return undefined;
     }
     const grounding = checkGrounding(checked.text, [m.lesson.title, ...passages]);
     if (!grounding.ok) {
       log.info({ rule: `grounding.${grounding.reason}` }, "model answer not grounded in the passages; lessons-only answer");
+      deps.metrics?.modelFallbacks.inc({ reason: "not_grounded" });
       return undefined;
     }
     const text = `${checked.text}\n\n${qaVi.citation(m.lesson.title, checkedOf(m.lesson))}`;
