@@ -1,9 +1,9 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
 import { loadConfigFromProcess } from "../config.js";
 import { backupInto } from "../store/db.js";
+import { cliArgs } from "./args.js";
 
 // npm run backup -- FILE     a consistent copy of the live database (DATABASE_PATH) into FILE, while the server runs
 //
@@ -19,16 +19,10 @@ const HELP = `npm run backup -- FILE
   Restore: stop the server, copy FILE to DATABASE_PATH, delete the -wal and -shm files beside it, start.`;
 
 function main(): number {
-  let positionals: string[];
-  try {
-    ({ positionals } = parseArgs({ allowPositionals: true, options: { help: { type: "boolean", short: "h" } } }));
-  } catch (err) {
-    console.error(`${(err as Error).message}\n\n${HELP}`);
+  const { positionals } = cliArgs(HELP, {}, true);
+  if (positionals.length !== 1) {
+    console.error(HELP);
     return 2;
-  }
-  if (process.argv.includes("--help") || process.argv.includes("-h") || positionals.length !== 1) {
-    console.log(HELP);
-    return positionals.length === 1 ? 0 : 2;
   }
   const source = resolve(loadConfigFromProcess().databasePath);
   const target = resolve(positionals[0] as string);

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { userInfo } from "node:os";
 import { createInterface } from "node:readline";
-import { parseArgs } from "node:util";
 import { ConfigError, loadConfigFromProcess } from "../config.js";
 import { createConversationService } from "../conversation/service.js";
 import { formatProblem } from "../curriculum/format.js";
@@ -12,12 +11,20 @@ import { createQa } from "../qa/service.js";
 import { openDatabase } from "../store/db.js";
 import { renderPlain } from "../tutor/replies.js";
 import { vi } from "../tutor/texts.vi.js";
+import { cliArgs } from "./args.js";
 
 // `npm run chat`: the tutor in a terminal. Reads lines from stdin, so it can be scripted:
 //   printf 'Xin chào\n1\n1\ntiếp\n' | npm run chat
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { user: { type: "string", short: "u" } } });
+  const { values } = cliArgs(
+    `npm run chat [-- --user TÊN]
+
+  Trò chuyện với trợ lý ngay trong cửa sổ lệnh. Đọc từng dòng từ bàn phím (hoặc từ một tệp):
+    printf 'Xin chào\\n1\\n1\\ntiếp\\n' | npm run chat
+  --user TÊN  giữ riêng tiến độ của từng người học thử`,
+    { user: { type: "string", short: "u" } },
+  );
   const config = loadConfigFromProcess();
   const logger = createLogger("silent");
   const loaded = await loadCurriculum(config.curriculumDir);

@@ -5,6 +5,7 @@ import { pathToFileURL } from "node:url";
 import { loadConfigFromProcess } from "../config.js";
 import { formatProblem } from "../curriculum/format.js";
 import { loadCurriculum } from "../curriculum/load.js";
+import { cliArgs } from "./args.js";
 
 export async function runCheck(dir: string, write: (line: string) => void = console.log): Promise<number> {
   const report = await loadCurriculum(dir);
@@ -15,8 +16,13 @@ export async function runCheck(dir: string, write: (line: string) => void = cons
   return errors > 0 ? 1 : 0;
 }
 
+const USAGE = `npm run curriculum:check [-- THƯ_MỤC]
+
+  Kiểm tra mọi bài học như máy chủ sẽ nạp, in "đường-dẫn:dòng: lỗi" cho từng chỗ cần sửa.
+  Mặc định kiểm tra thư mục CURRICULUM_DIR (./curriculum). Mã thoát 1 khi có lỗi.`;
+
 async function main(): Promise<void> {
-  const fromArgs = process.argv[2];
+  const fromArgs = cliArgs(USAGE, {}, true).positionals[0];
   let dir = fromArgs;
   if (!dir) {
     try {

@@ -4,13 +4,21 @@ import { loadConfigFromProcess } from "../config.js";
 import { formatProblem } from "../curriculum/format.js";
 import { loadCurriculum } from "../curriculum/load.js";
 import { lessonsTable, withTable } from "../curriculum/table.js";
+import { cliArgs } from "./args.js";
 
 // npm run curriculum:table          rewrites the lesson table in curriculum/README.md
 // npm run curriculum:table -- --check   exits 1 if the table is not current (CI)
 
 async function main(): Promise<number> {
   const dir = loadConfigFromProcess().curriculumDir;
-  const check = process.argv.includes("--check");
+  const check =
+    cliArgs(
+      `npm run curriculum:table [-- --check]
+
+  Viết lại bảng danh sách bài học trong curriculum/README.md.
+  --check  chỉ kiểm tra bảng đã cập nhật chưa (mã thoát 1 nếu chưa), dùng trong CI`,
+      { check: { type: "boolean" } },
+    ).values.check === true;
   const loaded = await loadCurriculum(dir);
   if (!loaded.curriculum) {
     for (const p of loaded.problems.filter((x) => x.severity === "error")) console.error(formatProblem(p));

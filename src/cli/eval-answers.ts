@@ -3,7 +3,6 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import pino from "pino";
 import { z } from "zod";
 import { createApp } from "../app.js";
@@ -12,6 +11,7 @@ import { passagesOf } from "../qa/passages.js";
 import { qaVi } from "../qa/texts.vi.js";
 import { foldForMatch } from "../qa/vietnamese.js";
 import { quoted } from "../tutor/texts.vi.js";
+import { cliArgs } from "./args.js";
 
 // npm run eval:answers [-- --cases DIR] [--curriculum DIR] [--llm] [--check] [--verbose] [--write]
 // Asks every question of the answer cases through POST /api/chat as a new learner would (greeting, consent "1",
@@ -350,8 +350,14 @@ function writeDoc(questions: number, reports: Array<[string, EvalReport]>): void
 }
 
 async function main() {
-  const { values } = parseArgs({
-    options: {
+  const { values } = cliArgs(
+    `npm run eval:answers [-- --cases DIR] [--curriculum DIR] [--llm] [--check] [--verbose] [--write]
+
+  Asks every question of tests/answer-cases (--cases: another folder) as a new learner, from the lessons only
+  (--llm: also with a stand-in model), and prints right lesson, key facts, honest "no lesson", wrongly stopped.
+  --curriculum DIR  another lesson folder    --check    exit 1 below a floor
+  --verbose         list the misses          --write    save the figures to docs/guardrails.md`,
+    {
       cases: { type: "string" },
       curriculum: { type: "string" },
       llm: { type: "boolean" },
@@ -359,7 +365,7 @@ async function main() {
       verbose: { type: "boolean" },
       write: { type: "boolean" },
     },
-  });
+  );
   const cases = loadCases(resolve(values.cases ?? resolve(root, "tests/answer-cases")));
   console.log(`${cases.length} questions`);
   const curriculumDir = values.curriculum ? resolve(values.curriculum) : undefined;

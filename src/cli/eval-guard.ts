@@ -1,16 +1,22 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { type Action, checkInput } from "../qa/guard.js";
 import { checkOutput, promptShingles } from "../qa/output.js";
 import { findPii } from "../qa/pii.js";
+import { cliArgs } from "./args.js";
 
 // npm run eval:guard [-- --data ../shared/eval-data --write]
 // Runs the deterministic rails over the public sets and our own Vietnamese cases and prints the
 // measures of the guardrails document. With --write, saves them to docs/guardrails.md.
 
 const root = resolve(import.meta.dirname, "../..");
-const { values } = parseArgs({ options: { data: { type: "string" }, write: { type: "boolean" } } });
+const { values } = cliArgs(
+  `npm run eval:guard [-- --data THƯ_MỤC] [--write]
+
+  Measures the guardrails on ../shared/eval-data (--data for another folder) and our Vietnamese cases.
+  --write  saves the figures to docs/guardrails.md`,
+  { data: { type: "string" }, write: { type: "boolean" } },
+);
 const dataDir = resolve(values.data ?? resolve(root, "../shared/eval-data"));
 
 interface Case {

@@ -3,6 +3,7 @@ import { basename, join } from "node:path";
 import { Resvg } from "@resvg/resvg-js";
 import { loadConfigFromProcess } from "../config.js";
 import { LIGHT_IMAGE_BYTES } from "../curriculum/load.js";
+import { cliArgs } from "./args.js";
 
 // npm run media:build            draws every curriculum/media/src/<name>.svg as curriculum/media/<name>.png
 // npm run media:build -- <name>  only the drawings whose name contains <name>
@@ -18,7 +19,14 @@ const FONT_FILES = ["/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/sha
 function main(): number {
   const mediaDir = join(loadConfigFromProcess().curriculumDir, "media");
   const srcDir = join(mediaDir, "src");
-  const only = process.argv.slice(2).find((a) => !a.startsWith("-"));
+  const only = cliArgs(
+    `npm run media:build [-- TÊN]
+
+  Vẽ lại hình minh hoạ: mỗi curriculum/media/src/<tên>.svg thành curriculum/media/<tên>.png, rộng 720 điểm ảnh.
+  TÊN: chỉ vẽ các hình có tên chứa TÊN. Báo lỗi hình nặng quá 300 KB.`,
+    {},
+    true,
+  ).positionals[0];
   if (!existsSync(srcDir)) {
     console.error(`${srcDir}: chưa có thư mục bản vẽ (.svg).`);
     return 1;

@@ -1,14 +1,19 @@
 import { Api } from "grammy";
 import { createZaloClient } from "../channels/zalo-client.js";
 import { ConfigError, loadConfigFromProcess } from "../config.js";
+import { cliArgs } from "./args.js";
 
 // npm run webhook -- set|info|delete telegram|zalo
 // An explicit operator command: the server never sets or deletes webhooks by itself.
 
-const usage = "Cách dùng: npm run webhook -- set|info|delete telegram|zalo";
+const usage = `Cách dùng: npm run webhook -- set|info|delete telegram|zalo
+
+  set     báo cho Telegram/Zalo địa chỉ webhook (PUBLIC_BASE_URL/webhooks/…) và mã bí mật
+  info    xem trạng thái webhook hiện tại
+  delete  gỡ webhook`;
 
 async function main(): Promise<number> {
-  const [action, channel] = process.argv.slice(2);
+  const [action, channel] = cliArgs(usage, {}, true).positionals;
   if (!action || !["set", "info", "delete"].includes(action) || !channel || !["telegram", "zalo"].includes(channel)) {
     console.error(usage);
     return 2;

@@ -68,3 +68,23 @@ describe("npm run backup", () => {
     expect(readdirSync(dir.path).filter((f) => f.startsWith("t.db.before-migration-"))).toHaveLength(1);
   });
 });
+
+describe("operator commands", () => {
+  const tsx = (args: string[]) =>
+    run(process.execPath, [resolve(ROOT, "node_modules/tsx/dist/cli.mjs"), ...args], { cwd: ROOT }).then(
+      (r) => ({ code: 0, ...r }),
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
+  it.each(["src/cli/backup.ts", "src/cli/curriculum-check.ts", "src/cli/webhook.ts", "src/cli/media-build.ts"])(
+    "%s: --help prints the usage; a wrong flag gets one plain line and exit 2, no stack trace",
+    async (cli) => {
+      const help = await tsx([cli, "--help"]);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toContain("npm run");
+      const wrong = await tsx([cli, "--no-such-flag"]);
+      expect(wrong.code).toBe(2);
+      expect(wrong.stderr).toContain("Không có tùy chọn --no-such-flag");
+      expect(wrong.stderr).not.toMatch(/\n\s+at /);
+    },
+  );
+});
