@@ -10,7 +10,7 @@ import { createGovernor } from "./conversation/governor.js";
 import { createInbox, type Inbox } from "./conversation/inbox.js";
 import { createOutbox, type Outbox, type OutboxOptions } from "./conversation/outbox.js";
 import { createReminders, type Reminders } from "./conversation/reminders.js";
-import { createConversationService, setLogPseudonymKey } from "./conversation/service.js";
+import { createConversationService, learnerTagger } from "./conversation/service.js";
 import type { Channel } from "./conversation/types.js";
 import { createCurriculumStore } from "./curriculum/store.js";
 import { createMetrics } from "./metrics.js";
@@ -49,7 +49,7 @@ export interface AppOptions {
 export async function createApp(config: Config, logger: Logger, opts: AppOptions = {}): Promise<App> {
   const db = openDatabase(config.databasePath, { backgroundCheckpoints: true });
   // Learners are named in logs by a keyed hash: stable across restarts, not reversible without the database.
-  setLogPseudonymKey(logPseudonymKey(db, config.databasePath, config.logPseudonymKey));
+  const learnerTag = learnerTagger(logPseudonymKey(db, config.databasePath, config.logPseudonymKey));
   // The last good lessons are kept beside the database, so broken files at a restart do not take the tutor down.
   const curriculum = createCurriculumStore({
     dir: config.curriculumDir,
@@ -63,8 +63,10 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     throw err;
   }
   const mediaDir = resolve(config.curriculumDir, "media");
-  const telegram = config.telegram ? createTelegramChannel({ config: config.telegram, logger, mediaDir }) : undefined;
-  const zalo = config.zalo ? createZaloChannel({ config: config.zalo, logger, publicBaseUrl: config.publicBaseUrl }) : undefined;
+  const telegram = config.telegram ? createTelegramChannel({ config: config.telegram, logger, mediaDir, learnerTag }) : undefined;
+  const zalo = config.zalo
+    ? createZaloChannel({ config: config.zalo, logger, publicBaseUrl: config.publicBaseUrl, learnerTag })
+    : undefined;
   const senders: Partial<Record<Channel, ChannelSender>> = {};
   if (telegram) senders.telegram = telegram.sender;
   if (zalo) senders.zalo = zalo.sender;
@@ -89,6 +91,7 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     senders,
     qa,
     ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}),
+    learnerTag,
     onErased: (channel, chatId) => {
       outbox.forgetOnceSent(channel, chatId);
       scrubSoon(db);

@@ -1,8 +1,8 @@
 // Times and numbers as Vietnamese programme staff read them.
 
-/** Asia/Ho_Chi_Minh has been UTC+7 without daylight saving since 1975: a fixed offset is exact and fast. */
-export const VN_OFFSET_MS = 7 * 3600_000;
-export const DAY_MS = 86_400_000;
+import { DAY_MS, VN_OFFSET_MS } from "../time.js";
+
+export { DAY_MS, VN_OFFSET_MS, vnDateDmy, vnDayNumber } from "../time.js";
 
 /** `YYYY-MM-DD HH:mm` in Vietnam time (reports). */
 export function vnDateTime(ms: number | null | undefined): string {
@@ -14,17 +14,6 @@ export function vnDateTime(ms: number | null | undefined): string {
 /** `YYYY-MM-DD` of a Vietnam day number (days since 1970-01-01 in Vietnam time). */
 export function dayIso(day: number): string {
   return new Date(day * DAY_MS).toISOString().slice(0, 10);
-}
-
-/** The Vietnam calendar day a moment falls on, as a day number. */
-export function vnDayNumber(ms: number): number {
-  return Math.floor((ms + VN_OFFSET_MS) / DAY_MS);
-}
-
-/** `dd/mm/yyyy` in Vietnam time (what people expect on a certificate). */
-export function vnDateDmy(ms: number): string {
-  const iso = new Date(ms + VN_OFFSET_MS).toISOString();
-  return `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
 }
 
 /** `dd/mm` of a day number, for chart axes. */

@@ -8,7 +8,7 @@ import type { Logger } from "pino";
 import { z } from "zod";
 import type { ChannelConfig } from "../config.js";
 import type { Inbox } from "../conversation/inbox.js";
-import { learnerHash } from "../conversation/service.js";
+import { type LearnerTag, learnerTagger } from "../conversation/service.js";
 import type { InboundMessage, MediaKind } from "../conversation/types.js";
 import type { QuickAction, Reply } from "../tutor/replies.js";
 import { BotApiNetworkError, type BotApiReply, createBotApi } from "./bot-api.js";
@@ -168,8 +168,10 @@ export function createTelegramChannel(deps: {
   logger: Logger;
   mediaDir: string;
   timeoutSeconds?: number;
+  learnerTag?: LearnerTag;
 }): TelegramChannel {
   const { config, logger } = deps;
+  const learnerTag = deps.learnerTag ?? learnerTagger();
   const log = logger.child({ channel: "telegram" });
   // Keep connections to the Bot API open: a new TCP (and TLS) connection per message is the costliest part of sending.
   const agent = config.apiRoot.startsWith("https:")
@@ -205,7 +207,7 @@ export function createTelegramChannel(deps: {
     log.debug(
       {
         update: msg.messageKey,
-        learner: learnerHash("telegram", msg.userKey),
+        learner: learnerTag("telegram", msg.userKey),
         outcome,
         kind: msg.callbackId ? "button" : (msg.media ?? "text"),
       },

@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import { z } from "zod";
 import type { ChannelConfig } from "../config.js";
 import type { Inbox } from "../conversation/inbox.js";
-import { learnerHash } from "../conversation/service.js";
+import { type LearnerTag, learnerTagger } from "../conversation/service.js";
 import type { InboundMessage, MediaKind } from "../conversation/types.js";
 import { type Reply, renderPlain } from "../tutor/replies.js";
 import { vi } from "../tutor/texts.vi.js";
@@ -35,6 +35,8 @@ export interface ZaloChannelDeps {
   fetch?: typeof fetch;
   /** Long-polling backoff bounds (tests shorten them). */
   pollBackoff?: { minMs: number; maxMs: number };
+  /** Pseudonyms of learners in the logs; default: under a random key. */
+  learnerTag?: LearnerTag;
 }
 
 // ── inbound ────────────────────────────────────────────────────────────────────────────────
@@ -132,6 +134,7 @@ export function outcomeOf(err: unknown): SendOutcome {
 export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
   const { config } = deps;
   const log = deps.logger.child({ channel: "zalo" });
+  const learnerTag = deps.learnerTag ?? learnerTagger();
   const client = createZaloClient({ token: config.token, apiRoot: config.apiRoot, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
   const backoff = deps.pollBackoff ?? { minMs: 1000, maxMs: 30_000 };
 
@@ -167,7 +170,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
   }
 
   function logEvent(n: Extract<Normalised, { kind: "message" }>, outcome: string | undefined): void {
-    if (log.isLevelEnabled("debug")) log.debug({ event: n.event, learner: learnerHash("zalo", n.msg.userKey), outcome }, "zalo event");
+    if (log.isLevelEnabled("debug")) log.debug({ event: n.event, learner: learnerTag("zalo", n.msg.userKey), outcome }, "zalo event");
   }
 
   /** Records one event in the inbox (polling: resolves after the commit). */

@@ -6,6 +6,7 @@ import type { Curriculum } from "../curriculum/types.js";
 import { type Db, immediate } from "../store/db.js";
 import * as repo from "../store/repo.js";
 import { announcements, conversationStates, learners } from "../store/schema.js";
+import { vnHour } from "../time.js";
 import { vi } from "../tutor/texts.vi.js";
 import type { Channel } from "./types.js";
 
@@ -27,7 +28,6 @@ export interface RemindersDeps {
 const lessonOfState = z.object({ lesson: z.object({ lessonId: z.string() }).optional() });
 
 /** Hour of day in Vietnam (UTC+7, no daylight saving). */
-export const vnHour = (t: number) => new Date(t + 7 * 3600_000).getUTCHours();
 export const isDaytimeInVietnam = (t: number) => vnHour(t) >= 8 && vnHour(t) < 20;
 
 export function createReminders(deps: RemindersDeps) {

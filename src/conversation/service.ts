@@ -6,6 +6,7 @@ import type { Curriculum } from "../curriculum/types.js";
 import type { Qa, QaOutcome } from "../qa/service.js";
 import { type Db, immediate } from "../store/db.js";
 import * as repo from "../store/repo.js";
+import { vnDateDmy } from "../time.js";
 import {
   answered,
   currentScreen,
@@ -35,6 +36,8 @@ export interface ConversationDeps {
   now?: () => Date;
   /** For certificate links. */
   publicBaseUrl?: string;
+  /** Pseudonyms of learners in the logs; default: under a random key. */
+  learnerTag?: LearnerTag;
   /** Called after a learner's data is erased (the reply confirming it is then forgotten once sent, and the files scrubbed). */
   onErased?: (channel: Channel, chatId: string) => void;
 }
@@ -57,26 +60,16 @@ export function certificateCode(): string {
   return Array.from(randomBytes(10), (b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join("");
 }
 
-/** dd/mm/yyyy in Vietnam (UTC+7, no daylight saving). */
-export function vnDate(d: Date): string {
-  const v = new Date(d.getTime() + 7 * 3600_000);
-  return `${String(v.getUTCDate()).padStart(2, "0")}/${String(v.getUTCMonth() + 1).padStart(2, "0")}/${v.getUTCFullYear()}`;
-}
+/** A learner's pseudonym in the logs, from their channel and id: never the raw chat id. */
+export type LearnerTag = (channel: string, userKey: string) => string;
 
 /**
- * The key of the log pseudonyms. Chat ids are easy to enumerate (a Telegram id is a number), so an
- * unkeyed hash of one could be reversed by anyone reading the logs; keyed, it cannot without the
- * database. The app sets the install's key at start (kept in app_meta, so pseudonyms stay stable
- * across restarts); until then — in tests, tools — a random one.
+ * Pseudonyms under a key. Chat ids are easy to enumerate (a Telegram id is a number), so an unkeyed hash of one
+ * could be reversed by anyone reading the logs; keyed, it cannot without the key (kept outside the database, so
+ * pseudonyms stay stable across restarts). Without a key — tests, tools — a random one.
  */
-let logKey = randomBytes(32).toString("hex");
-export function setLogPseudonymKey(key: string): void {
-  logKey = key;
-}
-
-/** A stable pseudonym for logs: never the raw chat id (HMAC-SHA256 with the install's key). */
-export function learnerHash(channel: string, userKey: string): string {
-  return createHmac("sha256", logKey).update(`${channel}:${userKey}`).digest("hex").slice(0, 12);
+export function learnerTagger(key: string = randomBytes(32).toString("hex")): LearnerTag {
+  return (channel, userKey) => createHmac("sha256", key).update(`${channel}:${userKey}`).digest("hex").slice(0, 12);
 }
 
 interface Thought {
@@ -94,6 +87,7 @@ interface Turn {
 export function createConversationService(deps: ConversationDeps) {
   const now = deps.now ?? (() => new Date());
   const { db } = deps;
+  const learnerTag = deps.learnerTag ?? learnerTagger();
 
   function loadState(learnerId: number | undefined): TutorState {
     if (learnerId === undefined) return initialState();
@@ -111,7 +105,7 @@ export function createConversationService(deps: ConversationDeps) {
       get certificateCode() {
         return certificateCode();
       },
-      today: vnDate(now()),
+      today: vnDateDmy(now().getTime()),
       ...(deps.publicBaseUrl ? { publicBaseUrl: deps.publicBaseUrl } : {}),
     };
   }
@@ -206,7 +200,7 @@ export function createConversationService(deps: ConversationDeps) {
     deps.logger.info(
       {
         channel: msg.channel,
-        learner: learnerHash(msg.channel, msg.userKey),
+        learner: learnerTag(msg.channel, msg.userKey),
         event: "handled",
         replies: turn.replies.length,
         events: turn.events.map((e) => e.type),

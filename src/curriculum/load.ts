@@ -5,7 +5,8 @@ import { createHash } from "node:crypto";
 import { type Dirent, readdirSync, readFileSync, type Stats, statSync } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { editDistance, ID_PATTERN, type LessonMeta, type ParseOptions, parseLesson, parseTrack, suggest, vietnamDate } from "./parse.js";
+import { vnIsoDate } from "../time.js";
+import { editDistance, ID_PATTERN, type LessonMeta, type ParseOptions, parseLesson, parseTrack, suggest } from "./parse.js";
 import type { Curriculum, CurriculumProblem, Lesson, LoadResult, Track } from "./types.js";
 
 export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
@@ -221,7 +222,7 @@ async function readCached(dir: string, rel: string, options: LoadOptions, lesson
   // Synchronous, for the reason SYNC_IO gives.
   const info = statSync(path);
   const stamp = `${info.ino}:${info.size}:${info.mtimeMs}:${info.ctimeMs}`;
-  const day = vietnamDate(options.now ?? new Date());
+  const day = vnIsoDate((options.now ?? new Date()).getTime());
   const known = options.cache.get(rel);
   if (known?.stamp === stamp) {
     if (!lesson) return { hash: known.hash };

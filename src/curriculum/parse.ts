@@ -8,6 +8,7 @@ import { CORE_SCHEMA, load as loadYaml } from "js-yaml";
 import type { Blockquote, Heading, List, ListItem, Paragraph, PhrasingContent, RootContent } from "mdast";
 import { type Document, isMap, isScalar, isSeq, LineCounter, parseDocument, type YAMLError } from "yaml";
 import { z } from "zod";
+import { vnIsoDate } from "../time.js";
 import { parseMarkdown } from "./markdown.js";
 import type { CheckpointOption, CurriculumProblem, Image, Lesson, QuizOption, Source, Step, Track } from "./types.js";
 
@@ -144,11 +145,6 @@ function quoteShort(text: string, words = 8): string {
 }
 
 /** Today's date (YYYY-MM-DD) in Vietnam, where the admins are. */
-const VIETNAM_DAY = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Ho_Chi_Minh" });
-
-export function vietnamDate(now: Date): string {
-  return VIETNAM_DAY.format(now);
-}
 
 // ---------------------------------------------------------------------------------------------
 // YAML with line numbers
@@ -1174,7 +1170,7 @@ export function parseLesson(source: string, file: string, trackId: string, order
   const block = readYaml(front.yaml, front.yamlLine, sink, "Phần thông tin đầu bài (giữa hai dòng `---`)");
   let fields: z.infer<ReturnType<typeof lessonSchema>> | undefined;
   if (block) {
-    const today = vietnamDate(options.now ?? new Date());
+    const today = vnIsoDate((options.now ?? new Date()).getTime());
     const parsed = lessonSchema(today).safeParse(block.value, { reportInput: true });
     if (parsed.success) fields = parsed.data;
     else {

@@ -7,6 +7,7 @@ import type { Curriculum } from "../curriculum/types.js";
 import type { Metrics } from "../metrics.js";
 import type { Db } from "../store/db.js";
 import { qaCache } from "../store/schema.js";
+import { vnDayNumber } from "../time.js";
 import { answering, checkedOf, lessonsOnly, MIN_COVERAGE, passagesForModel } from "./compose.js";
 import { checkGrounding } from "./grounding.js";
 import { type Action, checkInput, needsSecretWarning } from "./guard.js";
@@ -104,10 +105,8 @@ export function createQa(deps: QaDeps) {
     return built ? Promise.resolve(built) : (building as { done: Promise<Built> }).done;
   }
 
-  /** Day number in Vietnam (UTC+7, no daylight saving). */
-  const vnDay = (t: number) => Math.floor((t + 7 * 3600_000) / 86_400_000);
   function takeLlmQuota(key: string): "ok" | "capped" | "budget" {
-    const day = vnDay(now());
+    const day = vnDayNumber(now());
     const u = usage.get(key);
     if (u && u.day === day && u.n >= limit) return "capped";
     if (!takeFromBudget(day)) return "budget";

@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { vnDayNumber } from "../time.js";
 import type { LessonProgressView, TutorEvent, TutorState } from "../tutor/engine.js";
 import type { Db } from "./db.js";
 
@@ -121,10 +122,7 @@ export function setConsent(db: Db, learnerId: number, granted: boolean, now: Dat
 export function recordEvents(db: Db, learnerId: number, events: TutorEvent[], now: Date): void {
   const t = now.getTime();
   if (events.some((e) => e.type === "lesson_started" || e.type === "step_reached" || e.type === "lesson_completed")) {
-    stmt(db, "insert or ignore into learner_days (day, learner_id) values (?, ?)").run(
-      Math.floor((t + 7 * 3600_000) / 86_400_000),
-      learnerId,
-    );
+    stmt(db, "insert or ignore into learner_days (day, learner_id) values (?, ?)").run(vnDayNumber(t), learnerId);
   }
   for (const e of events) {
     switch (e.type) {
