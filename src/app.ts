@@ -98,7 +98,7 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     },
   });
   // One meter for both kinds of background work: acknowledgements come first under a flood.
-  const governor = createGovernor();
+  const governor = createGovernor({ budget: config.background });
   const outbox = createOutbox({ db, senders, logger, governor, options: { ...config.outbox, ...opts.outbox } });
   const reminders = createReminders({
     db,

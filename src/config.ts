@@ -28,6 +28,15 @@ const telegramSecret = z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, "chỉ gồm A
 
 const zaloSecret = z.string().min(8, "dài ít nhất 8 ký tự").max(256, "dài tối đa 256 ký tự");
 
+/**
+ * How background work shares the event loop while webhooks flood in (see conversation/governor.ts): the tutor's
+ * turns get `tutorShare` of the time (six times it under steady traffic), the sends `sendShare` (six times), and a
+ * send is charged `sendCostMs` of it. Measured by `npm run bench` on its 2-core machine (docs/benchmarks.md): there
+ * 0.1 of the time is ~200 turns a second, and a send under a flood cost 0.8 ms. Another machine may set its own.
+ */
+export const DEFAULT_BACKGROUND = { tutorShare: 0.1, sendShare: 0.05, sendCostMs: 0.8 } as const;
+export type BackgroundBudget = { tutorShare: number; sendShare: number; sendCostMs: number };
+
 export const envSchema = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -64,6 +73,9 @@ export const envSchema = z
       )
       .default(""),
     WEB_CHAT: z.enum(["on", "off"], "phải là on hoặc off").default("on"),
+    BACKGROUND_TUTOR_SHARE: z.coerce.number().gt(0).max(1).default(DEFAULT_BACKGROUND.tutorShare),
+    BACKGROUND_SEND_SHARE: z.coerce.number().gt(0).max(1).default(DEFAULT_BACKGROUND.sendShare),
+    OUTBOX_SEND_COST_MS: z.coerce.number().gt(0).max(1000).default(DEFAULT_BACKGROUND.sendCostMs),
     LOG_PSEUDONYM_KEY: optionalString.pipe(z.string().min(32, "dài ít nhất 32 ký tự").optional()),
     WEB_CHAT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
     WEB_CHAT_NEW_LEARNERS_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(60),
@@ -116,6 +128,8 @@ export interface Config {
   trustProxy: boolean | number | string;
   /** Key of the learner pseudonyms in the logs; unset = a file beside the database. */
   logPseudonymKey?: string;
+  /** The event loop's shares for background work under a flood (see DEFAULT_BACKGROUND). */
+  background: BackgroundBudget;
   /** The public web chat: off, or on with limits per client address. */
   webChat: { enabled: boolean; perMinute: number; newLearnersPerHour: number };
 }
@@ -176,6 +190,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
             ? Number(e.TRUST_PROXY)
             : e.TRUST_PROXY,
     logPseudonymKey: e.LOG_PSEUDONYM_KEY,
+    background: { tutorShare: e.BACKGROUND_TUTOR_SHARE, sendShare: e.BACKGROUND_SEND_SHARE, sendCostMs: e.OUTBOX_SEND_COST_MS },
     webChat: {
       enabled: e.WEB_CHAT === "on",
       perMinute: e.WEB_CHAT_PER_MINUTE,

@@ -1,3 +1,5 @@
+import { type BackgroundBudget, DEFAULT_BACKGROUND } from "../config.js";
+
 // Acknowledgements first. While webhooks keep arriving, background work — the tutor's turns and
 // the outbox's sends — runs in short metered slices, so an arriving webhook never waits behind a
 // long stretch of it. How much of the time each kind gets depends on how busy the event loop is:
@@ -7,10 +9,12 @@
 // webhooks arriving, background work runs at full speed.
 //
 // Learners lose little: replies leave at the channels' rate limits (about 30 a second for a
-// Telegram bot), far below what the tutor does even at its flood share (a tenth of the time: some
-// 200 turns a second on the benchmark machine; the sends get a twentieth).
+// Telegram bot), far below what the tutor does even at its flood share. The shares come from the
+// configuration (config.ts: DEFAULT_BACKGROUND, measured by the benchmark).
 
 export interface GovernorOptions {
+  /** The shares of the time for the tutor and the sends, and what a send costs: from the configuration. */
+  budget?: BackgroundBudget;
   /** Webhooks within this window (ms) mean "traffic": background work is metered. */
   windowMs?: number;
   now?: () => number;
@@ -55,6 +59,8 @@ export interface Governor {
    * times `share`) under steady traffic, at most `maxSliceMs` saved up.
    */
   meter(share: number, maxSliceMs: number, calmShare?: number): Meter;
+  /** The configured shares and send cost. */
+  readonly budget: BackgroundBudget;
 }
 
 export function createGovernor(opts: GovernorOptions = {}): Governor {
@@ -95,6 +101,7 @@ export function createGovernor(opts: GovernorOptions = {}): Governor {
       lastWebhookAt = t;
     },
     busy: () => now() - lastWebhookAt < windowMs,
+    budget: opts.budget ?? DEFAULT_BACKGROUND,
     saturated,
     meter(share, maxSliceMs, calmShare = Math.min(1, share * 3)) {
       let credit = maxSliceMs;

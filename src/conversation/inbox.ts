@@ -32,12 +32,9 @@ export type AcceptResult = "recorded" | "duplicate";
 export function createInbox(deps: InboxDeps) {
   const now = deps.now ?? (() => new Date());
   const governor = deps.governor ?? createGovernor();
-  /**
-   * The tutor's work: a tenth of the time under a flood (some 200 turns a second here, far more than
-   * the replies a channel takes: ~30 a second for a Telegram bot), 60 % under steady traffic, in
-   * slices of at most 4 ms.
-   */
-  const meter = governor.meter(0.1, 4, 0.6);
+  /** The tutor's work: its configured share under a flood, six times it under steady traffic, in slices of at most 4 ms. */
+  const share = governor.budget.tutorShare;
+  const meter = governor.meter(share, 4, Math.min(1, share * 6));
   /** Longest slice of work between two turns of the event loop (ms) when no webhooks are waiting. */
   const FREE_SLICE = 8;
   /**

@@ -34,13 +34,6 @@ export interface OutboxDeps {
   governor?: Governor;
 }
 
-/**
- * What one call costs us in CPU under a flood, about — building it, the HTTP exchange, recording
- * the outcome, and the turns of the event loop it takes: charged to the governor. Measured under a
- * flood on the benchmark machine (docs/benchmarks.md): some 100 sends a second took 8.5 % of the
- * server's time, 0.8 ms each — several times what a send costs in a quiet loop.
- */
-export const SEND_COST_MS = 0.8;
 /** Confirmed sends are marked on disk together, at most this long (ms) after the first of them. */
 const MARK_MS = 10;
 
@@ -118,10 +111,12 @@ export function createOutbox(deps: OutboxDeps) {
   };
   const now = deps.now ?? Date.now;
   /**
-   * Sends: a twentieth of the time under a flood of webhooks (some 60 calls a second at
-   * SEND_COST_MS, above the rate we send at by default: 25 a second), 30 % under steady traffic.
+   * Sends: their configured share under a flood of webhooks, six times it under steady traffic; each charged what
+   * one call costs under a flood (building it, the HTTP exchange, recording the outcome), from the configuration.
    */
-  const meter = deps.governor?.meter(0.05, 2, 0.3);
+  const sendShare = deps.governor?.budget.sendShare ?? 1;
+  const sendCostMs = deps.governor?.budget.sendCostMs ?? 0;
+  const meter = deps.governor?.meter(sendShare, 2, Math.min(1, sendShare * 6));
   const { db } = deps;
   // No burst overall: sends are paced evenly, so no second ever carries more than the limit.
   const global = new Bucket(o.globalPerSecond, 1, now());
@@ -325,9 +320,9 @@ export function createOutbox(deps: OutboxDeps) {
         continue;
       }
       const metered = meter !== undefined && deps.governor?.busy() === true;
-      if (metered && meter.allowance() < SEND_COST_MS) {
+      if (metered && meter.allowance() < sendCostMs) {
         // Webhooks are flooding in and the sends' share is used up for now.
-        soonest = Math.min(soonest, Math.max(1, meter.waitFor(SEND_COST_MS)));
+        soonest = Math.min(soonest, Math.max(1, meter.waitFor(sendCostMs)));
         break;
       }
       if (!NOT_A_MESSAGE.has(head.method)) {
@@ -343,7 +338,7 @@ export function createOutbox(deps: OutboxDeps) {
         }
         chat.take(t);
       }
-      if (metered) meter.spend(SEND_COST_MS);
+      if (metered) meter.spend(sendCostMs);
       busyChats.add(chatKey);
       inFlight++;
       started.push([chatKey, q]);

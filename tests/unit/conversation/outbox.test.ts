@@ -1,8 +1,9 @@
 import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ChannelSender, OutboundCall, SendOutcome } from "../../../src/channels/types.js";
+import { DEFAULT_BACKGROUND } from "../../../src/config.js";
 import { createGovernor, type Governor } from "../../../src/conversation/governor.js";
-import { createOutbox, type Outbox, type OutboxOptions, SEND_COST_MS } from "../../../src/conversation/outbox.js";
+import { createOutbox, type Outbox, type OutboxOptions } from "../../../src/conversation/outbox.js";
 import { type Db, openDatabase } from "../../../src/store/db.js";
 import { enqueue } from "../../../src/store/repo.js";
 import { eventually, tempDir } from "../../helpers/app.js";
@@ -159,7 +160,7 @@ describe("outbox dispatcher", () => {
     outbox.start();
     await new Promise((r) => setTimeout(r, 300));
     // A full slice (2 ms) buys what 2 ms of sends cost (2 at 0.8 ms each); the rest waits.
-    expect(sent.length).toBe(Math.floor(2 / SEND_COST_MS));
+    expect(sent.length).toBe(Math.floor(2 / DEFAULT_BACKGROUND.sendCostMs));
     t += 1000; // the flood is over
     await eventually(() => expect(sent.length).toBe(30));
   });
