@@ -6,7 +6,8 @@ import { type Dirent, readdirSync, readFileSync, type Stats, statSync } from "no
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { vnIsoDate } from "../time.js";
-import { editDistance, ID_PATTERN, type LessonMeta, type ParseOptions, parseLesson, parseTrack, suggest } from "./parse.js";
+import { editDistance, ID_PATTERN, suggest } from "./common.js";
+import { type LessonMeta, type ParseOptions, parseLesson, parseTrack } from "./parse.js";
 import type { Curriculum, CurriculumProblem, Lesson, LoadResult, Track } from "./types.js";
 
 export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;

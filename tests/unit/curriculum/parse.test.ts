@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { editDistance, parseLesson, parseTrack, suggest } from "../../../src/curriculum/parse.js";
+import { editDistance, suggest } from "../../../src/curriculum/common.js";
+import { parseLesson, parseTrack } from "../../../src/curriculum/parse.js";
 import { expectProblem, lineOf, VALID_FIXTURE } from "./fixture.js";
 
 const NOW = new Date("2026-11-21T12:00:00Z");
