@@ -251,6 +251,16 @@ export const SCAM_RULES: Rule[] = [
     ],
     lesson: "ma-otp-mat-khau",
   },
+  // A friend's or relative's account asking by message to borrow money: the account was taken over.
+  {
+    id: "scam.friend-borrow",
+    all: [
+      w("muon tien|vay tien|hoi vay|vay gap|muon gap|xin tien|vay \\d+|muon \\d+"),
+      w("nhan tin|nhan zalo|tin nhan|zalo|facebook|messenger|mess|fb|inbox|nt"),
+    ],
+    none: [w("goi video|video call|video|giong (?:giong|y het|giong het)|tin nhan thoai")],
+    lesson: "ban-be-hoi-vay-tien",
+  },
   {
     id: "scam.relative-money",
     all: [
@@ -300,7 +310,7 @@ export const SCAM_RULES: Rule[] = [
         `cam ket|moi ngay|mot ngay|1 ngay|hang ngay|\\d+ phan tram ${g(1)}(?:ngay|tuan|thang)|lai cao|lai gap|gap doi|gap ba|chac chan|khong rui ro|bao lai|thay dan|chuyen gia|nhom zalo|nhom telegram|rut (?:lai|ve|tien)|livestream|tham gia nhom|100 phan tram`,
       ),
     ],
-    lesson: "ld-viec-nhe-luong-cao",
+    lesson: "ld-nhom-dau-tu-tien-ao",
   },
   {
     id: "scam.job",
@@ -361,8 +371,13 @@ export const SCAM_RULES: Rule[] = [
   },
   {
     id: "scam.wrong-transfer",
-    all: [w(`chuyen nham|gui nham|ck nham|chuyen lon|nham ${g(1)}tien`), w(`(?:chuyen|tra|hoan|gui) ${g(2)}(?:lai|tra)|tai khoan khac`)],
-    lesson: "nhan-biet-duong-link-gia",
+    all: [
+      w(`chuyen nham|gui nham|ck nham|chuyen lon|nham ${g(1)}tien`),
+      w(`(?:chuyen|tra|hoan|gui) ${g(2)}(?:lai|tra)|tai khoan khac|doa|kien|bao cong an|no xau`),
+    ],
+    // Money that arrived "by mistake" and is asked back is the story itself, whoever tells it.
+    needs: "alone",
+    lesson: "ld-chuyen-nham-tien",
   },
   {
     id: "scam.stranger-link",
@@ -394,7 +409,7 @@ export const SCAM_RULES: Rule[] = [
       w("phat nguoi|nop phat|vi pham giao thong|bien ban|quyet dinh xu phat"),
       w(`link|tin nhan|bam|chuyen|zalo|goi|tai khoan ca nhan|${MONEY_MOVE}`),
     ],
-    lesson: "nhan-biet-duong-link-gia",
+    lesson: "giao-thong-tin-nhan-phat-gia",
   },
   // Someone who contacted the learner asks for money: whatever the story, this is the signal.
   {

@@ -306,3 +306,20 @@ describe("the topics the new lessons cover, and words that only look harmful", (
     ["con toi hay cai nhau voi bo me, day no the nao", "offtopic"],
   ]);
 });
+
+describe("scam warnings point to the lesson that teaches that scam", () => {
+  it.each([
+    ["ban cu nhan zalo muon 3 trieu gap, bao chuyen vao tk nguoi khac", "scam.friend-borrow", "ban-be-hoi-vay-tien"],
+    ["họ gọi video giả con trai tôi xin tiền gấp, bảo chuyển vào tài khoản khác", "scam.relative-money", "ld-video-gia-nguoi-than"],
+    ["có tin nhắn báo xe tôi bị phạt nguội, bảo bấm link để nộp phạt", "scam.traffic-fine", "giao-thong-tin-nhan-phat-gia"],
+    [
+      "người lạ chuyển nhầm 2 triệu vào tài khoản tôi rồi gọi bắt chuyển trả vào tài khoản khác",
+      "scam.wrong-transfer",
+      "ld-chuyen-nham-tien",
+    ],
+    ["họ mời vào nhóm zalo đầu tư tiền ảo, cam kết lãi 10 phần trăm mỗi ngày", "scam.investment", "ld-nhom-dau-tu-tien-ao"],
+  ])("%s → %s", (text, rule, lesson) => {
+    const d = checkInput(text);
+    expect(d).toMatchObject({ action: "warn", rule, lesson });
+  });
+});
