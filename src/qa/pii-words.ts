@@ -56,6 +56,9 @@ function names(text: string): WordFinding[] {
 
 const STREET = "ngõ|ngo|ngách|ngach|hẻm|hem|kiệt|kiet|đường|duong|phố|pho|thôn|thon|xóm|xom|ấp|ap|tổ|to|khu|khóm|khom|tdp";
 const AREA = "phường|phuong|xã|xa|quận|quan|huyện|huyen|thị trấn|thi tran|thành phố|thanh pho|tp|tỉnh|tinh";
+/** Words that make a number a time or a count ("2 năm", "3 lần", "5 triệu"), not a house number. */
+const COUNTED =
+  "(?:năm|nam|tháng|thang|ngày|ngay|tuần|tuan|lần|lan|giờ|gio|phút|phut|người|nguoi|triệu|trieu|nghìn|nghin|ngàn|ngan|tuổi|tuoi|cái|cai|con|đứa|dua|ngân hàng|ngan hang)(?![\\p{L}])";
 const HOUSE = "(?:số nhà|so nha|số|so|sn|nhà số|nha so)\\s*\\d+[a-zA-Z]?(?:\\/\\d+)*";
 /** A place name: capitalised words, or (in lowercase text) up to three words. */
 const PLACE = (lower: boolean) => (lower ? `[${L}\\d]+(?:\\s+[${L}]+){0,2}` : `(?:\\d+[a-zA-Z]?|${CAP}(?:\\s+${CAP})*)`);
@@ -64,12 +67,21 @@ function addresses(text: string): WordFinding[] {
   const lower = !/\p{Lu}/u.test(text);
   const place = PLACE(lower);
   const pattern = new RegExp(`(?:^|[^${L}])(${HOUSE}(?:\\s*,?\\s*(?:${STREET})\\s+${place})+(?:\\s*,\\s*(?:${AREA})\\s+${place})*)`, "giu");
+  // "ở 45 Nguyễn Trãi, quận 5": a house number and a street name without "số"/"đường", told by the district after it.
+  // Not "ở 2 năm ở quận 3" (a time or a count, not a house number); the district is a number or one or two words.
+  const area = lower ? `(?:\\d+|[${L}]+(?:\\s+[${L}]+)?)` : place;
+  const bare = new RegExp(
+    `(?:^|[^${L}])(?:ở|o|tại|tai|nhà|nha)\\s+(\\d+[a-zA-Z]?(?:\\/\\d+)*\\s+(?!${COUNTED})${place}(?:\\s*,?\\s*(?:${AREA})\\s+${area})+)`,
+    "giu",
+  );
   const out: WordFinding[] = [];
-  for (const m of text.matchAll(pattern)) {
-    const value = m[1] ?? "";
-    const start = (m.index ?? 0) + m[0].length - value.length;
-    out.push({ type: "address", start, end: start + value.length, value });
-  }
+  for (const re of [pattern, bare])
+    for (const m of text.matchAll(re)) {
+      const value = m[1] ?? "";
+      const start = (m.index ?? 0) + m[0].length - value.length;
+      if (!out.some((f) => start < f.end && f.start < start + value.length))
+        out.push({ type: "address", start, end: start + value.length, value });
+    }
   // "địa chỉ (nhà tôi) là …": the rest of the clause.
   for (const m of text.matchAll(
     /(?:địa chỉ|dia chi)(?:\s+(?:nhà|nha|của|cua|tôi|toi|tui|em|bác|bac|mình|minh))*\s*(?:là|la|:)\s*([^,.;?!\n]{4,80})/giu,

@@ -12,6 +12,8 @@ describe("personal data written in words is redacted", () => {
     ["nhà tôi ở số 12 ngõ 34 phố Hàng Bông, Hà Nội", "số 12 ngõ 34 phố Hàng Bông", "[ĐỊA CHỈ]"],
     ["nha o so 5 duong le loi phuong ben thanh", "so 5 duong le loi", "[ĐỊA CHỈ]"],
     ["địa chỉ nhà tôi là thôn Đông, xã Yên Phú", "thôn Đông", "[ĐỊA CHỈ]"],
+    ["nhà bác ở 45 Trần Phú, phường 4, quận 5 thì nộp ở đâu", "45 Trần Phú", "[ĐỊA CHỈ]"],
+    ["toi o 17 nguyen van cu quan 5, doi dia chi tren vneid", "17 nguyen van cu", "[ĐỊA CHỈ]"],
     ["tôi sinh ngày 12/03/1958, về hưu rồi", "12/03/1958", "[NGÀY SINH]"],
     ["ngay sinh 5-7-1962 co can khai khong", "5-7-1962", "[NGÀY SINH]"],
     ["mã OTP là bốn bảy không hai chín tám", "bốn bảy không hai chín tám", "[OTP]"],
@@ -29,6 +31,8 @@ describe("personal data written in words is redacted", () => {
     "một hai ngày nữa mới có kết quả à",
     "tôi tên gì thì điền vào ô nào",
     "đường link này có phải lừa đảo không",
+    "tôi ở 2 năm ở quận 3 rồi mà chưa đăng ký tạm trú",
+    "mat 2 trieu o 3 ngan hang, phuong nao giai quyet",
   ])("leaves an ordinary sentence alone: %s", (text) => {
     expect(redactPii(text).text).toBe(text);
   });
