@@ -214,7 +214,24 @@ export function createConversationService(deps: ConversationDeps) {
    * any transaction), then deduplicate and save everything in one IMMEDIATE transaction, and return
    * the replies to the caller.
    */
-  async function handle(msg: InboundMessage): Promise<HandleResult> {
+  /**
+   * Direct channels (web chat, terminal): one learner's messages are handled one after another, in the order they
+   * came — a message sent while the answer to the previous one is still being worked out waits for it, so neither
+   * update is lost. Different learners go on in parallel.
+   */
+  const turns = new Map<string, Promise<unknown>>();
+  function handle(msg: InboundMessage): Promise<HandleResult> {
+    const key = `${msg.channel}\u0000${msg.userKey}`;
+    const run = (turns.get(key) ?? Promise.resolve()).then(() => handleNow(msg));
+    const settled = run.catch(() => undefined);
+    turns.set(key, settled);
+    void settled.then(() => {
+      if (turns.get(key) === settled) turns.delete(key);
+    });
+    return run;
+  }
+
+  async function handleNow(msg: InboundMessage): Promise<HandleResult> {
     if (repo.isProcessed(db, msg.channel, msg.messageKey)) return { duplicate: true, replies: [] };
     const thought = await think(msg);
     const at = now();

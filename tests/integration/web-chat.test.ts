@@ -1,6 +1,10 @@
+import { cpSync } from "node:fs";
+import { resolve } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { App } from "../../src/app.js";
+import type { WebReply } from "../../src/channels/web.js";
 import { joined, startApp, tempDir, webChat } from "../helpers/app.js";
+import { startFakeLlm } from "../helpers/fake-llm.js";
 
 let dir: ReturnType<typeof tempDir>;
 let app: App | undefined;
@@ -135,5 +139,41 @@ describe("web chat, end to end with a real database file", () => {
     const ready = await app.server.inject({ method: "GET", url: "/health/ready" });
     expect(ready.statusCode).toBe(200);
     expect(ready.json()).toEqual({ status: "ready", db: true, curriculum: true });
+  });
+});
+
+describe("one learner's messages on the web, sent without waiting", () => {
+  it("are handled one after another in the order sent, even while a model is slow", async () => {
+    const llm = await startFakeLlm();
+    try {
+      cpSync(resolve(import.meta.dirname, "../../prompts"), `${dir.path}/prompts`, { recursive: true });
+      app = await startApp({
+        dbPath: `${dir.path}/t.db`,
+        env: { OPENAI_BASE_URL: llm.url, OPENAI_API_KEY: "k", OPENAI_MODEL: "m", PROMPTS_DIR: `${dir.path}/prompts` },
+        options: { qaDeadlineMs: 800 },
+      });
+      const say = chatter("learner-fast1");
+      await say("xin chào");
+      await say("1");
+      llm.script("hang");
+      const live = app;
+      const done: string[] = [];
+      const post = (n: number, text: string) =>
+        live.server
+          .inject({ method: "POST", url: "/api/chat", payload: { userId: "learner-fast1", messageId: `q${n}`, text } })
+          .then((r) => {
+            done.push(text);
+            return r;
+          });
+      // A question the model is slow to answer, then a command typed right after it.
+      const [question, menu] = await Promise.all([post(1, "mã otp là gì vậy cháu"), post(2, "menu")]);
+      expect(question.statusCode).toBe(200);
+      expect(menu.statusCode).toBe(200);
+      expect(done).toEqual(["mã otp là gì vậy cháu", "menu"]);
+      // The command was applied after the answer, on top of it: the learner sees the menu.
+      expect(joined((menu.json() as { replies: WebReply[] }).replies)).toContain("chủ đề");
+    } finally {
+      await llm.close();
+    }
   });
 });
