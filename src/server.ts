@@ -1,7 +1,3 @@
-import { realpathSync } from "node:fs";
-import { lstat, realpath } from "node:fs/promises";
-import { resolve, sep } from "node:path";
-import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { type AdminDeps, registerAdmin, registerVerify } from "./admin/index.js";
@@ -11,6 +7,7 @@ import type { ZaloChannel } from "./channels/zalo.js";
 import type { Inbox } from "./conversation/inbox.js";
 import type { ConversationService } from "./conversation/service.js";
 import type { Curriculum } from "./curriculum/types.js";
+import { registerMedia } from "./media.js";
 import { type Db, isDatabaseOpen } from "./store/db.js";
 
 export interface ServerDeps {
@@ -102,32 +99,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     if (!reply.hasHeader("referrer-policy")) reply.header("referrer-policy", "no-referrer");
   });
 
-  // Lesson pictures, read-only (also the public URLs Zalo fetches images from): regular files inside the media
-  // folder only. A symbolic link (or a folder reached through one) could publish any file of the server.
-  const mediaRoot = (() => {
-    try {
-      return realpathSync(deps.mediaDir);
-    } catch {
-      return resolve(deps.mediaDir);
-    }
-  })();
-  app.addHook("onRequest", async (req, reply) => {
-    if (!req.url.startsWith("/media/")) return;
-    let rel: string;
-    try {
-      rel = decodeURIComponent(req.url.slice("/media/".length).split("?")[0] ?? "");
-    } catch {
-      return reply.code(404).send({ error: "not_found", message: "Không tìm thấy trang này." });
-    }
-    const path = resolve(mediaRoot, rel);
-    const real = await realpath(path).catch(() => undefined);
-    const info = real === path ? await lstat(path).catch(() => undefined) : undefined;
-    const hidden = rel.split(/[\\/]/).some((part) => part.startsWith("."));
-    if (hidden || !path.startsWith(mediaRoot + sep) || !info?.isFile()) {
-      return reply.code(404).send({ error: "not_found", message: "Không tìm thấy trang này." });
-    }
-  });
-  app.register(fastifyStatic, { root: mediaRoot, prefix: "/media/", index: false, list: false, dotfiles: "deny" });
+  registerMedia(app, deps.mediaDir);
 
   if (deps.webChat) registerWebChat(app, { conversation: deps.conversation, ...deps.webChat });
   registerVerify(app, { db: deps.db });
