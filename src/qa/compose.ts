@@ -7,12 +7,15 @@ import { qaVi } from "./texts.vi.js";
 
 /**
  * Share of the question's meaning (words weighted by how few lessons use them) that must be covered: by one passage
- * of the lesson alone (SURE_COVERAGE), or by its best passages together when the next lesson matches clearly less
- * (MIN_COVERAGE, the next lesson's match at most MAX_MARGIN of the best's).
+ * of the lesson alone (SURE_COVERAGE); or, when the next lesson matches clearly less (at most MAX_MARGIN of the
+ * best's match), by the lesson as a whole (LESSON_COVERAGE) or by its best passages together (PASSAGES_COVERAGE).
+ * A scam story's own lesson is shown after the warning when its best passages cover MIN_COVERAGE.
  */
 const SURE_COVERAGE = 0.75;
-export const MIN_COVERAGE = 0.4;
+const LESSON_COVERAGE = 0.65;
+const PASSAGES_COVERAGE = 0.5;
 const MAX_MARGIN = 0.7;
+export const MIN_COVERAGE = 0.4;
 /** Passages shown in a lessons-only answer, and their length together. */
 const MAX_SHOWN = 3;
 const MAX_SHOWN_CHARS = 650;
@@ -29,13 +32,18 @@ export const checkedOf = (l: Lesson) =>
 
 /**
  * The lesson that answers the question, or none. Decided without the score's scale: how much of the question the
- * lesson covers, and how clearly it stands out from the next lesson (thresholds tuned on tests/answer-cases).
+ * lesson covers, and how clearly it stands out from the next lesson (thresholds tuned on tests/answer-cases and the
+ * fresh sets 1, 2, 3 and 5).
  */
-export function answering(result: SearchResult): LessonMatch | undefined {
+export function answering(result: SearchResult, opts: { unscoped?: boolean } = {}): LessonMatch | undefined {
   const [best, next] = result.lessons;
   if (!best || result.words === 0 || best.passages.length === 0) return undefined;
-  const margin = next ? (next.score * next.coverage) / (best.score * best.coverage) : 0;
-  return best.passageCoverage >= SURE_COVERAGE || (best.coverage >= MIN_COVERAGE && margin <= MAX_MARGIN) ? best : undefined;
+  const margin = next ? next.strength / best.strength : 0;
+  // A question with no word of the programme's topics ("trồng hoa hồng", "tối nay Việt Nam đá mấy giờ") is answered
+  // only when one passage covers it, clearly better than any other lesson, and it says more than two things.
+  if (opts.unscoped) return best.passageCoverage >= SURE_COVERAGE && margin <= MAX_MARGIN && result.words >= 3 ? best : undefined;
+  if (best.passageCoverage >= SURE_COVERAGE) return best;
+  return margin <= MAX_MARGIN && (best.lessonCoverage >= LESSON_COVERAGE || best.coverage >= PASSAGES_COVERAGE) ? best : undefined;
 }
 
 /** The passages shown: the best, and the next ones when they score at least a third as well; in step order. */

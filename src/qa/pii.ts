@@ -3,7 +3,20 @@ import { foldForMatch } from "./vietnamese.js";
 
 // Rail 2: personal data. Found before anything leaves the server, replaced by typed placeholders.
 
-export type PiiType = "cccd" | "cmnd" | "phone" | "bank" | "card" | "otp" | "password" | "email" | "name" | "address" | "birthdate";
+export type PiiType =
+  | "cccd"
+  | "cmnd"
+  | "phone"
+  | "bank"
+  | "card"
+  | "insurance"
+  | "taxcode"
+  | "otp"
+  | "password"
+  | "email"
+  | "name"
+  | "address"
+  | "birthdate";
 
 export const PLACEHOLDER: Record<PiiType, string> = {
   cccd: "[CCCD]",
@@ -11,6 +24,8 @@ export const PLACEHOLDER: Record<PiiType, string> = {
   phone: "[SĐT]",
   bank: "[STK]",
   card: "[STK]",
+  insurance: "[MÃ BẢO HIỂM]",
+  taxcode: "[MÃ SỐ THUẾ]",
   otp: "[OTP]",
   password: "[MẬT KHẨU]",
   email: "[EMAIL]",
@@ -47,11 +62,17 @@ export interface Redaction {
 // Digit runs, allowing single spaces, dots or dashes inside ("0912 345 678", "001.203.004.567"), and "+84".
 const DIGIT_RUN = /(?:\+\s?)?\d(?:[ .-]?\d)+/g;
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
+/** A health-insurance card code: two letters, then 13 digits ("HC4010123456789", "HC 4 01 0123456789"). */
+const BHYT_CODE = /(?<![\p{L}\p{N}])[A-Za-z]{2}[ .-]?\d(?:[ .-]?\d){12}(?![\p{N}])/gu;
 
 // Context words, matched on folded text (no diacritics) in a window before the number.
 const OTP_CONTEXT = /\b(otp|ma xac thuc|ma xac nhan|ma kich hoat|ma dang nhap|ma so|ma bao mat|ma giao dich|verification code|code)\b/;
-/** "đọc mã 482913", "mã: 4829": a code right before the number. */
-const CODE_RIGHT_BEFORE = /\bma\s*(?:la|:)?\s*$/;
+/** "đọc mã 482913", "mã: 4829", "mã của tôi là 482913": a code right before the number. */
+const CODE_RIGHT_BEFORE = /\bma(?:\s+(?:so|vua nhan|cua (?:toi|tui|bac|em|minh|ong|ba|con|me|bo|chau)))?\s*(?:la|:)?\s*$/;
+/** "mã số BHXH 0123456789", "mã số thuế: 8012345678". */
+const INSURANCE_RIGHT_BEFORE =
+  /\b(?:ma so bhxh|ma bhxh|so bhxh|ma so bao hiem xa hoi|ma bao hiem|ma so bao hiem)(?:\s+cua \S+)?\s*(?:la|:)?\s*$/;
+const TAX_RIGHT_BEFORE = /\b(?:ma so thue|mst)(?:\s+(?:ca nhan|cua \S+))?\s*(?:la|:)?\s*$/;
 /** Id words: a dotted number after them is an id, not an amount ("cmnd 172.384.951"). */
 const ID_CONTEXT = /\b(cmnd|cccd|can cuoc|chung minh|dinh danh|so giay to|ho chieu|cmt|so cmt)\b/;
 /** An account word right before the number ("tk mb 0968…", "stk: …"): an account, even when it looks like a phone number. */
@@ -76,6 +97,8 @@ function classifyNumber(digits: string, raw: string, before: string, after: stri
   const grouped = /^\d{1,3}(\.\d{3})+$/.test(raw) && !raw.startsWith("0");
   if (MONEY_AFTER.test(after) || (grouped && !OTP_CONTEXT.test(ctx) && !BANK_CONTEXT.test(ctx) && !ID_CONTEXT.test(ctx))) return undefined;
   if (PASSCODE_CONTEXT.test(ctx) && len >= 4 && len <= 8) return "password";
+  if (INSURANCE_RIGHT_BEFORE.test(ctx) && len === 10) return "insurance";
+  if (TAX_RIGHT_BEFORE.test(ctx) && (len === 10 || len === 12 || len === 13)) return "taxcode";
   if ((OTP_CONTEXT.test(ctx) || CODE_RIGHT_BEFORE.test(ctx)) && len >= 4 && len <= 8) return "otp";
   if (ACCOUNT_RIGHT_BEFORE.test(ctx) && len >= 8 && len <= 19 && !MONEY_BEFORE.test(ctx)) return len >= 16 ? "card" : "bank";
   if ((startsPlus || digits.startsWith("84")) && len === 11 && /^84[35789]/.test(digits)) return "phone";
@@ -284,6 +307,8 @@ export function findPii(text: string): PiiFinding[] {
   if (text.includes("@"))
     for (const m of text.matchAll(EMAIL))
       findings.push({ type: "email", start: m.index ?? 0, end: (m.index ?? 0) + m[0].length, value: m[0] });
+  for (const m of text.matchAll(BHYT_CODE))
+    findings.push({ type: "insurance", start: m.index ?? 0, end: (m.index ?? 0) + m[0].length, value: m[0] });
   // Passwords first: a password may contain digits ("Abc@12345") that must go with it. Then what is written in
   // words (a name, an address, a date of birth, a code read out), whose digits go with it too.
   for (const p of [...findPasswords(text), ...findWordPii(text)])

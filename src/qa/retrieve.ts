@@ -20,8 +20,18 @@ export interface Hit extends Passage {
 export interface LessonMatch {
   lesson: Lesson;
   score: number;
-  /** Share (0–1) of the question's meaning, weighted by how rare each word is, that the lesson's passages match. */
+  /** Share (0–1) of the question's meaning, weighted by how rare each word is, that the lesson's best passages match. */
   coverage: number;
+  /**
+   * The same share, matched anywhere in the lesson: whether the lesson speaks of everything the question names
+   * ("lưu số" and "gọi" in a lesson on contacts, though not in the same step).
+   */
+  lessonCoverage: number;
+  /**
+   * How well the lesson matches what is asked, the order lessons are ranked in: its score times how much of the
+   * question its best passages and the whole lesson cover.
+   */
+  strength: number;
   /** The same share, covered by one passage alone (an example question counts): the best of its five best. */
   passageCoverage: number;
   /** The lesson's passages that answer the question, best first (at most five). */
@@ -484,7 +494,7 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
       if (at < PER_LESSON) top.splice(at, 0, h);
       if (top.length > PER_LESSON) top.pop();
     };
-    const byLesson = new Map<number, { top: Scored[]; shown: Scored[] }>();
+    const byLesson = new Map<number, { top: Scored[]; shown: Scored[]; anywhere: Float32Array }>();
     const excluded = opts.exclude ? curriculum.lessons.get(opts.exclude.lessonId) : undefined;
     for (const id of Int32Array.from(touched).sort()) {
       const i = docLesson[id] as number;
@@ -497,9 +507,10 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
       if (excluded && lessons[i] === excluded && seg.quizSteps[k] === opts.exclude?.quizStep) continue;
       let entry = byLesson.get(i);
       if (!entry) {
-        entry = { top: [], shown: [] };
+        entry = { top: [], shown: [], anywhere: new Float32Array(W) };
         byLesson.set(i, entry);
       }
+      for (let w = 0; w < W; w++) entry.anywhere[w] = Math.max(entry.anywhere[w] as number, matchedBuf[slot * W + w] as number);
       const h = { id, score: score * (KIND_WEIGHTS[seg.kinds[k] as number] as number), slot };
       keep(entry.top, h);
       if (SHOWN_KINDS[seg.kinds[k] as number]) keep(entry.shown, h);
@@ -520,7 +531,7 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
     const matchedOf = (h: Scored) => matchedBuf.subarray(h.slot * W, (h.slot + 1) * W);
     type Ranked = Omit<LessonMatch, "passages"> & { list: Scored[]; shown: Scored[] };
     const ranked: Ranked[] = [];
-    for (const [i, { top: list, shown }] of byLesson) {
+    for (const [i, { top: list, shown, anywhere }] of byLesson) {
       const lesson = lessons[i] as Lesson;
       const best = list[0];
       if (!best) continue;
@@ -533,18 +544,23 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
           matchedOf(h).forEach((c, i) => {
             matched[i] = Math.max(matched[i] as number, c);
           });
+      const coverage = cover(matched);
+      const lessonCoverage = cover(anywhere);
       ranked.push({
         lesson,
         score,
-        coverage: cover(matched),
+        coverage,
+        lessonCoverage,
+        strength: (score * (coverage + lessonCoverage)) / 2,
         passageCoverage: Math.max(0, ...list.map((h) => cover(matchedOf(h)))),
         list,
         shown,
       });
     }
-    // Rank by how well a lesson matches and how much of the question it covers: a lesson that shares many common
-    // words ("số", "tài khoản") with the question loses to one that matches what is actually asked.
-    ranked.sort((a, b) => b.score * b.coverage - a.score * a.coverage);
+    // Rank by how well a lesson matches and how much of the question it covers, in its best passages and as a whole:
+    // a lesson that shares many common words ("số", "tài khoản") with the question loses to one that matches what is
+    // actually asked, and a lesson that speaks of everything asked wins over one with a single good step.
+    ranked.sort((a, b) => b.strength - a.strength);
     return {
       lessons: ranked.slice(0, 5).map(({ list, shown, ...m }) => ({ ...m, passages: answeringPassages(m.lesson, list[0], shown, opts) })),
       words: wordList.filter(([, w]) => !w.optional).length,

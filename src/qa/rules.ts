@@ -273,6 +273,20 @@ export const SCAM_RULES: Rule[] = [
     ],
     lesson: "ld-video-gia-nguoi-than",
   },
+  // A relative (or someone who looks and sounds like one) in an emergency wants an amount sent now: the story is
+  // enough, however it is told ("con trai gọi video… bảo đang cấp cứu cần 20 triệu chuyển ngay").
+  {
+    id: "scam.relative-money",
+    needs: "alone",
+    all: [
+      w(
+        "con trai|con gai|con (?:toi|tui|minh)|chau (?:toi|tui|noi|ngoai|trai|gai)|dua (?:con|chau)|chong (?:toi|tui)|vo (?:toi|tui)|em (?:trai|gai)|anh (?:trai|ruot)|chi (?:gai|ruot)",
+      ),
+      w(`${EMERGENCY}|goi video|video call|tin nhan thoai`),
+      w(`${AMOUNT_ASK}|(?:chuyen|ck|gui) ${g(2)}(?:ngay|gap|lien)`),
+    ],
+    lesson: "ld-video-gia-nguoi-than",
+  },
   {
     id: "scam.gift-fee",
     all: [
@@ -532,7 +546,9 @@ export const DAN = /(^|[^\p{L}])(DAN|Dan)([^\p{L}]|$)/u;
 // ── harmful requests ──────────────────────────────────────────────────────────────────────────
 
 const DEFENSIVE = w(
-  `(?:phai|nen|can) lam gi|lam gi (?:bay gio|truoc|tiep|ngay)|gio lam (?:sao|gi)|(?:lo|da|vua|moi) ${g(1)}chuyen ${g(4)}cho ${g(1)}(?:ke|bon|nguoi|tui|nhom) ${g(1)}(?:lua|gian|la)|(?:la|ra|trong|nhin) (?:nhu )?the_? nao|ra sao|(?:biet|xem|kiem tra|phan biet|nhan ra|hieu) ${g(8)}(?:that|gia|lua|lua dao|an toan|dung|sai)|nhan ra|that hay gia|that hay khong|co (?:phai|bi) lua|tap (?:cho )?${g(3)}(?:nhan|biet|phan biet)|nhan biet|nhan dien|phat hien|phan biet|kiem chung|trong (?:\\S+ )?(?:the_? nao|ra sao|nhu the_? nao)|nhin (?:\\S+ )?(?:the_? nao|ra sao)|la gi|khac gi|phong tranh|phong ngua|tranh|tranh bi|khong bi|de phong|canh giac|bao cao|to cao|to giac|trinh bao|kiem tra|phong chong|bao ve|neu bi|khi bi|bi lua|da bi|lo bi|lam gi khi|bi (?:\\S+ )?(?:bat nat|quay roi|tong tien|xam hai|doa|de doa|lam dung|danh|hack|trom|cuop|boi nho|theo doi|quay len|dot nhap)|(?:de doa|doa|tong tien|quay roi|bat nat|boi nho|xuc pham|theo doi|hack|lua) (?:\\S+ )?(?:toi|tui|bac|em|minh|con toi|chau toi|me toi|bo toi)|chong lua|chong hack|chong virus|chong trom|chan|co phai|dau hieu|canh bao|xu ly|bi hack|bi lay|bi chiem|bi danh cap|bi doc trom|bi theo doi|lay lai|bang chung|chup (?:man hinh|lai)|gui ${g(3)}(?:cong an|canh sat|cong an xa|cong an phuong)`,
+  `(?:phai|nen|can) lam gi|lam gi (?:bay gio|truoc|tiep|ngay)|gio lam (?:sao|gi)|(?:lo|da|vua|moi) ${g(1)}chuyen ${g(4)}cho ${g(1)}(?:ke|bon|nguoi|tui|nhom) ${g(1)}(?:lua|gian|la)|(?:la|ra|trong|nhin) (?:nhu )?the_? nao|ra sao|(?:biet|xem|kiem tra|phan biet|nhan ra|hieu) ${g(8)}(?:that|gia|lua|lua dao|an toan|dung|sai)|nhan ra|that hay gia|that hay khong|co (?:phai|bi) lua|tap (?:cho )?${g(3)}(?:nhan|biet|phan biet)|nhan biet|nhan dien|phat hien|phan biet|kiem chung|trong (?:\\S+ )?(?:the_? nao|ra sao|nhu the_? nao)|nhin (?:\\S+ )?(?:the_? nao|ra sao)|la gi|khac gi|phong tranh|phong ngua|tranh|tranh bi|khong bi|de phong|canh giac|bao cao|to cao|to giac|trinh bao|kiem tra|phong chong|bao ve|neu bi|khi bi|bi lua|da bi|lo bi|lam gi khi|bi (?:\\S+ )?(?:bat nat|quay roi|tong tien|xam hai|doa|de doa|lam dung|danh|hack|trom|cuop|boi nho|theo doi|quay len|dot nhap)|(?:de doa|doa|tong tien|quay roi|bat nat|boi nho|xuc pham|theo doi|hack|lua) (?:\\S+ )?(?:toi|tui|bac|em|minh|con toi|chau toi|me toi|bo toi)|chong lua|chong hack|chong virus|chong trom|chan|co phai|dau hieu|canh bao|xu ly|bi hack|bi lay|bi chiem|bi danh cap|bi doc trom|bi theo doi|lay lai|bang chung|chup (?:man hinh|lai)|gui ${g(3)}(?:cong an|canh sat|cong an xa|cong an phuong)` +
+    // Someone else doing it, supposed: "lỡ có đứa gọi giả giọng con cháu", "nếu kẻ gian giả danh công an".
+    `|(?:lo|neu|khi|phong khi|nhung khi|nhu) ${g(1)}(?:co )?(?:dua|ke|nguoi|ai|bon|tui|thang|no|ke gian|ke xau|ke lua dao)(?=\\s|$)`,
 );
 const ASK = w(
   "cach|lam sao|lam the_? nao|the_? nao|huong dan|chi|chi toi|chi tui|chi em|chi minh|day|day toi|giup|giup toi|giup tui|giup em|muon|can|viet|tao|soan|lam|lam giup|mua|o dau|how|how to|how do|help|write|make|create|tell|teach|build|generate|give me|ways",
@@ -618,8 +634,9 @@ export const REQUEST_START =
 export const SELF_HARM_RULES: Rule[] = [
   {
     id: "selfharm",
+    // Whole words only: "từ tuần trước" holds the letters of "tu tu".
     all: [
-      new RegExp(
+      w(
         [
           "tu tu|tu sat|muon chet|khong muon song|chan song|(?:khong|chang|cha|het|chi|it) (?:\\S+ ){0,2}thiet song|het muon song|ket lieu|ket thuc cuoc (?:doi|song)|nhay cau|nhay lau|uong thuoc ngu|uong thuoc chuot|cat tay|suicide|kill myself|end my life|chet cho xong|chet quach|song lam gi nua|khong thiet song|song de lam gi|khong con thiet|muon bien mat|chet di cho roi|khong con muon song",
           `nhay ${g(1)}(?:cau|song|lau|tu tang|xuong song|xuong cau)|(?:cau|song|lau|san thuong|tang thuong|nha cao) ${g(1)}nhay`,
@@ -638,15 +655,26 @@ export const SELF_HARM_RULES: Rule[] = [
 // ── advice (investment, medical, legal) ───────────────────────────────────────────────────────
 
 /** Self-harm words that are ambiguous without marks ("sống" vs "sóng", "cầu" vs "câu"). */
-export const SELF_SENSES: Record<string, string[]> = { song: ["sống", "sông"], cau: ["cầu"], lau: ["lầu"], nhay: ["nhảy"] };
+export const SELF_SENSES: Record<string, string[]> = {
+  song: ["sống", "sông"],
+  cau: ["cầu"],
+  lau: ["lầu"],
+  nhay: ["nhảy"],
+  tu: ["tự", "tử"],
+};
 
 const ADVICE_ASK = w(
   `co nen|nen|tu van|loi khuyen|khuyen|mua|ban|dau tu|(?:loai|goi|ngan hang|cong ty|cai|app|noi) nao ${g(2)}(?:tot|loi|lai|an toan|uy tin|cao|re)|(?:cao|tot|loi|an toan|uy tin) nhat|hay ${g(4)}(?:hon|loi hon)|loi hon`,
 );
-const MONEY_PRODUCTS = `dau tu|tien ao|bitcoin|crypto|coin|chung khoan|co phieu|vang|(?:mua|ban|nha|lo|manh|mieng|thua) dat|dat (?:nen|dai|o|vuon|ruong)|bat dong san|forex|trai phieu|gui tiet kiem|so tiet kiem|tien tiet kiem|tiet kiem (?:ngan hang|lai|online|co ky han)|lai suat|bao hiem nhan tho|nhan tho|vay (?:tien|app|online|ngan hang|von|no|the chap|tin chap|lai)|khoan vay|di vay|nen vay|tra no|quy dau tu|lai cao|ngoai te|usd|do la`;
+const MONEY_PRODUCTS = `(?<!bat )dau tu(?! dau)|tien ao|bitcoin|crypto|coin|chung khoan|co phieu|vang|(?:mua|ban|nha|lo|manh|mieng|thua) dat|dat (?:nen|dai|o|vuon|ruong)|bat dong san|forex|trai phieu|gui tiet kiem|so tiet kiem|tien tiet kiem|tiet kiem (?:ngan hang|lai|online|co ky han)|lai suat|bao hiem nhan tho|nhan tho|vay (?:tien|app|online|ngan hang|von|no|the chap|tin chap|lai)|khoan vay|di vay|nen vay|tra no|quy dau tu|lai cao|ngoai te|usd|do la`;
 const MEDICAL_PHRASES = `uong thuoc|thuoc (?:gi|nao|nay|do|tri|chua|giam|ha|huyet ap|tieu duong|dau|ho|cam|bo)|(?:bi|hay|thuong) (?:dau|ho|sot|chong mat|mat ngu|tieu chay|non)|dau (?:dau|bung|nguc|lung|rang|khop|hong|mat|bao tu|da day|vai gay|dau goi)|ho (?:khan|co dam|nhieu|ra mau|lau ngay|keo dai|suot)|sot (?:cao|\\d+)|chua (?:benh|tri|khoi)|tri benh|trieu chung|tieu duong|huyet ap|ung thu|tim mach|dot quy|di ung|tiem phong|vac xin|vaccine|(?:cho|meo|ran) can|benh dai|lieu (?:dung|luong)|mg|bac si ${g(2)}(?:ke|noi|bao)|aspirin|paracetamol|khang sinh`;
 const MEDICAL_PROCEDURE = w(
   "bhyt|bao hiem|vssid|vneid|the bhyt|kham bang|dung the|lich su kham|so kham|dat lich|ho so suc khoe|so suc khoe|kham benh|vien phi|di kham",
+);
+
+/** "AI bảo…", "hỏi ChatGPT thì nó nói…": the learner asks whether to trust an AI's answer. */
+const AI_SAID = w(
+  `(?:ai|chatgpt|gemini|copilot|chatbot|tro ly ao|tri tue nhan tao) ${g(3)}(?:bao|noi|tra loi|khuyen|goi y|viet|chi)|hoi (?:ai|chatgpt|gemini|copilot|chatbot)`,
 );
 
 export const ADVICE_RULES: Rule[] = [
@@ -656,11 +684,12 @@ export const ADVICE_RULES: Rule[] = [
     all: [ADVICE_ASK, w(MONEY_PRODUCTS)],
     none: [w("lua dao|lua dao dau tu|bi lua|scam|ke gian|ke xau|gia mao|mao danh|deepfake|gia (?:giong|mat|danh)")],
   },
-  // A clip advertising a medicine is a question about fake content, not about the medicine.
+  // A clip advertising a medicine is a question about fake content, not about the medicine; what an AI said about
+  // one is a question about checking an AI's answer.
   {
     id: "advice.medical",
     all: [w(MEDICAL_PHRASES)],
-    none: [MEDICAL_PROCEDURE, w("quang cao|clip|video|deepfake|ghep|facebook|tiktok|youtube")],
+    none: [MEDICAL_PROCEDURE, w("quang cao|clip|video|deepfake|ghep|facebook|tiktok|youtube"), AI_SAID],
   },
   // With diacritics, the bare words are unambiguous ("đau", "thuốc", "bệnh", "sốt").
   {
@@ -683,7 +712,7 @@ export const ADVICE_RULES: Rule[] = [
     all: [w("bi phat|tien phat|muc phat|phat bao nhieu|vi pham phap luat|pham toi|pham luat|di tu|bi bat(?! (?:nat|buoc|dau|gap|duoc))")],
     none: [
       w(
-        "tam tru|thuong tru|luu tru|cu tru|vneid|can cuoc|cccd|dinh danh|dich vu cong|bhyt|ho chieu|giay phep lai xe|bang lai|phat nguoi|dang ky",
+        "tam tru|thuong tru|luu tru|cu tru|vneid|can cuoc|cccd|dinh danh|dich vu cong|bhyt|ho chieu|giay phep lai xe|bang lai|phat nguoi|dang ky|nop (?:tien )?phat|dong (?:tien )?phat|tra cuu|qua mang|tren mang|truc tuyen|online",
       ),
     ],
   },

@@ -247,7 +247,7 @@ export function createQa(deps: QaDeps) {
     }
     if (foldWords(stripPersonalData(d.redacted)).length === 0) return fixed([qaVi.empty]);
 
-    const best = answering(search());
+    const best = answering(search(), { unscoped: d.rule === "scope.none" });
     if (!best) {
       // An honest "no lesson": recorded (redacted, ungrounded) so admins see it as a gap in the lessons.
       return { ...base, action: "answer", rule: "qa.no-lesson", texts: [...pre, qaVi.noLesson], source: "fixed", grounded: false };

@@ -246,6 +246,10 @@ describe("personal data", () => {
     ["cccd 0 0 1 2 0 3 0 0 4 5 6 7 nhập vào đâu", "cccd", "0 0 1 2 0 3 0 0 4 5 6 7"],
     ["mail: cobaxuan1960@gmail.com nhờ lấy lại mật khẩu vneid", "email", "cobaxuan1960@gmail.com"],
     ["bác đọc mã 845120 cho cháu nhé", "otp", "845120"],
+    ["ma cua bac la 730551 thi go vao o nao", "otp", "730551"],
+    ["thẻ bảo hiểm y tế của mẹ số GD4791234567890 hết hạn chưa", "insurance", "GD4791234567890"],
+    ["ma so bhxh cua toi 7912345678 tra qua trang nao", "insurance", "7912345678"],
+    ["mã số thuế 8034567812 tôi quên mật khẩu etax", "taxcode", "8034567812"],
   ];
   it.each(found)("%s → %s", (text, type, value) => {
     const r = redactPii(text);
@@ -259,6 +263,8 @@ describe("personal data", () => {
     "bản vneid 2.1.0",
     "ngày 15.12.2025",
     "mật khẩu vneid là gì",
+    "mã thẻ bhyt gồm mấy chữ số",
+    "nộp 2 lần mỗi lần 1500000 đồng",
   ])("leaves alone: %s", (t) => expect(redactPii(t).text).toBe(t));
   it("does not take a label for a password", () => {
     expect(redactPii("pass vneid: Thu@1975 co du manh").text).toBe("pass vneid: [MẬT KHẨU] co du manh");

@@ -110,4 +110,32 @@ describe("retrieval that reads Vietnamese", () => {
     const r = buildIndex(curriculum([long])).search("mở thẻ bảo hiểm y tế trên điện thoại");
     expect(r.lessons[0]?.lesson.id).toBe("the-bhyt");
   });
+
+  it("sees that a lesson speaks of everything asked, though in different steps, and ranks it first", () => {
+    // The contacts lesson saves a number in one step and calls it in another; its example questions, the best
+    // passages, speak only of saving. The other lesson calls, in one step, but never saves a number.
+    const contacts = lesson(
+      "danh-ba",
+      "bao-hiem",
+      2,
+      [
+        instruction(1, "Lưu số", "Bác mở Danh bạ, bấm dấu cộng, gõ tên và số, rồi bấm Lưu."),
+        instruction(2, "Mở lại", "Bác mở Danh bạ, chạm vào tên, bấm ống nghe màu xanh để gọi."),
+      ],
+      { title: "Danh bạ", questions: ["lưu số người nhà", "lưu số mới", "lưu số vào danh bạ", "lưu số ở đâu"] },
+    );
+    const call = lesson(
+      "goi-dien",
+      "bao-hiem",
+      3,
+      [instruction(1, "Gọi cho con", "Bác gọi cho con: mở ứng dụng Điện thoại, gõ số của con, bấm nút gọi màu xanh.")],
+      { title: "Gọi điện" },
+    );
+    const index = buildIndex(curriculum([contacts, call]));
+    for (const q of ["lưu số của con để gọi", "luu so con de goi"]) {
+      const [first] = index.search(q).lessons;
+      expect(first?.lesson.id).toBe("danh-ba");
+      expect(first?.lessonCoverage).toBeGreaterThan(first?.coverage ?? 1);
+    }
+  });
 });

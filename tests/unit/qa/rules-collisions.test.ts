@@ -13,8 +13,24 @@ describe("rules do not misfire on accented words that fold alike", () => {
     "Tôi không biết bắt đầu từ đâu để kích hoạt VNeID",
     "con tôi sắp thi, kỳ thi tốt nghiệp đăng ký trên mạng ở đâu",
     "điện thoại bị hỏng màn hình thì VNeID có mất không",
+    // Paying a fine online is a procedure the lessons teach, not a legal question.
+    "bi phat loi khong doi mu bao hiem, nop tien phat tren mang duoc khong",
+    // "bắt đầu từ đâu" without marks holds "dau tu" (đầu tư: to invest).
+    "toi chua biet bat dau tu dau de nop ho so tren mang",
+    // What an AI said about a medicine is a question about checking an AI's answer (the lessons say: ask a doctor).
+    "chatgpt noi thuoc tieu duong nay uong sau bua an, co tin duoc ko",
   ])("%s → answered", (text) => {
     expect(action(text)).toBe("answer");
+  });
+});
+
+describe("words that hold the letters of a self-harm phrase do not get the support text", () => {
+  // "từ tuần" folds to letters of "tu tu"; a rule matches whole words, and marks tell "từ" from "tự".
+  it.each(["Tôi gửi đơn từ tuần trước mà vẫn chưa có kết quả, xem ở đâu", "làm từ từ từng bước cho bà với"])("%s", (text) => {
+    expect(action(text)).not.toBe("support");
+  });
+  it("the phrase itself still does", () => {
+    expect(action("tôi muốn tự tử")).toBe("support");
   });
 });
 
@@ -26,6 +42,9 @@ describe("questions about scams are answered, not treated as reports or requests
     "làm thế nào để biết một trang web là giả",
     "ngân hàng có bao giờ hỏi mã OTP không",
     "có nên bấm vào đường link lạ không",
+    // Someone else doing it, supposed, is a defence to prepare, not a request to do it.
+    "nếu kẻ gian giả giọng cháu gọi xin tiền thì ông nên hỏi câu gì để biết",
+    "lo co dua gia danh con minh nhan tin thi lam the nao cho khoi mac",
   ])("%s → answered", (text) => {
     expect(["answer"]).toContain(action(text));
   });
@@ -41,6 +60,7 @@ describe("the scam stories citizens meet get the warning", () => {
     ["a fake traffic fine", "tin nhắn báo tôi bị phạt nguội, bấm link để nộp phạt kẻo bị tăng mức phạt"],
     ["an electricity refund", "nhan duoc tin nhan dien luc bao hoan tien dien, bam vao link de nhan lai tien"],
     ["a call to 'upgrade' an account", "nhân viên ngân hàng gọi bảo nâng cấp tài khoản, đọc mã OTP vừa gửi về máy"],
+    ["a relative in an emergency, told without 'họ'", "chau ngoai goi video mat mo mo bao bi tai nan can 15 trieu ck gap"],
   ])("%s", (_kind, text) => {
     expect(action(text)).toBe("warn");
   });
@@ -55,6 +75,12 @@ describe("'nó' after an app or a site is the app, not a person", () => {
   });
   it("a person who asks for money is still a scam story", () => {
     expect(action("có người lạ nhắn tin, nó bắt tôi chuyển 2 triệu phí hồ sơ")).toBe("warn");
+  });
+});
+
+describe("a relative's ordinary news is not a scam story", () => {
+  it.each(["con gái tôi gọi báo đã đóng tiền học cho cháu rồi", "con trai toi goi video hoi cach bat wifi"])("%s → answered", (text) => {
+    expect(action(text)).toBe("answer");
   });
 });
 
