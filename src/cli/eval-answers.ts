@@ -91,7 +91,7 @@ function read(texts: string[], titles: Map<string, string>, ms: number): Seen {
     cited,
     warned: plain.includes(firstLine(qaVi.scamWarning)),
     stopped: STOPS.some((s) => plain.includes(s)),
-    noLesson: plain.includes(firstLine(qaVi.noLesson)),
+    noLesson: plain.includes(firstLine(qaVi.noLesson)) || plain.includes(firstLine(qaVi.unsure)),
     piiWarned: plain.includes(firstLine(qaVi.piiNotice)) || plain.includes(firstLine(qaVi.secretWarning)),
     ms,
   };

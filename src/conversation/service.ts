@@ -162,7 +162,13 @@ export function createConversationService(deps: ConversationDeps) {
       const feedback = q.action === "answer" || q.action === "advice";
       const after = answered(
         out.state,
-        { texts: q.texts, ...(q.lessonId ? { lessonId: q.lessonId } : {}), questionId, feedback },
+        {
+          texts: q.texts,
+          ...(q.lessonId ? { lessonId: q.lessonId } : {}),
+          ...(q.closeLessonIds ? { closeLessonIds: q.closeLessonIds } : {}),
+          questionId,
+          feedback,
+        },
         contextFor(learner),
       );
       out = { ...after, replies: [...out.replies, ...after.replies], events: [...out.events, ...after.events] };

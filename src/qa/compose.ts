@@ -46,6 +46,17 @@ export function answering(result: SearchResult, opts: { unscoped?: boolean } = {
   return margin <= MAX_MARGIN && (best.lessonCoverage >= LESSON_COVERAGE || best.coverage >= PASSAGES_COVERAGE) ? best : undefined;
 }
 
+/**
+ * When no lesson answers clearly: the two best, if both speak of most of the question (LESSON_COVERAGE) and are
+ * close to each other — a choice for the learner, not an answer.
+ */
+export function closeLessons(result: SearchResult): LessonMatch[] {
+  const [best, next] = result.lessons;
+  if (!best || !next || result.words < 2) return [];
+  const close = (m: LessonMatch) => m.lessonCoverage >= LESSON_COVERAGE && m.passages.length > 0;
+  return close(best) && close(next) && next.strength >= best.strength * MAX_MARGIN ? [best, next] : [];
+}
+
 /** The passages shown: the best, and the next ones when they score at least a third as well; in step order. */
 function shownPassages(m: LessonMatch): Hit[] {
   const top = m.passages[0];

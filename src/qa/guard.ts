@@ -5,6 +5,7 @@ import {
   ADVICE_SENSES,
   AI_WORD,
   DAN,
+  FEELINGS,
   firstMatch,
   GENERAL_QUESTION,
   HARM_RULES,
@@ -137,6 +138,7 @@ export function checkInput(raw: string): InputDecision {
   if (STORE_REQUEST.test(scopeView)) return { ...base, action: "offtopic", rule: "scope.store" };
   const strong = SCOPE.test(scopeView) || aiTech;
   if (strong) return { ...base, action: "answer", rule: "scope.in" };
+  if (FEELINGS.test(scopeView)) return { ...base, action: "offtopic", rule: "scope.feelings" };
   if (OFFTOPIC.test(scopeView)) return { ...base, action: "offtopic", rule: "scope.offtopic" };
   const weak = SCOPE_WEAK.test(scopeView) || (hasDiacritics(scopeText) && SCOPE_ACCENTED.test(scopeView));
   // No word of the programme's topics: off-topic for the rules; the lessons may still answer it (qa service).

@@ -739,11 +739,17 @@ export const AI_WORD = w(
 /** Clearly about something else: these outweigh the weak scope words. */
 export const OFFTOPIC = w(
   [
-    "bong da|da bong|doi tuyen|vo dich|ngoai hang|world cup|the thao|cau thu|tran dau|ty so|ti so|may ban|ghi ban|(?:da|thang|thua|hoa) voi (?:\\S+ ){1,2}(?:may|\\d+) (?:ban|trai)",
+    "bong da|da bong|doi tuyen|vo dich|ngoai hang|world cup|the thao|cau thu|tran dau|ty so|ti so|may ban|ghi ban|(?:da|thang|thua|hoa) voi (?:\\S+ ){1,2}(?:may|\\d+) (?:ban|trai)|(?:da|dau|gap) voi (?:\\S+ ){1,3}(?:ai thang|ai thua|may gio|luc may gio)",
+    // Horoscopes by birth year: "tuổi Thìn năm nay có hợp…", "mạng Kim hợp màu gì".
+    "tuoi (?:ty|suu|dan|mao|thin|ngo|mui|than|dau|tuat|hoi)|hop (?:tuoi|mau|menh|huong)|(?:menh|mang) (?:kim|moc|thuy|hoa|tho)",
     // Family life and upbringing: not what the lessons teach.
     `(?:cai|cai_) (?:lai|nhau) ${g(2)}(?:bo me|cha me|ong ba|vo|chong)|day con|nuoi day|bat hieu|ly hon|ngoai tinh`,
     "nau|mon an|cong thuc (?:lam|nau)|lam banh|an gi|ngon|muoi dua|thoi tiet|xo so|so de|con so|lo de|tu vi|xem boi|boi toan|boi bai|phong thuy|tinh duyen|lam quen|hen ho|ket ban bon phuong|ban xe|can ban (?:xe|nha|dat|do)|ai mua|thanh ly|pass lai|du lich|di choi|ke chuyen|chuyen cuoi|co tich|bai hat|bolero|bai tho|lam tho|bau cu|quoc hoi|chinh tri|tong thong|trump|chinh sach|thue quan|giau nhat|ca si|dien vien|(?<!ban )phim|bai toan|giai toan|lop \\d+|hoa lan|trong cay|thu cung|am lich|gia vang",
   ].join("|"),
+);
+/** Loneliness and sadness told to the tutor: a kind word, not a lesson and not the self-harm text (checked first). */
+export const FEELINGS = w(
+  `buon qua|buon lam|buon that|buon ghe|co don|hiu quanh|mot minh ${g(2)}buon|tui than|chan qua|nho (?:con|chau|con chau|cac con|cac chau) (?:qua|lam)|khong (?:co )?ai (?:hoi han|noi chuyen|tro chuyen|choi cung|o cung)`,
 );
 /** Asked to keep personal data ("ghi nhớ hộ bác", "lưu giúp tôi"): the tutor keeps none, so it redirects. */
 export const STORE_REQUEST = new RegExp(

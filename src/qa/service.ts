@@ -8,7 +8,7 @@ import type { Metrics } from "../metrics.js";
 import type { Db } from "../store/db.js";
 import { qaCache } from "../store/schema.js";
 import { vnDayNumber } from "../time.js";
-import { answering, checkedOf, lessonsOnly, MIN_COVERAGE, passagesForModel } from "./compose.js";
+import { answering, checkedOf, closeLessons, lessonsOnly, MIN_COVERAGE, passagesForModel } from "./compose.js";
 import { checkGrounding } from "./grounding.js";
 import { type Action, checkInput, needsSecretWarning } from "./guard.js";
 import type { LlmClient } from "./llm.js";
@@ -32,6 +32,8 @@ export interface QaOutcome {
   flagged: boolean;
   /** The lesson the answer rests on, offered to the learner. */
   lessonId?: string;
+  /** When no lesson answers clearly: the closest ones, offered as choices (never cited as the answer). */
+  closeLessonIds?: string[];
 }
 
 export interface AskInput {
@@ -235,6 +237,7 @@ export function createQa(deps: QaDeps) {
         return fixed([qaVi.redirect]);
       case "offtopic":
         // No word of the programme's topics: the lessons still decide (they may use words the rules do not know).
+        if (d.rule === "scope.feelings") return fixed([qaVi.feelings]);
         if (d.rule !== "scope.none") return fixed([qaVi.offtopic]);
         break;
       case "advice": {
@@ -247,10 +250,22 @@ export function createQa(deps: QaDeps) {
     }
     if (foldWords(stripPersonalData(d.redacted)).length === 0) return fixed([qaVi.empty]);
 
-    const best = answering(search(), { unscoped: d.rule === "scope.none" });
+    const found = search();
+    const unscoped = d.rule === "scope.none";
+    const best = answering(found, { unscoped });
     if (!best) {
-      // An honest "no lesson": recorded (redacted, ungrounded) so admins see it as a gap in the lessons.
-      return { ...base, action: "answer", rule: "qa.no-lesson", texts: [...pre, qaVi.noLesson], source: "fixed", grounded: false };
+      // An honest "no lesson": recorded (redacted, ungrounded) so admins see it as a gap in the lessons. When two
+      // lessons are close to the question but neither stands out, the learner may pick one (nothing is cited).
+      const close = unscoped ? [] : closeLessons(found);
+      return {
+        ...base,
+        action: "answer",
+        rule: "qa.no-lesson",
+        texts: [...pre, close.length > 0 ? qaVi.unsure : qaVi.noLesson],
+        source: "fixed",
+        grounded: false,
+        ...(close.length > 0 ? { closeLessonIds: close.map((m) => m.lesson.id) } : {}),
+      };
     }
     const answeredBase = { ...base, action: "answer" as const, rule: d.action === "answer" ? d.rule : "scope.lessons" };
     const quizNote = input.quiz ? [qaVi.quizHintNote] : [];

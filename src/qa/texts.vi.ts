@@ -17,10 +17,14 @@ export const qaVi = {
     "Tôi là trợ lý học số. Tôi giúp bác dùng VNeID, dịch vụ công, bảo hiểm, thanh toán trên điện thoại, nhận biết lừa đảo và dùng AI an toàn.\nBác muốn hỏi điều gì về những việc này ạ?",
   offtopic:
     "Câu này nằm ngoài những gì tôi dạy ạ. Tôi giúp bác về VNeID, dịch vụ công, bảo hiểm, thanh toán, phòng lừa đảo và AI.\nBác gõ **menu** để xem các bài học nhé.",
+  feelings:
+    "Tôi nghe bác nói mà thương bác. Lúc buồn, bác gọi điện hay gọi video cho con cháu, hoặc sang chơi với hàng xóm một lúc nhé.\nNếu bác muốn, tôi chỉ bác cách lập nhóm Zalo gia đình để nhắn tin, xem ảnh con cháu mỗi ngày: bác gõ **menu**, rồi chọn chủ đề Gia đình số.",
   advice:
     "Tôi không tư vấn về đầu tư, sức khỏe hay pháp luật. Bác nên hỏi người có chuyên môn: bác sĩ, luật sư, ngân hàng, hoặc cán bộ xã, phường.\nTuyệt đối không chuyển tiền theo lời mời đầu tư lãi cao.",
   noLesson:
     "Tôi chưa có bài nào nói về việc này. Tôi không muốn đoán, sợ bác làm sai.\n• Bác hỏi Tổ công nghệ số cộng đồng, hoặc cán bộ ở xã, phường.\n• Hoặc xem trang chính thức của cơ quan lo việc đó, có đuôi .gov.vn.\nTôi đã ghi lại câu hỏi để người soạn bài bổ sung. Bác gõ **menu** để xem các bài đang có nhé.",
+  unsure:
+    "Tôi chưa chắc bài nào trả lời đúng câu hỏi này. Tôi không muốn đoán, sợ bác làm sai.\nCó hai bài gần với câu hỏi. Bác chọn số để học bài đó. Hoặc bác hỏi Tổ công nghệ số cộng đồng, cán bộ ở xã, phường.",
   inShort: (summary: string) => `Tóm lại: ${summary}`,
   fromLesson: (title: string) => `📖 Theo bài ${quoted(title)}:`,
   citation: (title: string, checked?: string) =>

@@ -75,6 +75,7 @@ const ABBREVIATIONS: ReadonlyMap<string, string> = new Map(
     // the same thing in other words
     app: "ứng dụng",
     fb: "facebook",
+    zl: "zalo",
     sms: "tin nhắn",
     website: "trang web",
     // accounts, money, public services
@@ -93,6 +94,7 @@ const ABBREVIATIONS: ReadonlyMap<string, string> = new Map(
     gplx: "giấy phép lái xe",
     ubnd: "ủy ban nhân dân",
     csgt: "cảnh sát giao thông",
+    bv: "bệnh viện",
   }),
 );
 

@@ -25,7 +25,15 @@ export type Screen =
   | { kind: "step" }
   | { kind: "done"; lessonId: string; nextLessonId?: string }
   | { kind: "paused" }
-  | { kind: "answered"; prev: Screen; offerLessonId?: string; questionId?: number }
+  | {
+      kind: "answered";
+      prev: Screen;
+      /** Lessons offered after the answer: the one it rests on, or the two closest when none answered clearly. */
+      offerLessonIds?: string[];
+      /** The single offer of states saved before offerLessonIds. */
+      offerLessonId?: string;
+      questionId?: number;
+    }
   | { kind: "confirm_delete"; prev: Screen }
   | { kind: "ask_reminders"; after: Screen }
   | { kind: "cert_name"; trackId: string; code: string; after: Screen };
@@ -212,16 +220,21 @@ export function explicitQuestion(text: string): string | undefined {
   return m ? (m[2] ?? "").trim() : undefined;
 }
 
-/** After an answer: offer the lesson it rests on (or the lesson in progress) and ask for 👍/👎. */
+/**
+ * After an answer: offer the lesson it rests on (or, when no lesson answered clearly, the closest ones), or the lesson
+ * in progress, and ask for 👍/👎.
+ */
 export function answered(
   state: TutorState,
-  outcome: { texts: string[]; lessonId?: string; questionId?: number; feedback: boolean },
+  outcome: { texts: string[]; lessonId?: string; closeLessonIds?: string[]; questionId?: number; feedback: boolean },
   ctx: TutorContext,
 ): StepResult {
   const t = new Turn(state, ctx);
   const prev = state.screen.kind === "answered" ? state.screen.prev : state.screen;
-  const offer = outcome.lessonId && outcome.lessonId !== state.lesson?.lessonId ? ctx.curriculum.lessons.get(outcome.lessonId) : undefined;
-  const labels = answeredLabels(state, offer, outcome.feedback);
+  const offers = [...(outcome.lessonId ? [outcome.lessonId] : []), ...(outcome.closeLessonIds ?? [])]
+    .filter((id) => id !== state.lesson?.lessonId)
+    .flatMap((id) => ctx.curriculum.lessons.get(id) ?? []);
+  const labels = answeredLabels(state, offers, outcome.feedback);
   for (const x of outcome.texts.slice(0, -1)) t.say(x);
   const lastText = outcome.texts.at(-1) ?? "";
   if (labels.length === 0) {
@@ -231,16 +244,15 @@ export function answered(
   t.go({
     kind: "answered",
     prev,
-    ...(offer ? { offerLessonId: offer.id } : {}),
+    ...(offers.length > 0 ? { offerLessonIds: offers.map((l) => l.id) } : {}),
     ...(outcome.questionId !== undefined && outcome.feedback ? { questionId: outcome.questionId } : {}),
   });
   t.say(withOptions(`${lastText}\n\n${vi.afterAnswerHint}`, labels));
   return t.result();
 }
 
-function answeredLabels(state: TutorState, offer: Lesson | undefined, feedback: boolean): string[] {
-  const labels: string[] = [];
-  if (offer) labels.push(vi.learnOffer(offer.title));
+function answeredLabels(state: TutorState, offers: Lesson[], feedback: boolean): string[] {
+  const labels: string[] = offers.map((l) => vi.learnOffer(l.title));
   if (state.lesson) labels.push(vi.continueLesson);
   if (feedback) labels.push(...vi.feedbackOptions);
   return labels;
@@ -249,17 +261,22 @@ function answeredLabels(state: TutorState, offer: Lesson | undefined, feedback: 
 function onAnswered(t: Turn, intent: Intent, raw: string): boolean {
   const screen = t.state.screen;
   if (screen.kind !== "answered") return false;
-  const offer = screen.offerLessonId ? t.ctx.curriculum.lessons.get(screen.offerLessonId) : undefined;
+  const offers = (screen.offerLessonIds ?? (screen.offerLessonId ? [screen.offerLessonId] : [])).flatMap(
+    (id) => t.ctx.curriculum.lessons.get(id) ?? [],
+  );
   const withFeedback = screen.questionId !== undefined;
-  const labels = answeredLabels(t.state, offer, withFeedback);
+  const labels = answeredLabels(t.state, offers, withFeedback);
   const pick = pickOption(intent, raw, labels);
   if (pick === "out-of-range") return outOfRange(t, labels.length);
   const chosen = pick === undefined ? undefined : labels[pick];
-  if (chosen !== undefined && offer && chosen === vi.learnOffer(offer.title)) {
+  const picked = chosen === undefined ? undefined : offers.find((l) => chosen === vi.learnOffer(l.title));
+  if (picked) {
     t.go(screen.prev);
-    openLesson(t, offer);
+    openLesson(t, picked);
     return true;
   }
+  // "tiếp" or "có" opens the offered lesson only when there is one to open.
+  const offer = offers.length === 1 ? offers[0] : undefined;
   if (chosen === vi.continueLesson || (chosen === undefined && (intent.kind === "next" || intent.kind === "yes") && t.state.lesson)) {
     resumeLesson(t);
     return true;

@@ -231,7 +231,15 @@ describe("off-topic and advice", () => {
     ["nên vay ngân hàng hay vay app để sửa nhà", "advice"],
     ["nên đầu tư vào đất hay gửi ngân hàng", "advice"],
     ["thuoc tieu duong uong truoc hay sau an", "advice"],
+    ["chu nhat nay viet nam gap voi indonesia may gio", "offtopic"],
+    ["tuổi Dần xây nhà năm nay có hợp hướng nào", "offtopic"],
   ]);
+  it("a lonely learner gets a kind word, not a lesson; a wish to die still gets the support text", () => {
+    expect(checkInput("ông bà già rồi, con cháu đi làm ăn xa, ở nhà buồn lắm").rule).toBe("scope.feelings");
+    expect(checkInput("o nha mot minh co don qua").rule).toBe("scope.feelings");
+    expect(checkInput("buồn quá, chẳng thiết sống nữa").action).toBe("support");
+    expect(checkInput("buon qua, zalo bi khoa roi lam sao mo").action).toBe("answer");
+  });
 });
 
 describe("personal data", () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Lesson } from "../../../src/curriculum/types.js";
+import { answering, closeLessons } from "../../../src/qa/compose.js";
+import type { Hit, LessonMatch } from "../../../src/qa/retrieve.js";
 import { buildIndex } from "../../../src/qa/retrieve.js";
 import { buildCurriculum, lesson, step } from "../../helpers/curriculum.js";
 
@@ -137,5 +139,32 @@ describe("retrieval that reads Vietnamese", () => {
       expect(first?.lesson.id).toBe("danh-ba");
       expect(first?.lessonCoverage).toBeGreaterThan(first?.coverage ?? 1);
     }
+  });
+});
+
+describe("a choice, not a guess", () => {
+  // The decision reads only the shares and the strengths, not the score's scale: matches made by hand.
+  const c = curriculum();
+  const match = (id: string, strength: number, coverage: number, lessonCoverage: number, passageCoverage = coverage): LessonMatch => ({
+    lesson: c.lessons.get(id) as Lesson,
+    score: strength,
+    coverage,
+    lessonCoverage,
+    passageCoverage,
+    strength,
+    passages: [{ kind: "step", text: "…", step: 1, score: 1 } as Hit],
+  });
+
+  it("when two lessons speak of most of the question alike, none is the answer and both are offered", () => {
+    const r = { words: 6, lessons: [match("the-bhyt", 10, 0.5, 0.8), match("mat-tien", 9, 0.45, 0.7)] };
+    expect(answering(r)).toBeUndefined();
+    expect(closeLessons(r).map((m) => m.lesson.id)).toEqual(["the-bhyt", "mat-tien"]);
+  });
+
+  it("offers nothing when one lesson stands out, when the next speaks of little of the question, or when one passage covers it", () => {
+    expect(closeLessons({ words: 6, lessons: [match("the-bhyt", 10, 0.5, 0.8), match("mat-tien", 5, 0.45, 0.7)] })).toEqual([]);
+    expect(closeLessons({ words: 6, lessons: [match("the-bhyt", 10, 0.5, 0.8), match("mat-tien", 9, 0.3, 0.4)] })).toEqual([]);
+    const sure = { words: 6, lessons: [match("the-bhyt", 10, 0.9, 0.9), match("mat-tien", 9.5, 0.9, 0.9)] };
+    expect(answering(sure)?.lesson.id).toBe("the-bhyt");
   });
 });

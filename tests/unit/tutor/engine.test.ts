@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Curriculum } from "../../../src/curriculum/types.js";
-import { initialState, type LessonProgressView, step, type TutorEvent, type TutorState } from "../../../src/tutor/engine.js";
+import { answered, initialState, type LessonProgressView, step, type TutorEvent, type TutorState } from "../../../src/tutor/engine.js";
 import type { Reply } from "../../../src/tutor/replies.js";
 import { buildCurriculum, lesson, sampleCurriculum } from "../../helpers/curriculum.js";
 
@@ -333,5 +333,33 @@ describe("a step that would do something real", () => {
     expect(real).toContain("việc thật");
     expect(real).toContain("đừng bấm");
     expect(all(p.say("tiếp"))).toContain("Ghi mã hồ sơ");
+  });
+});
+
+describe("when no lesson answers a question clearly", () => {
+  it("offers the two closest lessons as numbered choices, and a number opens that lesson", () => {
+    const curriculum = sampleCurriculum();
+    const p = play(curriculum);
+    p.sayAll("Xin chào", "1");
+    const out = answered(
+      p.state,
+      { texts: ["Tôi chưa chắc bài nào trả lời đúng câu hỏi này."], closeLessonIds: ["otp", "link"], feedback: true },
+      { curriculum, progress: p.progress },
+    );
+    const labels = last(out.replies).options?.map((o) => o.label) ?? [];
+    expect(labels.slice(0, 2)).toEqual([expect.stringContaining("Học bài: Bài otp"), expect.stringContaining("Học bài: Bài link")]);
+    const picked = step(out.state, { kind: "text", text: "2" }, { curriculum, progress: p.progress });
+    expect(picked.events).toContainEqual({ type: "lesson_started", lessonId: "link" });
+  });
+
+  it("a state saved with the single offer of before still opens it", () => {
+    const curriculum = sampleCurriculum();
+    const state: TutorState = {
+      ...initialState(),
+      consent: true,
+      screen: { kind: "answered", prev: { kind: "menu" }, offerLessonId: "link" },
+    };
+    const out = step(state, { kind: "text", text: "1" }, { curriculum, progress: new Map() });
+    expect(out.events).toContainEqual({ type: "lesson_started", lessonId: "link" });
   });
 });
