@@ -12,12 +12,14 @@ import { startCommand } from "../tests/helpers/server-process.js";
 //   2. the server as `npm start` runs it: time until /health/ready answers, its memory (RSS) once the question
 //      index is built and while learners are served;
 //   3. one lesson saved while 20 learners chat on the web: time from the save until the server serves the new
-//      version (with the 100-ms wait for the editor to finish writing), and the learners' reply times meanwhile.
+//      version (with the 100-ms wait for the editor to finish writing; read from /metrics, polled every 5 ms), and
+//      the learners' reply times meanwhile.
 // Writes docs/benchmarks-curriculum.md unless BENCH_QUICK=1.
 
 const root = resolve(import.meta.dirname, "..");
 const TARGET = Number(process.env.BENCH_LESSONS ?? 3000);
 const QUICK = process.env.BENCH_QUICK === "1";
+const ADMIN_TOKEN = "bench-curriculum-admin-token";
 const tmp = mkdtempSync(join(tmpdir(), "bdhai-bench-curriculum-"));
 const dir = join(tmp, "curriculum");
 const children: ChildProcess[] = [];
@@ -110,14 +112,15 @@ async function main() {
       LOG_LEVEL: "info",
       // 20 learners from one address, ten messages a second.
       WEB_CHAT_PER_MINUTE: "100000",
+      ADMIN_TOKEN,
     },
     stdio: ["ignore", "pipe", "inherit"],
   });
   children.push(proc);
-  const loads: Array<{ at: number; ms: number }> = [];
+  const loads: Array<{ ms: number }> = [];
   createInterface({ input: proc.stdout as NodeJS.ReadableStream }).on("line", (line) => {
     if (!line.includes('"curriculum loaded"')) return;
-    loads.push({ at: performance.now(), ms: Number(/"ms":(\d+)/.exec(line)?.[1] ?? 0) });
+    loads.push({ ms: Number(/"ms":(\d+)/.exec(line)?.[1] ?? 0) });
   });
   const base = `http://127.0.0.1:${port}`;
   for (;;) {
@@ -160,17 +163,29 @@ async function main() {
   const rssServing = rssMb(pid);
   console.log(`serving           RSS ${rssServing.toFixed(0)} MB (peak ${rssPeak.toFixed(0)} MB), ${replies.length} replies`);
 
+  // When the version served changed, as the server says (its logs are written in batches, up to a second late).
+  const loadedAt = async () => {
+    const text = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }).then((r) => r.text());
+    return Number(/^bdhai_curriculum_loaded_timestamp_seconds (\S+)$/m.exec(text)?.[1] ?? Number.NaN);
+  };
   const edits: Array<{ served: number; load: number; p99: number }> = [];
   const original = readFileSync(made.sample, "utf8");
   for (let k = 1; k <= (QUICK ? 2 : 5); k++) {
     const before = loads.length;
     const from = replies.length;
+    const was = await loadedAt();
     const t = performance.now();
     writeFileSync(made.sample, original.replace("Mục tiêu:", `Mục tiêu (lần sửa ${k}):`));
-    while (loads.length === before && performance.now() - t < 10_000) await sleep(5);
-    const load = loads[before];
+    let served = Number.NaN;
+    while (performance.now() - t < 10_000) {
+      if ((await loadedAt()) !== was) {
+        served = performance.now() - t;
+        break;
+      }
+      await sleep(5);
+    }
     await sleep(1500);
-    edits.push({ served: load ? load.at - t : Number.NaN, load: load?.ms ?? Number.NaN, p99: pct(replies.slice(from), 99) });
+    edits.push({ served, load: loads[before]?.ms ?? Number.NaN, p99: pct(replies.slice(from), 99) });
   }
   writeFileSync(made.sample, original);
   running = false;

@@ -71,7 +71,7 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
   if (telegram) senders.telegram = telegram.sender;
   if (zalo) senders.zalo = zalo.sender;
 
-  const metrics = createMetrics(db);
+  const metrics = createMetrics(db, curriculum);
   const qa = createQa({
     db,
     metrics,

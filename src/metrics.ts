@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client";
+import type { CurriculumStore } from "./curriculum/store.js";
 import type { Db } from "./store/db.js";
 
 // What an operator watches, in Prometheus's text format at GET /metrics (admin token): the backlogs (updates
@@ -9,7 +10,7 @@ import type { Db } from "./store/db.js";
 export type Metrics = ReturnType<typeof createMetrics>;
 
 /** A registry per app (tests run several in one process): the process's own figures, the counters, the gauges. */
-export function createMetrics(db: Db, now: () => number = Date.now) {
+export function createMetrics(db: Db, curriculum: Pick<CurriculumStore, "current" | "lastReload">, now: () => number = Date.now) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "bdhai_" });
   const modelCalls = new Counter({
@@ -76,6 +77,30 @@ export function createMetrics(db: Db, now: () => number = Date.now) {
       if (!open()) return;
       this.set({ window: "1d" }, count("select count(*) as n from learners where last_active_at >= ?", now() - 86_400_000));
       this.set({ window: "7d" }, count("select count(*) as n from learners where last_active_at >= ?", now() - 7 * 86_400_000));
+    },
+  });
+  new Gauge({
+    name: "bdhai_curriculum_lessons",
+    help: "Lessons in the curriculum served now.",
+    registers: [registry],
+    collect() {
+      this.set(curriculum.current().lessons.size);
+    },
+  });
+  new Gauge({
+    name: "bdhai_curriculum_loaded_timestamp_seconds",
+    help: "When the curriculum served now was loaded (Unix time).",
+    registers: [registry],
+    collect() {
+      this.set(curriculum.lastReload.servedAt.getTime() / 1000);
+    },
+  });
+  new Gauge({
+    name: "bdhai_curriculum_ok",
+    help: "1 when the files on disk load without errors; 0 when the last load failed and an older version is served.",
+    registers: [registry],
+    collect() {
+      this.set(curriculum.lastReload.ok && !curriculum.lastReload.fromKeptCopy ? 1 : 0);
     },
   });
   return { registry, modelCalls, modelFallbacks };

@@ -3,13 +3,14 @@
 // also across a restart, from a copy of the last good files kept on disk.
 
 import { createHash } from "node:crypto";
-import { existsSync, type FSWatcher, watch as watchFs } from "node:fs";
+import { existsSync } from "node:fs";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { Logger } from "pino";
 import { formatProblem } from "./format.js";
 import { type HashedFile, type LoadReport, loadCurriculum, type ParseCache } from "./load.js";
 import type { Curriculum, CurriculumProblem, LoadResult } from "./types.js";
+import { type TreeWatcher, watchTree } from "./watch-tree.js";
 
 export interface ReloadStatus {
   at: Date;
@@ -18,6 +19,8 @@ export interface ReloadStatus {
   problems: CurriculumProblem[];
   /** Version now served (unchanged after a failed reload). */
   version?: string;
+  /** When the version now served was loaded. */
+  servedAt: Date;
   /** The files were broken when the server started: it serves the copy of the last good files kept on disk. */
   fromKeptCopy?: boolean;
 }
@@ -59,10 +62,10 @@ export function createCurriculumStore(options: CurriculumStoreOptions): Curricul
   const pollMs = options.pollMs ?? 5000;
 
   let curriculum: Curriculum | undefined;
-  let status: ReloadStatus = { at: new Date(0), ok: false, problems: [] };
+  let status: ReloadStatus = { at: new Date(0), ok: false, problems: [], servedAt: new Date(0) };
   const listeners = new Set<(c: Curriculum) => void>();
   let queue: Promise<unknown> = Promise.resolve();
-  let watcher: FSWatcher | undefined;
+  let watcher: TreeWatcher | undefined;
   let poller: NodeJS.Timeout | undefined;
   let debounce: NodeJS.Timeout | undefined;
   let retry: NodeJS.Timeout | undefined;
@@ -135,7 +138,7 @@ export function createCurriculumStore(options: CurriculumStoreOptions): Curricul
     const result = await safeLoad();
     const at = new Date();
     if (!result.curriculum) {
-      status = { at, ok: false, problems: result.problems, version: curriculum?.version };
+      status = { at, ok: false, problems: result.problems, version: curriculum?.version, servedAt: status.servedAt };
       logProblems(result.problems);
       logger.warn(
         { errors: result.problems.filter((p) => p.severity === "error").length, version: curriculum?.version },
@@ -144,7 +147,7 @@ export function createCurriculumStore(options: CurriculumStoreOptions): Curricul
       return status;
     }
     const changed = result.curriculum.version !== curriculum?.version;
-    status = { at, ok: true, problems: result.problems, version: result.curriculum.version };
+    status = { at, ok: true, problems: result.problems, version: result.curriculum.version, servedAt: changed ? at : status.servedAt };
     logProblems(result.problems);
     if (changed) {
       curriculum = result.curriculum;
@@ -191,8 +194,7 @@ export function createCurriculumStore(options: CurriculumStoreOptions): Curricul
   const openWatcher = () => {
     if (!watching) return;
     try {
-      watcher = watchFs(dir, { recursive: true }, () => schedule());
-      watcher.on("error", (err) => {
+      watcher = watchTree(dir, schedule, (err) => {
         // The folder may have been replaced (deploy, git checkout); watch it again shortly.
         logger.warn({ err }, "curriculum watcher failed; retrying");
         watcher?.close();
@@ -217,7 +219,8 @@ export function createCurriculumStore(options: CurriculumStoreOptions): Curricul
         const kept = await loadCurriculum(resolve(options.keepDir)).catch(() => undefined);
         if (kept?.curriculum) {
           curriculum = kept.curriculum;
-          status = { at: new Date(), ok: false, problems: result.problems, version: curriculum.version, fromKeptCopy: true };
+          const at = new Date();
+          status = { at, ok: false, problems: result.problems, version: curriculum.version, fromKeptCopy: true, servedAt: at };
           logger.warn({ version: curriculum.version }, "curriculum has errors at start; serving the last good copy kept on disk");
           return curriculum;
         }

@@ -437,7 +437,7 @@ async function isolatedDeps(targetsFile = "/nonexistent/targets.yaml") {
     adminToken: TOKEN,
     targetsFile,
     curriculum: () => curriculum,
-    curriculumStatus: () => ({ at: new Date(), ok: true, problems: [] }),
+    curriculumStatus: () => ({ at: new Date(), ok: true, problems: [], servedAt: new Date() }),
     announce: (text) => {
       calls.push(text);
       return 3;

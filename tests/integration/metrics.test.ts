@@ -47,6 +47,10 @@ describe("GET /metrics", () => {
     expect(value(text, 'bdhai_model_fallbacks_total{reason="error_or_timeout"}')).toBe(1);
     expect(value(text, 'bdhai_learners_active{window="1d"}')).toBe(1);
     expect(text).toContain("bdhai_process_resident_memory_bytes");
+    // The curriculum served: how many lessons, since when, and whether the files on disk load.
+    expect(value(text, "bdhai_curriculum_lessons")).toBe(app.curriculum.current().lessons.size);
+    expect(value(text, "bdhai_curriculum_loaded_timestamp_seconds")).toBeGreaterThan(Date.now() / 1000 - 120);
+    expect(value(text, "bdhai_curriculum_ok")).toBe(1);
     // The dashboard shows the same queues.
     const dashboard = await app.server.inject({ url: "/admin", headers: { authorization: `Bearer ${TOKEN}`, accept: "text/html" } });
     expect(dashboard.body).toContain("Hàng đợi tin nhắn");

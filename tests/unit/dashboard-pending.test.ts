@@ -26,7 +26,7 @@ async function input(waitMs: number, extra: Partial<DashboardInput> = {}): Promi
   return {
     db,
     curriculum,
-    status: { at: new Date(), ok: true, problems: [] },
+    status: { at: new Date(), ok: true, problems: [], servedAt: new Date() },
     targets: readTargets(`${dir.path}/no-targets.yaml`, new Set(curriculum.tracks.map((t) => t.id))),
     now: Date.now(),
     days: 30,

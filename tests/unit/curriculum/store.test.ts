@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
+import { rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pino } from "pino";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -121,6 +121,19 @@ describe("createCurriculumStore", () => {
     expect(store.current().version).not.toBe(first.version);
   });
 
+  it("sees a track folder added while it runs, and later edits inside it", async () => {
+    const dir = await copyFixture();
+    const { store } = newStore(dir);
+    await store.start();
+    store.watch();
+    // A track folder renamed (as a copy made elsewhere and moved in would arrive): a new folder to watch.
+    await rename(join(dir, "vneid"), join(dir, "dinh-danh"));
+    await vi.waitFor(() => expect(store.current().tracks.map((t) => t.id)).toContain("dinh-danh"), { timeout: 5000, interval: 50 });
+    const before = store.current().version;
+    await edit(dir, "dinh-danh/01-cai-dat.md", (s) => s.replace("Mục tiêu:", "Mục tiêu (đã sửa):"));
+    await vi.waitFor(() => expect(store.current().version).not.toBe(before), { timeout: 5000, interval: 50 });
+  });
+
   it("survives a throwing listener", async () => {
     const dir = await copyFixture();
     const { store, lines } = newStore(dir);
@@ -178,5 +191,17 @@ describe("the last good curriculum kept on disk", () => {
     await edit(dir, OTP, breakQuiz);
     const { store: plain } = newStore(dir);
     await expect(plain.start()).rejects.toThrow();
+  });
+});
+
+describe("reloading after an edit", () => {
+  it("reads an edited track file again, though unchanged ones are reused", async () => {
+    const dir = await copyFixture();
+    const { store } = newStore(dir);
+    await store.start();
+    await edit(dir, "vneid/track.yaml", (s) => s.replace("title: Dùng VNeID", "title: Dùng VNeID trên điện thoại"));
+    await expect(store.reload()).resolves.toMatchObject({ ok: true });
+    expect(store.current().tracks.find((t) => t.id === "vneid")?.title).toBe("Dùng VNeID trên điện thoại");
+    expect(store.current().tracks.find((t) => t.id === "an-toan")?.title).toBeTruthy();
   });
 });
