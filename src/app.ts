@@ -2,13 +2,13 @@ import { dirname, join, resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { logPseudonymKey } from "./admin/pseudonym.js";
-import { createTelegramChannel, type TelegramChannel } from "./channels/telegram.js";
+import { createChannels } from "./channels/registry.js";
 import type { ChannelSender } from "./channels/types.js";
-import { createZaloChannel, type ZaloChannel } from "./channels/zalo.js";
 import type { Config } from "./config.js";
 import { createGovernor } from "./conversation/governor.js";
 import { createInbox, type Inbox } from "./conversation/inbox.js";
 import { createOutbox, type Outbox, type OutboxOptions } from "./conversation/outbox.js";
+import type { ChannelAdapter } from "./conversation/ports.js";
 import { createReminders, type Reminders } from "./conversation/reminders.js";
 import { createConversationService, learnerTagger } from "./conversation/service.js";
 import type { Channel } from "./conversation/types.js";
@@ -26,8 +26,8 @@ export interface App {
   inbox: Inbox;
   outbox: Outbox;
   reminders: Reminders;
-  telegram?: TelegramChannel;
-  zalo?: ZaloChannel;
+  /** The messaging channels enabled by the configuration (channels/registry.ts). */
+  channels: ReadonlyMap<Channel, ChannelAdapter>;
   /** Starts background work: curriculum watching, the outbox dispatcher, recovery of unfinished updates, polling modes. */
   start(): Promise<void>;
   close(): Promise<void>;
@@ -36,9 +36,6 @@ export interface App {
 export interface AppOptions {
   watch?: boolean;
   outbox?: OutboxOptions;
-  /** Telegram long polling instead of the webhook (development). */
-  telegramPolling?: boolean;
-  zaloPolling?: boolean;
   /** A model client to use instead of the configured endpoint (tests). */
   llm?: LlmClient;
   /** Upper bound for a model answer before the lessons-only answer is used (default 18 s). */
@@ -63,13 +60,8 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     throw err;
   }
   const mediaDir = resolve(config.curriculumDir, "media");
-  const telegram = config.telegram ? createTelegramChannel({ config: config.telegram, logger, mediaDir, learnerTag }) : undefined;
-  const zalo = config.zalo
-    ? createZaloChannel({ config: config.zalo, logger, publicBaseUrl: config.publicBaseUrl, learnerTag })
-    : undefined;
-  const senders: Partial<Record<Channel, ChannelSender>> = {};
-  if (telegram) senders.telegram = telegram.sender;
-  if (zalo) senders.zalo = zalo.sender;
+  const channels = new Map(createChannels(config, { logger, mediaDir, learnerTag }).map((c) => [c.channel, c]));
+  const senders: Partial<Record<Channel, ChannelSender>> = Object.fromEntries([...channels].map(([name, c]) => [name, c.sender]));
 
   const metrics = createMetrics(db, curriculum);
   const qa = createQa({
@@ -114,12 +106,14 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     logger,
     governor,
     onQueued: () => outbox.kick(),
-    // Zalo asks for "typing…" while the bot works; every channel gets it before a model call.
+    // "typing…" as soon as the bot works (where the platform asks for it), or before a model call.
     onWork: ({ channel, chatId }) => {
-      if (channel === "zalo") void senders.zalo?.typing?.(chatId);
+      const c = channels.get(channel as Channel);
+      if (c?.typingWhen === "working") void c.sender.typing?.(chatId);
     },
     onSlow: ({ channel, chatId }) => {
-      if (channel !== "zalo") void senders[channel as Channel]?.typing?.(chatId);
+      const c = channels.get(channel as Channel);
+      if (c?.typingWhen === "slow") void c.sender.typing?.(chatId);
     },
   });
   // Housekeeping: sent outbox rows and old deduplication keys need not stay (Telegram redelivers for about a day).
@@ -140,8 +134,7 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     db,
     conversation,
     inbox,
-    telegram,
-    zalo,
+    channels: [...channels.values()],
     curriculum: () => curriculum.current(),
     mediaDir,
     trustProxy: config.trustProxy,
@@ -168,8 +161,7 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     inbox,
     outbox,
     reminders,
-    telegram,
-    zalo,
+    channels,
     async start() {
       if (opts.watch ?? true) curriculum.watch();
       // The question index is built before webhooks come in, and again right after a reload,
@@ -182,8 +174,7 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
       housekeeping.unref();
       const recovered = inbox.recover();
       if (recovered > 0) logger.info({ learners: recovered }, "resuming updates recorded before the last stop");
-      if (opts.telegramPolling && telegram) telegram.startPolling(inbox);
-      if (opts.zaloPolling && zalo) zalo.startPolling(inbox);
+      for (const c of channels.values()) if (c.mode === "polling") c.startPolling(inbox);
     },
     /**
      * Stops within about 7 s (systemd and container runtimes wait 10 before killing): new requests get 503, requests
@@ -197,7 +188,7 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
       const cut = setTimeout(() => server.server.closeAllConnections(), 2000);
       await closing;
       clearTimeout(cut);
-      await Promise.all([telegram?.stopPolling(), zalo?.stopPolling()]);
+      await Promise.all([...channels.values()].map((c) => c.stopPolling()));
       await Promise.all([inbox.close(4000), outbox.stop(4000)]);
       curriculum.close();
       await closeDatabase(db);

@@ -20,10 +20,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   let app: Awaited<ReturnType<typeof createApp>>;
   try {
-    app = await createApp(config, logger, {
-      telegramPolling: config.telegram?.mode === "polling",
-      zaloPolling: config.zalo?.mode === "polling",
-    });
+    app = await createApp(config, logger);
   } catch (err) {
     logger.fatal({ dir: resolve(config.curriculumDir) }, "cannot start: the curriculum could not be loaded");
     console.error((err as Error).message);
@@ -61,11 +58,7 @@ async function main(): Promise<void> {
   await app.start();
   // Acknowledgements first: the process's helper threads yield the core to the main thread.
   keepHelperThreadsLow();
-  const channels = [
-    ...(config.webChat.enabled ? ["web"] : []),
-    ...(config.telegram ? [`telegram (${config.telegram.mode})`] : []),
-    ...(config.zalo ? [`zalo (${config.zalo.mode})`] : []),
-  ];
+  const channels = [...(config.webChat.enabled ? ["web"] : []), ...[...app.channels.values()].map((c) => `${c.channel} (${c.mode})`)];
   logger.info({ channels }, "channels enabled");
   const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   if (config.webChat.enabled) logger.info({ url: `http://${host}:${config.port}/` }, "Bình dân học AI is ready: open the web chat");

@@ -1,10 +1,9 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { type AdminDeps, registerAdmin, registerVerify } from "./admin/index.js";
-import type { TelegramChannel } from "./channels/telegram.js";
 import { registerWebChat } from "./channels/web.js";
-import type { ZaloChannel } from "./channels/zalo.js";
 import type { Inbox } from "./conversation/inbox.js";
+import type { ChannelAdapter } from "./conversation/ports.js";
 import type { ConversationService } from "./conversation/service.js";
 import type { Curriculum } from "./curriculum/types.js";
 import { registerMedia } from "./media.js";
@@ -17,8 +16,8 @@ export interface ServerDeps {
   db: Db;
   conversation: ConversationService;
   inbox: Inbox;
-  telegram?: TelegramChannel;
-  zalo?: ZaloChannel;
+  /** The messaging channels: each adds its webhook route. */
+  channels: readonly ChannelAdapter[];
   curriculum: () => Curriculum | undefined;
   mediaDir: string;
   /** Fastify's trustProxy: whose X-Forwarded-* headers to believe (see Config.trustProxy). */
@@ -105,7 +104,6 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   registerVerify(app, { db: deps.db });
   if (deps.admin) registerAdmin(app, { db: deps.db, ...deps.admin });
   // Webhooks: 401 on a wrong secret before any parsing; 200 once the update is recorded in the inbox.
-  deps.telegram?.register(app, { inbox: deps.inbox });
-  deps.zalo?.register(app, { inbox: deps.inbox });
+  for (const channel of deps.channels) channel.register(app, { inbox: deps.inbox });
   return app;
 }

@@ -1,13 +1,13 @@
 import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
 import { join } from "node:path";
-import type { FastifyInstance } from "fastify";
 import { Api, Bot, GrammyError, HttpError, InputFile } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { Logger } from "pino";
 import { z } from "zod";
 import type { ChannelConfig } from "../config.js";
 import type { Inbox } from "../conversation/inbox.js";
+import type { ChannelAdapter } from "../conversation/ports.js";
 import { type LearnerTag, learnerTagger } from "../conversation/service.js";
 import type { InboundMessage, MediaKind } from "../conversation/types.js";
 import type { QuickAction, Reply } from "../tutor/replies.js";
@@ -156,20 +156,13 @@ export function classifyTelegramError(err: unknown): SendOutcome {
   return { ok: false, retry: {}, code: "tg_unknown" };
 }
 
-export interface TelegramChannel {
-  sender: ChannelSender;
-  register(app: FastifyInstance, deps: { inbox: Inbox }): void;
-  startPolling(inbox: Inbox): void;
-  stopPolling(): Promise<void>;
-}
-
 export function createTelegramChannel(deps: {
   config: ChannelConfig;
   logger: Logger;
   mediaDir: string;
   timeoutSeconds?: number;
   learnerTag?: LearnerTag;
-}): TelegramChannel {
+}): ChannelAdapter {
   const { config, logger } = deps;
   const learnerTag = deps.learnerTag ?? learnerTagger();
   const log = logger.child({ channel: "telegram" });
@@ -254,6 +247,9 @@ export function createTelegramChannel(deps: {
   };
 
   return {
+    channel: "telegram",
+    mode: config.mode,
+    typingWhen: "slow",
     sender,
     register(app, { inbox }) {
       // The webhook path is ours, not grammY's webhookCallback: it only has to check the secret,

@@ -3,13 +3,14 @@ import type { Logger } from "pino";
 import { z } from "zod";
 import type { ChannelConfig } from "../config.js";
 import type { Inbox } from "../conversation/inbox.js";
+import type { ChannelAdapter } from "../conversation/ports.js";
 import { type LearnerTag, learnerTagger } from "../conversation/service.js";
 import type { InboundMessage, MediaKind } from "../conversation/types.js";
 import { type Reply, renderPlain } from "../tutor/replies.js";
 import { vi } from "../tutor/texts.vi.js";
 import { secretMatches } from "./secret.js";
 import { type ChannelSender, type OutboundCall, type SendOutcome, splitText } from "./types.js";
-import { createZaloClient, ZaloApiError, type ZaloClient, ZaloHttpError } from "./zalo-client.js";
+import { createZaloClient, ZaloApiError, ZaloHttpError } from "./zalo-client.js";
 
 // Zalo Bot Platform adapter: webhook (or long polling) → InboundMessage → inbox; Reply → API calls.
 // Zalo has no buttons, so options are written as a numbered list the learner answers by typing.
@@ -18,14 +19,6 @@ export const ZALO_TEXT_MAX = 2000;
 const WEBHOOK_PATH = "/webhooks/zalo";
 const SECRET_HEADER = "x-bot-api-secret-token";
 const BODY_LIMIT = 256 * 1024;
-
-export interface ZaloChannel {
-  sender: ChannelSender;
-  client: ZaloClient;
-  register(app: FastifyInstance, deps: { inbox: Inbox }): void;
-  startPolling(inbox: Inbox): void;
-  stopPolling(): Promise<void>;
-}
 
 export interface ZaloChannelDeps {
   config: ChannelConfig;
@@ -131,7 +124,7 @@ export function outcomeOf(err: unknown): SendOutcome {
 
 // ── the channel ────────────────────────────────────────────────────────────────────────────
 
-export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
+export function createZaloChannel(deps: ZaloChannelDeps): ChannelAdapter {
   const { config } = deps;
   const log = deps.logger.child({ channel: "zalo" });
   const learnerTag = deps.learnerTag ?? learnerTagger();
@@ -258,8 +251,11 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
   }
 
   return {
+    channel: "zalo",
+    mode: config.mode,
+    // The Zalo Bot Platform asks bots to show "typing…" while they work on a message.
+    typingWhen: "working",
     sender,
-    client,
     register,
     startPolling(inbox) {
       if (polling) return;

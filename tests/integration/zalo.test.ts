@@ -293,7 +293,9 @@ describe("Zalo webhook, end to end", () => {
   it("a lesson picture goes out as sendPhoto under PUBLIC_BASE_URL", async () => {
     await start();
     // The fixture lessons have no pictures; the renderer is the same one the outbox uses.
-    const calls = app?.zalo?.sender.render(USER, { text: "Mở VNeID", image: { file: "vneid home.png", alt: "Màn hình VNeID" } });
+    const calls = app?.channels
+      .get("zalo")
+      ?.sender.render(USER, { text: "Mở VNeID", image: { file: "vneid home.png", alt: "Màn hình VNeID" } });
     expect(calls?.[0]).toEqual({
       method: "sendPhoto",
       params: { chat_id: USER, photo: "https://hoc.example.vn/media/vneid%20home.png", caption: "Màn hình VNeID" },
@@ -330,7 +332,7 @@ describe("Zalo long polling (development)", () => {
   it("feeds getUpdates events (one object or an array) through the same path, and stops promptly", async () => {
     await fake.close();
     fake = await startFakeZalo({ pollHoldMs: 60_000 }); // a long poll that stays open, as the real one does
-    await start({ env: { ...env(), ZALO_MODE: "polling" }, options: { zaloPolling: true } });
+    await start({ env: { ...env(), ZALO_MODE: "polling" } });
     fake.pushUpdate(textEvent("Xin chào").result);
     await eventually(() => expect(fake.messagesTo(USER)).toHaveLength(2));
     fake.pushUpdate([textEvent("1").result, textEvent("1").result]);
@@ -345,7 +347,7 @@ describe("Zalo long polling (development)", () => {
 
   it("backs off after errors and keeps polling", async () => {
     fake.failNext("getUpdates", [{ status: 502 }]);
-    await start({ env: { ...env(), ZALO_MODE: "polling" }, options: { zaloPolling: true } });
+    await start({ env: { ...env(), ZALO_MODE: "polling" } });
     fake.pushUpdate(textEvent("Xin chào").result);
     await eventually(() => expect(fake.messagesTo(USER)).toHaveLength(2));
     expect(

@@ -206,7 +206,7 @@ describe("sending through the Zalo Bot API (fake server on loopback)", () => {
   });
 
   it("client helpers call the documented methods", async () => {
-    const { client } = channel();
+    const client = createZaloClient({ token: TOKEN, apiRoot: fake.url });
     expect(await client.getMe()).toMatchObject({ account_name: "binhdanhocai" });
     await client.setWebhook("https://hoc.example.vn/webhooks/zalo", "s3cret-s3cret");
     await client.getWebhookInfo();
