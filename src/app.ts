@@ -80,7 +80,6 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     db,
     curriculum: () => curriculum.current(),
     logger,
-    senders,
     qa,
     ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}),
     learnerTag,

@@ -225,6 +225,8 @@ export function createTelegramChannel(deps: {
   const sender: ChannelSender = {
     channel: "telegram",
     render: renderTelegram,
+    // A tapped button is answered, or the learner's app shows a spinner on it.
+    acknowledge: (id) => ({ method: "answerCallbackQuery", params: { callback_query_id: id } }),
     async send(_chatId, call) {
       try {
         if (call.method === "sendPhoto") {

@@ -20,11 +20,19 @@ export type SendOutcome =
       code: string;
     };
 
-/** The outbound half of a webhook channel: render replies to API calls, then make them. */
+/**
+ * What the conversation queues for a chat, the same for every channel: a reply, or an acknowledgement the channel
+ * asked for when it delivered the update (opaque to everyone but the channel: Telegram's callback query id).
+ */
+export type Queued = { method: "reply"; params: Reply } | { method: "ack"; params: { id: string } };
+
+/** The outbound half of a webhook channel: render what was queued into API calls when it is sent, then make them. */
 export interface ChannelSender {
   readonly channel: Channel;
   /** Pure: one reply → the calls that deliver it, each within the platform's limits. */
   render(chatId: string, reply: Reply): OutboundCall[];
+  /** The call that answers an acknowledgement the channel asked for (none where the channel has no such thing). */
+  acknowledge?(id: string): OutboundCall;
   send(chatId: string, call: OutboundCall): Promise<SendOutcome>;
   /** Best effort "typing…" indicator while the bot works; never throws. */
   typing?(chatId: string): Promise<void>;

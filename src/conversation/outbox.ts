@@ -1,8 +1,9 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Logger } from "pino";
-import type { ChannelSender } from "../channels/types.js";
+import type { ChannelSender, OutboundCall } from "../channels/types.js";
 import { type Db, immediate } from "../store/db.js";
 import { learners, outbox } from "../store/schema.js";
+import type { Reply } from "../tutor/replies.js";
 import type { Governor } from "./governor.js";
 import type { Channel } from "./types.js";
 
@@ -51,6 +52,7 @@ interface Row {
   learnerId: number | null;
   method: string;
   params: string;
+  partsSent: number;
   attempts: number;
   nextAttemptAt: number;
 }
@@ -88,8 +90,21 @@ class Bucket {
   }
 }
 
-// Calls that are not chat messages: they do not count against a chat's message rate.
-const NOT_A_MESSAGE = new Set(["answerCallbackQuery", "sendChatAction"]);
+// What is not a chat message does not count against a chat's message rate: an acknowledgement (and, in rows
+// queued before replies were rendered at send time, Telegram's names for it and for "typing…").
+const NOT_A_MESSAGE = new Set(["ack", "answerCallbackQuery", "sendChatAction"]);
+
+/** The calls that deliver a queued row, rendered now by the channel's adapter. */
+function callsOf(sender: ChannelSender, row: Row): OutboundCall[] {
+  const params = JSON.parse(row.params) as unknown;
+  if (row.method === "reply") return sender.render(row.chatId, params as Reply);
+  if (row.method === "ack") {
+    const call = sender.acknowledge?.((params as { id: string }).id);
+    return call ? [call] : [];
+  }
+  // Queued by a version before migration 0009: the call itself.
+  return [{ method: row.method, params: params as Record<string, unknown> }];
+}
 
 /**
  * Sends what the conversation queued: in order per chat, within rate limits, retrying transient
@@ -144,9 +159,11 @@ export function createOutbox(deps: OutboxDeps) {
     "select id, channel, chat_id as chatId, method, next_attempt_at as due from outbox where id > ? and status = 'pending' order by id",
   );
   const rowStmt = db.$client.prepare(
-    `select id, channel, chat_id as chatId, learner_id as learnerId, method, params, attempts, next_attempt_at as nextAttemptAt, status
+    `select id, channel, chat_id as chatId, learner_id as learnerId, method, params, parts_sent as partsSent, attempts,
+            next_attempt_at as nextAttemptAt, status
      from outbox where id = ?`,
   );
+  const partStmt = db.$client.prepare("update outbox set parts_sent = ?, attempts = 0, last_error = null where id = ?");
   const sentStmt = db.$client.prepare("update outbox set status = 'sent', sent_at = ?, attempts = ?, last_error = null where id = ?");
   // Replies to a learner who has erased their data (the last one confirms it) are forgotten once sent.
   const forgetStmt = db.$client.prepare("delete from outbox where id = ?");
@@ -239,9 +256,28 @@ export function createOutbox(deps: OutboxDeps) {
       log().warn("no sender for this channel; call dropped");
       return "done";
     }
-    const outcome = await sender.send(row.chatId, { method: row.method, params: JSON.parse(row.params) as Record<string, unknown> });
+    // Rendered now, not when queued: the adapter alone knows its API's shapes and limits. A reply that takes several
+    // calls is sent one call at a time (each within the chat's rate), and a retry resumes at the call that failed.
+    let calls: OutboundCall[];
+    try {
+      calls = callsOf(sender, row);
+    } catch (err) {
+      db.update(outbox).set({ status: "failed", lastError: "render" }).where(eq(outbox.id, row.id)).run();
+      log().warn({ err: { type: (err as Error).name } }, "could not render a queued reply; dropped");
+      return "done";
+    }
+    const call = calls[row.partsSent];
+    if (!call) {
+      markSent(now(), row.attempts, row.id, forgets(row));
+      return "done";
+    }
+    const outcome = await sender.send(row.chatId, call);
     const t = now();
     if (outcome.ok) {
+      if (row.partsSent + 1 < calls.length) {
+        partStmt.run(row.partsSent + 1, row.id);
+        return { retryAt: t };
+      }
       markSent(t, row.attempts + 1, row.id, forgets(row));
       return "done";
     }

@@ -1,7 +1,7 @@
 import { and, eq, inArray, isNull, lt, or } from "drizzle-orm";
 import type { Logger } from "pino";
 import { z } from "zod";
-import type { ChannelSender } from "../channels/types.js";
+import type { ChannelSender, Queued } from "../channels/types.js";
 import type { Curriculum } from "../curriculum/types.js";
 import { type Db, immediate } from "../store/db.js";
 import * as repo from "../store/repo.js";
@@ -66,12 +66,11 @@ export function createReminders(deps: RemindersDeps) {
     const c = deps.curriculum();
     immediate(deps.db, () => {
       for (const l of due) {
-        const sender = deps.senders[l.channel as Channel];
-        if (!sender) continue;
+        if (!deps.senders[l.channel as Channel]) continue;
         const parsed = lessonOfState.safeParse(l.state);
         const lesson = parsed.success && parsed.data.lesson ? c.lessons.get(parsed.data.lesson.lessonId) : undefined;
-        const calls = sender.render(l.chatId, { text: vi.reminder(lesson?.title) });
-        repo.enqueue(deps.db, { channel: l.channel, chatId: l.chatId, learnerId: l.id, calls, at: new Date(t) });
+        const items: Queued[] = [{ method: "reply", params: { text: vi.reminder(lesson?.title) } }];
+        repo.enqueue(deps.db, { channel: l.channel, chatId: l.chatId, learnerId: l.id, items, at: new Date(t) });
         deps.db
           .update(learners)
           .set({ remindedAt: new Date(t) })
@@ -94,13 +93,12 @@ export function createReminders(deps: RemindersDeps) {
       .all();
     immediate(deps.db, () => {
       for (const l of targets) {
-        const sender = deps.senders[l.channel as Channel];
-        if (sender)
+        if (deps.senders[l.channel as Channel])
           repo.enqueue(deps.db, {
             channel: l.channel,
             chatId: l.chatId,
             learnerId: l.id,
-            calls: sender.render(l.chatId, { text: `📢 ${text}` }),
+            items: [{ method: "reply", params: { text: `📢 ${text}` } }],
             at: t,
           });
       }

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import type { Logger } from "pino";
 import { z } from "zod";
-import type { ChannelSender, OutboundCall } from "../channels/types.js";
+import type { Queued } from "../channels/types.js";
 import type { Curriculum } from "../curriculum/types.js";
 import type { Qa, QaOutcome } from "../qa/service.js";
 import { type Db, immediate } from "../store/db.js";
@@ -31,8 +31,6 @@ export interface ConversationDeps {
   logger: Logger;
   /** The question pipeline; without it free-form questions get the "not understood" hint. */
   qa?: Qa;
-  /** Renderers of the webhook channels, used to queue replies in the outbox. */
-  senders?: Partial<Record<Channel, ChannelSender>>;
   now?: () => Date;
   /** For certificate links. */
   publicBaseUrl?: string;
@@ -270,17 +268,17 @@ export function createConversationService(deps: ConversationDeps) {
   }
 
   function apply(row: InboxRow, msg: InboundMessage, thought: Thought): void {
-    const sender = deps.senders?.[row.channel as Channel];
     const at = now();
     const turn = immediate(db, () => {
       if (!repo.deleteInbox(db, row.id)) return undefined; // already applied: nothing twice
-      const calls: OutboundCall[] = row.callbackId
-        ? [{ method: "answerCallbackQuery", params: { callback_query_id: row.callbackId } }]
-        : [];
       const t = commit(msg, thought, at);
       if (t.learnerId !== null) repo.clearUnreachable(db, t.learnerId);
-      if (sender) for (const r of t.replies) calls.push(...sender.render(row.chatId, r));
-      repo.enqueue(db, { channel: msg.channel, chatId: row.chatId, learnerId: t.learnerId, calls, at });
+      // The same for every channel: the channel's adapter renders them when it sends.
+      const items: Queued[] = [
+        ...(row.callbackId ? [{ method: "ack" as const, params: { id: row.callbackId } }] : []),
+        ...t.replies.map((r) => ({ method: "reply" as const, params: r })),
+      ];
+      repo.enqueue(db, { channel: msg.channel, chatId: row.chatId, learnerId: t.learnerId, items, at });
       return t;
     });
     if (turn) logTurn(msg, turn, thought.qa);

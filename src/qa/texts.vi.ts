@@ -24,7 +24,7 @@ export const qaVi = {
   noLesson:
     "Tôi chưa có bài nào nói về việc này. Tôi không muốn đoán, sợ bác làm sai.\n• Bác hỏi Tổ công nghệ số cộng đồng, hoặc cán bộ ở xã, phường.\n• Hoặc xem trang chính thức của cơ quan lo việc đó, có đuôi .gov.vn.\nTôi đã ghi lại câu hỏi để người soạn bài bổ sung. Bác gõ **menu** để xem các bài đang có nhé.",
   unsure:
-    "Tôi chưa chắc bài nào trả lời đúng câu hỏi này. Tôi không muốn đoán, sợ bác làm sai.\nCó hai bài gần với câu hỏi. Bác chọn số để học bài đó. Hoặc bác hỏi Tổ công nghệ số cộng đồng, cán bộ ở xã, phường.",
+    "Tôi chưa chắc bài nào trả lời đúng câu hỏi này. Tôi không muốn đoán, sợ bác làm sai.\nBài học dưới đây gần với câu hỏi nhất. Bác chọn số để học. Hoặc bác hỏi Tổ công nghệ số cộng đồng, cán bộ ở xã, phường.",
   inShort: (summary: string) => `Tóm lại: ${summary}`,
   fromLesson: (title: string) => `📖 Theo bài ${quoted(title)}:`,
   citation: (title: string, checked?: string) =>

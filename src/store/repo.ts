@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import type { Queued } from "../channels/types.js";
 import { vnDayNumber } from "../time.js";
 import type { LessonProgressView, TutorEvent, TutorState } from "../tutor/engine.js";
 import type { Db } from "./db.js";
@@ -177,14 +178,14 @@ export function clearUnreachable(db: Db, learnerId: number): void {
   stmt(db, "update learners set unreachable_at = null where id = ? and unreachable_at is not null").run(learnerId);
 }
 
-/** Queues API calls for one chat, in order, ready now. */
+/** Queues replies (or acknowledgements) for one chat, in order, ready now; the channel renders them when it sends. */
 export function enqueue(
   db: Db,
   args: {
     channel: string;
     chatId: string;
     learnerId: number | null;
-    calls: Array<{ method: string; params: Record<string, unknown> }>;
+    items: readonly Queued[];
     at: Date;
   },
 ): void {
@@ -193,7 +194,7 @@ export function enqueue(
     db,
     "insert into outbox (channel, chat_id, learner_id, method, params, status, attempts, next_attempt_at, created_at) values (?, ?, ?, ?, ?, 'pending', 0, ?, ?)",
   );
-  for (const c of args.calls) insert.run(args.channel, args.chatId, args.learnerId, c.method, JSON.stringify(c.params), t, t);
+  for (const c of args.items) insert.run(args.channel, args.chatId, args.learnerId, c.method, JSON.stringify(c.params), t, t);
 }
 
 export function certifiedTracks(db: Db, learnerId: number): Set<string> {

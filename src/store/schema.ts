@@ -136,8 +136,15 @@ export const outbox = sqliteTable(
     channel: text("channel").notNull(),
     chatId: text("chat_id").notNull(),
     learnerId: integer("learner_id").references(() => learners.id, { onDelete: "cascade" }),
+    /**
+     * "reply": params hold a Reply, rendered by the channel's adapter when it is sent; "ack": an opaque
+     * acknowledgement the channel asked for (Telegram's callback answer). Rows queued by versions before
+     * migration 0009 hold a platform call (method and params) as it is sent.
+     */
     method: text("method").notNull(),
     params: text("params", { mode: "json" }).notNull(),
+    /** A reply rendered into several calls (a long text, a picture and its text): how many have been sent. */
+    partsSent: integer("parts_sent").notNull().default(0),
     status: text("status", { enum: ["pending", "sent", "failed", "cancelled"] }).notNull(),
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: integer("next_attempt_at", { mode: "timestamp_ms" }).notNull(),

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { App } from "../../src/app.js";
+import { renderTelegram } from "../../src/channels/telegram.js";
 import { eventually, startApp, tempDir } from "../helpers/app.js";
 import { postTelegram, startFakeTelegram, tgText } from "../helpers/fake-telegram.js";
 
@@ -50,12 +51,17 @@ describe("a minute of 429 and 5xx from Telegram", () => {
 
     const delivered = fake.calls.filter((c) => c.method === "sendMessage" && c.ok);
     // Order per chat: what arrived is what was queued, in the same order.
-    const queued = app.db.$client.prepare("select chat_id, params from outbox where method = 'sendMessage' order by id").all() as Array<{
+    const queued = app.db.$client.prepare("select chat_id, params from outbox where method = 'reply' order by id").all() as Array<{
       chat_id: string;
       params: string;
     }>;
     for (const u of chats) {
-      const want = queued.filter((q) => q.chat_id === String(u)).map((q) => JSON.parse(q.params).text);
+      // The replies as the channel renders them when it sends (text messages only: pictures go as photos).
+      const want = queued
+        .filter((q) => q.chat_id === String(u))
+        .flatMap((q) => renderTelegram(q.chat_id, JSON.parse(q.params)))
+        .filter((c) => c.method === "sendMessage")
+        .map((c) => c.params.text);
       const got = delivered.filter((c) => String(c.body.chat_id) === String(u)).map((c) => c.body.text);
       expect(got).toEqual(want);
     }

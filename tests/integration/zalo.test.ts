@@ -121,19 +121,22 @@ describe("Zalo webhook, end to end", () => {
     expect(done).toContain("Đúng rồi");
     expect(done).toContain("đã học xong bài “Giữ kín mã OTP”");
 
-    // Everything the tutor queued reached Zalo, as sendMessage, in queue order, within Zalo's limits.
-    // (A confirmed send is marked in the next event-loop turn.)
+    // Everything the tutor queued reached Zalo, rendered by the Zalo adapter when sent, in queue order, within Zalo's
+    // limits. (A confirmed send is marked in the next event-loop turn.)
     const queued = await eventually(() => {
       const rows = sqlite().prepare("select method, params, status from outbox where chat_id = ? order by id").all(USER) as Array<{
         method: string;
         params: string;
         status: string;
       }>;
-      expect(rows.every((r) => r.method === "sendMessage" && r.status === "sent")).toBe(true);
+      expect(rows.every((r) => r.method === "reply" && r.status === "sent")).toBe(true);
       return rows;
     });
+    const zalo = app?.channels.get("zalo");
+    const calls = queued.flatMap((r) => zalo?.sender.render(USER, JSON.parse(r.params)) ?? []);
+    expect(calls.every((c) => c.method === "sendMessage")).toBe(true);
     const delivered = fake.messagesTo(USER);
-    expect(delivered).toEqual(queued.map((r) => JSON.parse(r.params).text));
+    expect(delivered).toEqual(calls.map((c) => c.params.text));
     for (const t of delivered) expect(t.length).toBeGreaterThan(0);
     for (const t of delivered) expect(t.length).toBeLessThanOrEqual(2000);
     expect(fake.calls.every((c) => c.token === TOKEN)).toBe(true);

@@ -17,9 +17,15 @@ const sent: Array<{ chat: string; n: number; at: number }> = [];
 /** Scripted answers for chat "A" (other chats always succeed). */
 let script: Array<(call: OutboundCall) => SendOutcome> = [];
 
+/** Renders reply "n" as one call, "n+m" as two (a text too long for one message), when it is sent. */
+const rendered: string[] = [];
 const sender: ChannelSender = {
   channel: "telegram",
-  render: () => [],
+  render: (_chatId, reply) => {
+    rendered.push(reply.text);
+    return reply.text.split("+").map((n) => ({ method: "sendMessage", params: { n: Number(n) } }));
+  },
+  acknowledge: (id) => ({ method: "answerCallbackQuery", params: { n: Number(id) } }),
   async send(chatId, call) {
     const next = chatId === "A" ? script.shift() : undefined;
     const outcome = next ? next(call) : { ok: true as const };
@@ -28,12 +34,13 @@ const sender: ChannelSender = {
   },
 };
 
+/** Queues `count` replies to a chat, numbered from `from`, as the conversation does. */
 function queue(chat: string, count: number, from = 0) {
   enqueue(db, {
     channel: "telegram",
     chatId: chat,
     learnerId: null,
-    calls: Array.from({ length: count }, (_, i) => ({ method: "sendMessage", params: { n: from + i } })),
+    items: Array.from({ length: count }, (_, i) => ({ method: "reply", params: { text: String(from + i) } })),
     at: new Date(),
   });
 }
@@ -53,6 +60,7 @@ beforeEach(() => {
   dir = tempDir();
   db = openDatabase(`${dir.path}/o.db`);
   sent.length = 0;
+  rendered.length = 0;
   script = [];
 });
 afterEach(async () => {
@@ -149,6 +157,54 @@ describe("outbox dispatcher", () => {
     await eventually(() => expect(db.$client.prepare("select attempts from outbox order by id limit 1").get()).toEqual({ attempts: 1 }));
     db.$client.prepare("delete from outbox where id = (select id from outbox order by id limit 1 offset 1)").run();
     await eventually(() => expect(sent.map((s) => s.n)).toEqual([0, 2]));
+  });
+
+  it("renders a reply when it is sent; a reply of two calls resumes at the call that failed, the first not sent twice", async () => {
+    outbox = dispatcher({ baseBackoffMs: 20, perChatPerSecond: 100, perChatBurst: 100 });
+    enqueue(db, {
+      channel: "telegram",
+      chatId: "A",
+      learnerId: null,
+      items: [{ method: "reply", params: { text: "1+2" } }],
+      at: new Date(),
+    });
+    queue("A", 1, 3);
+    expect(rendered).toEqual([]);
+    // The first call goes through; the second fails once, then goes.
+    script = [() => ({ ok: true }), () => ({ ok: false, retry: {}, code: "tg_502" })];
+    outbox.start();
+    await eventually(() => expect(sent.map((s) => s.n)).toEqual([1, 2, 3]));
+    await eventually(() =>
+      expect(db.$client.prepare("select status, parts_sent as parts from outbox order by id").all()).toEqual([
+        { status: "sent", parts: 1 },
+        { status: "sent", parts: 0 },
+      ]),
+    );
+  });
+
+  it("answers an acknowledgement through the channel, outside the chat's message rate; a call queued by an older version is sent as it is", async () => {
+    outbox = dispatcher({ perChatPerSecond: 1, perChatBurst: 1 });
+    enqueue(db, {
+      channel: "telegram",
+      chatId: "A",
+      learnerId: null,
+      items: [
+        { method: "ack", params: { id: "7" } },
+        { method: "reply", params: { text: "8" } },
+      ],
+      at: new Date(),
+    });
+    // As a version before migration 0009 queued it: the platform call itself.
+    db.$client
+      .prepare(
+        "insert into outbox (channel, chat_id, method, params, status, attempts, next_attempt_at, created_at) values ('telegram', 'A', 'sendMessage', ?, 'pending', 0, ?, ?)",
+      )
+      .run(JSON.stringify({ n: 9 }), Date.now(), Date.now());
+    const started = Date.now();
+    outbox.start();
+    await eventually(() => expect(sent.map((s) => s.n)).toEqual([7, 8, 9]));
+    // The acknowledgement took no token: the two messages were a second apart, not two.
+    expect(Date.now() - started).toBeLessThan(1900);
   });
 
   it("under a flood of webhooks, sends keep to their share and resume in full afterwards", async () => {
