@@ -1,0 +1,113 @@
+// What the tutor keeps per learner and what a step returns, and the Turn that collects a step's replies and
+// events.
+
+import type { Curriculum } from "../curriculum/types.js";
+import { type Reply, text } from "./replies.js";
+
+/** Where the learner is inside a lesson. The step title lets an edited lesson resume sensibly. */
+export interface LessonPosition {
+  lessonId: string;
+  /** 0-based position of the current step. */
+  stepIndex: number;
+  stepTitle: string;
+  /** Wrong answers to the current quiz in this pass. */
+  wrong: number;
+}
+
+export type Screen =
+  | { kind: "new" }
+  | { kind: "consent" }
+  | { kind: "menu" }
+  | { kind: "track"; trackId: string }
+  | { kind: "resume" }
+  | { kind: "step" }
+  | { kind: "done"; lessonId: string; nextLessonId?: string }
+  | { kind: "paused" }
+  | {
+      kind: "answered";
+      prev: Screen;
+      /** Lessons offered after the answer: the one it rests on, or the two closest when none answered clearly. */
+      offerLessonIds?: string[];
+      /** The single offer of states saved before offerLessonIds. */
+      offerLessonId?: string;
+      questionId?: number;
+    }
+  | { kind: "confirm_delete"; prev: Screen }
+  | { kind: "ask_reminders"; after: Screen }
+  | { kind: "cert_name"; trackId: string; code: string; after: Screen };
+
+export interface TutorState {
+  v: 1;
+  screen: Screen;
+  consent: boolean | null;
+  /** The unfinished lesson, kept while the learner browses the menu or pauses. */
+  lesson?: LessonPosition;
+}
+
+export type TutorInput = { kind: "text"; text: string } | { kind: "media"; media: string };
+
+export type TutorEvent =
+  | { type: "consent"; granted: boolean }
+  | { type: "lesson_started"; lessonId: string }
+  | { type: "step_reached"; lessonId: string; stepIndex: number }
+  | { type: "quiz_answered"; lessonId: string; stepIndex: number; optionIndex: number; correct: boolean; attempt: number }
+  | { type: "lesson_completed"; lessonId: string }
+  | { type: "feedback"; questionId: number; useful: boolean }
+  | { type: "delete_all" }
+  | { type: "reminders"; on: boolean }
+  | { type: "certificate"; trackId: string; trackTitle: string; code: string; firstName?: string };
+
+export interface LessonProgressView {
+  status: "in_progress" | "completed";
+  stepReached: number;
+}
+
+export interface TutorContext {
+  curriculum: Curriculum;
+  /** Stored progress by lesson id (empty when the learner declined storage). */
+  progress: ReadonlyMap<string, LessonProgressView>;
+  /** What else is known of the learner: reminders choice and tracks already certified. */
+  learner?: { reminders: boolean | null; certifiedTracks: ReadonlySet<string> };
+  /** A fresh certificate code, used if this turn completes a track (the caller makes it random). */
+  certificateCode?: string;
+  /** Today's date for certificates (dd/mm/yyyy, Vietnam time). */
+  today?: string;
+  /** Public base URL for the certificate's verification link. */
+  publicBaseUrl?: string;
+}
+
+export interface StepResult {
+  state: TutorState;
+  replies: Reply[];
+  events: TutorEvent[];
+  /** Set when the text is a free-form question: the caller runs the question pipeline, then answered(). */
+  question?: { text: string; quiz?: { lessonId: string; step: number } };
+}
+
+export const initialState = (): TutorState => ({ v: 1, screen: { kind: "new" }, consent: null });
+
+export class Turn {
+  replies: Reply[] = [];
+  events: TutorEvent[] = [];
+  question?: StepResult["question"];
+  constructor(
+    public state: TutorState,
+    readonly ctx: TutorContext,
+  ) {}
+  say(r: Reply | string): void {
+    this.replies.push(typeof r === "string" ? text(r) : r);
+  }
+  go(screen: Screen): void {
+    this.state = { ...this.state, screen };
+  }
+  result(): StepResult {
+    return { state: this.state, replies: this.replies, events: this.events, ...(this.question ? { question: this.question } : {}) };
+  }
+  /** Hands the text to the question pipeline, noting the open quiz (hints only) if there is one. */
+  ask(text: string): void {
+    const pos = this.state.lesson;
+    const lesson = pos && this.state.screen.kind === "step" ? this.ctx.curriculum.lessons.get(pos.lessonId) : undefined;
+    const s = lesson && pos ? lesson.steps[pos.stepIndex] : undefined;
+    this.question = { text, ...(s?.kind === "quiz" && pos ? { quiz: { lessonId: pos.lessonId, step: s.index } } : {}) };
+  }
+}
