@@ -1,8 +1,7 @@
+import { readFile } from "node:fs/promises";
 import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
 import { join } from "node:path";
-import { Api, Bot, GrammyError, HttpError, InputFile } from "grammy";
-import type { UserFromGetMe } from "grammy/types";
 import type { Logger } from "pino";
 import { z } from "zod";
 import type { ChannelConfig } from "../config.js";
@@ -15,7 +14,8 @@ import { BotApiNetworkError, type BotApiReply, createBotApi } from "./bot-api.js
 import { secretMatches } from "./secret.js";
 import { type ChannelSender, type OutboundCall, type SendOutcome, splitText } from "./types.js";
 
-// Telegram through grammY: the webhook only records the update; replies go out via the outbox.
+// Telegram: the webhook (or long polling) only records the update; replies go out via the outbox, each call made
+// by our one Bot API client (bot-api.ts).
 
 const SECRET_HEADER = "x-telegram-bot-api-secret-token";
 /** The webhook's 200 body, serialized once. */
@@ -35,6 +35,8 @@ const QUICK_BUTTONS: Record<QuickAction, { text: string; data: string; command: 
 
 /** The Bot API methods the outbox calls with JSON parameters (sendPhoto uploads through grammY). */
 const JSON_METHODS = new Set(["sendMessage", "answerCallbackQuery", "sendChatAction"]);
+/** How long one long poll waits for updates. */
+const POLL_SECONDS = 30;
 
 const chat = z.looseObject({ id: z.number().int(), type: z.string() });
 const user = z.looseObject({ id: z.number().int() });
@@ -149,10 +151,9 @@ export function classifyBotApiReply(reply: BotApiReply): SendOutcome {
   return classifyRefusal(reply.error_code ?? 0, reply.description ?? "", reply.parameters?.retry_after);
 }
 
-/** Maps a failed call (grammY's, for uploads, or a direct one) to what the outbox should do; never includes the token. */
+/** Maps a call that got no Bot API answer to what the outbox should do; never includes the token. */
 export function classifyTelegramError(err: unknown): SendOutcome {
-  if (err instanceof GrammyError) return classifyRefusal(err.error_code, err.description, err.parameters.retry_after);
-  if (err instanceof HttpError || err instanceof BotApiNetworkError) return { ok: false, retry: {}, code: "tg_http" };
+  if (err instanceof BotApiNetworkError) return { ok: false, retry: {}, code: "tg_http" };
   return { ok: false, retry: {}, code: "tg_unknown" };
 }
 
@@ -162,6 +163,8 @@ export function createTelegramChannel(deps: {
   mediaDir: string;
   timeoutSeconds?: number;
   learnerTag?: LearnerTag;
+  /** Long-polling backoff bounds (tests shorten them). */
+  pollBackoff?: { minMs: number; maxMs: number };
 }): ChannelAdapter {
   const { config, logger } = deps;
   const learnerTag = deps.learnerTag ?? learnerTagger();
@@ -170,30 +173,9 @@ export function createTelegramChannel(deps: {
   const agent = config.apiRoot.startsWith("https:")
     ? new HttpsAgent({ keepAlive: true, maxSockets: 64 })
     : new HttpAgent({ keepAlive: true, maxSockets: 64 });
-  const client = {
-    apiRoot: config.apiRoot,
-    timeoutSeconds: deps.timeoutSeconds ?? 10,
-    baseFetchConfig: { agent } as Record<string, unknown>,
-  };
-  // Preset bot info (the id is the token's first part): no getMe call is needed to handle updates.
-  const botId = Number(config.token.split(":")[0]) || 0;
-  const botInfo = {
-    id: botId,
-    is_bot: true,
-    first_name: "Bình dân học AI",
-    username: "binh_dan_hoc_ai_bot",
-    can_join_groups: false,
-    can_read_all_group_messages: false,
-    supports_inline_queries: false,
-    can_connect_to_business: false,
-    has_main_web_app: false,
-  } as UserFromGetMe;
-  /** Where polled updates go (set by startPolling). */
-  let inboxRef: Inbox | undefined;
-  const bot = new Bot(config.token, { client, botInfo });
-  // Uploads (photos from disk) need grammY's multipart body; every other call is a direct JSON call.
-  const api = new Api(config.token, client);
-  const botApi = createBotApi({ apiRoot: config.apiRoot, token: config.token, agent, timeoutMs: client.timeoutSeconds * 1000 });
+  const timeoutMs = (deps.timeoutSeconds ?? 10) * 1000;
+  const botApi = createBotApi({ apiRoot: config.apiRoot, token: config.token, agent, timeoutMs });
+  const backoff = deps.pollBackoff ?? { minMs: 1000, maxMs: 30_000 };
 
   function logUpdate(msg: InboundMessage & { callbackId?: string }, outcome: string | undefined): void {
     if (!log.isLevelEnabled("debug")) return;
@@ -215,12 +197,52 @@ export function createTelegramChannel(deps: {
     logUpdate(msg, await inbox.accept(msg));
   }
 
-  // Polling: grammY fetches the updates; the bot's only job is to record each one. A failure to
-  // record propagates, so the update is fetched again instead of being lost.
-  bot.use(async (ctx) => {
-    const parsed = updateSchema.safeParse(ctx.update);
-    if (parsed.success && inboxRef) await record(inboxRef, parsed.data);
-  });
+  let polling: { controller: AbortController; done: Promise<void> } | undefined;
+
+  /**
+   * Long polling (development, or a server Telegram cannot reach): each update is recorded before the next offset is
+   * asked for, so one that could not be recorded is fetched again instead of being lost.
+   */
+  async function pollLoop(inbox: Inbox, signal: AbortSignal): Promise<void> {
+    let delay = backoff.minMs;
+    let offset: number | undefined;
+    let webhookGone = false;
+    while (!signal.aborted) {
+      try {
+        // getUpdates is refused while a webhook is set.
+        if (!webhookGone) webhookGone = (await botApi.call("deleteWebhook", {}, { signal })).ok;
+        const reply = await botApi.call(
+          "getUpdates",
+          { timeout: POLL_SECONDS, allowed_updates: ["message", "callback_query"], ...(offset !== undefined ? { offset } : {}) },
+          { timeoutMs: (POLL_SECONDS + 10) * 1000, signal },
+        );
+        if (!reply.ok) throw new Error(`getUpdates refused (${reply.error_code ?? 0})`);
+        delay = backoff.minMs;
+        for (const raw of Array.isArray(reply.result) ? reply.result : []) {
+          if (signal.aborted) return;
+          const parsed = updateSchema.safeParse(raw);
+          if (parsed.success) await record(inbox, parsed.data);
+          const id = (raw as { update_id?: unknown }).update_id;
+          if (typeof id === "number") offset = id + 1;
+        }
+      } catch (err) {
+        if (signal.aborted) return;
+        log.warn({ method: "getUpdates", err: { type: (err as Error).name }, retryInMs: delay }, "telegram polling failed; backing off");
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, delay);
+          signal.addEventListener(
+            "abort",
+            () => {
+              clearTimeout(t);
+              resolve();
+            },
+            { once: true },
+          );
+        });
+        delay = Math.min(delay * 2, backoff.maxMs);
+      }
+    }
+  }
 
   const sender: ChannelSender = {
     channel: "telegram",
@@ -230,12 +252,13 @@ export function createTelegramChannel(deps: {
     async send(_chatId, call) {
       try {
         if (call.method === "sendPhoto") {
-          const file = (call.params.photo as { media?: string } | undefined)?.media ?? "";
+          // A lesson picture, uploaded from the media folder (Telegram cannot fetch it from a private server).
+          const { photo, ...rest } = call.params as { photo?: { media?: string } } & Record<string, unknown>;
+          const file = photo?.media ?? "";
           if (!/^[\w.-]+$/.test(file)) return { ok: false, code: "bad_media_name" };
-          await api.raw.sendPhoto({ ...call.params, photo: new InputFile(join(deps.mediaDir, file)) } as Parameters<
-            Api["raw"]["sendPhoto"]
-          >[0]);
-          return { ok: true };
+          const content = await readFile(join(deps.mediaDir, file)).catch(() => undefined);
+          if (!content) return { ok: false, code: "media_missing" };
+          return classifyBotApiReply(await botApi.upload("sendPhoto", rest, { field: "photo", filename: file, content }));
         }
         if (!JSON_METHODS.has(call.method)) return { ok: false, code: "unknown_method" };
         return classifyBotApiReply(await botApi.call(call.method, call.params));
@@ -285,16 +308,16 @@ export function createTelegramChannel(deps: {
       );
     },
     startPolling(inbox) {
-      inboxRef = inbox;
-      bot.catch((err) => log.error({ err: { type: err.error instanceof Error ? err.error.name : "unknown" } }, "polling handler failed"));
-      void bot
-        .start({ allowed_updates: ["message", "callback_query"], onStart: () => log.info("Telegram long polling started") })
-        .catch((err: Error) => {
-          log.error({ err: { type: err.name } }, "Telegram polling stopped");
-        });
+      if (polling) return;
+      const controller = new AbortController();
+      log.info("Telegram long polling started");
+      polling = { controller, done: pollLoop(inbox, controller.signal) };
     },
     async stopPolling() {
-      if (bot.isRunning()) await bot.stop();
+      if (!polling) return;
+      polling.controller.abort();
+      await polling.done;
+      polling = undefined;
     },
   };
 }

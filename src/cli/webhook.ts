@@ -1,4 +1,6 @@
-import { Api } from "grammy";
+import { Agent as HttpAgent } from "node:http";
+import { Agent as HttpsAgent } from "node:https";
+import { type BotApiReply, createBotApi } from "../channels/bot-api.js";
 import { createZaloClient } from "../channels/zalo-client.js";
 import { ConfigError, loadConfigFromProcess } from "../config.js";
 import { cliArgs } from "./args.js";
@@ -30,19 +32,29 @@ async function main(): Promise<number> {
       console.error("Chưa đặt TELEGRAM_BOT_TOKEN và TELEGRAM_WEBHOOK_SECRET.");
       return 1;
     }
-    const api = new Api(config.telegram.token, { apiRoot: config.telegram.apiRoot, timeoutSeconds: 15 });
+    const { token, apiRoot, webhookSecret } = config.telegram;
+    const agent = apiRoot.startsWith("https:") ? new HttpsAgent() : new HttpAgent();
+    const api = createBotApi({ apiRoot, token, agent, timeoutMs: 15_000 });
+    /** The result of a call the Bot API accepted; its own description otherwise. */
+    const result = (reply: BotApiReply) => {
+      if (!reply.ok) throw new Error(`Telegram từ chối (${reply.error_code ?? 0}): ${reply.description ?? ""}`);
+      return reply.result as Record<string, unknown>;
+    };
     if (action === "set") {
-      await api.setWebhook(url, {
-        secret_token: config.telegram.webhookSecret,
-        allowed_updates: ["message", "callback_query"],
-        max_connections: 40,
-      });
+      result(
+        await api.call("setWebhook", {
+          url,
+          secret_token: webhookSecret,
+          allowed_updates: ["message", "callback_query"],
+          max_connections: 40,
+        }),
+      );
       console.log(`Đã đặt webhook Telegram: ${url}`);
     } else if (action === "delete") {
-      await api.deleteWebhook();
+      result(await api.call("deleteWebhook", {}));
       console.log("Đã xoá webhook Telegram.");
     } else {
-      const [me, info] = await Promise.all([api.getMe(), api.getWebhookInfo()]);
+      const [me, info] = await Promise.all([api.call("getMe", {}).then(result), api.call("getWebhookInfo", {}).then(result)]);
       console.log(
         JSON.stringify(
           { bot: me.username, url: info.url, pending_update_count: info.pending_update_count, last_error_message: info.last_error_message },

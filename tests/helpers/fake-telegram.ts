@@ -20,6 +20,8 @@ export async function startFakeTelegram() {
   const scripts = new Map<string, Scripted[]>();
   let nextMessageId = 1;
   const hanging: ServerResponse[] = [];
+  /** Updates waiting to be fetched by long polling. */
+  const updates: Array<{ update_id: number }> = [];
 
   const readBody = (req: IncomingMessage) =>
     new Promise<string>((resolve) => {
@@ -38,7 +40,13 @@ export async function startFakeTelegram() {
     const [, token = "", method = ""] = m;
     let body: Record<string, unknown> = {};
     if ((req.headers["content-type"] ?? "").includes("json") && raw) body = JSON.parse(raw);
-    else if (raw) body = { multipart: true, chat_id: /name="chat_id"\r\n\r\n([^\r]+)/.exec(raw)?.[1] };
+    else if (raw)
+      body = {
+        multipart: true,
+        chat_id: /name="chat_id"\r\n\r\n([^\r]+)/.exec(raw)?.[1],
+        filename: /filename="([^"]+)"/.exec(raw)?.[1],
+        caption: /name="caption"\r\n\r\n([^\r]*)/.exec(raw)?.[1],
+      };
     const call: FakeCall = { method, token, body, at: Date.now(), ok: false };
     calls.push(call);
     const script = scripts.get(method)?.shift();
@@ -52,7 +60,13 @@ export async function startFakeTelegram() {
       return;
     }
     let result: unknown = true;
-    if (method === "getMe")
+    if (method === "getUpdates") {
+      // Long polling: the updates after the offset, or an empty list after a short wait (as a long poll that times out).
+      const offset = Number(body.offset ?? 0);
+      const ready = () => updates.filter((u) => u.update_id >= offset);
+      if (ready().length === 0) await new Promise((r) => setTimeout(r, 50));
+      result = ready();
+    } else if (method === "getMe")
       result = {
         id: 42,
         is_bot: true,
@@ -82,6 +96,10 @@ export async function startFakeTelegram() {
     /** The next calls of `method` get these answers, in order; then normal answers again. */
     failNext(method: string, answers: Scripted[]) {
       scripts.set(method, [...(scripts.get(method) ?? []), ...answers]);
+    },
+    /** An update for a bot that fetches them (long polling). */
+    pushUpdate(update: { update_id: number }) {
+      updates.push(update);
     },
     /** Forgets scripted failures not used yet. */
     clearScripts() {

@@ -235,6 +235,31 @@ describe("Telegram channel", () => {
     await eventually(() => expect(fake.sent(u, "sendPhoto").length).toBe(1));
     const photo = fake.sent(u, "sendPhoto")[0];
     expect(photo?.body.multipart).toBe(true);
+    expect(photo?.body.filename).toBe("vneid-home.png");
+  });
+
+  it("long polling: takes the updates, acknowledges each by the next offset, and answers them", async () => {
+    app = await startApp({
+      dbPath: `${dir.path}/t.db`,
+      env: {
+        TELEGRAM_BOT_TOKEN: "123456:TEST-token",
+        TELEGRAM_WEBHOOK_SECRET: SECRET,
+        TELEGRAM_API_ROOT: fake.url,
+        TELEGRAM_MODE: "polling",
+      },
+    });
+    const u = 7010;
+    const hello = tgText(u, "Xin chào");
+    fake.pushUpdate(hello);
+    await eventually(() => expect(fake.texts(u).join("\n")).toContain("Xin chào bác"));
+    fake.pushUpdate(tgText(u, "1"));
+    await eventually(() => expect(fake.texts(u).length).toBeGreaterThanOrEqual(3));
+    const polls = fake.calls.filter((c) => c.method === "getUpdates");
+    // A webhook would make getUpdates fail: it is removed first; then each poll asks for what follows the last update.
+    expect(fake.calls.findIndex((c) => c.method === "deleteWebhook")).toBeLessThan(fake.calls.findIndex((c) => c.method === "getUpdates"));
+    expect(polls.some((c) => c.body.offset === hello.update_id + 1)).toBe(true);
+    // Each update answered once.
+    expect(fake.texts(u).filter((t) => t.includes("Xin chào bác"))).toHaveLength(1);
   });
 
   it("splits a message over 4096 characters cleanly", async () => {

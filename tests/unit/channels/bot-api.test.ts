@@ -70,6 +70,31 @@ describe("Bot API client", () => {
     expect(seen[2]).toEqual({ url: "/bot123:abc/sendMessage", body, length: String(Buffer.byteLength(body)), type: "application/json" });
   });
 
+  it("uploads a file as multipart/form-data beside the other parameters (objects as JSON), and waits longer for a long poll", async () => {
+    const { seen, port } = await listen("127.0.0.1", (req, res) => {
+      if (req.url?.endsWith("/getUpdates")) return void setTimeout(() => json(res, 200, { ok: true, result: [] }), 300);
+      json(res, 200, { ok: true, result: { message_id: 1 } });
+    });
+    const client = api(port, "127.0.0.1", 100);
+    const reply = await client.upload(
+      "sendPhoto",
+      { chat_id: "42", caption: "Ảnh minh hoạ", reply_markup: { inline_keyboard: [] } },
+      { field: "photo", filename: "vneid-home.png", content: Buffer.from("PNG-BYTES") },
+    );
+    expect(reply.ok).toBe(true);
+    const sent = seen[0];
+    const boundary = /boundary=(\S+)/.exec(sent?.type ?? "")?.[1];
+    expect(sent?.type).toMatch(/^multipart\/form-data; boundary=/);
+    expect(Number(sent?.length)).toBe(Buffer.byteLength(sent?.body ?? ""));
+    expect(sent?.body).toContain(`--${boundary}\r\nContent-Disposition: form-data; name="chat_id"\r\n\r\n42\r\n`);
+    expect(sent?.body).toContain('name="caption"\r\n\r\nẢnh minh hoạ\r\n');
+    expect(sent?.body).toContain('name="reply_markup"\r\n\r\n{"inline_keyboard":[]}\r\n');
+    expect(sent?.body).toContain('name="photo"; filename="vneid-home.png"\r\nContent-Type: application/octet-stream\r\n\r\nPNG-BYTES\r\n');
+    expect(sent?.body.endsWith(`--${boundary}--\r\n`)).toBe(true);
+    // The client's 100 ms would cut a 300 ms long poll short; the call's own timeout does not.
+    await expect(client.call("getUpdates", { timeout: 1 }, { timeoutMs: 2000 })).resolves.toEqual({ ok: true, result: [] });
+  });
+
   it("keeps a path in the API root (a self-hosted Bot API server behind a prefix)", async () => {
     const { seen, port } = await listen("127.0.0.1", (_req, res) => json(res, 200, { ok: true, result: true }));
     const client = createBotApi({ apiRoot: `http://127.0.0.1:${port}/tg/`, token: "9:z", agent: new Agent(), timeoutMs: 5000 });
