@@ -1,6 +1,8 @@
 import type { Logger } from "pino";
+import type { Queued } from "../channels/types.js";
 import { type Db, immediate } from "../store/db.js";
 import * as repo from "../store/repo.js";
+import { vi } from "../tutor/texts.vi.js";
 import { createGovernor, type Governor } from "./governor.js";
 import type { ConversationService } from "./service.js";
 import type { InboundMessage } from "./types.js";
@@ -203,7 +205,7 @@ export function createInbox(deps: InboxDeps) {
           if (pending) {
             // Applied later in its own transaction; the learner's next update waits for it.
             const p = pending
-              .catch((err: Error) => dropped(row.id, row.channel, err))
+              .catch((err: Error) => dropped(row, err))
               .finally(() => {
                 waiting.delete(key);
                 deps.onQueued?.();
@@ -213,7 +215,7 @@ export function createInbox(deps: InboxDeps) {
             continue;
           }
         } catch (err) {
-          dropped(row.id, row.channel, err as Error);
+          dropped(row, err as Error);
         }
         taken.push([key, id]);
         // More for this learner? Back of the line, so one busy learner does not hold up the others.
@@ -248,11 +250,20 @@ export function createInbox(deps: InboxDeps) {
     idleWaiters = [];
   }
 
-  /** A bug must not loop forever on one message: drop it from the inbox and tell the logs. */
-  function dropped(id: number, channel: string, err: Error): void {
-    deps.logger.error({ channel, err: { type: err.name, message: err.message } }, "message could not be applied; dropped");
+  /**
+   * A bug must not loop forever on one message: drop it from the inbox, tell the logs, and tell the learner kindly
+   * that it was not understood (never silence: they would wait for an answer).
+   */
+  function dropped(row: repo.InboxRow, err: Error): void {
+    deps.logger.error({ channel: row.channel, err: { type: err.name, message: err.message } }, "message could not be applied; dropped");
     try {
-      repo.deleteInbox(deps.db, id);
+      immediate(deps.db, () => {
+        if (!repo.deleteInbox(deps.db, row.id)) return;
+        const learnerId = repo.findLearner(deps.db, row.channel, row.userKey)?.id ?? null;
+        const items: Queued[] = [{ method: "reply", params: { text: vi.turnFailed } }];
+        repo.enqueue(deps.db, { channel: row.channel, chatId: row.chatId, learnerId, items, at: new Date() });
+      });
+      // The outbox is woken by the caller once this is committed (after the slice, or after the pending turn).
     } catch {
       // Still locked: it stays in the inbox and is tried again after the next start.
     }

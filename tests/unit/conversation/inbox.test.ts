@@ -5,6 +5,7 @@ import { createInbox } from "../../../src/conversation/inbox.js";
 import type { ConversationService } from "../../../src/conversation/service.js";
 import { type Db, openDatabase } from "../../../src/store/db.js";
 import * as repo from "../../../src/store/repo.js";
+import { vi as texts } from "../../../src/tutor/texts.vi.js";
 import { eventually, tempDir } from "../../helpers/app.js";
 
 // The inbox against a real database file; the conversation is a stand-in that notes what it was given.
@@ -85,6 +86,13 @@ describe("inbox", () => {
     const said = (db.$client.prepare("select text from said order by rowid").all() as Array<{ text: string }>).map((r) => r.text);
     expect(said).toEqual(["one", "three"]); // the failed turn's write was undone, not the others'
     expect((db.$client.prepare("select count(*) as n from inbox").get() as { n: number }).n).toBe(0); // the bad one dropped
+    // …and its learner is told, kindly, instead of waiting for an answer that will not come.
+    const told = db.$client.prepare("select chat_id as chat, method, params from outbox").all() as Array<{
+      chat: string;
+      method: string;
+      params: string;
+    }>;
+    expect(told.map((r) => [r.chat, r.method, JSON.parse(r.params).text])).toEqual([["b", "reply", texts.turnFailed]]);
     expect(commits).toHaveBeenCalledTimes(1); // after the slice is committed, the outbox is woken once
   });
 
