@@ -64,7 +64,8 @@ export const vi = {
   resumeOptions: ["Học tiếp", "Chọn bài khác"],
   paused: "Bác nghỉ ngơi nhé. Tôi đã ghi nhớ chỗ bác đang học.\nKhi muốn học tiếp, bác gõ **tiếp**.",
   pausedNoLesson: "Bác nghỉ ngơi nhé. Khi muốn học, bác gõ **menu**.",
-  turnFailed: "Xin lỗi bác, tôi vừa gặp trục trặc nên chưa xử lý được tin nhắn này. Bác gửi lại giúp tôi nhé. Nếu vẫn không được, bác gõ **menu**.",
+  turnFailed:
+    "Xin lỗi bác, tôi vừa gặp trục trặc nên chưa xử lý được tin nhắn này. Bác gửi lại giúp tôi nhé. Nếu vẫn không được, bác gõ **menu**.",
   lessonGone: "Bài bác đang học vừa được thay đổi nên không còn nữa. Tôi xin lỗi vì sự bất tiện. Mời bác chọn bài khác.",
 
   help: "**Bác có thể gõ:**\n• Số (1, 2, 3…) để chọn\n• **tiếp**: sang bước sau\n• **nhắc lại**: xem lại bước này\n• **quay lại**: về bước trước\n• **không hiểu**: xem giải thích thêm\n• **menu**: danh sách chủ đề\n• **tiến độ**: xem bác đã học đến đâu\n• **dừng**: tạm nghỉ\nGõ không dấu cũng được ạ.",
