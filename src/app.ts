@@ -1,30 +1,55 @@
+import { randomUUID } from "node:crypto";
 import { dirname, join, resolve } from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
-import { logPseudonymKey } from "./admin/pseudonym.js";
 import { createChannels } from "./channels/registry.js";
 import type { ChannelSender } from "./channels/types.js";
 import type { Config } from "./config.js";
 import { createGovernor } from "./conversation/governor.js";
-import { createInbox, type Inbox } from "./conversation/inbox.js";
-import { createOutbox, type Outbox, type OutboxOptions } from "./conversation/outbox.js";
-import type { ChannelAdapter } from "./conversation/ports.js";
+import { createInbox } from "./conversation/inbox.js";
+import { createOutbox, type OutboxOptions } from "./conversation/outbox.js";
+import type { ChannelAdapter, Inbox } from "./conversation/ports.js";
 import { createReminders, type Reminders } from "./conversation/reminders.js";
-import { createConversationService, learnerTagger } from "./conversation/service.js";
+import { type ConversationStore, createConversationService, learnerTagger } from "./conversation/service.js";
+import { createSharedInbox } from "./conversation/shared-inbox.js";
+import { createSharedOutbox } from "./conversation/shared-outbox.js";
 import type { Channel } from "./conversation/types.js";
 import { createCurriculumStore } from "./curriculum/store.js";
 import { createMetrics } from "./metrics.js";
 import { createOpenAiLlm, type LlmClient } from "./qa/llm.js";
 import { createQa } from "./qa/service.js";
 import { buildServer } from "./server.js";
-import { closeDatabase, type Db, openDatabase, scrubSoon } from "./store/db.js";
+import type { Db } from "./store/db.js";
+import { openStore, type Store } from "./store/open.js";
+import type { PgDb, PgOptions } from "./store/postgres/db.js";
+
+/** The inbox as the app drives it, on either store. */
+export interface AppInbox extends Inbox {
+  /** Starts working (several instances: claiming learners); the local inbox works as updates arrive. */
+  start?(): void;
+  recover(): number;
+  idle(): Promise<void>;
+  close(timeoutMs?: number): Promise<void>;
+}
+
+/** The dispatcher as the app drives it, on either store. */
+export interface AppOutbox {
+  start(): void;
+  stop(timeoutMs?: number): Promise<void>;
+  kick(): void;
+  pendingCount(): number | Promise<number>;
+  purge(olderThanMs?: number): number | Promise<number>;
+  forgetOnceSent(channel: string, chatId: string): void;
+}
 
 export interface App {
   server: FastifyInstance;
-  db: Db;
+  store: Store;
+  /** The SQLite database (tests, tools); throws when the app runs on PostgreSQL. */
+  readonly db: Db;
   curriculum: ReturnType<typeof createCurriculumStore>;
-  inbox: Inbox;
-  outbox: Outbox;
+  inbox: AppInbox;
+  outbox: AppOutbox;
   reminders: Reminders;
   /** The messaging channels enabled by the configuration (channels/registry.ts). */
   channels: ReadonlyMap<Channel, ChannelAdapter>;
@@ -40,13 +65,17 @@ export interface AppOptions {
   llm?: LlmClient;
   /** Upper bound for a model answer before the lessons-only answer is used (default 18 s). */
   qaDeadlineMs?: number;
+  /** PostgreSQL: a schema of its own (tests), the pool's size. */
+  postgres?: PgOptions;
+  /** PostgreSQL: this instance's name in leases, and how long they last (tests of take-over). */
+  instance?: { owner?: string; leaseMs?: number };
 }
 
-/** Wires config → db → curriculum → services → server. Used by main.ts and by the integration tests. */
+/** Wires config → store → curriculum → services → server. Used by main.ts and by the integration tests. */
 export async function createApp(config: Config, logger: Logger, opts: AppOptions = {}): Promise<App> {
-  const db = openDatabase(config.databasePath, { backgroundCheckpoints: true });
-  // Learners are named in logs by a keyed hash: stable across restarts, not reversible without the database.
-  const learnerTag = learnerTagger(logPseudonymKey(db, config.databasePath, config.logPseudonymKey));
+  const store = await openStore(config, opts.postgres, logger);
+  // Learners are named in logs by a keyed hash: stable across restarts, not reversible without the key.
+  const learnerTag = learnerTagger(store.logKey);
   // The last good lessons are kept beside the database, so broken files at a restart do not take the tutor down.
   const curriculum = createCurriculumStore({
     dir: config.curriculumDir,
@@ -56,16 +85,16 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
   try {
     await curriculum.start();
   } catch (err) {
-    await closeDatabase(db);
+    await store.close();
     throw err;
   }
   const mediaDir = resolve(config.curriculumDir, "media");
   const channels = new Map(createChannels(config, { logger, mediaDir, learnerTag }).map((c) => [c.channel, c]));
   const senders: Partial<Record<Channel, ChannelSender>> = Object.fromEntries([...channels].map(([name, c]) => [name, c.sender]));
 
-  const metrics = createMetrics(db, curriculum);
+  const metrics = createMetrics(store.backlog, curriculum);
   const qa = createQa({
-    db,
+    store: store.qa,
     metrics,
     curriculum: () => curriculum.current(),
     logger,
@@ -76,8 +105,14 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
       ? { llm: opts.llm ?? createOpenAiLlm({ ...config.llm, logger, timeoutMs: Math.min(15_000, opts.qaDeadlineMs ?? 15_000) }) }
       : {}),
   });
+  const owner = opts.instance?.owner;
+  const leaseMs = opts.instance?.leaseMs ?? config.instanceLeaseMs;
+  const conversationStore: ConversationStore =
+    store.kind === "local"
+      ? { kind: "local", local: store.local }
+      : { kind: "shared", shared: store.shared, owner: owner ?? randomUUID(), leaseMs };
   const conversation = createConversationService({
-    db,
+    store: conversationStore,
     curriculum: () => curriculum.current(),
     logger,
     qa,
@@ -85,52 +120,69 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     learnerTag,
     onErased: (channel, chatId) => {
       outbox.forgetOnceSent(channel, chatId);
-      scrubSoon(db);
+      store.scrub();
     },
   });
-  // One meter for both kinds of background work: acknowledgements come first under a flood.
-  const governor = createGovernor({ budget: config.background });
-  const outbox = createOutbox({ db, senders, logger, governor, options: { ...config.outbox, ...opts.outbox } });
+  const outboxOptions = { ...config.outbox, ...opts.outbox };
+  // "typing…" as soon as the bot works (where the platform asks for it), or before a model call.
+  const onWork = ({ channel, chatId }: { channel: string; chatId: string }) => {
+    const c = channels.get(channel as Channel);
+    if (c?.typingWhen === "working") void c.sender.typing?.(chatId);
+  };
+  const onSlow = ({ channel, chatId }: { channel: string; chatId: string }) => {
+    const c = channels.get(channel as Channel);
+    if (c?.typingWhen === "slow") void c.sender.typing?.(chatId);
+  };
+  let outbox: AppOutbox;
+  let inbox: AppInbox;
+  if (store.kind === "local") {
+    // One process: one meter for both kinds of background work, so acknowledgements come first under a flood.
+    const governor = createGovernor({ budget: config.background });
+    const local = createOutbox({ db: store.db, senders, logger, governor, options: outboxOptions });
+    outbox = local;
+    inbox = createInbox({ store: store.local, conversation, logger, governor, onQueued: () => local.kick(), onWork, onSlow });
+  } else {
+    const shared = createSharedOutbox({
+      store: store.outbox,
+      senders,
+      logger,
+      ...(owner ? { owner } : {}),
+      // A reply being sent is held twice as long as a learner: longer than a send can take.
+      options: { ...outboxOptions, leaseMs: leaseMs * 2 },
+    });
+    outbox = shared;
+    inbox = createSharedInbox({
+      shared: store.shared,
+      conversation,
+      logger,
+      owner: conversationStore.kind === "shared" ? conversationStore.owner : undefined,
+      leaseMs,
+      onQueued: () => shared.kick(),
+      onWork,
+      onSlow,
+    });
+  }
   const reminders = createReminders({
-    db,
-    senders,
+    store: store.reminders,
+    channels: [...channels.keys()],
     curriculum: () => curriculum.current(),
     logger,
     inactiveDays: config.reminderDays,
     onQueued: () => outbox.kick(),
   });
-  const inbox = createInbox({
-    db,
-    conversation,
-    logger,
-    governor,
-    onQueued: () => outbox.kick(),
-    // "typing…" as soon as the bot works (where the platform asks for it), or before a model call.
-    onWork: ({ channel, chatId }) => {
-      const c = channels.get(channel as Channel);
-      if (c?.typingWhen === "working") void c.sender.typing?.(chatId);
-    },
-    onSlow: ({ channel, chatId }) => {
-      const c = channels.get(channel as Channel);
-      if (c?.typingWhen === "slow") void c.sender.typing?.(chatId);
-    },
-  });
-  // Housekeeping: sent outbox rows and old deduplication keys need not stay (Telegram redelivers for about a day).
+  // Housekeeping: sent outbox rows, old deduplication keys (Telegram redelivers for about a day) and old questions.
   let housekeeping: NodeJS.Timeout | undefined;
-  const tidy = () => {
-    try {
-      const sent = outbox.purge(24 * 3600_000);
-      const keys = db.$client.prepare("delete from processed_messages where at < ?").run(Date.now() - 7 * 24 * 3600_000).changes;
-      // Redacted questions are kept for content review for six months at most (see the privacy notice).
-      const questions = db.$client.prepare("delete from qa_questions where created_at < ?").run(Date.now() - 180 * 24 * 3600_000).changes;
-      if (sent + keys + questions > 0) logger.info({ sent, keys, questions }, "housekeeping");
-    } catch (err) {
-      logger.warn({ err: { type: (err as Error).name } }, "housekeeping failed");
-    }
-  };
+  const tidy = () =>
+    store.tidy(Date.now()).then(
+      ({ sent, keys, questions }) => {
+        if (sent + keys + questions > 0) logger.info({ sent, keys, questions }, "housekeeping");
+      },
+      (err: Error) => logger.warn({ err: { type: err.name } }, "housekeeping failed"),
+    );
   const server = buildServer({
     logger,
-    db,
+    databaseUp: store.up,
+    certificates: store.certificates,
     conversation,
     inbox,
     channels: [...channels.values()],
@@ -141,6 +193,7 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     ...(config.adminToken
       ? {
           admin: {
+            ...(store.kind === "local" ? { db: store.db } : {}),
             adminToken: config.adminToken,
             targetsFile: config.targetsFile,
             curriculum: () => curriculum.current(),
@@ -155,7 +208,11 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
 
   return {
     server,
-    db,
+    store,
+    get db(): Db {
+      if (store.kind !== "local") throw new Error("this app runs on PostgreSQL (DATABASE_URL): use app.store.pg");
+      return store.db;
+    },
     curriculum,
     inbox,
     outbox,
@@ -171,6 +228,7 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
       reminders.start();
       housekeeping = setInterval(tidy, 3600_000);
       housekeeping.unref();
+      inbox.start?.();
       const recovered = inbox.recover();
       if (recovered > 0) logger.info({ learners: recovered }, "resuming updates recorded before the last stop");
       for (const c of channels.values()) if (c.mode === "polling") c.startPolling(inbox);
@@ -190,7 +248,9 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
       await Promise.all([...channels.values()].map((c) => c.stopPolling()));
       await Promise.all([inbox.close(4000), outbox.stop(4000)]);
       curriculum.close();
-      await closeDatabase(db);
+      await store.close();
     },
   };
 }
+
+export type { PgDb };

@@ -42,6 +42,12 @@ export const envSchema = z
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     HOST: z.string().trim().min(1).default("0.0.0.0"),
     DATABASE_PATH: z.string().trim().min(1).default("./data/tutor.db"),
+    DATABASE_URL: optionalString.pipe(
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, "phải là địa chỉ PostgreSQL, bắt đầu bằng postgres:// (ví dụ postgres://bdhai@127.0.0.1:5432/bdhai)")
+        .optional(),
+    ),
     CURRICULUM_DIR: z.string().trim().min(1).default("./curriculum"),
     PROMPTS_DIR: z.string().trim().min(1).default("./prompts"),
     PUBLIC_BASE_URL: optionalUrl("PUBLIC_BASE_URL"),
@@ -61,6 +67,7 @@ export const envSchema = z
     ADMIN_TOKEN: optionalString.pipe(z.string().min(16, "dài ít nhất 16 ký tự").optional()),
     TARGETS_FILE: z.string().trim().min(1).default("./targets.yaml"),
     REMINDER_DAYS: z.coerce.number().int().min(1, "ít nhất 1 ngày").max(60, "nhiều nhất 60 ngày").default(3),
+    INSTANCE_LEASE_SECONDS: z.coerce.number().int().min(2).max(300).default(15),
     OUTBOX_GLOBAL_PER_SECOND: z.coerce.number().positive().max(1000).default(25),
     OUTBOX_PER_CHAT_PER_SECOND: z.coerce.number().positive().max(1000).default(1),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -108,7 +115,10 @@ export interface ChannelConfig {
 export interface Config {
   port: number;
   host: string;
+  /** SQLite: the file (also where keys and the last good curriculum are kept beside it). */
   databasePath: string;
+  /** PostgreSQL instead of SQLite: any number of instances share it. */
+  databaseUrl?: string;
   curriculumDir: string;
   promptsDir: string;
   publicBaseUrl?: string;
@@ -118,6 +128,8 @@ export interface Config {
   adminToken?: string;
   targetsFile: string;
   reminderDays: number;
+  /** PostgreSQL: how long an instance's hold on a learner (and on a reply it sends) lasts unless renewed, in ms. */
+  instanceLeaseMs: number;
   /** Send rates of the outbox (Telegram's working limits: about 30/s overall, 1/s per chat). */
   outbox: { globalPerSecond: number; perChatPerSecond: number };
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
@@ -156,6 +168,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     port: e.PORT,
     host: e.HOST,
     databasePath: e.DATABASE_PATH,
+    ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
     curriculumDir: e.CURRICULUM_DIR,
     promptsDir: e.PROMPTS_DIR,
     publicBaseUrl: e.PUBLIC_BASE_URL,
@@ -179,6 +192,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     adminToken: e.ADMIN_TOKEN,
     targetsFile: e.TARGETS_FILE,
     reminderDays: e.REMINDER_DAYS,
+    instanceLeaseMs: e.INSTANCE_LEASE_SECONDS * 1000,
     outbox: { globalPerSecond: e.OUTBOX_GLOBAL_PER_SECOND, perChatPerSecond: e.OUTBOX_PER_CHAT_PER_SECOND },
     logLevel: e.LOG_LEVEL,
     trustProxy:

@@ -1,6 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client";
 import type { CurriculumStore } from "./curriculum/store.js";
-import type { Db } from "./store/db.js";
 
 // What an operator watches, in Prometheus's text format at GET /metrics (admin token): the backlogs (updates
 // waiting to be handled, replies waiting to be sent and the oldest one's age), sends that failed by reason,
@@ -9,8 +8,28 @@ import type { Db } from "./store/db.js";
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
+/** What the store reports when scraped (read fresh, so it is true after a restart and across instances). */
+export interface Backlog {
+  /** Updates recorded, not handled yet. */
+  inbox: number;
+  /** Replies waiting to be sent, and when the oldest was queued (epoch ms). */
+  pending: number;
+  oldestPendingAt: number | null;
+  /** Replies given up on, by the channel's error. */
+  failed: Array<{ reason: string; n: number }>;
+  /** Learners who wrote since these times. */
+  activeSince(t: number): Promise<number>;
+}
+
+/** The store's figures; undefined while it is closed. */
+export type BacklogSource = () => Promise<Backlog | undefined>;
+
 /** A registry per app (tests run several in one process): the process's own figures, the counters, the gauges. */
-export function createMetrics(db: Db, curriculum: Pick<CurriculumStore, "current" | "lastReload">, now: () => number = Date.now) {
+export function createMetrics(
+  backlog: BacklogSource,
+  curriculum: Pick<CurriculumStore, "current" | "lastReload">,
+  now: () => number = Date.now,
+) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "bdhai_" });
   const modelCalls = new Counter({
@@ -24,32 +43,37 @@ export function createMetrics(db: Db, curriculum: Pick<CurriculumStore, "current
     labelNames: ["reason"] as const,
     registers: [registry],
   });
-  const count = (sql: string, ...args: unknown[]) => (db.$client.prepare(sql).get(...args) as { n: number | null }).n ?? 0;
-  const open = () => db.$client.open;
+  // One read of the store per scrape, shared by the gauges below.
+  let read: { at: number; value: Promise<Backlog | undefined> } | undefined;
+  const current = () => {
+    if (!read || now() - read.at > 1000) read = { at: now(), value: backlog().catch(() => undefined) };
+    return read.value;
+  };
   new Gauge({
     name: "bdhai_inbox_backlog",
     help: "Updates received and recorded, not handled yet.",
     registers: [registry],
-    collect() {
-      if (open()) this.set(count("select count(*) as n from inbox"));
+    async collect() {
+      const b = await current();
+      if (b) this.set(b.inbox);
     },
   });
   new Gauge({
     name: "bdhai_outbox_pending",
     help: "Replies waiting to be sent.",
     registers: [registry],
-    collect() {
-      if (open()) this.set(count("select count(*) as n from outbox where status = 'pending'"));
+    async collect() {
+      const b = await current();
+      if (b) this.set(b.pending);
     },
   });
   new Gauge({
     name: "bdhai_outbox_oldest_pending_seconds",
     help: "Age of the oldest reply waiting to be sent (0: none).",
     registers: [registry],
-    collect() {
-      if (!open()) return;
-      const oldest = count("select min(created_at) as n from outbox where status = 'pending'");
-      this.set(oldest ? Math.max(0, (now() - oldest) / 1000) : 0);
+    async collect() {
+      const b = await current();
+      if (b) this.set(b.oldestPendingAt ? Math.max(0, (now() - b.oldestPendingAt) / 1000) : 0);
     },
   });
   new Gauge({
@@ -57,15 +81,11 @@ export function createMetrics(db: Db, curriculum: Pick<CurriculumStore, "current
     help: "Replies given up on, by the channel's error.",
     labelNames: ["reason"] as const,
     registers: [registry],
-    collect() {
-      if (!open()) return;
+    async collect() {
+      const b = await current();
+      if (!b) return;
       this.reset();
-      const rows = db.$client
-        .prepare(
-          "select coalesce(last_error, 'unknown') as reason, count(*) as n from outbox where status in ('failed', 'cancelled') group by 1",
-        )
-        .all() as Array<{ reason: string; n: number }>;
-      for (const r of rows) this.set({ reason: r.reason }, r.n);
+      for (const r of b.failed) this.set({ reason: r.reason }, r.n);
     },
   });
   new Gauge({
@@ -73,10 +93,11 @@ export function createMetrics(db: Db, curriculum: Pick<CurriculumStore, "current
     help: "Learners who wrote in the last day and in the last 7 days.",
     labelNames: ["window"] as const,
     registers: [registry],
-    collect() {
-      if (!open()) return;
-      this.set({ window: "1d" }, count("select count(*) as n from learners where last_active_at >= ?", now() - 86_400_000));
-      this.set({ window: "7d" }, count("select count(*) as n from learners where last_active_at >= ?", now() - 7 * 86_400_000));
+    async collect() {
+      const b = await current();
+      if (!b) return;
+      this.set({ window: "1d" }, await b.activeSince(now() - 86_400_000));
+      this.set({ window: "7d" }, await b.activeSince(now() - 7 * 86_400_000));
     },
   });
   new Gauge({

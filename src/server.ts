@@ -1,19 +1,21 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { type AdminDeps, registerAdmin, registerVerify } from "./admin/index.js";
+import type { CertificateLookup } from "./admin/verify.js";
 import { registerWebChat } from "./channels/web.js";
-import type { Inbox } from "./conversation/inbox.js";
-import type { ChannelAdapter } from "./conversation/ports.js";
+import type { ChannelAdapter, Inbox } from "./conversation/ports.js";
 import type { ConversationService } from "./conversation/service.js";
 import type { Curriculum } from "./curriculum/types.js";
 import { registerMedia } from "./media.js";
-import { type Db, isDatabaseOpen } from "./store/db.js";
 
 export interface ServerDeps {
   /** Admin dashboard and reports; absent = no admin routes at all. */
-  admin?: Omit<AdminDeps, "db">;
+  admin?: AdminDeps;
   logger: Logger;
-  db: Db;
+  /** Whether the database answers (GET /health/ready). */
+  databaseUp: () => Promise<boolean>;
+  /** Certificates by code (GET /verify/<code>). */
+  certificates: CertificateLookup;
   conversation: ConversationService;
   inbox: Inbox;
   /** The messaging channels: each adds its webhook route. */
@@ -74,8 +76,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: "not_found", message: "Không tìm thấy trang này." }));
 
   app.get("/health", () => ({ status: "ok" }));
-  app.get("/health/ready", (_req, reply) => {
-    const db = isDatabaseOpen(deps.db);
+  app.get("/health/ready", async (_req, reply) => {
+    const db = await deps.databaseUp();
     const curriculum = deps.curriculum() !== undefined;
     const ok = db && curriculum;
     return reply.code(ok ? 200 : 503).send({ status: ok ? "ready" : "not_ready", db, curriculum });
@@ -101,8 +103,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   registerMedia(app, deps.mediaDir);
 
   if (deps.webChat) registerWebChat(app, { conversation: deps.conversation, ...deps.webChat });
-  registerVerify(app, { db: deps.db });
-  if (deps.admin) registerAdmin(app, { db: deps.db, ...deps.admin });
+  registerVerify(app, { certificates: deps.certificates });
+  if (deps.admin) registerAdmin(app, deps.admin);
   // Webhooks: 401 on a wrong secret before any parsing; 200 once the update is recorded in the inbox.
   for (const channel of deps.channels) channel.register(app, { inbox: deps.inbox });
   return app;

@@ -20,16 +20,31 @@ export { registerVerify } from "./verify.js";
 // The admin area: dashboard, CSV reports, announcements. Registered only when ADMIN_TOKEN is set.
 
 export interface AdminDeps {
-  db: Db;
+  /** The SQLite database the dashboard and reports read; absent on PostgreSQL (not yet served there: they answer 503). */
+  db?: Db;
   adminToken: string;
   targetsFile: string;
   curriculum: () => Curriculum;
   curriculumStatus: () => ReloadStatus;
   /** Queues the text to opted-in, reachable learners through the outbox; returns how many. */
-  announce: (text: string) => number;
+  announce: (text: string) => Promise<number>;
   publicBaseUrl?: string;
   /** Served at GET /metrics (Prometheus text), behind the admin token. */
   metrics?: Registry;
+}
+
+/** The dashboard and reports read SQLite; on PostgreSQL they are not served yet (announcements and /metrics are). */
+function notOnThisStore(reply: FastifyReply) {
+  return sendHtml(
+    reply,
+    503,
+    page({
+      title: "Chưa có bảng điều khiển — Bình dân học AI",
+      body: `<div class="narrow"><section class="card"><h1>Chưa có bảng điều khiển trên PostgreSQL</h1>
+<p>Máy chủ này lưu dữ liệu trong PostgreSQL (DATABASE_URL). Bảng điều khiển và báo cáo CSV hiện chỉ chạy với SQLite.</p>
+<p>Thông báo cho người học và số liệu vận hành (/metrics) vẫn dùng được.</p></section></div>`,
+    }),
+  );
 }
 
 const DAYS_MESSAGE = `days phải là một số ngày, từ 7 đến ${MAX_DAYS}`;
@@ -171,6 +186,7 @@ export function registerAdmin(app: FastifyInstance, deps: AdminDeps): void {
       // Compute the dashboard's figures once in the background at start, so the first visit to a
       // large installation is served from a snapshot instead of waiting for the big scans.
       admin.addHook("onReady", async () => {
+        if (!deps.db) return;
         const curriculum = deps.curriculum();
         void renderDashboard({
           db: deps.db,
@@ -184,6 +200,7 @@ export function registerAdmin(app: FastifyInstance, deps: AdminDeps): void {
       });
 
       admin.get("/", { onRequest: requireAdmin }, async (req, reply) => {
+        if (!deps.db) return notOnThisStore(reply);
         const query = dashboardQuery.safeParse(req.query);
         if (!query.success)
           return reply.code(400).send({ error: "bad_request", message: query.error.issues.map((i) => i.message).join("; ") });
@@ -203,12 +220,12 @@ export function registerAdmin(app: FastifyInstance, deps: AdminDeps): void {
         return sendHtml(reply, 200, html);
       });
 
-      admin.post("/announce", { onRequest: requireAdmin }, (req, reply) => {
+      admin.post("/announce", { onRequest: requireAdmin }, async (req, reply) => {
         const body = (req.body ?? {}) as Record<string, unknown>;
         if (!csrfOk(req, body.csrf)) return deny(req, reply, 403, 0, staleForm);
         const parsed = announceBody.safeParse(body);
         if (!parsed.success) return badRequest(req, reply, parsed.error.issues.map((i) => i.message).join(" "));
-        const sent = deps.announce(parsed.data.text);
+        const sent = await deps.announce(parsed.data.text);
         const by = who.get(req);
         req.log.info(
           { recipients: sent, address: req.ip, by: by?.via === "cookie" ? sessionTag(by.session) : "bearer" },
@@ -233,10 +250,10 @@ export function registerAdmin(app: FastifyInstance, deps: AdminDeps): void {
           .header("x-content-type-options", "nosniff");
 
       admin.get("/reports/progress.csv", { onRequest: requireAdmin }, (_req, reply) =>
-        csv(reply, "tien-do-nguoi-hoc").send(progressCsv(deps.db, deps.curriculum(), channelName)),
+        deps.db ? csv(reply, "tien-do-nguoi-hoc").send(progressCsv(deps.db, deps.curriculum(), channelName)) : notOnThisStore(reply),
       );
       admin.get("/reports/lessons.csv", { onRequest: requireAdmin }, (_req, reply) =>
-        csv(reply, "tong-hop-bai-hoc").send(lessonsCsv(deps.db, deps.curriculum())),
+        deps.db ? csv(reply, "tong-hop-bai-hoc").send(lessonsCsv(deps.db, deps.curriculum())) : notOnThisStore(reply),
       );
     },
     { prefix: "/admin" },

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from "fastify";
-import type { Db } from "../store/db.js";
 import { vnDateDmy } from "./format.js";
 import { esc, page, sendHtml } from "./html.js";
 
@@ -18,16 +17,20 @@ function notFound(): string {
   });
 }
 
-export function registerVerify(app: FastifyInstance, deps: { db: Db }): void {
-  const find = deps.db.$client.prepare(
-    "select track_title as trackTitle, first_name as firstName, issued_at as issuedAt from certificates where code = ?",
-  );
+/** A certificate as the public check shows it. */
+export interface CertificateView {
+  trackTitle: string;
+  firstName: string | null;
+  issuedAt: number;
+}
+export type CertificateLookup = (code: string) => Promise<CertificateView | undefined>;
 
-  app.get<{ Params: { code: string } }>("/verify/:code", (req, reply) => {
+export function registerVerify(app: FastifyInstance, deps: { certificates: CertificateLookup }): void {
+  app.get<{ Params: { code: string } }>("/verify/:code", async (req, reply) => {
     const code = req.params.code;
     // Anything that is not a code is refused before the database is touched.
     if (!CODE.test(code)) return sendHtml(reply, 404, notFound());
-    const cert = find.get(code) as { trackTitle: string; firstName: string | null; issuedAt: number } | undefined;
+    const cert = await deps.certificates(code);
     if (!cert) return sendHtml(reply, 404, notFound());
     const name = cert.firstName ? `<p>Cấp cho</p><p class="big">${esc(cert.firstName)}</p>` : "";
     return sendHtml(

@@ -102,7 +102,7 @@ async function routes(app: FastifyInstance, deps: WebChatDeps): Promise<void> {
       return reply.code(400).send({ error: "bad_request", message: parsed.error.issues.map((i) => i.message).join("; ") });
     }
     reply.header("cache-control", "no-store");
-    return { replies: deps.conversation.peek("web", parsed.data.userId).map(toWebReply) };
+    return { replies: (await deps.conversation.peek("web", parsed.data.userId)).map(toWebReply) };
   });
 
   app.post("/api/chat", limited, async (req, reply) => {
@@ -111,7 +111,7 @@ async function routes(app: FastifyInstance, deps: WebChatDeps): Promise<void> {
       return reply.code(400).send({ error: "bad_request", message: parsed.error.issues.map((i) => i.message).join("; ") });
     }
     const { userId, messageId, text } = parsed.data;
-    if (!newLearner(req.ip, userId, deps.conversation.known("web", userId))) {
+    if (!newLearner(req.ip, userId, await deps.conversation.known("web", userId))) {
       return reply.code(429).header("retry-after", "600").send({ error: "too_many_new_learners", message: TOO_MANY_NEW });
     }
     const result = await deps.conversation.handle({

@@ -9,6 +9,7 @@ import { createLogger } from "../logger.js";
 import { createOpenAiLlm } from "../qa/llm.js";
 import { createQa } from "../qa/service.js";
 import { openDatabase } from "../store/db.js";
+import { localStore, qaStore } from "../store/repo.js";
 import { renderPlain } from "../tutor/replies.js";
 import { vi } from "../tutor/texts.vi.js";
 import { cliArgs } from "./args.js";
@@ -36,13 +37,18 @@ async function main(): Promise<void> {
   const curriculum = loaded.curriculum;
   const db = openDatabase(config.databasePath);
   const qa = createQa({
-    db,
+    store: qaStore(db),
     curriculum: () => curriculum,
     logger,
     promptsDir: config.promptsDir,
     ...(config.llm ? { llm: createOpenAiLlm({ ...config.llm, logger }) } : {}),
   });
-  const conversation = createConversationService({ db, curriculum: () => curriculum, logger, qa });
+  const conversation = createConversationService({
+    store: { kind: "local", local: localStore(db) },
+    curriculum: () => curriculum,
+    logger,
+    qa,
+  });
   const user = values.user ?? userInfo().username;
   const interactive = process.stdin.isTTY === true;
   const say = (line: string) => process.stdout.write(`${line}\n`);

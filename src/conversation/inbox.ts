@@ -1,14 +1,13 @@
 import type { Logger } from "pino";
 import type { Queued } from "../channels/types.js";
-import { type Db, immediate } from "../store/db.js";
-import * as repo from "../store/repo.js";
 import { vi } from "../tutor/texts.vi.js";
 import { createGovernor, type Governor } from "./governor.js";
+import type { AcceptResult, InboxRow, LocalStore } from "./ports.js";
 import type { ConversationService } from "./service.js";
 import type { InboundMessage } from "./types.js";
 
 export interface InboxDeps {
-  db: Db;
+  store: LocalStore;
   conversation: ConversationService;
   logger: Logger;
   /** Called after replies were queued, so the dispatcher sends them without waiting for its next tick. */
@@ -21,8 +20,6 @@ export interface InboxDeps {
   /** Meters the work's share of the time while webhooks flood in (see governor.ts). */
   governor?: Governor;
 }
-
-export type AcceptResult = "recorded" | "duplicate";
 
 /**
  * The durable front door of webhook channels. accept() records the update under its unique key
@@ -80,10 +77,10 @@ export function createInbox(deps: InboxDeps) {
   /** Records the items in one transaction: each one's inbox row id, or undefined for a duplicate. */
   function record(items: typeof batch): Array<number | undefined> {
     const at = now();
-    return immediate(deps.db, () =>
+    return deps.store.transaction(() =>
       items.map(({ msg }) => {
-        if (!repo.markProcessed(deps.db, msg.channel, msg.messageKey, at)) return undefined;
-        return repo.insertInbox(deps.db, {
+        if (!deps.store.markProcessed(msg.channel, msg.messageKey, at)) return undefined;
+        return deps.store.insertInbox({
           channel: msg.channel,
           messageKey: msg.messageKey,
           userKey: msg.userKey,
@@ -194,7 +191,7 @@ export function createInbox(deps: InboxDeps) {
         const id = ids?.shift();
         if (ids?.length === 0) queued.delete(key);
         if (id === undefined) continue;
-        const row = repo.inboxRow(deps.db, id);
+        const row = deps.store.inboxRow(id);
         if (!row) {
           schedule(key); // already applied or erased: on to the learner's next one, if any
           continue;
@@ -226,7 +223,7 @@ export function createInbox(deps: InboxDeps) {
     try {
       // One transaction for the whole slice (each turn in its own savepoint, so a turn that fails
       // is undone alone): one commit instead of one per turn.
-      if (ready.size > 0) immediate(deps.db, workSlice);
+      if (ready.size > 0) deps.store.transaction(workSlice);
     } catch (err) {
       // Nothing of this slice was saved (the database locked by another process, or the commit
       // failed): its messages are all still in the inbox. Try those learners again shortly.
@@ -254,14 +251,14 @@ export function createInbox(deps: InboxDeps) {
    * A bug must not loop forever on one message: drop it from the inbox, tell the logs, and tell the learner kindly
    * that it was not understood (never silence: they would wait for an answer).
    */
-  function dropped(row: repo.InboxRow, err: Error): void {
+  function dropped(row: InboxRow, err: Error): void {
     deps.logger.error({ channel: row.channel, err: { type: err.name, message: err.message } }, "message could not be applied; dropped");
     try {
-      immediate(deps.db, () => {
-        if (!repo.deleteInbox(deps.db, row.id)) return;
-        const learnerId = repo.findLearner(deps.db, row.channel, row.userKey)?.id ?? null;
+      deps.store.transaction(() => {
+        if (!deps.store.deleteInbox(row.id)) return;
+        const learnerId = deps.store.learners.findLearner(row.channel, row.userKey)?.id ?? null;
         const items: Queued[] = [{ method: "reply", params: { text: vi.turnFailed } }];
-        repo.enqueue(deps.db, { channel: row.channel, chatId: row.chatId, learnerId, items, at: new Date() });
+        deps.store.learners.enqueue({ channel: row.channel, chatId: row.chatId, learnerId, items, at: new Date() });
       });
       // The outbox is woken by the caller once this is committed (after the slice, or after the pending turn).
     } catch {
@@ -273,11 +270,7 @@ export function createInbox(deps: InboxDeps) {
 
   /** After a restart: work through everything recorded but not yet applied. Returns how many learners wait. */
   function recover(): number {
-    const rows = deps.db.$client.prepare("select id, channel, user_key as userKey from inbox order by id").all() as Array<{
-      id: number;
-      channel: string;
-      userKey: string;
-    }>;
+    const rows = deps.store.unapplied();
     const known = new Set([...queued.values()].flat()); // recorded by this process already
     for (const r of rows) if (!known.has(r.id)) enqueue(keyOf(r.channel, r.userKey), r.id);
     return new Set(rows.map((r) => keyOf(r.channel, r.userKey))).size;
@@ -299,4 +292,4 @@ export function createInbox(deps: InboxDeps) {
   return { accept, acceptThen, recover, close, idle };
 }
 
-export type Inbox = ReturnType<typeof createInbox>;
+export type LocalInbox = ReturnType<typeof createInbox>;

@@ -1,11 +1,20 @@
 import type { FastifyInstance } from "fastify";
-import type { ChannelSender } from "../channels/types.js";
-import type { Inbox } from "./inbox.js";
-import type { Channel } from "./types.js";
+import type { ChannelSender, Queued } from "../channels/types.js";
+import type { LessonProgressView, TutorEvent, TutorState } from "../tutor/engine.js";
+import type { Channel, InboundMessage } from "./types.js";
 
 // What the conversation needs from the outside, as interfaces: a channel is anything that delivers updates to the
 // inbox and sends the replies queued for its chats. Each channel's folder in channels/ implements it; the registry
 // (channels/registry.ts) is the one list of them.
+
+export type AcceptResult = "recorded" | "duplicate";
+
+/** The inbox's front door, as channels see it: an update is recorded (or found a duplicate) before they answer 200. */
+export interface Inbox {
+  /** Calls `done` once the update is durably recorded (then the webhook may answer 200), or with the error. */
+  acceptThen(msg: InboundRecord, done: (err: unknown, r?: AcceptResult) => void): void;
+  accept(msg: InboundRecord): Promise<AcceptResult>;
+}
 
 export interface ChannelAdapter {
   readonly channel: Channel;
@@ -22,4 +31,183 @@ export interface ChannelAdapter {
   register(app: FastifyInstance, deps: { inbox: Inbox }): void;
   startPolling(inbox: Inbox): void;
   stopPolling(): Promise<void>;
+}
+
+// ——— Stores ———————————————————————————————————————————————————————————————————————————————————————————————
+// The conversation reads and writes a learner's data through LearnerStore, a synchronous view of one turn: on
+// SQLite (one process) it is the database itself, inside the turn's transaction; on PostgreSQL (several instances)
+// it is the learner's rows loaded before the turn, and the writes are recorded and applied after it, in one
+// transaction, only if the update is still unapplied and the instance still holds the learner (see SharedStore).
+
+export interface LearnerRow {
+  id: number;
+  channel: string;
+  channelUserId: string;
+  chatId: string;
+  consent: boolean | null;
+  reminders: boolean | null;
+  lastActiveAt: Date;
+}
+
+export interface InboxRow {
+  id: number;
+  channel: string;
+  messageKey: string;
+  userKey: string;
+  chatId: string;
+  text: string;
+  media: string | null;
+  callbackId: string | null;
+}
+
+export interface QuestionRecord {
+  learnerId: number | null;
+  channel: string;
+  question: string;
+  action: string;
+  rule: string;
+  lessonId: string | null;
+  source: string;
+  grounded: boolean;
+  flagged: boolean;
+  at: Date;
+}
+
+export interface CertificateRecord {
+  learnerId: number;
+  trackId: string;
+  trackTitle: string;
+  code: string;
+  firstName: string | null;
+  at: Date;
+}
+
+export interface QueuedReplies {
+  channel: string;
+  chatId: string;
+  learnerId: number | null;
+  items: readonly Queued[];
+  at: Date;
+}
+
+export interface LearnerStore {
+  findLearner(channel: string, userKey: string): LearnerRow | undefined;
+  loadState(learnerId: number): unknown;
+  loadProgress(learnerId: number): Map<string, LessonProgressView>;
+  certifiedTracks(learnerId: number): Set<string>;
+  upsertLearner(channel: string, userKey: string, chatId: string, at: Date): LearnerRow;
+  setConsent(learnerId: number, granted: boolean, at: Date): void;
+  /** Returns the question's id (a 👍/👎 later refers to it). */
+  insertQuestion(q: QuestionRecord): number;
+  setFeedback(questionId: number, learnerId: number, useful: boolean): void;
+  setReminders(learnerId: number, on: boolean): void;
+  issueCertificate(c: CertificateRecord): void;
+  saveState(learnerId: number, state: TutorState, at: Date): void;
+  /** Progress rows, quiz attempts and the event log from the tutor's learning events. */
+  recordEvents(learnerId: number, events: TutorEvent[], at: Date): void;
+  /** Everything about the learner, and what names them without a link (their chat's queued replies, their keys). */
+  deleteLearner(learner: { id: number; channel: string; chatId: string; userKey: string }): void;
+  clearUnreachable(learnerId: number): void;
+  /** Queues replies for one chat, in order; the channel renders them when it sends. */
+  enqueue(q: QueuedReplies): void;
+}
+
+/** An update as a webhook hands it to the inbox. */
+export type InboundRecord = InboundMessage & { callbackId?: string };
+
+/** One learner's turn on a shared store: their rows, loaded; the writes, applied together by commit(). */
+export interface SharedTurn {
+  readonly store: LearnerStore;
+  /** Reserves the ids the synchronous write phase may hand out (a new learner's, a question's). */
+  prepare(need: { question: boolean }): Promise<void>;
+  /**
+   * Applies the recorded writes in one transaction, if the guard holds: the inbox row is still there (it is
+   * deleted with them) or the message key was not seen before (it is recorded with them), and `owner` still holds
+   * the learner. False when the guard failed: nothing was written.
+   */
+  commit(guard: { inboxId: number } | { messageKey: string }): Promise<boolean>;
+}
+
+/** Several instances, one database: the inbox, the learners' leases and turns, the outbox's claims. */
+export interface SharedStore {
+  /** Records updates (deduplicated by channel and message key) in one transaction; true = recorded. */
+  record(items: readonly InboundRecord[], at: Date): Promise<boolean[]>;
+  /** Leases up to `limit` learners with recorded updates (oldest first) that no other instance holds. */
+  claimLearners(owner: string, limit: number, leaseMs: number, skip: ReadonlySet<string>): Promise<string[]>;
+  /** Takes a learner's lease if it is free (expired) or ours; false when another instance holds it. */
+  lease(owner: string, key: string, leaseMs: number): Promise<boolean>;
+  renew(owner: string, keys: readonly string[], leaseMs: number): Promise<void>;
+  release(owner: string, key: string): Promise<void>;
+  /**
+   * The learner's oldest recorded update and their rows, loaded for its turn (one round trip); undefined when none is
+   * left — then the lease is given back in the same step.
+   */
+  openNext(owner: string, key: string): Promise<{ row: InboxRow; turn: SharedTurn } | undefined>;
+  /** A turn without a recorded update (web chat, terminal; or only to read). */
+  openTurn(owner: string, key: string, channel: string, userKey: string): Promise<SharedTurn>;
+  /** A turn that cannot be applied: its update is removed and the learner gets `items` instead (if still ours). */
+  dropUpdate(owner: string, key: string, row: InboxRow, items: readonly Queued[], at: Date): Promise<void>;
+  /** Whether this message key was recorded already (web and terminal: before thinking). */
+  isProcessed(channel: string, messageKey: string): Promise<boolean>;
+}
+
+/** A learner's lease key. */
+export const learnerKey = (channel: string, userKey: string) => `${channel}:${userKey}`;
+
+/** One process, one embedded database (SQLite): synchronous, each call inside the caller's transaction. */
+export interface LocalStore {
+  readonly learners: LearnerStore;
+  /** Runs `fn` in one IMMEDIATE transaction (a savepoint inside another). */
+  transaction<T>(fn: () => T): T;
+  /** Records a message key; false when it was seen before (the deduplication). */
+  markProcessed(channel: string, messageKey: string, at: Date): boolean;
+  isProcessed(channel: string, messageKey: string): boolean;
+  insertInbox(m: Omit<InboxRow, "id"> & { at: Date }): number;
+  inboxRow(id: number): InboxRow | undefined;
+  /** False when the row was gone already (applied, or erased). */
+  deleteInbox(id: number): boolean;
+  /** Every recorded, unapplied update (after a restart), oldest first. */
+  unapplied(): Array<{ id: number; channel: string; userKey: string }>;
+}
+
+/** A queued reply or acknowledgement as a shared dispatcher claims it. */
+export interface OutboxRow {
+  id: number;
+  channel: string;
+  chatId: string;
+  learnerId: number | null;
+  method: string;
+  params: string;
+  partsSent: number;
+  attempts: number;
+  /** Deleted once sent (the confirmation of an erasure). */
+  forget: boolean;
+}
+
+/** The outbox shared by several instances: each chat's oldest row is sent by one instance at a time. */
+export interface SharedOutboxStore {
+  /** Leases up to `limit` chats' oldest pending rows that are due (at `now`) and not leased by another instance. */
+  claim(owner: string, limit: number, leaseMs: number, now: number): Promise<OutboxRow[]>;
+  /** Reserves `n` sends from the bucket's rate (per second, shared by every instance): how long each must wait (ms). */
+  reserveSends(bucket: string, perSecond: number, n: number): Promise<number[]>;
+  partSent(id: number, partsSent: number): Promise<void>;
+  /** Marks rows sent (those marked `forget` are deleted), all in one statement. */
+  sent(items: ReadonlyArray<{ row: OutboxRow; attempts: number; at: number }>): Promise<void>;
+  retry(id: number, attempts: number, code: string, at: number): Promise<void>;
+  fail(id: number, attempts: number, code: string): Promise<void>;
+  /** The learner blocked the bot: the chat's pending rows are cancelled and the learner marked unreachable. */
+  blocked(row: OutboxRow, code: string, at: number): Promise<void>;
+  pendingCount(): Promise<number>;
+  purge(sentBefore: number): Promise<number>;
+}
+
+/** Reminders and announcements, queued once however many instances run. */
+export interface RemindersStore {
+  /**
+   * Queues a reminder for every opted-in, reachable learner on `channels` inactive since `cutoff` and not reminded
+   * since; `text` gets the lesson they were in. One instance at a time (a lock): the rest find nothing due.
+   */
+  queueReminders(at: number, cutoff: number, channels: readonly string[], text: (lessonId: string | undefined) => string): Promise<number>;
+  /** Queues `message` to every opted-in, reachable learner on `channels` and records the announcement's `text`; returns how many. */
+  announce(text: string, message: string, channels: readonly string[], at: number): Promise<number>;
 }

@@ -4,8 +4,6 @@ import { z } from "zod";
 import type { Queued } from "../channels/types.js";
 import type { Curriculum } from "../curriculum/types.js";
 import type { Qa, QaOutcome } from "../qa/service.js";
-import { type Db, immediate } from "../store/db.js";
-import * as repo from "../store/repo.js";
 import { vnDateDmy } from "../time.js";
 import {
   answered,
@@ -18,6 +16,15 @@ import {
   type TutorState,
 } from "../tutor/engine.js";
 import type { Reply } from "../tutor/replies.js";
+import {
+  type InboxRow,
+  type LearnerRow,
+  type LearnerStore,
+  type LocalStore,
+  learnerKey,
+  type SharedStore,
+  type SharedTurn,
+} from "./ports.js";
 import type { Channel, InboundMessage, MediaKind } from "./types.js";
 
 export interface HandleResult {
@@ -25,8 +32,14 @@ export interface HandleResult {
   replies: Reply[];
 }
 
+/** Where learners' data lives: this process's own database, or one shared by several instances. */
+export type ConversationStore =
+  | { kind: "local"; local: LocalStore }
+  /** `owner`: this instance's name in the leases; `leaseMs`: how long its hold on a learner lasts unless renewed. */
+  | { kind: "shared"; shared: SharedStore; owner: string; leaseMs: number };
+
 export interface ConversationDeps {
-  db: Db;
+  store: ConversationStore;
   curriculum: () => Curriculum;
   logger: Logger;
   /** The question pipeline; without it free-form questions get the "not understood" hint. */
@@ -40,7 +53,7 @@ export interface ConversationDeps {
   onErased?: (channel: Channel, chatId: string) => void;
 }
 
-export type InboxRow = repo.InboxRow;
+export type { InboxRow };
 
 // Shape check on what comes back from the database: an old or damaged state restarts politely.
 const stateSchema = z.object({
@@ -84,22 +97,21 @@ interface Turn {
 
 export function createConversationService(deps: ConversationDeps) {
   const now = deps.now ?? (() => new Date());
-  const { db } = deps;
   const learnerTag = deps.learnerTag ?? learnerTagger();
 
-  function loadState(learnerId: number | undefined): TutorState {
+  function loadState(store: LearnerStore, learnerId: number | undefined): TutorState {
     if (learnerId === undefined) return initialState();
-    const stored = stateSchema.safeParse(repo.loadState(db, learnerId));
+    const stored = stateSchema.safeParse(store.loadState(learnerId));
     return stored.success ? (stored.data as TutorState) : initialState();
   }
 
   /** Runs the tutor on the stored state (read-only), and the question pipeline when the text is a question. */
-  function contextFor(learner: repo.LearnerRow | undefined): TutorContext {
-    const progress = learner?.consent ? repo.loadProgress(db, learner.id) : new Map();
+  function contextFor(store: LearnerStore, learner: LearnerRow | undefined): TutorContext {
+    const progress = learner?.consent ? store.loadProgress(learner.id) : new Map();
     return {
       curriculum: deps.curriculum(),
       progress,
-      learner: { reminders: learner?.reminders ?? null, certifiedTracks: learner ? repo.certifiedTracks(db, learner.id) : new Set() },
+      learner: { reminders: learner?.reminders ?? null, certifiedTracks: learner ? store.certifiedTracks(learner.id) : new Set() },
       get certificateCode() {
         return certificateCode();
       },
@@ -109,11 +121,11 @@ export function createConversationService(deps: ConversationDeps) {
   }
 
   /** Synchronous unless the text goes to the question pipeline (which may call a model). */
-  function think(msg: InboundMessage, onSlow?: () => void): Thought | Promise<Thought> {
-    const learner = repo.findLearner(db, msg.channel, msg.userKey);
-    const state = loadState(learner?.id);
+  function think(store: LearnerStore, msg: InboundMessage, onSlow?: () => void): Thought | Promise<Thought> {
+    const learner = store.findLearner(msg.channel, msg.userKey);
+    const state = loadState(store, learner?.id);
     const input = msg.media ? { kind: "media" as const, media: msg.media } : { kind: "text" as const, text: msg.text };
-    const out = step(state, input, contextFor(learner));
+    const out = step(state, input, contextFor(store, learner));
     if (!out.question || !deps.qa) {
       if (out.question)
         out.replies.push({
@@ -132,11 +144,11 @@ export function createConversationService(deps: ConversationDeps) {
   }
 
   /** Writes one turn: learner, state, progress, the question asked. Runs inside the caller's transaction. */
-  function commit(msg: InboundMessage, thought: Thought, at: Date): Turn {
-    const learner = repo.upsertLearner(db, msg.channel, msg.userKey, msg.chatId, at);
+  function commit(store: LearnerStore, msg: InboundMessage, thought: Thought, at: Date): Turn {
+    const learner = store.upsertLearner(msg.channel, msg.userKey, msg.chatId, at);
     let { out } = thought;
     const consent = out.events.find((e) => e.type === "consent");
-    if (consent) repo.setConsent(db, learner.id, consent.granted, at);
+    if (consent) store.setConsent(learner.id, consent.granted, at);
     const storeHistory = consent ? consent.granted : learner.consent === true;
     if (thought.qa) {
       const q = thought.qa;
@@ -144,7 +156,7 @@ export function createConversationService(deps: ConversationDeps) {
       // linked to them so that erasing their data removes it too.
       const questionId =
         storeHistory || q.flagged
-          ? repo.insertQuestion(db, {
+          ? store.insertQuestion({
               learnerId: learner.id,
               channel: msg.channel,
               question: q.redacted.slice(0, 2000),
@@ -167,25 +179,25 @@ export function createConversationService(deps: ConversationDeps) {
           questionId,
           feedback,
         },
-        contextFor(learner),
+        contextFor(store, learner),
       );
       out = { ...after, replies: [...out.replies, ...after.replies], events: [...out.events, ...after.events] };
     }
     if (out.events.some((e) => e.type === "delete_all")) {
       // Everything about the learner goes at once (progress, state, questions, certificates,
       // reminders, queued messages) through the foreign keys' cascades; only the reply remains.
-      repo.deleteLearner(db, { id: learner.id, channel: msg.channel, chatId: msg.chatId, userKey: msg.userKey });
+      store.deleteLearner({ id: learner.id, channel: msg.channel, chatId: msg.chatId, userKey: msg.userKey });
       deps.onErased?.(msg.channel, msg.chatId);
       return { learnerId: null, replies: out.replies, events: out.events };
     }
-    repo.saveState(db, learner.id, out.state, at);
+    store.saveState(learner.id, out.state, at);
     for (const e of out.events) {
       if (e.type === "feedback") {
-        repo.setFeedback(db, e.questionId, learner.id, e.useful);
+        store.setFeedback(e.questionId, learner.id, e.useful);
       } else if (e.type === "reminders") {
-        repo.setReminders(db, learner.id, e.on);
+        store.setReminders(learner.id, e.on);
       } else if (e.type === "certificate") {
-        repo.issueCertificate(db, {
+        store.issueCertificate({
           learnerId: learner.id,
           trackId: e.trackId,
           trackTitle: e.trackTitle,
@@ -196,7 +208,7 @@ export function createConversationService(deps: ConversationDeps) {
       }
     }
     // Learning history is kept only with consent; the current position (state) is the minimum needed to teach.
-    if (out.state.consent) repo.recordEvents(db, learner.id, out.events, at);
+    if (out.state.consent) store.recordEvents(learner.id, out.events, at);
     return { learnerId: learner.id, replies: out.replies, events: out.events };
   }
 
@@ -214,19 +226,17 @@ export function createConversationService(deps: ConversationDeps) {
     );
 
   /**
-   * The synchronous channels (web chat, terminal): think (the model call, if any, happens outside
-   * any transaction), then deduplicate and save everything in one IMMEDIATE transaction, and return
-   * the replies to the caller.
-   */
-  /**
    * Direct channels (web chat, terminal): one learner's messages are handled one after another, in the order they
    * came — a message sent while the answer to the previous one is still being worked out waits for it, so neither
-   * update is lost. Different learners go on in parallel.
+   * update is lost. Different learners go on in parallel (and, on a shared store, the learner's lease keeps other
+   * instances out meanwhile).
    */
   const turns = new Map<string, Promise<unknown>>();
   function handle(msg: InboundMessage): Promise<HandleResult> {
     const key = `${msg.channel}\u0000${msg.userKey}`;
-    const run = (turns.get(key) ?? Promise.resolve()).then(() => handleNow(msg));
+    const run = (turns.get(key) ?? Promise.resolve()).then(() =>
+      deps.store.kind === "local" ? handleLocal(deps.store.local, msg) : handleShared(msg),
+    );
     const settled = run.catch(() => undefined);
     turns.set(key, settled);
     void settled.then(() => {
@@ -235,68 +245,122 @@ export function createConversationService(deps: ConversationDeps) {
     return run;
   }
 
-  async function handleNow(msg: InboundMessage): Promise<HandleResult> {
-    if (repo.isProcessed(db, msg.channel, msg.messageKey)) return { duplicate: true, replies: [] };
-    const thought = await think(msg);
+  /** Think (the model call, if any, happens outside any transaction), then deduplicate and save in one transaction. */
+  async function handleLocal(local: LocalStore, msg: InboundMessage): Promise<HandleResult> {
+    if (local.isProcessed(msg.channel, msg.messageKey)) return { duplicate: true, replies: [] };
+    const thought = await think(local.learners, msg);
     const at = now();
-    const turn = immediate(db, () => {
-      if (!repo.markProcessed(db, msg.channel, msg.messageKey, at)) return undefined;
-      return commit(msg, thought, at);
+    const turn = local.transaction(() => {
+      if (!local.markProcessed(msg.channel, msg.messageKey, at)) return undefined;
+      return commit(local.learners, msg, thought, at);
     });
     if (!turn) return { duplicate: true, replies: [] };
     logTurn(msg, turn, thought.qa);
     return { duplicate: false, replies: turn.replies };
   }
 
-  /**
-   * The queued channels (Telegram, Zalo): the update was recorded in the inbox when the webhook
-   * answered. Applying it removes it from the inbox, changes the state and queues the rendered
-   * replies in the outbox — in one transaction, so a crash leaves either all or none of it.
-   */
-  function processInbox(row: InboxRow, onSlow?: () => void): void | Promise<void> {
-    const msg: InboundMessage = {
-      channel: row.channel as Channel,
-      userKey: row.userKey,
-      chatId: row.chatId,
-      messageKey: row.messageKey,
-      text: row.text,
-      ...(row.media ? { media: row.media as MediaKind } : {}),
-    };
-    const thought = think(msg, onSlow);
-    if (thought instanceof Promise) return thought.then((t) => apply(row, msg, t));
-    apply(row, msg, thought);
+  /** The same on a shared store: the learner's lease is held (waited for) while the turn is loaded, thought and applied. */
+  async function handleShared(msg: InboundMessage): Promise<HandleResult> {
+    const { shared, owner, leaseMs } = deps.store as Extract<ConversationStore, { kind: "shared" }>;
+    if (await shared.isProcessed(msg.channel, msg.messageKey)) return { duplicate: true, replies: [] };
+    const key = learnerKey(msg.channel, msg.userKey);
+    for (let wait = 20; !(await shared.lease(owner, key, leaseMs)); wait = Math.min(500, wait * 2)) {
+      await new Promise((r) => setTimeout(r, wait));
+    }
+    try {
+      const unit = await shared.openTurn(owner, key, msg.channel, msg.userKey);
+      const thought = await think(unit.store, msg);
+      await unit.prepare({ question: thought.qa !== undefined });
+      const at = now();
+      const turn = commit(unit.store, msg, thought, at);
+      if (!(await unit.commit({ messageKey: msg.messageKey }))) return { duplicate: true, replies: [] };
+      logTurn(msg, turn, thought.qa);
+      return { duplicate: false, replies: turn.replies };
+    } finally {
+      await shared.release(owner, key);
+    }
   }
 
-  function apply(row: InboxRow, msg: InboundMessage, thought: Thought): void {
+  const messageOf = (row: InboxRow): InboundMessage => ({
+    channel: row.channel as Channel,
+    userKey: row.userKey,
+    chatId: row.chatId,
+    messageKey: row.messageKey,
+    text: row.text,
+    ...(row.media ? { media: row.media as MediaKind } : {}),
+  });
+
+  /** Applying an update queues its replies — the same for every channel: the channel's adapter renders them when it sends. */
+  function queueReplies(store: LearnerStore, row: InboxRow, t: Turn, at: Date): void {
+    if (t.learnerId !== null) store.clearUnreachable(t.learnerId);
+    const items: Queued[] = [
+      ...(row.callbackId ? [{ method: "ack" as const, params: { id: row.callbackId } }] : []),
+      ...t.replies.map((r) => ({ method: "reply" as const, params: r })),
+    ];
+    store.enqueue({ channel: row.channel, chatId: row.chatId, learnerId: t.learnerId, items, at });
+  }
+
+  /**
+   * The queued channels (Telegram, Zalo) on the local store: the update was recorded in the inbox when the webhook
+   * answered. Applying it removes it from the inbox, changes the state and queues the replies in the outbox — in one
+   * transaction (the caller's, or its own after a model call), so a crash leaves either all or none of it.
+   */
+  function processInbox(row: InboxRow, onSlow?: () => void): void | Promise<void> {
+    if (deps.store.kind !== "local") throw new Error("processInbox needs the local store");
+    const local = deps.store.local;
+    const msg = messageOf(row);
+    const thought = think(local.learners, msg, onSlow);
+    if (thought instanceof Promise) return thought.then((t) => apply(local, row, msg, t));
+    apply(local, row, msg, thought);
+  }
+
+  function apply(local: LocalStore, row: InboxRow, msg: InboundMessage, thought: Thought): void {
     const at = now();
-    const turn = immediate(db, () => {
-      if (!repo.deleteInbox(db, row.id)) return undefined; // already applied: nothing twice
-      const t = commit(msg, thought, at);
-      if (t.learnerId !== null) repo.clearUnreachable(db, t.learnerId);
-      // The same for every channel: the channel's adapter renders them when it sends.
-      const items: Queued[] = [
-        ...(row.callbackId ? [{ method: "ack" as const, params: { id: row.callbackId } }] : []),
-        ...t.replies.map((r) => ({ method: "reply" as const, params: r })),
-      ];
-      repo.enqueue(db, { channel: msg.channel, chatId: row.chatId, learnerId: t.learnerId, items, at });
+    const turn = local.transaction(() => {
+      if (!local.deleteInbox(row.id)) return undefined; // already applied: nothing twice
+      const t = commit(local.learners, msg, thought, at);
+      queueReplies(local.learners, row, t, at);
       return t;
     });
     if (turn) logTurn(msg, turn, thought.qa);
   }
 
+  /**
+   * The same on a shared store, by the instance holding the learner's lease: the writes are applied only if the
+   * update is still unapplied and the lease still ours. False when it was not (another instance took over).
+   */
+  async function processShared(row: InboxRow, unit: SharedTurn, onSlow?: () => void): Promise<boolean> {
+    const msg = messageOf(row);
+    const thought = await think(unit.store, msg, onSlow);
+    await unit.prepare({ question: thought.qa !== undefined });
+    const at = now();
+    const turn = commit(unit.store, msg, thought, at);
+    queueReplies(unit.store, row, turn, at);
+    const applied = await unit.commit({ inboxId: row.id });
+    if (applied) logTurn(msg, turn, thought.qa);
+    return applied;
+  }
+
   /** What the learner was last shown (read-only: nothing is recorded). Empty for someone who has not written yet. */
-  function peek(channel: Channel, userKey: string): Reply[] {
-    const learner = repo.findLearner(db, channel, userKey);
+  async function peek(channel: Channel, userKey: string): Promise<Reply[]> {
+    const store = await readStore(channel, userKey);
+    const learner = store.findLearner(channel, userKey);
     if (!learner) return [];
-    return currentScreen(loadState(learner.id), contextFor(learner));
+    return currentScreen(loadState(store, learner.id), contextFor(store, learner));
   }
 
   /** Whether this channel has seen this learner before (a row exists). */
-  function known(channel: Channel, userKey: string): boolean {
-    return repo.findLearner(db, channel, userKey) !== undefined;
+  async function known(channel: Channel, userKey: string): Promise<boolean> {
+    return (await readStore(channel, userKey)).findLearner(channel, userKey) !== undefined;
   }
 
-  return { handle, processInbox, peek, known };
+  async function readStore(channel: Channel, userKey: string): Promise<LearnerStore> {
+    if (deps.store.kind === "local") return deps.store.local.learners;
+    const { shared, owner } = deps.store;
+    return (await shared.openTurn(owner, learnerKey(channel, userKey), channel, userKey)).store;
+  }
+
+  return { handle, processInbox, processShared, peek, known };
 }
 
 export type ConversationService = ReturnType<typeof createConversationService>;

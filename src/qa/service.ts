@@ -1,12 +1,9 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { eq } from "drizzle-orm";
 import type { Logger } from "pino";
 import type { Curriculum } from "../curriculum/types.js";
 import type { Metrics } from "../metrics.js";
-import type { Db } from "../store/db.js";
-import { qaCache } from "../store/schema.js";
 import { vnDayNumber } from "../time.js";
 import { answering, checkedOf, closeLessons, lessonsOnly, MIN_COVERAGE, passagesForModel } from "./compose.js";
 import { checkGrounding } from "./grounding.js";
@@ -46,8 +43,16 @@ export interface AskInput {
   onSlow?: () => void;
 }
 
+/** Where the question pipeline keeps model answers for repeated questions and the day's model budget. */
+export interface QaStore {
+  cached(key: string): Promise<{ answer: string; lessonId: string | null; createdAt: number } | undefined>;
+  cache(key: string, answer: string, lessonId: string, at: number): Promise<void>;
+  /** Takes one model call from day `day`'s budget of `limit` for everyone; false when it is used up. */
+  takeBudget(day: number, limit: number): Promise<boolean>;
+}
+
 export interface QaDeps {
-  db: Db;
+  store: QaStore;
   curriculum: () => Curriculum;
   logger: Logger;
   llm?: LlmClient;
@@ -107,39 +112,29 @@ export function createQa(deps: QaDeps) {
     return built ? Promise.resolve(built) : (building as { done: Promise<Built> }).done;
   }
 
-  function takeLlmQuota(key: string): "ok" | "capped" | "budget" {
+  async function takeLlmQuota(key: string): Promise<"ok" | "capped" | "budget"> {
     const day = vnDayNumber(now());
     const u = usage.get(key);
     if (u && u.day === day && u.n >= limit) return "capped";
-    if (!takeFromBudget(day)) return "budget";
+    if (!(await takeFromBudget(day))) return "budget";
     if (!u || u.day !== day) usage.set(key, { day, n: 1 });
     else u.n++;
     return "ok";
   }
 
-  const budgetRead = deps.db.$client.prepare("select value from app_meta where key = 'llm_calls'");
-  const budgetWrite = deps.db.$client.prepare(
-    "insert into app_meta (key, value) values ('llm_calls', ?) on conflict(key) do update set value = excluded.value",
-  );
   let budgetLoggedDay = -1;
   /** One call from today's budget for everyone, if any is left. */
-  function takeFromBudget(day: number): boolean {
+  async function takeFromBudget(day: number): Promise<boolean> {
     if (deps.dailyLlmBudget === undefined) return true;
-    const row = budgetRead.get() as { value: string } | undefined;
-    const stored = row ? (JSON.parse(row.value) as { day: number; n: number }) : undefined;
-    const n = stored?.day === day ? stored.n : 0;
-    if (n >= deps.dailyLlmBudget) {
-      if (budgetLoggedDay !== day) {
-        budgetLoggedDay = day;
-        log.warn(
-          { rule: "qa.daily-budget", budget: deps.dailyLlmBudget },
-          "today's model budget is used up; lessons-only answers until midnight (Vietnam)",
-        );
-      }
-      return false;
+    if (await deps.store.takeBudget(day, deps.dailyLlmBudget)) return true;
+    if (budgetLoggedDay !== day) {
+      budgetLoggedDay = day;
+      log.warn(
+        { rule: "qa.daily-budget", budget: deps.dailyLlmBudget },
+        "today's model budget is used up; lessons-only answers until midnight (Vietnam)",
+      );
     }
-    budgetWrite.run(JSON.stringify({ day, n: n + 1 }));
-    return true;
+    return false;
   }
 
   async function viaLlm(
@@ -152,10 +147,10 @@ export function createQa(deps: QaDeps) {
     const key = createHash("sha256")
       .update(`${c.version}\u0000${input.quiz ? `${input.quiz.lessonId}#${input.quiz.step}` : ""}\u0000${foldWords(question)}`)
       .digest("hex");
-    const cached = deps.db.select().from(qaCache).where(eq(qaCache.key, key)).get();
-    if (cached && cached.lessonId === m.lesson.id && now() - cached.createdAt.getTime() < (deps.cacheTtlMs ?? 7 * 86_400_000))
+    const cached = await deps.store.cached(key);
+    if (cached && cached.lessonId === m.lesson.id && now() - cached.createdAt < (deps.cacheTtlMs ?? 7 * 86_400_000))
       return { text: cached.answer, cached: true };
-    const quota = takeLlmQuota(input.learnerKey);
+    const quota = await takeLlmQuota(input.learnerKey);
     if (quota === "capped") log.info({ rule: "qa.daily-cap" }, "daily model quota reached; lessons-only answer");
     if (quota !== "ok") {
       deps.metrics?.modelFallbacks.inc({ reason: quota === "capped" ? "learner_cap" : "daily_budget" });
@@ -190,11 +185,7 @@ export function createQa(deps: QaDeps) {
       return undefined;
     }
     const text = `${checked.text}\n\n${qaVi.citation(m.lesson.title, checkedOf(m.lesson))}`;
-    deps.db
-      .insert(qaCache)
-      .values({ key, answer: text, lessonId: m.lesson.id, createdAt: new Date(now()) })
-      .onConflictDoUpdate({ target: qaCache.key, set: { answer: text, lessonId: m.lesson.id, createdAt: new Date(now()) } })
-      .run();
+    await deps.store.cache(key, text, m.lesson.id, now());
     return { text, cached: false };
   }
 

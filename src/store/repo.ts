@@ -1,8 +1,18 @@
 import type Database from "better-sqlite3";
-import type { Queued } from "../channels/types.js";
+import type { CertificateLookup } from "../admin/verify.js";
+import type {
+  CertificateRecord,
+  InboxRow,
+  LearnerRow,
+  LearnerStore,
+  LocalStore,
+  QuestionRecord,
+  QueuedReplies,
+} from "../conversation/ports.js";
+import type { QaStore } from "../qa/service.js";
 import { vnDayNumber } from "../time.js";
 import type { LessonProgressView, TutorEvent, TutorState } from "../tutor/engine.js";
-import type { Db } from "./db.js";
+import { type Db, immediate } from "./db.js";
 
 // The hot path's repository: small synchronous functions over cached prepared statements (no query
 // building per message). They run inside the caller's better-sqlite3 transaction. Column types
@@ -21,16 +31,6 @@ function stmt(db: Db, sql: string): Database.Statement {
     m.set(sql, s);
   }
   return s;
-}
-
-export interface LearnerRow {
-  id: number;
-  channel: string;
-  channelUserId: string;
-  chatId: string;
-  consent: boolean | null;
-  reminders: boolean | null;
-  lastActiveAt: Date;
 }
 
 interface RawLearner {
@@ -179,16 +179,7 @@ export function clearUnreachable(db: Db, learnerId: number): void {
 }
 
 /** Queues replies (or acknowledgements) for one chat, in order, ready now; the channel renders them when it sends. */
-export function enqueue(
-  db: Db,
-  args: {
-    channel: string;
-    chatId: string;
-    learnerId: number | null;
-    items: readonly Queued[];
-    at: Date;
-  },
-): void {
+export function enqueue(db: Db, args: QueuedReplies): void {
   const t = args.at.getTime();
   const insert = stmt(
     db,
@@ -205,10 +196,7 @@ export function certifiedTracks(db: Db, learnerId: number): Set<string> {
   );
 }
 
-export function issueCertificate(
-  db: Db,
-  c: { learnerId: number; trackId: string; trackTitle: string; code: string; firstName: string | null; at: Date },
-): void {
+export function issueCertificate(db: Db, c: CertificateRecord): void {
   stmt(
     db,
     "insert into certificates (code, learner_id, track_id, track_title, first_name, issued_at) values (?, ?, ?, ?, ?, ?) on conflict do nothing",
@@ -247,17 +235,6 @@ export function deleteInbox(db: Db, id: number): boolean {
   return stmt(db, "delete from inbox where id = ?").run(id).changes === 1;
 }
 
-export interface InboxRow {
-  id: number;
-  channel: string;
-  messageKey: string;
-  userKey: string;
-  chatId: string;
-  text: string;
-  media: string | null;
-  callbackId: string | null;
-}
-
 /** An inbox row by id (undefined once applied). */
 export function inboxRow(db: Db, id: number): InboxRow | undefined {
   const r = stmt(db, "select id, channel, message_key, user_key, chat_id, text, media, callback_id from inbox where id = ?").get(id) as
@@ -286,21 +263,7 @@ export function inboxRow(db: Db, id: number): InboxRow | undefined {
     : undefined;
 }
 
-export function insertQuestion(
-  db: Db,
-  q: {
-    learnerId: number | null;
-    channel: string;
-    question: string;
-    action: string;
-    rule: string;
-    lessonId: string | null;
-    source: string;
-    grounded: boolean;
-    flagged: boolean;
-    at: Date;
-  },
-): number {
+export function insertQuestion(db: Db, q: QuestionRecord): number {
   const r = stmt(
     db,
     "insert into qa_questions (learner_id, channel, question, action, rule, lesson_id, source, grounded, flagged, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
@@ -321,4 +284,81 @@ export function insertQuestion(
 
 export function setFeedback(db: Db, questionId: number, learnerId: number, useful: boolean): void {
   stmt(db, "update qa_questions set feedback = ? where id = ? and learner_id = ?").run(useful ? 1 : -1, questionId, learnerId);
+}
+
+/** The conversation's view of a learner's data on SQLite: the database itself, inside the caller's transaction. */
+export function learnerStore(db: Db): LearnerStore {
+  return {
+    findLearner: (channel, userKey) => findLearner(db, channel, userKey),
+    loadState: (id) => loadState(db, id),
+    loadProgress: (id) => loadProgress(db, id),
+    certifiedTracks: (id) => certifiedTracks(db, id),
+    upsertLearner: (channel, userKey, chatId, at) => upsertLearner(db, channel, userKey, chatId, at),
+    setConsent: (id, granted, at) => setConsent(db, id, granted, at),
+    insertQuestion: (q) => insertQuestion(db, q),
+    setFeedback: (questionId, learnerId, useful) => setFeedback(db, questionId, learnerId, useful),
+    setReminders: (id, on) => setReminders(db, id, on),
+    issueCertificate: (c) => issueCertificate(db, c),
+    saveState: (id, state, at) => saveState(db, id, state, at),
+    recordEvents: (id, events, at) => recordEvents(db, id, events, at),
+    deleteLearner: (l) => deleteLearner(db, l),
+    clearUnreachable: (id) => clearUnreachable(db, id),
+    enqueue: (q) => enqueue(db, q),
+  };
+}
+
+/** The conversation's store on SQLite (one process). */
+export function localStore(db: Db): LocalStore {
+  return {
+    learners: learnerStore(db),
+    transaction: (fn) => immediate(db, fn),
+    markProcessed: (channel, key, at) => markProcessed(db, channel, key, at),
+    isProcessed: (channel, key) => isProcessed(db, channel, key),
+    insertInbox: (m) => insertInbox(db, m),
+    inboxRow: (id) => inboxRow(db, id),
+    deleteInbox: (id) => deleteInbox(db, id),
+    unapplied: () =>
+      stmt(db, "select id, channel, user_key as userKey from inbox order by id").all() as Array<{
+        id: number;
+        channel: string;
+        userKey: string;
+      }>,
+  };
+}
+
+/** The question pipeline's cache and model budget on SQLite. */
+export function qaStore(db: Db): QaStore {
+  return {
+    async cached(key) {
+      return stmt(db, "select answer, lesson_id as lessonId, created_at as createdAt from qa_cache where key = ?").get(key) as
+        | { answer: string; lessonId: string | null; createdAt: number }
+        | undefined;
+    },
+    async cache(key, answer, lessonId, at) {
+      stmt(
+        db,
+        "insert into qa_cache (key, answer, lesson_id, created_at) values (?, ?, ?, ?) on conflict (key) do update set answer = excluded.answer, lesson_id = excluded.lesson_id, created_at = excluded.created_at",
+      ).run(key, answer, lessonId, at);
+    },
+    async takeBudget(day, limit) {
+      return immediate(db, () => {
+        const row = stmt(db, "select value from app_meta where key = 'llm_calls'").get() as { value: string } | undefined;
+        const stored = row ? (JSON.parse(row.value) as { day: number; n: number }) : undefined;
+        const n = stored?.day === day ? stored.n : 0;
+        if (n >= limit) return false;
+        stmt(db, "insert into app_meta (key, value) values ('llm_calls', ?) on conflict(key) do update set value = excluded.value").run(
+          JSON.stringify({ day, n: n + 1 }),
+        );
+        return true;
+      });
+    },
+  };
+}
+
+/** A certificate by its code, for the public check. */
+export function certificateByCode(db: Db): CertificateLookup {
+  return async (code) =>
+    stmt(db, "select track_title as trackTitle, first_name as firstName, issued_at as issuedAt from certificates where code = ?").get(
+      code,
+    ) as { trackTitle: string; firstName: string | null; issuedAt: number } | undefined;
 }

@@ -5,6 +5,7 @@ import { type Browser, type BrowserContext, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pseudonym, registerAdmin, registerVerify } from "../../src/admin/index.js";
 import type { App } from "../../src/app.js";
+import { certificateByCode } from "../../src/store/repo.js";
 import { startApp, tempDir } from "../helpers/app.js";
 
 // The dashboard in a real browser: headless Chromium driven by playwright-core, against the real app
@@ -71,9 +72,9 @@ suite(
           targetsFile: `${dir.path}/targets.yaml`,
           curriculum: () => app.curriculum.current(),
           curriculumStatus: () => app.curriculum.lastReload,
-          announce: () => 1,
+          announce: async () => 1,
         });
-        registerVerify(server, { db: app.db });
+        registerVerify(server, { certificates: certificateByCode(app.db) });
       }
       await server.listen({ host: "127.0.0.1", port: 0 });
       base = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`;

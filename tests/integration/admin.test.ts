@@ -9,6 +9,7 @@ import { readTargets } from "../../src/admin/targets.js";
 import type { App } from "../../src/app.js";
 import { loadCurriculum } from "../../src/curriculum/load.js";
 import { openDatabase } from "../../src/store/db.js";
+import { certificateByCode } from "../../src/store/repo.js";
 import { eventually, FIXTURE_CURRICULUM, startApp, tempDir } from "../helpers/app.js";
 import { startFakeTelegram, tgText } from "../helpers/fake-telegram.js";
 
@@ -119,12 +120,12 @@ describe("admin dashboard and reports, through the real app", () => {
         targetsFile: `${dir.path}/targets.yaml`,
         curriculum: () => app.curriculum.current(),
         curriculumStatus: () => app.curriculum.lastReload,
-        announce: (text) => {
+        announce: async (text) => {
           announced.push(text);
           return 2;
         },
       });
-      registerVerify(admin, { db: app.db });
+      registerVerify(admin, { certificates: certificateByCode(app.db) });
       await admin.ready();
     }
 
@@ -438,13 +439,14 @@ async function isolatedDeps(targetsFile = "/nonexistent/targets.yaml") {
     targetsFile,
     curriculum: () => curriculum,
     curriculumStatus: () => ({ at: new Date(), ok: true, problems: [], servedAt: new Date() }),
-    announce: (text) => {
+    announce: async (text) => {
       calls.push(text);
       return 3;
     },
   };
   return {
     deps,
+    db,
     calls,
     dir,
     cleanup: () => {
@@ -552,11 +554,11 @@ describe("pieces", () => {
     const a = await isolatedDeps();
     const b = await isolatedDeps();
     try {
-      expect(pseudonym(a.deps.db, 42)).toMatch(/^L[0-9a-f]{10}$/);
-      expect(pseudonym(a.deps.db, 42)).toBe(pseudonym(a.deps.db, 42));
-      expect(pseudonym(a.deps.db, 42)).not.toBe(pseudonym(a.deps.db, 43));
-      expect(pseudonym(a.deps.db, 42)).not.toBe(pseudonym(b.deps.db, 42));
-      const salt = a.deps.db.$client.prepare("select value from app_meta where key = 'pseudonym_salt'").get() as { value: string };
+      expect(pseudonym(a.db, 42)).toMatch(/^L[0-9a-f]{10}$/);
+      expect(pseudonym(a.db, 42)).toBe(pseudonym(a.db, 42));
+      expect(pseudonym(a.db, 42)).not.toBe(pseudonym(a.db, 43));
+      expect(pseudonym(a.db, 42)).not.toBe(pseudonym(b.db, 42));
+      const salt = a.db.$client.prepare("select value from app_meta where key = 'pseudonym_salt'").get() as { value: string };
       expect(salt.value).toMatch(/^[0-9a-f]{64}$/);
     } finally {
       a.cleanup();
@@ -567,8 +569,8 @@ describe("pieces", () => {
   it("/verify refuses anything that is not a code before touching the database", async () => {
     const iso = await isolatedDeps();
     const app = Fastify();
-    registerVerify(app, { db: iso.deps.db });
-    iso.deps.db.$client.close(); // any query now throws
+    registerVerify(app, { certificates: certificateByCode(iso.db) });
+    iso.db.$client.close(); // any query now throws
     try {
       for (const code of ["abc", "lowercase123", "TOO-LONG-AND-DASHED", "%3Cscript%3E", "A".repeat(100)]) {
         expect((await app.inject({ url: `/verify/${code}` })).statusCode, code).toBe(404);

@@ -2,6 +2,7 @@ import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createGovernor } from "../../../src/conversation/governor.js";
 import { createInbox } from "../../../src/conversation/inbox.js";
+import type { InboxRow } from "../../../src/conversation/ports.js";
 import type { ConversationService } from "../../../src/conversation/service.js";
 import { type Db, openDatabase } from "../../../src/store/db.js";
 import * as repo from "../../../src/store/repo.js";
@@ -17,7 +18,7 @@ let worked: Array<{ user: string; text: string }>;
 let workMs = 0;
 const conversation = {
   handle: () => [],
-  processInbox(row: repo.InboxRow) {
+  processInbox(row: InboxRow) {
     const until = performance.now() + workMs;
     while (performance.now() < until) {
       // a tutor turn's worth of CPU
@@ -48,7 +49,7 @@ afterEach(() => {
 
 describe("inbox", () => {
   it("records every update of one event-loop turn in one transaction, answers each, then works them in order", async () => {
-    const inbox = createInbox({ db, conversation, logger: pino({ level: "silent" }) });
+    const inbox = createInbox({ store: repo.localStore(db), conversation, logger: pino({ level: "silent" }) });
     db.$client.pragma("wal_checkpoint(TRUNCATE)");
     const results = await Promise.all(Array.from({ length: 100 }, (_, i) => inbox.accept(msg(`u${i % 10}`, String(i)))));
     expect(results.every((r) => r === "recorded")).toBe(true);
@@ -69,7 +70,7 @@ describe("inbox", () => {
     const saving = {
       handle: () => [],
       // Like the real service: each turn in its own (here nested) transaction.
-      processInbox(row: repo.InboxRow) {
+      processInbox(row: InboxRow) {
         db.$client
           .transaction(() => {
             db.$client.prepare("insert into said (text) values (?)").run(row.text);
@@ -80,7 +81,7 @@ describe("inbox", () => {
       },
     } as unknown as ConversationService;
     const commits = vi.fn();
-    const inbox = createInbox({ db, conversation: saving, logger: pino({ level: "silent" }), onQueued: commits });
+    const inbox = createInbox({ store: repo.localStore(db), conversation: saving, logger: pino({ level: "silent" }), onQueued: commits });
     await Promise.all([inbox.accept(msg("a", "1", "one")), inbox.accept(msg("b", "2", "bad")), inbox.accept(msg("c", "3", "three"))]);
     await inbox.idle();
     const said = (db.$client.prepare("select text from said order by rowid").all() as Array<{ text: string }>).map((r) => r.text);
@@ -97,7 +98,7 @@ describe("inbox", () => {
   });
 
   it("a webhook whose answer throws does not leave the others of its batch unanswered", async () => {
-    const inbox = createInbox({ db, conversation, logger: pino({ level: "silent" }) });
+    const inbox = createInbox({ store: repo.localStore(db), conversation, logger: pino({ level: "silent" }) });
     inbox.acceptThen(msg("u", "1"), () => {
       throw new Error("the connection went away");
     });
@@ -108,7 +109,7 @@ describe("inbox", () => {
   });
 
   it("the same update twice in one turn is recorded once", async () => {
-    const inbox = createInbox({ db, conversation, logger: pino({ level: "silent" }) });
+    const inbox = createInbox({ store: repo.localStore(db), conversation, logger: pino({ level: "silent" }) });
     const results = await Promise.all([inbox.accept(msg("u", "7")), inbox.accept(msg("u", "7")), inbox.accept(msg("u", "8"))]);
     expect(results).toEqual(["recorded", "duplicate", "recorded"]);
     await inbox.idle();
@@ -117,7 +118,7 @@ describe("inbox", () => {
   });
 
   it("a commit that fails answers every waiting webhook with an error (the channel redelivers), and the next turn records", async () => {
-    const inbox = createInbox({ db, conversation, logger: pino({ level: "silent" }) });
+    const inbox = createInbox({ store: repo.localStore(db), conversation, logger: pino({ level: "silent" }) });
     db.$client.pragma("busy_timeout = 20");
     const other = openDatabase(`${dir.path}/i.db`);
     other.$client.prepare("begin immediate").run(); // another process holds the write lock
@@ -141,7 +142,7 @@ describe("inbox", () => {
       repo.markProcessed(db, "telegram", key, at);
       repo.insertInbox(db, { ...msg(user, key), media: null, callbackId: null, at });
     }
-    const inbox = createInbox({ db, conversation, logger: pino({ level: "silent" }) });
+    const inbox = createInbox({ store: repo.localStore(db), conversation, logger: pino({ level: "silent" }) });
     expect(inbox.recover()).toBe(2); // learners waiting
     expect(await inbox.accept(msg("a", "4"))).toBe("recorded");
     expect(await inbox.accept(msg("a", "1"))).toBe("duplicate"); // redelivered by the channel
@@ -155,7 +156,7 @@ describe("inbox", () => {
     let failed = false;
     const failing = {
       handle: () => [],
-      processInbox(row: repo.InboxRow) {
+      processInbox(row: InboxRow) {
         worked.push({ user: row.userKey, text: row.text });
         if (row.text === "m2" && !failed) {
           failed = true;
@@ -165,7 +166,7 @@ describe("inbox", () => {
         repo.deleteInbox(db, row.id);
       },
     } as unknown as ConversationService;
-    const inbox = createInbox({ db, conversation: failing, logger: pino({ level: "silent" }) });
+    const inbox = createInbox({ store: repo.localStore(db), conversation: failing, logger: pino({ level: "silent" }) });
     await Promise.all([inbox.accept(msg("a", "1")), inbox.accept(msg("b", "2"))]);
     await eventually(() => expect(failed).toBe(true));
     expect(await inbox.accept(msg("a", "3"))).toBe("recorded"); // while the slice waits to be worked again
@@ -178,7 +179,7 @@ describe("inbox", () => {
   it("under a flood, acknowledgements go first and the work keeps to its share; it catches up when the flood ends", async () => {
     let t = 0;
     const governor = createGovernor({ now: () => t, utilization: () => 1, sampleMs: 0 });
-    const inbox = createInbox({ db, conversation, logger: pino({ level: "silent" }), governor });
+    const inbox = createInbox({ store: repo.localStore(db), conversation, logger: pino({ level: "silent" }), governor });
     workMs = 0.5;
     // The governor's clock stands still: the flood never ends and no more share is earned.
     await Promise.all(Array.from({ length: 50 }, (_, i) => inbox.accept(msg(`u${i}`, String(i)))));

@@ -1,21 +1,16 @@
 import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { ChannelSender } from "../../../src/channels/types.js";
 import { createReminders } from "../../../src/conversation/reminders.js";
 import { type Db, openDatabase } from "../../../src/store/db.js";
+import { remindersStore } from "../../../src/store/reminders.js";
 import * as repo from "../../../src/store/repo.js";
 import { tempDir } from "../../helpers/app.js";
 import { buildCurriculum, sampleCurriculum } from "../../helpers/curriculum.js";
 
-// The scheduler against a real database file and a recording channel (a fake of the port).
+// The scheduler against a real database file.
 
 let dir: ReturnType<typeof tempDir>;
 let db: Db;
-const sender: ChannelSender = {
-  channel: "telegram",
-  render: (chatId, r) => [{ method: "sendMessage", params: { chat_id: chatId, text: r.text } }],
-  send: async () => ({ ok: true }),
-};
 const DAY = 86_400_000;
 // 2026-11-20 10:00 in Vietnam = 03:00 UTC.
 const MORNING_VN = Date.UTC(2026, 10, 20, 3, 0);
@@ -41,11 +36,11 @@ const queued = () =>
   db.$client.prepare("select chat_id, params from outbox order by id").all() as Array<{ chat_id: string; params: string }>;
 
 describe("reminders", () => {
-  it("reminds an inactive, opted-in learner once, in the daytime only, and never a blocked or opted-out one", () => {
+  it("reminds an inactive, opted-in learner once, in the daytime only, and never a blocked or opted-out one", async () => {
     let t = NIGHT_VN;
     const r = createReminders({
-      db,
-      senders: { telegram: sender },
+      store: remindersStore(db),
+      channels: ["telegram"],
       curriculum: () => sampleCurriculum(),
       logger: pino({ level: "silent" }),
       inactiveDays: 3,
@@ -57,18 +52,18 @@ describe("reminders", () => {
     learner("never-asked", { lastActive: MORNING_VN - 10 * DAY, reminders: null });
     learner("blocked", { lastActive: MORNING_VN - 10 * DAY, reminders: true, blocked: true });
 
-    expect(r.runOnce()).toBe(0); // 22:00 in Vietnam: nothing
+    expect(await r.runOnce()).toBe(0); // 22:00 in Vietnam: nothing
     t = MORNING_VN;
-    expect(r.runOnce()).toBe(1);
+    expect(await r.runOnce()).toBe(1);
     expect(queued().map((q) => q.chat_id)).toEqual(["inactive"]);
     expect(JSON.parse(queued()[0]?.params ?? "{}").text).toContain("dừng nhắc");
     t = MORNING_VN + 2 * 3600_000;
-    expect(r.runOnce()).toBe(0); // at most one per stretch of inactivity
+    expect(await r.runOnce()).toBe(0); // at most one per stretch of inactivity
 
     // The learner comes back, then goes quiet again: one more reminder after another 3 days.
     db.$client.prepare("update learners set last_active_at = ? where channel_user_id = 'inactive'").run(MORNING_VN + DAY);
     t = MORNING_VN + 5 * DAY;
-    expect(r.runOnce()).toBe(2); // "inactive" again, and "recent", now quiet for six days
+    expect(await r.runOnce()).toBe(2); // "inactive" again, and "recent", now quiet for six days
     expect(
       queued()
         .map((q) => q.chat_id)
@@ -76,11 +71,11 @@ describe("reminders", () => {
     ).toEqual(["inactive", "inactive", "recent"]);
   });
 
-  it("names the lesson the learner left unfinished", () => {
+  it("names the lesson the learner left unfinished", async () => {
     const c = sampleCurriculum();
     const r = createReminders({
-      db,
-      senders: { telegram: sender },
+      store: remindersStore(db),
+      channels: ["telegram"],
       curriculum: () => c,
       logger: pino({ level: "silent" }),
       inactiveDays: 3,
@@ -93,14 +88,14 @@ describe("reminders", () => {
       { v: 1, consent: true, screen: { kind: "step" }, lesson: { lessonId: "otp", stepIndex: 1, stepTitle: "x", wrong: 0 } },
       new Date(),
     );
-    r.runOnce();
+    await r.runOnce();
     expect(JSON.parse(queued()[0]?.params ?? "{}").text).toContain("Bài otp");
   });
 
-  it("sends announcements to opted-in, reachable learners only, through the outbox", () => {
+  it("sends announcements to opted-in, reachable learners only, through the outbox", async () => {
     const r = createReminders({
-      db,
-      senders: { telegram: sender },
+      store: remindersStore(db),
+      channels: ["telegram"],
       curriculum: () => buildCurriculum([]),
       logger: pino({ level: "silent" }),
       inactiveDays: 3,
@@ -109,7 +104,7 @@ describe("reminders", () => {
     learner("a", { lastActive: MORNING_VN, reminders: true });
     learner("b", { lastActive: MORNING_VN, reminders: false });
     learner("c", { lastActive: MORNING_VN, reminders: true, blocked: true });
-    expect(r.announce("Lớp học số tại nhà văn hóa thứ Bảy này.")).toBe(1);
+    expect(await r.announce("Lớp học số tại nhà văn hóa thứ Bảy này.")).toBe(1);
     expect(queued().map((q) => q.chat_id)).toEqual(["a"]);
     expect(db.$client.prepare("select recipients from announcements").get()).toEqual({ recipients: 1 });
   });

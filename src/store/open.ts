@@ -1,0 +1,126 @@
+import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import type { Logger } from "pino";
+import { LOG_KEY_FILE, logPseudonymKey } from "../admin/pseudonym.js";
+import type { CertificateLookup } from "../admin/verify.js";
+import type { Config } from "../config.js";
+import type { LocalStore, RemindersStore, SharedOutboxStore, SharedStore } from "../conversation/ports.js";
+import type { BacklogSource } from "../metrics.js";
+import type { QaStore } from "../qa/service.js";
+import { sqliteBacklog } from "./backlog.js";
+import { closeDatabase, type Db, isDatabaseOpen, openDatabase, scrubSoon } from "./db.js";
+import { postgresBacklog } from "./postgres/backlog.js";
+import { closePostgres, isPostgresUp, openPool, openPostgres, type PgDb, type PgOptions } from "./postgres/db.js";
+import { postgresOutboxStore } from "./postgres/outbox.js";
+import { postgresQaStore } from "./postgres/qa.js";
+import { sealer } from "./postgres/sealed.js";
+import { postgresSharedStore } from "./postgres/shared.js";
+import { remindersStore } from "./reminders.js";
+import { certificateByCode, localStore, qaStore } from "./repo.js";
+
+// The store the configuration names, with every port the app needs from it: SQLite (DATABASE_PATH, one process,
+// the default) or PostgreSQL (DATABASE_URL, any number of instances).
+
+interface Common {
+  qa: QaStore;
+  reminders: RemindersStore;
+  backlog: BacklogSource;
+  certificates: CertificateLookup;
+  up(): Promise<boolean>;
+  /** Deletes what need not stay: sent replies after a day, deduplication keys after a week, questions after six months. */
+  tidy(now: number): Promise<{ sent: number; keys: number; questions: number }>;
+  /** After a learner's data was erased: leave no trace in the files (SQLite: the WAL is checkpointed soon). */
+  scrub(): void;
+  /** The key of learners' pseudonyms in the logs. */
+  logKey: string;
+  close(): Promise<void>;
+}
+
+export type Store =
+  | (Common & { kind: "local"; db: Db; local: LocalStore })
+  | (Common & { kind: "shared"; pg: PgDb; shared: SharedStore; outbox: SharedOutboxStore });
+
+const DAY = 86_400_000;
+
+export async function openStore(config: Config, pgOptions: PgOptions = {}, logger?: Logger): Promise<Store> {
+  if (config.databaseUrl) {
+    const pg = await openPostgres(config.databaseUrl, pgOptions);
+    const logKey = logKeyBeside(config.databasePath, config.logPseudonymKey);
+    // Webhooks record their updates on connections of their own: never queued behind the work's queries.
+    const front = openPool(config.databaseUrl, { ...pgOptions, max: 4 });
+    const outbox = postgresOutboxStore(pg);
+    return {
+      kind: "shared",
+      pg,
+      shared: postgresSharedStore(pg, sealer(logKey), front, () =>
+        logger?.error("an update was sealed under another key: every instance needs the same LOG_PSEUDONYM_KEY"),
+      ),
+      outbox,
+      qa: postgresQaStore(pg),
+      reminders: outbox,
+      backlog: postgresBacklog(pg),
+      certificates: async (code) =>
+        (
+          await pg.$client.query<{ trackTitle: string; firstName: string | null; issuedAt: number }>(
+            `select track_title as "trackTitle", first_name as "firstName", issued_at as "issuedAt" from certificates where code = $1`,
+            [code],
+          )
+        ).rows[0],
+      up: () => isPostgresUp(pg),
+      async tidy(now) {
+        const q = (sql: string, t: number) => pg.$client.query(sql, [t]).then((r) => r.rowCount ?? 0);
+        return {
+          sent: await outbox.purge(now - DAY),
+          keys: await q("delete from processed_messages where at < $1", now - 7 * DAY),
+          questions: await q("delete from qa_questions where created_at < $1", now - 180 * DAY),
+        };
+      },
+      // PostgreSQL reuses a deleted row's space at its next VACUUM (autovacuum); nothing to do here.
+      scrub: () => undefined,
+      logKey,
+      async close() {
+        await front.end();
+        await closePostgres(pg);
+      },
+    };
+  }
+  const db = openDatabase(config.databasePath, { backgroundCheckpoints: true });
+  return {
+    kind: "local",
+    db,
+    local: localStore(db),
+    qa: qaStore(db),
+    reminders: remindersStore(db),
+    backlog: sqliteBacklog(db),
+    certificates: certificateByCode(db),
+    up: async () => isDatabaseOpen(db),
+    async tidy(now) {
+      const run = (sql: string, t: number) => db.$client.prepare(sql).run(t).changes;
+      return {
+        sent: run("delete from outbox where status = 'sent' and sent_at < ?", now - DAY),
+        keys: run("delete from processed_messages where at < ?", now - 7 * DAY),
+        questions: run("delete from qa_questions where created_at < ?", now - 180 * DAY),
+      };
+    },
+    scrub: () => scrubSoon(db),
+    logKey: logPseudonymKey(db, config.databasePath, config.logPseudonymKey),
+    close: () => closeDatabase(db),
+  };
+}
+
+/**
+ * On PostgreSQL: LOG_PSEUDONYM_KEY (the same on every instance, so a learner has one pseudonym in all the logs), or
+ * a key in a file in the data folder (one per machine).
+ */
+function logKeyBeside(databasePath: string, fromEnv?: string): string {
+  if (fromEnv) return fromEnv;
+  const file = join(dirname(resolve(databasePath)), LOG_KEY_FILE);
+  mkdirSync(dirname(file), { recursive: true });
+  try {
+    writeFileSync(file, `${randomBytes(32).toString("hex")}\n`, { mode: 0o600, flag: "wx" });
+  } catch {
+    // Made already (by an earlier start, or another instance on this machine).
+  }
+  return readFileSync(file, "utf8").trim();
+}

@@ -1,0 +1,162 @@
+import type { OutboxRow, RemindersStore, SharedOutboxStore } from "../../conversation/ports.js";
+import type { PgDb } from "./db.js";
+import { NOW as NOW_SQL } from "./sql.js";
+
+const NOW = NOW_SQL.sql;
+
+// The outbox on PostgreSQL, shared by several instances. A dispatcher leases each chat's oldest pending row, so a
+// chat's replies leave in order and one at a time whichever instance sends them; a killed instance's leases run out
+// and the rows are sent by another (at least once: a reply sent just before the kill may go twice). The send rate
+// per bot is one bucket in the database, reserved a send at a time.
+
+export function postgresOutboxStore(db: PgDb): SharedOutboxStore & RemindersStore {
+  const pool = db.$client;
+  return {
+    async claim(owner, limit, leaseMs, now) {
+      if (limit <= 0) return [];
+      // The oldest pending rows that head their chat (no older pending row of the same chat), are due and not held
+      // by an instance: walked in id order, so a claim reads about as many rows as it takes, however long the queue.
+      const r = await pool.query<OutboxRow>(
+        `update outbox o set lease_owner = $1, lease_until = ${NOW} + $2
+         from (
+           select c.id from outbox c
+           where c.status = 'pending' and c.next_attempt_at <= $4 and (c.lease_until is null or c.lease_until < ${NOW})
+             and not exists (
+               select 1 from outbox p where p.status = 'pending' and p.channel = c.channel and p.chat_id = c.chat_id and p.id < c.id
+             )
+           order by c.id limit $3
+           for update skip locked
+         ) pick
+         where o.id = pick.id
+         returning o.id, o.channel, o.chat_id as "chatId", o.learner_id as "learnerId", o.method, o.params,
+                   o.parts_sent as "partsSent", o.attempts, o.forget`,
+        [owner, leaseMs, limit, now],
+      );
+      return r.rows.sort((x, y) => x.id - y.id);
+    },
+    async reserveSends(bucket, perSecond, n) {
+      // A token bucket without a burst that may go into debt: the reservation always succeeds, and says how long
+      // each send waits so that no second carries more than the rate, across instances.
+      const r = await pool.query<{ tokens: number }>(
+        `insert into send_rate as r (bucket, tokens, at) values ($1, 1 - $3, ${NOW})
+         on conflict (bucket) do update set tokens = least(1, r.tokens + (excluded.at - r.at) * $2 / 1000.0) - $3, at = excluded.at
+         returning tokens`,
+        [bucket, perSecond, n],
+      );
+      const before = (r.rows[0]?.tokens ?? 1 - n) + n;
+      return Array.from({ length: n }, (_, i) => Math.max(0, Math.ceil(((i + 1 - before) * 1000) / perSecond)));
+    },
+    async partSent(id, partsSent) {
+      await pool.query("update outbox set parts_sent = $2, attempts = 0, last_error = null where id = $1", [id, partsSent]);
+    },
+    async sent(items) {
+      if (items.length === 0) return;
+      const keep = items.filter((i) => !i.row.forget);
+      await pool.query(
+        `with gone as (delete from outbox where id = any($4::bigint[]))
+         update outbox o set status = 'sent', sent_at = v.at, attempts = v.attempts, last_error = null, lease_owner = null, lease_until = null
+         from unnest($1::bigint[], $2::int[], $3::bigint[]) as v(id, attempts, at) where o.id = v.id`,
+        [
+          keep.map((i) => i.row.id),
+          keep.map((i) => i.attempts),
+          keep.map((i) => i.at),
+          items.filter((i) => i.row.forget).map((i) => i.row.id),
+        ],
+      );
+    },
+    async retry(id, attempts, code, at) {
+      await pool.query(
+        "update outbox set attempts = $2, last_error = $3, next_attempt_at = $4, lease_owner = null, lease_until = null where id = $1",
+        [id, attempts, code, at],
+      );
+    },
+    async fail(id, attempts, code) {
+      await pool.query(
+        "update outbox set status = 'failed', attempts = $2, last_error = $3, lease_owner = null, lease_until = null where id = $1",
+        [id, attempts, code],
+      );
+    },
+    async blocked(row, code, at) {
+      const c = await pool.connect();
+      try {
+        await c.query("begin");
+        await c.query(
+          "update outbox set status = 'cancelled', last_error = $3 where channel = $1 and chat_id = $2 and status = 'pending'",
+          [row.channel, row.chatId, code],
+        );
+        if (row.learnerId !== null) await c.query("update learners set unreachable_at = $2 where id = $1", [row.learnerId, at]);
+        await c.query("commit");
+      } catch (err) {
+        await c.query("rollback").catch(() => undefined);
+        throw err;
+      } finally {
+        c.release();
+      }
+    },
+    async pendingCount() {
+      const r = await pool.query<{ n: number }>("select count(*)::int as n from outbox where status = 'pending'");
+      return r.rows[0]?.n ?? 0;
+    },
+    async purge(sentBefore) {
+      return (await pool.query("delete from outbox where status = 'sent' and sent_at < $1", [sentBefore])).rowCount ?? 0;
+    },
+    async queueReminders(at, cutoff, channels, text) {
+      const c = await pool.connect();
+      try {
+        await c.query("begin");
+        // One instance at a time; the others wait, then find these learners reminded already.
+        await c.query("select pg_advisory_xact_lock(4104310026)");
+        const due = await c.query<{ id: number; channel: string; chatId: string; state: string | null }>(
+          `select l.id, l.channel, l.chat_id as "chatId", s.state from learners l
+           left join conversation_states s on s.learner_id = l.id
+           where l.reminders and l.consent and l.unreachable_at is null and l.channel = any($1::text[])
+             and l.last_active_at < $2 and (l.reminded_at is null or l.reminded_at < l.last_active_at)
+           limit 1000`,
+          [channels, cutoff],
+        );
+        for (const l of due.rows) {
+          let lessonId: string | undefined;
+          try {
+            lessonId = l.state ? (JSON.parse(l.state) as { lesson?: { lessonId?: string } }).lesson?.lessonId : undefined;
+          } catch {
+            lessonId = undefined;
+          }
+          await c.query(
+            `insert into outbox (channel, chat_id, learner_id, method, params, status, attempts, next_attempt_at, created_at)
+             values ($1, $2, $3, 'reply', $4, 'pending', 0, $5, $5)`,
+            [l.channel, l.chatId, l.id, JSON.stringify({ text: text(typeof lessonId === "string" ? lessonId : undefined) }), at],
+          );
+          await c.query("update learners set reminded_at = $2 where id = $1", [l.id, at]);
+        }
+        await c.query("commit");
+        return due.rows.length;
+      } catch (err) {
+        await c.query("rollback").catch(() => undefined);
+        throw err;
+      } finally {
+        c.release();
+      }
+    },
+    async announce(text, message, channels, at) {
+      const c = await pool.connect();
+      try {
+        await c.query("begin");
+        const r = await c.query(
+          `insert into outbox (channel, chat_id, learner_id, method, params, status, attempts, next_attempt_at, created_at)
+           select channel, chat_id, id, 'reply', $2, 'pending', 0, $3, $3 from learners
+           where reminders and consent and unreachable_at is null and channel = any($1::text[]) order by id`,
+          [channels, JSON.stringify({ text: message }), at],
+        );
+        const n = r.rowCount ?? 0;
+        await c.query("insert into announcements (text, recipients, created_at) values ($1, $2, $3)", [text, n, at]);
+        await c.query("commit");
+        return n;
+      } catch (err) {
+        await c.query("rollback").catch(() => undefined);
+        throw err;
+      } finally {
+        c.release();
+      }
+    },
+  };
+}

@@ -1,0 +1,378 @@
+import type pg from "pg";
+import type { Queued } from "../../channels/types.js";
+import type {
+  InboundRecord,
+  InboxRow,
+  LearnerRow,
+  LearnerStore,
+  QueuedReplies,
+  SharedStore,
+  SharedTurn,
+} from "../../conversation/ports.js";
+import { vnDayNumber } from "../../time.js";
+import type { LessonProgressView, TutorEvent } from "../../tutor/engine.js";
+import type { PgDb } from "./db.js";
+import type { Sealer } from "./sealed.js";
+import { clean, isGuardFailure, NOW, raw, sql } from "./sql.js";
+
+// The conversation's store on PostgreSQL, shared by several instances. An update is recorded once (its channel and
+// message key are unique); a learner's updates are worked by the instance holding the learner's lease, oldest first.
+// A turn costs two round trips: one reads the learner's next update and rows, one applies the writes — a batch of
+// statements that starts with its guard (the update is still there and is removed, the lease is still this
+// instance's), so an update is applied exactly once whichever instance works it, even when one is killed.
+
+/** A learner's lease key back into its channel and id (channels have no ':'). */
+function splitKey(key: string): [string, string] {
+  const i = key.indexOf(":");
+  return [key.slice(0, i), key.slice(i + 1)];
+}
+
+const insertReplies = (q: QueuedReplies, forget: boolean): string =>
+  q.items.length === 0
+    ? ""
+    : `insert into outbox (channel, chat_id, learner_id, method, params, status, attempts, next_attempt_at, created_at, forget) values ${q.items
+        .map(
+          (i) =>
+            sql`(${q.channel}, ${q.chatId}, ${q.learnerId}, ${i.method}, ${JSON.stringify(i.params)}, 'pending', 0, ${q.at}, ${q.at}, ${forget})`,
+        )
+        .join(", ")}`;
+
+/** The learner's rows a turn reads, as one JSON value (null for someone new). */
+const snapshotOf = (channel: string, userKey: string) => sql`(
+  select json_build_object(
+    'id', l.id, 'channel', l.channel, 'channelUserId', l.channel_user_id, 'chatId', l.chat_id, 'consent', l.consent,
+    'reminders', l.reminders, 'lastActiveAt', l.last_active_at,
+    'state', (select state from conversation_states s where s.learner_id = l.id),
+    'progress', (select coalesce(json_agg(json_build_array(p.lesson_id, p.status, p.step_reached)), '[]'::json)
+                 from lesson_progress p where p.learner_id = l.id),
+    'tracks', (select coalesce(json_agg(c.track_id), '[]'::json) from certificates c where c.learner_id = l.id))
+  from learners l where l.channel = ${channel} and l.channel_user_id = ${userKey})`;
+
+interface Snapshot {
+  id: number;
+  channel: string;
+  channelUserId: string;
+  chatId: string;
+  consent: boolean | null;
+  reminders: boolean | null;
+  lastActiveAt: number;
+  state: string | null;
+  progress: Array<[string, "in_progress" | "completed", number]>;
+  tracks: string[];
+}
+
+/**
+ * `text`: seals what learners wrote while it waits in the inbox (sealed.ts). `front`: the connections that record
+ * arriving updates, apart from those the work uses, so that a webhook is never answered late because every
+ * connection is busy with turns (default: the same pool). `unreadable`: called for an update sealed under another key.
+ */
+export function postgresSharedStore(
+  db: PgDb,
+  text: Sealer,
+  front: pg.Pool = db.$client,
+  unreadable: () => void = () => undefined,
+): SharedStore {
+  const pool = db.$client;
+
+  async function record(items: readonly InboundRecord[], at: Date): Promise<boolean[]> {
+    // The same key twice in one batch: the first is recorded, the second is a duplicate.
+    const seen = new Set<string>();
+    const firsts = items.filter((m) => {
+      const k = `${m.channel}\u0000${m.messageKey}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
+    const col = <K extends keyof InboundRecord>(k: K) => firsts.map((m) => (m[k] === undefined ? null : clean(String(m[k]))));
+    const texts = firsts.map((m) => text.seal(m.text));
+    const r = await front.query<{ channel: string; message_key: string }>(
+      `with fresh as (
+         insert into processed_messages (channel, message_key, at)
+         select c, k, $3 from unnest($1::text[], $2::text[]) as u(c, k)
+         on conflict do nothing
+         returning channel, message_key
+       )
+       insert into inbox (channel, message_key, user_key, chat_id, text, media, callback_id, received_at)
+       select u.c, u.k, u.usr, u.chat, u.txt, u.media, u.cb, $3
+       from unnest($1::text[], $2::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+            with ordinality as u(c, k, usr, chat, txt, media, cb, n)
+       join fresh on fresh.channel = u.c and fresh.message_key = u.k
+       order by u.n
+       returning channel, message_key`,
+      [col("channel"), col("messageKey"), at.getTime(), col("userKey"), col("chatId"), texts, col("media"), col("callbackId")],
+    );
+    const recorded = new Set(r.rows.map((x) => `${x.channel}\u0000${x.message_key}`));
+    const answered = new Set<string>();
+    return items.map((m) => {
+      const k = `${m.channel}\u0000${clean(m.messageKey)}`;
+      if (!recorded.has(k) || answered.has(k)) return false;
+      answered.add(k);
+      return true;
+    });
+  }
+
+  async function claimLearners(owner: string, limit: number, leaseMs: number, skip: ReadonlySet<string>): Promise<string[]> {
+    // Learners' oldest updates (no older one of theirs recorded), in id order, passing over the learners this
+    // instance works already and those another instance holds: a claim reads about as many rows as it takes.
+    const r = await pool.query<{ key: string }>(
+      `with free as (
+         select i.channel || ':' || i.user_key as key, i.id as first from inbox i
+         where not exists (select 1 from inbox p where p.channel = i.channel and p.user_key = i.user_key and p.id < i.id)
+           and not exists (select 1 from learner_leases l where l.key = i.channel || ':' || i.user_key and l.until >= ${NOW.sql})
+           and not (i.channel || ':' || i.user_key = any($4::text[]))
+         order by i.id limit $1
+       )
+       insert into learner_leases (key, owner, until)
+       select key, $2, ${NOW.sql} + $3 from free order by first
+       on conflict (key) do update set owner = excluded.owner, until = excluded.until
+       where learner_leases.until < ${NOW.sql}
+       returning key`,
+      [limit, owner, leaseMs, [...skip]],
+    );
+    return r.rows.map((x) => x.key);
+  }
+
+  async function lease(owner: string, key: string, leaseMs: number): Promise<boolean> {
+    const r = await pool.query(
+      `insert into learner_leases (key, owner, until) values ($1, $2, ${NOW.sql} + $3)
+       on conflict (key) do update set owner = excluded.owner, until = excluded.until
+       where learner_leases.until < ${NOW.sql} or learner_leases.owner = excluded.owner`,
+      [key, owner, leaseMs],
+    );
+    return r.rowCount === 1;
+  }
+
+  async function renew(owner: string, keys: readonly string[], leaseMs: number): Promise<void> {
+    if (keys.length === 0) return;
+    await pool.query(`update learner_leases set until = ${NOW.sql} + $3 where owner = $1 and key = any($2::text[])`, [
+      owner,
+      keys,
+      leaseMs,
+    ]);
+  }
+
+  async function release(owner: string, key: string): Promise<void> {
+    await pool.query("delete from learner_leases where key = $1 and owner = $2", [key, owner]);
+  }
+
+  async function isProcessed(channel: string, messageKey: string): Promise<boolean> {
+    const r = await pool.query("select 1 from processed_messages where channel = $1 and message_key = $2", [channel, messageKey]);
+    return (r.rowCount ?? 0) > 0;
+  }
+
+  async function openNext(owner: string, key: string): Promise<{ row: InboxRow; turn: SharedTurn } | undefined> {
+    const [channel, userKey] = splitKey(key);
+    const r = await pool.query<{ next: InboxRow | null; learner: Snapshot | null; new_id: number | null }>(
+      sql`with nxt as (
+            select id, channel, message_key as "messageKey", user_key as "userKey", chat_id as "chatId", text, media,
+                   callback_id as "callbackId"
+            from inbox where channel = ${channel} and user_key = ${userKey} order by id limit 1
+          ), done as (
+            delete from learner_leases where key = ${key} and owner = ${owner} and not exists (select 1 from nxt)
+          ), snap as (select ${raw(snapshotOf(channel, userKey))} as learner)
+          select (select row_to_json(nxt) from nxt) as next, snap.learner,
+                 case when snap.learner is null and exists (select 1 from nxt) then nextval('learners_id_seq') end as new_id
+          from snap`,
+    );
+    const got = r.rows[0];
+    if (!got?.next) return undefined;
+    const opened = text.open(got.next.text);
+    // Sealed under another key (an instance configured with another LOG_PSEUDONYM_KEY): read as a message without
+    // text, which the tutor answers kindly; the logs say why.
+    const row = opened === undefined ? { ...got.next, text: "", media: got.next.media ?? "unsupported" } : { ...got.next, text: opened };
+    if (opened === undefined) unreadable();
+    return { row, turn: turnOn(owner, key, channel, userKey, got.learner, got.new_id ?? undefined) };
+  }
+
+  async function openTurn(owner: string, key: string, channel: string, userKey: string): Promise<SharedTurn> {
+    const r = await pool.query<{ learner: Snapshot | null }>(`select ${snapshotOf(channel, userKey)} as learner`);
+    return turnOn(owner, key, channel, userKey, r.rows[0]?.learner ?? null, undefined);
+  }
+
+  /** A turn over the learner's loaded rows: reads answer from them, writes are kept for commit(). */
+  function turnOn(
+    owner: string,
+    key: string,
+    channel: string,
+    userKey: string,
+    row: Snapshot | null,
+    reservedId: number | undefined,
+  ): SharedTurn {
+    let learner: LearnerRow | undefined = row
+      ? {
+          id: row.id,
+          channel: row.channel,
+          channelUserId: row.channelUserId,
+          chatId: row.chatId,
+          consent: row.consent,
+          reminders: row.reminders,
+          lastActiveAt: new Date(row.lastActiveAt),
+        }
+      : undefined;
+    let state: unknown;
+    try {
+      state = row?.state ? JSON.parse(row.state) : undefined;
+    } catch {
+      state = undefined;
+    }
+    const progress = new Map<string, LessonProgressView>(
+      (row?.progress ?? []).map(([id, status, step]) => [id, { status, stepReached: step }]),
+    );
+    const tracks = new Set(row?.tracks ?? []);
+    const ops: string[] = [];
+    let newLearnerId = reservedId;
+    let questionId: number | undefined;
+    let erased = false;
+
+    const store: LearnerStore = {
+      findLearner: (ch, uk) => (ch === channel && uk === userKey ? learner : undefined),
+      loadState: (id) => (learner?.id === id ? state : undefined),
+      loadProgress: () => new Map(progress),
+      certifiedTracks: () => new Set(tracks),
+      upsertLearner(ch, uk, chatId, at) {
+        if (learner) {
+          ops.push(sql`update learners set last_active_at = ${at}, chat_id = ${chatId} where id = ${learner.id}`);
+          learner = { ...learner, lastActiveAt: at, chatId };
+          return learner;
+        }
+        if (newLearnerId === undefined) throw new Error("a new learner's id was not reserved (prepare)");
+        ops.push(
+          sql`insert into learners (id, channel, channel_user_id, chat_id, created_at, last_active_at) values (${newLearnerId}, ${ch}, ${uk}, ${chatId}, ${at}, ${at})`,
+        );
+        learner = { id: newLearnerId, channel: ch, channelUserId: uk, chatId, consent: null, reminders: null, lastActiveAt: at };
+        return learner;
+      },
+      setConsent(id, granted, at) {
+        ops.push(sql`update learners set consent = ${granted}, consent_at = ${at} where id = ${id}`);
+        if (learner?.id === id) learner = { ...learner, consent: granted };
+      },
+      insertQuestion(q) {
+        if (questionId === undefined) throw new Error("a question's id was not reserved (prepare)");
+        ops.push(
+          sql`insert into qa_questions (id, learner_id, channel, question, action, rule, lesson_id, source, grounded, flagged, created_at)
+              values (${questionId}, ${q.learnerId}, ${q.channel}, ${q.question}, ${q.action}, ${q.rule}, ${q.lessonId}, ${q.source}, ${q.grounded}, ${q.flagged}, ${q.at})`,
+        );
+        return questionId;
+      },
+      setFeedback: (qid, lid, useful) =>
+        ops.push(sql`update qa_questions set feedback = ${useful ? 1 : -1} where id = ${qid} and learner_id = ${lid}`),
+      setReminders(id, on) {
+        ops.push(sql`update learners set reminders = ${on} where id = ${id}`);
+        if (learner?.id === id) learner = { ...learner, reminders: on };
+      },
+      issueCertificate: (c) =>
+        ops.push(
+          sql`insert into certificates (code, learner_id, track_id, track_title, first_name, issued_at)
+              values (${c.code}, ${c.learnerId}, ${c.trackId}, ${c.trackTitle}, ${c.firstName}, ${c.at}) on conflict do nothing`,
+        ),
+      saveState: (id, s, at) =>
+        ops.push(
+          sql`insert into conversation_states (learner_id, state, updated_at) values (${id}, ${JSON.stringify(s)}, ${at})
+              on conflict (learner_id) do update set state = excluded.state, updated_at = excluded.updated_at`,
+        ),
+      recordEvents: (id, events, at) => ops.push(...eventOps(id, events, at.getTime())),
+      deleteLearner(l) {
+        ops.push(sql`delete from outbox where channel = ${l.channel} and chat_id = ${l.chatId}`);
+        ops.push(sql`delete from processed_messages where channel = ${l.channel} and starts_with(message_key, ${`${l.userKey}:`})`);
+        ops.push(sql`delete from learners where id = ${l.id}`);
+        learner = undefined;
+        erased = true;
+      },
+      clearUnreachable: (id) => ops.push(sql`update learners set unreachable_at = null where id = ${id} and unreachable_at is not null`),
+      enqueue: (q) => {
+        const s = insertReplies(q, erased);
+        if (s) ops.push(s);
+      },
+    };
+
+    return {
+      store,
+      async prepare(need) {
+        const wantLearner = !learner && newLearnerId === undefined;
+        if (!wantLearner && !need.question) return;
+        const r = await pool.query<{ l: number | null; q: number | null }>(
+          `select ${wantLearner ? "nextval('learners_id_seq')" : "null"} as l, ${need.question ? "nextval('qa_questions_id_seq')" : "null"} as q`,
+        );
+        const ids = r.rows[0];
+        if (ids?.l != null) newLearnerId = ids.l;
+        if (ids?.q != null) questionId = ids.q;
+      },
+      async commit(guard) {
+        const update =
+          "inboxId" in guard
+            ? sql`delete from inbox where id = ${guard.inboxId} returning 1`
+            : sql`insert into processed_messages (channel, message_key, at) values (${channel}, ${guard.messageKey}, ${Date.now()}) on conflict do nothing returning 1`;
+        // One batch, one implicit transaction: the guard first; if it fails, nothing of the batch is kept.
+        const batch = [
+          sql`with u as (${raw(update)}),
+               h as (update learner_leases set until = greatest(until, ${NOW} + 1000) where key = ${key} and owner = ${owner} returning 1)
+              select bdhai_assert((select count(*) from h) = 1, 'lease') and bdhai_assert((select count(*) from u) = 1, 'update')`,
+          ...ops,
+        ].join(";\n");
+        try {
+          await pool.query(batch);
+          return true;
+        } catch (err) {
+          if (isGuardFailure(err)) return false;
+          throw err;
+        }
+      },
+    };
+  }
+
+  async function dropUpdate(owner: string, key: string, row: InboxRow, items: readonly Queued[], at: Date): Promise<void> {
+    const [channel, userKey] = splitKey(key);
+    const turn = turnOn(owner, key, channel, userKey, null, undefined);
+    const found = await pool.query<{ id: number }>("select id from learners where channel = $1 and channel_user_id = $2", [
+      row.channel,
+      row.userKey,
+    ]);
+    turn.store.enqueue({ channel: row.channel, chatId: row.chatId, learnerId: found.rows[0]?.id ?? null, items, at });
+    await turn.commit({ inboxId: row.id });
+  }
+
+  return { record, claimLearners, lease, renew, release, openNext, openTurn, dropUpdate, isProcessed };
+}
+
+/** The learning events' rows (as in the SQLite repository: progress, quiz attempts, the event log, active days). */
+function eventOps(learnerId: number, events: TutorEvent[], t: number): string[] {
+  const ops: string[] = [];
+  if (events.some((e) => e.type === "lesson_started" || e.type === "step_reached" || e.type === "lesson_completed")) {
+    ops.push(sql`insert into learner_days (day, learner_id) values (${vnDayNumber(t)}, ${learnerId}) on conflict do nothing`);
+  }
+  for (const e of events) {
+    switch (e.type) {
+      case "lesson_started":
+        ops.push(
+          sql`insert into lesson_progress (learner_id, lesson_id, status, step_reached, started_at, updated_at) values (${learnerId}, ${e.lessonId}, 'in_progress', 0, ${t}, ${t})
+              on conflict (learner_id, lesson_id) do update set updated_at = excluded.updated_at`,
+          sql`insert into progress_events (learner_id, type, lesson_id, step_index, at) values (${learnerId}, 'lesson_started', ${e.lessonId}, null, ${t})`,
+        );
+        break;
+      case "step_reached":
+        ops.push(
+          sql`insert into lesson_progress (learner_id, lesson_id, status, step_reached, started_at, updated_at) values (${learnerId}, ${e.lessonId}, 'in_progress', ${e.stepIndex}, ${t}, ${t})
+              on conflict (learner_id, lesson_id) do update
+              set step_reached = greatest(lesson_progress.step_reached, excluded.step_reached), updated_at = excluded.updated_at`,
+          sql`insert into progress_events (learner_id, type, lesson_id, step_index, at) values (${learnerId}, 'step_reached', ${e.lessonId}, ${e.stepIndex}, ${t})`,
+        );
+        break;
+      case "quiz_answered":
+        ops.push(
+          sql`insert into quiz_attempts (learner_id, lesson_id, step_index, attempt, option_index, correct, at)
+              values (${learnerId}, ${e.lessonId}, ${e.stepIndex}, ${e.attempt}, ${e.optionIndex}, ${e.correct}, ${t})`,
+        );
+        break;
+      case "lesson_completed":
+        ops.push(
+          sql`update lesson_progress set status = 'completed', completed_at = coalesce(completed_at, ${t}), updated_at = ${t}
+              where learner_id = ${learnerId} and lesson_id = ${e.lessonId}`,
+          sql`insert into progress_events (learner_id, type, lesson_id, step_index, at) values (${learnerId}, 'lesson_completed', ${e.lessonId}, null, ${t})`,
+        );
+        break;
+      default:
+        break;
+    }
+  }
+  return ops;
+}

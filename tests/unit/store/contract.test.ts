@@ -1,0 +1,148 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { LearnerStore } from "../../../src/conversation/ports.js";
+import { openDatabase } from "../../../src/store/db.js";
+import { closePostgres, openPostgres, type PgDb } from "../../../src/store/postgres/db.js";
+import { sealer } from "../../../src/store/postgres/sealed.js";
+import { postgresSharedStore } from "../../../src/store/postgres/shared.js";
+import { learnerStore } from "../../../src/store/repo.js";
+import { tempDir } from "../../helpers/app.js";
+import { describePostgres, dropSchema, POSTGRES_URL, schemaName } from "../../helpers/postgres.js";
+
+// One contract, two stores: what the conversation writes through LearnerStore in one turn is what it reads in the
+// next — on SQLite (the database itself) and on PostgreSQL (a turn's rows loaded, its writes applied by commit).
+
+/** Runs one turn of a learner against the store and returns what `fn` returned, once its writes are committed. */
+type Turn = <T>(learner: [channel: string, userKey: string], fn: (s: LearnerStore) => T, need?: { question?: boolean }) => Promise<T>;
+
+function contract(open: () => Promise<{ turn: Turn; close(): Promise<void> }>) {
+  let turn: Turn;
+  let close: () => Promise<void>;
+  beforeEach(async () => {
+    ({ turn, close } = await open());
+  });
+  afterEach(async () => close());
+
+  const at = new Date(Date.UTC(2026, 11, 7, 3));
+  const T42: [string, string] = ["telegram", "42"];
+  const U1: [string, string] = ["zalo", "u1"];
+  const W1: [string, string] = ["web", "w1"];
+
+  it("a learner created in one turn is found in the next, with state, consent and reminders", async () => {
+    const id = await turn(T42, (s) => {
+      expect(s.findLearner("telegram", "42")).toBeUndefined();
+      const l = s.upsertLearner("telegram", "42", "42", at);
+      s.setConsent(l.id, true, at);
+      s.setReminders(l.id, true);
+      s.saveState(l.id, { v: 1, consent: true, screen: { kind: "menu" } }, at);
+      return l.id;
+    });
+    await turn(T42, (s) => {
+      const l = s.findLearner("telegram", "42");
+      expect(l).toMatchObject({ id, channel: "telegram", channelUserId: "42", chatId: "42", consent: true, reminders: true });
+      expect(s.loadState(id)).toEqual({ v: 1, consent: true, screen: { kind: "menu" } });
+      // The same learner again: the same row, its chat updated.
+      expect(s.upsertLearner("telegram", "42", "43", at).id).toBe(id);
+    });
+    await turn(T42, (s) => expect(s.findLearner("telegram", "42")?.chatId).toBe("43"));
+  });
+
+  it("progress keeps the furthest step and the first completion; certificates are issued once", async () => {
+    const id = await turn(U1, (s) => s.upsertLearner("zalo", "u1", "u1", at).id);
+    await turn(U1, (s) => {
+      s.recordEvents(
+        id,
+        [
+          { type: "lesson_started", lessonId: "otp" },
+          { type: "step_reached", lessonId: "otp", stepIndex: 3 },
+        ],
+        at,
+      );
+      s.issueCertificate({ learnerId: id, trackId: "an-toan", trackTitle: "An toàn", code: "ABCDEFGHJK", firstName: "Lan", at });
+    });
+    await turn(U1, (s) => {
+      s.recordEvents(
+        id,
+        [
+          { type: "step_reached", lessonId: "otp", stepIndex: 2 },
+          { type: "lesson_completed", lessonId: "otp" },
+        ],
+        at,
+      );
+      s.issueCertificate({ learnerId: id, trackId: "an-toan", trackTitle: "An toàn", code: "ZZZZZZZZZZ", firstName: null, at });
+    });
+    await turn(U1, (s) => {
+      expect(s.loadProgress(id).get("otp")).toEqual({ status: "completed", stepReached: 3 });
+      expect([...s.certifiedTracks(id)]).toEqual(["an-toan"]);
+    });
+  });
+
+  it("a question gets an id its feedback refers to; deleting the learner leaves nothing of theirs", async () => {
+    const id = await turn(W1, (s) => s.upsertLearner("web", "w1", "w1", at).id);
+    const q = await turn(
+      W1,
+      (s) =>
+        s.insertQuestion({
+          learnerId: id,
+          channel: "web",
+          question: "OTP là gì",
+          action: "answer",
+          rule: "qa.lessons",
+          lessonId: "otp",
+          source: "lessons",
+          grounded: true,
+          flagged: false,
+          at,
+        }),
+      { question: true },
+    );
+    expect(q).toBeGreaterThan(0);
+    await turn(W1, (s) => s.setFeedback(q, id, true));
+    await turn(W1, (s) => {
+      s.deleteLearner({ id, channel: "web", chatId: "w1", userKey: "w1" });
+      s.enqueue({ channel: "web", chatId: "w1", learnerId: null, items: [{ method: "reply", params: { text: "Đã xóa" } }], at });
+    });
+    await turn(W1, (s) => {
+      expect(s.findLearner("web", "w1")).toBeUndefined();
+      expect(s.loadState(id)).toBeUndefined();
+    });
+  });
+}
+
+describe("LearnerStore on SQLite", () =>
+  contract(async () => {
+    const dir = tempDir();
+    const db = openDatabase(`${dir.path}/t.db`);
+    const store = learnerStore(db);
+    return {
+      turn: async (_learner, fn) => fn(store),
+      async close() {
+        db.$client.close();
+        dir.cleanup();
+      },
+    };
+  }));
+
+describePostgres("LearnerStore on PostgreSQL", () =>
+  contract(async () => {
+    const schema = schemaName();
+    const db: PgDb = await openPostgres(POSTGRES_URL, { schema, max: 4 });
+    const shared = postgresSharedStore(db, sealer("k".repeat(64)));
+    let n = 0;
+    return {
+      // Each turn as the worker runs one: the learner's lease, the rows loaded, the writes committed with the guard.
+      async turn([channel, userKey], fn, need) {
+        const key = `${channel}:${userKey}`;
+        expect(await shared.lease("me", key, 10_000)).toBe(true);
+        const unit = await shared.openTurn("me", key, channel, userKey);
+        await unit.prepare({ question: need?.question === true });
+        const r = fn(unit.store);
+        expect(await unit.commit({ messageKey: `m${++n}` })).toBe(true);
+        return r;
+      },
+      async close() {
+        await closePostgres(db);
+        await dropSchema(schema);
+      },
+    };
+  }),
+);
