@@ -1,42 +1,39 @@
-import { type ChildProcess, execFileSync, fork, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { connect } from "node:net";
-import { cpus, freemem, tmpdir, totalmem } from "node:os";
+import { fork, spawn } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, freemem, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import Database from "better-sqlite3";
-import { build } from "esbuild";
 import { renderTelegram } from "../src/channels/telegram.js";
-import { startCommand } from "../tests/helpers/server-process.js";
-import type { LoadResult, LoadSpec } from "./load.js";
+import {
+  benchBuild,
+  children,
+  fakeStats,
+  hasTaskset,
+  loader,
+  pct,
+  pinned,
+  readStats,
+  root,
+  SECRET,
+  startNode,
+  stop,
+  TOKEN,
+  takePort,
+  tmp,
+  waitPort,
+} from "./common.js";
+import type { LoadSpec } from "./load.js";
 
 // npm run bench — the same load against (A) a bare Fastify handler that only checks the secret,
 // (B) a bare grammY echo bot on Fastify, (C) this server (real database file, real outbox, fake
 // Telegram on loopback), interleaved A B C A B C; then p99 at fixed offered rates, the LLM path,
 // and a check that every acknowledged update was answered exactly once. Writes docs/benchmarks.md.
 
-const root = resolve(import.meta.dirname, "..");
-const SECRET = "bench_secret_value";
-const TOKEN = "123456:BENCH";
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10) * 1000;
 /** Seconds of the same load before each measured run, not counted (JIT and page cache warm). */
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 2) * 1000;
 /** BENCH_QUICK=1: one round of A and C, closed loop and at 300/s, nothing written (for trying a change). */
 const QUICK = process.env.BENCH_QUICK === "1";
-const hasTaskset = (() => {
-  try {
-    execFileSync("taskset", ["-c", "0", "true"]);
-    return cpus().length >= 2;
-  } catch {
-    return false;
-  }
-})();
-const tmp = mkdtempSync(join(tmpdir(), "bdhai-bench-"));
-const children: ChildProcess[] = [];
-process.on("exit", () => {
-  for (const c of children) c.kill("SIGKILL");
-  rmSync(tmp, { recursive: true, force: true });
-});
-
 const SCRIPT = ["/start", "1", "1", "1", "tiếp", "nhắc lại", "tiếp", "2", "tiếp", "tiếp", "1", "menu", "1", "2", "tiếp", "tiến độ"];
 const QUESTIONS = [
   "mã otp là gì vậy cháu",
@@ -46,103 +43,6 @@ const QUESTIONS = [
   "thẻ bảo hiểm y tế trên điện thoại dùng sao",
 ];
 
-function pinned(core: number, cmd: string, args: string[]): [string, string[]] {
-  return hasTaskset ? ["taskset", ["-c", String(core), cmd, ...args]] : [cmd, args];
-}
-
-async function waitPort(port: number): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    const ok = await new Promise<boolean>((r) => {
-      const s = connect(port, "127.0.0.1", () => {
-        s.end();
-        r(true);
-      }).on("error", () => r(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`port ${port} never opened`);
-}
-
-// Every benchmarked server runs as plain JavaScript, as in production: this server from dist/
-// (npm run build), the baselines compiled the same way (no TypeScript loader in any of them).
-const benchBuild = join(root, "node_modules/.cache/bdhai-bench");
-execFileSync(process.execPath, [join(root, "scripts/build.mjs")], { cwd: root, stdio: "inherit" });
-await build({
-  entryPoints: ["bare-fastify", "bare-grammy", "eld", "load", "fake-telegram"].map((f) => join(root, `bench/${f}.ts`)),
-  outdir: benchBuild,
-  format: "esm",
-  platform: "node",
-  target: "node20",
-  logLevel: "warning",
-});
-/** The Node flags `npm start` runs the server with (from package.json, so both stay the same). */
-const startFlags = startCommand().flags;
-const compiled = (script: string) =>
-  script === "src/main.ts"
-    ? join(root, startCommand().entry)
-    : join(benchBuild, `${script.replace(/^bench\//, "").replace(/\.ts$/, "")}.js`);
-
-// Below Linux's ephemeral range (32768–60999): a port there can be taken by an outgoing connection
-// (the load generator's, the outbox's) between runs, and the next server would fail to listen.
-let nextPort = 20000 + Math.floor(Math.random() * 10000);
-function startNode(core: number, script: string, env: Record<string, string>): { proc: ChildProcess; port: number; stats: string } {
-  const port = nextPort++;
-  const stats = join(tmp, `stats-${port}.json`);
-  const flags = script === "src/main.ts" ? startFlags : [];
-  const [cmd, args] = pinned(core, process.execPath, [...flags, "--import", join(benchBuild, "eld.js"), compiled(script)]);
-  const proc = spawn(cmd, args, {
-    cwd: root,
-    env: { ...process.env, ...env, PORT: String(port), BENCH_STATS_FILE: stats },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  children.push(proc);
-  return { proc, port, stats };
-}
-
-async function stop(proc: ChildProcess): Promise<void> {
-  if (proc.exitCode !== null) return;
-  proc.kill("SIGTERM");
-  await new Promise((r) => {
-    proc.once("exit", r);
-    setTimeout(() => {
-      proc.kill("SIGKILL");
-      r(undefined);
-    }, 15_000);
-  });
-}
-
-/** A load generator in its own process (pinned to core 1), compiled like the servers. */
-function loader(): { run(spec: Omit<LoadSpec, "secret">): Promise<LoadResult>; close(): void } {
-  const [cmd, args] = pinned(1, process.execPath, [join(benchBuild, "load.js")]);
-  const child = spawn(cmd, args, { cwd: root, stdio: ["ignore", "inherit", "inherit", "ipc"] });
-  children.push(child);
-  return {
-    run: (spec) =>
-      new Promise((resolvePromise, reject) => {
-        const exited = (code: number | null) => reject(new Error(`load generator exited ${code}`));
-        child.once("exit", exited);
-        child.once("message", (m) => {
-          child.off("exit", exited);
-          resolvePromise(m as LoadResult);
-        });
-        child.send({ ...spec, secret: SECRET });
-      }),
-    close: () => child.disconnect(),
-  };
-}
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
-};
-const readStats = (file: string) =>
-  existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : { eldP99Ms: Number.NaN, peakRssMb: Number.NaN };
-
-/**
- * Waits (at most 5 minutes) until every recorded update is applied and every reply confirmed;
- * returns the seconds it took and how many recorded updates were still not applied.
- */
 async function drain(dbPath: string): Promise<{ seconds: number; unapplied: number }> {
   const db = new Database(dbPath, { readonly: true, fileMustExist: true });
   db.pragma("busy_timeout = 5000");
@@ -155,11 +55,6 @@ async function drain(dbPath: string): Promise<{ seconds: number; unapplied: numb
   } finally {
     db.close();
   }
-}
-
-async function fakeStats(port: number): Promise<{ counts: Record<string, number> }> {
-  const res = await fetch(`http://127.0.0.1:${port}/stats`);
-  return res.json() as Promise<{ counts: Record<string, number> }>;
 }
 
 interface Row {
@@ -258,14 +153,14 @@ async function measure(
 }
 
 async function main() {
-  const fakePort = nextPort++;
+  const fakePort = takePort();
   // The real Bot API is not on this machine: its stand-in should cost the load's core as little as
   // possible (compiled, no TypeScript loader thread).
   const [fcmd, fargs] = pinned(1, process.execPath, [join(benchBuild, "fake-telegram.js")]);
   const fake = spawn(fcmd, fargs, { cwd: root, env: { ...process.env, PORT: String(fakePort) }, stdio: ["ignore", "inherit", "inherit"] });
   children.push(fake);
   await waitPort(fakePort);
-  const llmPort = nextPort++;
+  const llmPort = takePort();
   const llm = fork(resolve(root, "bench/fake-llm.ts"), {
     execArgv: ["--import", "tsx"],
     env: { ...process.env, PORT: String(llmPort), LLM_DELAY_MS: "1500" },
