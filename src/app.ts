@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import { createChannels } from "./channels/registry.js";
 import type { ChannelSender } from "./channels/types.js";
 import type { Config } from "./config.js";
+import { createDirect } from "./conversation/direct.js";
 import { createGovernor } from "./conversation/governor.js";
 import { createInbox } from "./conversation/inbox.js";
 import { createOutbox, type OutboxOptions } from "./conversation/outbox.js";
@@ -108,9 +109,7 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
   const owner = opts.instance?.owner;
   const leaseMs = opts.instance?.leaseMs ?? config.instanceLeaseMs;
   const conversationStore: ConversationStore =
-    store.kind === "local"
-      ? { kind: "local", local: store.local }
-      : { kind: "shared", shared: store.shared, owner: owner ?? randomUUID(), leaseMs };
+    store.kind === "local" ? { kind: "local", local: store.local } : { kind: "shared", shared: store.shared, owner: owner ?? randomUUID() };
   const conversation = createConversationService({
     store: conversationStore,
     curriculum: () => curriculum.current(),
@@ -140,7 +139,18 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     const governor = createGovernor({ budget: config.background });
     const local = createOutbox({ db: store.db, senders, logger, governor, options: outboxOptions });
     outbox = local;
-    inbox = createInbox({ store: store.local, conversation, logger, governor, onQueued: () => local.kick(), onWork, onSlow });
+    inbox = createInbox({
+      store: store.local,
+      conversation,
+      logger,
+      governor,
+      onQueued: () => {
+        local.kick();
+        direct.notify();
+      },
+      onWork,
+      onSlow,
+    });
   } else {
     const shared = createSharedOutbox({
       store: store.outbox,
@@ -157,11 +167,16 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
       logger,
       owner: conversationStore.kind === "shared" ? conversationStore.owner : undefined,
       leaseMs,
-      onQueued: () => shared.kick(),
+      onQueued: () => {
+        shared.kick();
+        direct.notify();
+      },
       onWork,
       onSlow,
     });
   }
+  // The web chat's (and terminal's) messages take the same path; their requests collect the replies.
+  const direct = createDirect({ inbox, replies: store.direct });
   const reminders = createReminders({
     store: store.reminders,
     channels: [...channels.keys()],
@@ -184,6 +199,7 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     databaseUp: store.up,
     certificates: store.certificates,
     conversation,
+    direct,
     inbox,
     channels: [...channels.values()],
     curriculum: () => curriculum.current(),

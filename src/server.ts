@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import { type AdminDeps, registerAdmin, registerVerify } from "./admin/index.js";
 import type { CertificateLookup } from "./admin/verify.js";
 import { registerWebChat } from "./channels/web.js";
+import type { Direct } from "./conversation/direct.js";
 import type { ChannelAdapter, Inbox } from "./conversation/ports.js";
 import type { ConversationService } from "./conversation/service.js";
 import type { Curriculum } from "./curriculum/types.js";
@@ -17,6 +18,8 @@ export interface ServerDeps {
   /** Certificates by code (GET /verify/<code>). */
   certificates: CertificateLookup;
   conversation: ConversationService;
+  /** The web chat's messages, answered in the same request. */
+  direct: Direct;
   inbox: Inbox;
   /** The messaging channels: each adds its webhook route. */
   channels: readonly ChannelAdapter[];
@@ -102,7 +105,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
 
   registerMedia(app, deps.mediaDir);
 
-  if (deps.webChat) registerWebChat(app, { conversation: deps.conversation, ...deps.webChat });
+  if (deps.webChat) registerWebChat(app, { conversation: deps.conversation, direct: deps.direct, ...deps.webChat });
   registerVerify(app, { certificates: deps.certificates });
   if (deps.admin) registerAdmin(app, deps.admin);
   // Webhooks: 401 on a wrong secret before any parsing; 200 once the update is recorded in the inbox.

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import rateLimit from "@fastify/rate-limit";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
+import type { Direct } from "../conversation/direct.js";
 import type { ConversationService } from "../conversation/service.js";
 import type { Reply } from "../tutor/replies.js";
 
@@ -42,7 +43,10 @@ export function toWebReply(r: Reply): WebReply {
 }
 
 export interface WebChatDeps {
-  conversation: ConversationService;
+  /** What the learner was last shown, and whether they are new (read-only). */
+  conversation: Pick<ConversationService, "peek" | "known">;
+  /** Their messages: through the inbox and worker like every channel's, the request waiting for its replies. */
+  direct: Direct;
   /** Messages a client address may send in a minute (a person types a few; a script, thousands). */
   perMinute: number;
   /** New learner ids a client address may start in an hour: targets count people, not made-up ids. */
@@ -114,7 +118,7 @@ async function routes(app: FastifyInstance, deps: WebChatDeps): Promise<void> {
     if (!newLearner(req.ip, userId, await deps.conversation.known("web", userId))) {
       return reply.code(429).header("retry-after", "600").send({ error: "too_many_new_learners", message: TOO_MANY_NEW });
     }
-    const result = await deps.conversation.handle({
+    const result = await deps.direct.handle({
       channel: "web",
       userKey: userId,
       chatId: userId,

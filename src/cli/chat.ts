@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import { userInfo } from "node:os";
 import { createInterface } from "node:readline";
 import { ConfigError, loadConfigFromProcess } from "../config.js";
+import { createDirect } from "../conversation/direct.js";
+import { createInbox } from "../conversation/inbox.js";
 import { createConversationService } from "../conversation/service.js";
 import { formatProblem } from "../curriculum/format.js";
 import { loadCurriculum } from "../curriculum/load.js";
@@ -9,7 +11,7 @@ import { createLogger } from "../logger.js";
 import { createOpenAiLlm } from "../qa/llm.js";
 import { createQa } from "../qa/service.js";
 import { openDatabase } from "../store/db.js";
-import { localStore, qaStore } from "../store/repo.js";
+import { directReplies, localStore, qaStore } from "../store/repo.js";
 import { renderPlain } from "../tutor/replies.js";
 import { vi } from "../tutor/texts.vi.js";
 import { cliArgs } from "./args.js";
@@ -43,18 +45,17 @@ async function main(): Promise<void> {
     promptsDir: config.promptsDir,
     ...(config.llm ? { llm: createOpenAiLlm({ ...config.llm, logger }) } : {}),
   });
-  const conversation = createConversationService({
-    store: { kind: "local", local: localStore(db) },
-    curriculum: () => curriculum,
-    logger,
-    qa,
-  });
+  const local = localStore(db);
+  const conversation = createConversationService({ store: { kind: "local", local }, curriculum: () => curriculum, logger, qa });
+  // The same path as every channel: the inbox records each line, the worker answers it, the replies are collected.
+  const inbox = createInbox({ store: local, conversation, logger, onQueued: () => direct.notify() });
+  const direct = createDirect({ inbox, replies: directReplies(db) });
   const user = values.user ?? userInfo().username;
   const interactive = process.stdin.isTTY === true;
   const say = (line: string) => process.stdout.write(`${line}\n`);
 
   const ask = async (text: string) => {
-    const { replies } = await conversation.handle({ channel: "cli", userKey: user, chatId: user, messageKey: randomUUID(), text });
+    const { replies } = await direct.handle({ channel: "cli", userKey: user, chatId: user, messageKey: randomUUID(), text });
     for (const r of replies) {
       say("");
       say(renderPlain(r, vi.quick, vi.quickHint).replace(/^/gm, "  "));
@@ -74,6 +75,7 @@ async function main(): Promise<void> {
     if (text) await ask(text);
     if (interactive) process.stdout.write("> ");
   }
+  await inbox.close();
   db.$client.close();
 }
 

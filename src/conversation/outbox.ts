@@ -5,7 +5,7 @@ import { type Db, immediate } from "../store/db.js";
 import { learners, outbox } from "../store/schema.js";
 import type { Governor } from "./governor.js";
 import { Bucket, callsOf, NOT_A_MESSAGE } from "./sending.js";
-import type { Channel } from "./types.js";
+import { type Channel, DIRECT_CHANNELS } from "./types.js";
 
 export interface OutboxOptions {
   /** Messages per second across all chats (Telegram's broadcast limit is about 30/s). */
@@ -163,6 +163,9 @@ export function createOutbox(deps: OutboxDeps) {
   function refresh(): void {
     const rows = newRowsStmt.all(lastSeenId) as Array<{ id: number; channel: string; chatId: string; method: string; due: number }>;
     for (const r of rows) {
+      lastSeenId = r.id;
+      // The web chat's and terminal's replies are collected by their requests, not sent.
+      if (DIRECT_CHANNELS.includes(r.channel as Channel)) continue;
       const key = `${r.channel}\u0000${r.chatId}`;
       let q = queues.get(key);
       if (!q) {
@@ -170,7 +173,6 @@ export function createOutbox(deps: OutboxDeps) {
         queues.set(key, q);
       }
       q.push({ id: r.id, due: r.due, method: r.method });
-      lastSeenId = r.id;
     }
   }
 

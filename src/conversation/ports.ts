@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { ChannelSender, Queued } from "../channels/types.js";
 import type { LessonProgressView, TutorEvent, TutorState } from "../tutor/engine.js";
+import type { Reply } from "../tutor/replies.js";
 import type { Channel, InboundMessage } from "./types.js";
 
 // What the conversation needs from the outside, as interfaces: a channel is anything that delivers updates to the
@@ -186,8 +187,11 @@ export interface OutboxRow {
 
 /** The outbox shared by several instances: each chat's oldest row is sent by one instance at a time. */
 export interface SharedOutboxStore {
-  /** Leases up to `limit` chats' oldest pending rows that are due (at `now`) and not leased by another instance. */
-  claim(owner: string, limit: number, leaseMs: number, now: number): Promise<OutboxRow[]>;
+  /**
+   * Leases up to `limit` chats' oldest pending rows that are due (at `now`) and not leased by another instance,
+   * leaving out the rows of `collected` channels (their requests collect them).
+   */
+  claim(owner: string, limit: number, leaseMs: number, now: number, collected: readonly string[]): Promise<OutboxRow[]>;
   /** Reserves `n` sends from the bucket's rate (per second, shared by every instance): how long each must wait (ms). */
   reserveSends(bucket: string, perSecond: number, n: number): Promise<number[]>;
   partSent(id: number, partsSent: number): Promise<void>;
@@ -210,4 +214,15 @@ export interface RemindersStore {
   queueReminders(at: number, cutoff: number, channels: readonly string[], text: (lessonId: string | undefined) => string): Promise<number>;
   /** Queues `message` to every opted-in, reachable learner on `channels` and records the announcement's `text`; returns how many. */
   announce(text: string, message: string, channels: readonly string[], at: number): Promise<number>;
+}
+
+/**
+ * The replies of channels whose learner waits for them in the same request (web chat, terminal): queued like any
+ * other reply, then collected by the request instead of sent by a dispatcher.
+ */
+export interface DirectReplies {
+  /** Whether the update is still recorded and not yet applied. */
+  waiting(channel: string, userKey: string, messageKey: string): Promise<boolean>;
+  /** Takes the replies queued for the chat, oldest first (they are removed). */
+  take(channel: string, chatId: string): Promise<Reply[]>;
 }

@@ -27,16 +27,8 @@ import {
 } from "./ports.js";
 import type { Channel, InboundMessage, MediaKind } from "./types.js";
 
-export interface HandleResult {
-  duplicate: boolean;
-  replies: Reply[];
-}
-
 /** Where learners' data lives: this process's own database, or one shared by several instances. */
-export type ConversationStore =
-  | { kind: "local"; local: LocalStore }
-  /** `owner`: this instance's name in the leases; `leaseMs`: how long its hold on a learner lasts unless renewed. */
-  | { kind: "shared"; shared: SharedStore; owner: string; leaseMs: number };
+export type ConversationStore = { kind: "local"; local: LocalStore } | { kind: "shared"; shared: SharedStore; owner: string };
 
 export interface ConversationDeps {
   store: ConversationStore;
@@ -225,62 +217,6 @@ export function createConversationService(deps: ConversationDeps) {
       "message handled",
     );
 
-  /**
-   * Direct channels (web chat, terminal): one learner's messages are handled one after another, in the order they
-   * came — a message sent while the answer to the previous one is still being worked out waits for it, so neither
-   * update is lost. Different learners go on in parallel (and, on a shared store, the learner's lease keeps other
-   * instances out meanwhile).
-   */
-  const turns = new Map<string, Promise<unknown>>();
-  function handle(msg: InboundMessage): Promise<HandleResult> {
-    const key = `${msg.channel}\u0000${msg.userKey}`;
-    const run = (turns.get(key) ?? Promise.resolve()).then(() =>
-      deps.store.kind === "local" ? handleLocal(deps.store.local, msg) : handleShared(msg),
-    );
-    const settled = run.catch(() => undefined);
-    turns.set(key, settled);
-    void settled.then(() => {
-      if (turns.get(key) === settled) turns.delete(key);
-    });
-    return run;
-  }
-
-  /** Think (the model call, if any, happens outside any transaction), then deduplicate and save in one transaction. */
-  async function handleLocal(local: LocalStore, msg: InboundMessage): Promise<HandleResult> {
-    if (local.isProcessed(msg.channel, msg.messageKey)) return { duplicate: true, replies: [] };
-    const thought = await think(local.learners, msg);
-    const at = now();
-    const turn = local.transaction(() => {
-      if (!local.markProcessed(msg.channel, msg.messageKey, at)) return undefined;
-      return commit(local.learners, msg, thought, at);
-    });
-    if (!turn) return { duplicate: true, replies: [] };
-    logTurn(msg, turn, thought.qa);
-    return { duplicate: false, replies: turn.replies };
-  }
-
-  /** The same on a shared store: the learner's lease is held (waited for) while the turn is loaded, thought and applied. */
-  async function handleShared(msg: InboundMessage): Promise<HandleResult> {
-    const { shared, owner, leaseMs } = deps.store as Extract<ConversationStore, { kind: "shared" }>;
-    if (await shared.isProcessed(msg.channel, msg.messageKey)) return { duplicate: true, replies: [] };
-    const key = learnerKey(msg.channel, msg.userKey);
-    for (let wait = 20; !(await shared.lease(owner, key, leaseMs)); wait = Math.min(500, wait * 2)) {
-      await new Promise((r) => setTimeout(r, wait));
-    }
-    try {
-      const unit = await shared.openTurn(owner, key, msg.channel, msg.userKey);
-      const thought = await think(unit.store, msg);
-      await unit.prepare({ question: thought.qa !== undefined });
-      const at = now();
-      const turn = commit(unit.store, msg, thought, at);
-      if (!(await unit.commit({ messageKey: msg.messageKey }))) return { duplicate: true, replies: [] };
-      logTurn(msg, turn, thought.qa);
-      return { duplicate: false, replies: turn.replies };
-    } finally {
-      await shared.release(owner, key);
-    }
-  }
-
   const messageOf = (row: InboxRow): InboundMessage => ({
     channel: row.channel as Channel,
     userKey: row.userKey,
@@ -360,7 +296,7 @@ export function createConversationService(deps: ConversationDeps) {
     return (await shared.openTurn(owner, learnerKey(channel, userKey), channel, userKey)).store;
   }
 
-  return { handle, processInbox, processShared, peek, known };
+  return { processInbox, processShared, peek, known };
 }
 
 export type ConversationService = ReturnType<typeof createConversationService>;

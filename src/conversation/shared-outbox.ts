@@ -4,7 +4,7 @@ import type { ChannelSender, OutboundCall } from "../channels/types.js";
 import type { OutboxOptions } from "./outbox.js";
 import type { OutboxRow, SharedOutboxStore } from "./ports.js";
 import { Bucket, callsOf, NOT_A_MESSAGE } from "./sending.js";
-import type { Channel } from "./types.js";
+import { type Channel, DIRECT_CHANNELS } from "./types.js";
 
 // The dispatcher when several instances share one database: each instance leases chats' oldest pending rows and
 // sends them — so a chat's replies leave in order, one at a time, whichever instance sends them — within one send
@@ -41,6 +41,7 @@ export function createSharedOutbox(deps: SharedOutboxDeps) {
     ...deps.options,
   };
   const owner = deps.owner ?? randomUUID();
+
   const now = deps.now ?? Date.now;
   const log = deps.logger;
   /** Per-chat pacing on this instance (a chat's rows are sent one at a time, so rarely by two instances at once). */
@@ -163,7 +164,7 @@ export function createSharedOutbox(deps: SharedOutboxDeps) {
     while (!stopped) {
       let waitMs = o.pollMs;
       try {
-        const rows = await deps.store.claim(owner, o.concurrency - inFlight, o.leaseMs, now());
+        const rows = await deps.store.claim(owner, o.concurrency - inFlight, o.leaseMs, now(), DIRECT_CHANNELS);
         lastClaimed = rows.length;
         const reserved = await reserve(rows);
         for (const row of rows) {

@@ -1,5 +1,8 @@
 export type Channel = "web" | "cli" | "telegram" | "zalo";
 
+/** Channels whose learner waits for the replies in the same request: collected by it, never sent by a dispatcher. */
+export const DIRECT_CHANNELS: readonly Channel[] = ["web", "cli"];
+
 /** What every channel adapter turns its payload into; the conversation service takes nothing else. */
 export interface InboundMessage {
   channel: Channel;

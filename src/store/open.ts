@@ -5,7 +5,7 @@ import type { Logger } from "pino";
 import { LOG_KEY_FILE, logPseudonymKey } from "../admin/pseudonym.js";
 import type { CertificateLookup } from "../admin/verify.js";
 import type { Config } from "../config.js";
-import type { LocalStore, RemindersStore, SharedOutboxStore, SharedStore } from "../conversation/ports.js";
+import type { DirectReplies, LocalStore, RemindersStore, SharedOutboxStore, SharedStore } from "../conversation/ports.js";
 import type { BacklogSource } from "../metrics.js";
 import type { QaStore } from "../qa/service.js";
 import { sqliteBacklog } from "./backlog.js";
@@ -17,18 +17,23 @@ import { postgresQaStore } from "./postgres/qa.js";
 import { sealer } from "./postgres/sealed.js";
 import { postgresSharedStore } from "./postgres/shared.js";
 import { remindersStore } from "./reminders.js";
-import { certificateByCode, localStore, qaStore } from "./repo.js";
+import { certificateByCode, directReplies, localStore, qaStore } from "./repo.js";
 
 // The store the configuration names, with every port the app needs from it: SQLite (DATABASE_PATH, one process,
 // the default) or PostgreSQL (DATABASE_URL, any number of instances).
 
 interface Common {
   qa: QaStore;
+  /** The web chat's and terminal's replies, collected by their requests. */
+  direct: DirectReplies;
   reminders: RemindersStore;
   backlog: BacklogSource;
   certificates: CertificateLookup;
   up(): Promise<boolean>;
-  /** Deletes what need not stay: sent replies after a day, deduplication keys after a week, questions after six months. */
+  /**
+   * Deletes what need not stay: sent replies after a day (uncollected web replies after an hour), deduplication keys
+   * after a week, questions after six months.
+   */
   tidy(now: number): Promise<{ sent: number; keys: number; questions: number }>;
   /** After a learner's data was erased: leave no trace in the files (SQLite: the WAL is checkpointed soon). */
   scrub(): void;
@@ -59,6 +64,7 @@ export async function openStore(config: Config, pgOptions: PgOptions = {}, logge
       outbox,
       qa: postgresQaStore(pg),
       reminders: outbox,
+      direct: outbox,
       backlog: postgresBacklog(pg),
       certificates: async (code) =>
         (
@@ -70,6 +76,8 @@ export async function openStore(config: Config, pgOptions: PgOptions = {}, logge
       up: () => isPostgresUp(pg),
       async tidy(now) {
         const q = (sql: string, t: number) => pg.$client.query(sql, [t]).then((r) => r.rowCount ?? 0);
+        // Replies a web page never collected (it was closed) need not stay either.
+        await q("delete from outbox where status = 'pending' and channel in ('web', 'cli') and created_at < $1", now - 3600_000);
         return {
           sent: await outbox.purge(now - DAY),
           keys: await q("delete from processed_messages where at < $1", now - 7 * DAY),
@@ -92,11 +100,14 @@ export async function openStore(config: Config, pgOptions: PgOptions = {}, logge
     local: localStore(db),
     qa: qaStore(db),
     reminders: remindersStore(db),
+    direct: directReplies(db),
     backlog: sqliteBacklog(db),
     certificates: certificateByCode(db),
     up: async () => isDatabaseOpen(db),
     async tidy(now) {
       const run = (sql: string, t: number) => db.$client.prepare(sql).run(t).changes;
+      // Replies a web page never collected (it was closed) need not stay either.
+      run("delete from outbox where status = 'pending' and channel in ('web', 'cli') and created_at < ?", now - 3600_000);
       return {
         sent: run("delete from outbox where status = 'sent' and sent_at < ?", now - DAY),
         keys: run("delete from processed_messages where at < ?", now - 7 * DAY),

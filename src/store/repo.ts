@@ -2,6 +2,7 @@ import type Database from "better-sqlite3";
 import type { CertificateLookup } from "../admin/verify.js";
 import type {
   CertificateRecord,
+  DirectReplies,
   InboxRow,
   LearnerRow,
   LearnerStore,
@@ -12,6 +13,7 @@ import type {
 import type { QaStore } from "../qa/service.js";
 import { vnDayNumber } from "../time.js";
 import type { LessonProgressView, TutorEvent, TutorState } from "../tutor/engine.js";
+import type { Reply } from "../tutor/replies.js";
 import { type Db, immediate } from "./db.js";
 
 // The hot path's repository: small synchronous functions over cached prepared statements (no query
@@ -361,4 +363,24 @@ export function certificateByCode(db: Db): CertificateLookup {
     stmt(db, "select track_title as trackTitle, first_name as firstName, issued_at as issuedAt from certificates where code = ?").get(
       code,
     ) as { trackTitle: string; firstName: string | null; issuedAt: number } | undefined;
+}
+
+/** The web chat's and terminal's replies on SQLite: collected by the waiting request. */
+export function directReplies(db: Db): DirectReplies {
+  return {
+    async waiting(channel, _userKey, messageKey) {
+      return stmt(db, "select 1 from inbox where channel = ? and message_key = ?").get(channel, messageKey) !== undefined;
+    },
+    async take(channel, chatId) {
+      return immediate(db, () => {
+        const rows = stmt(db, "select id, params from outbox where channel = ? and chat_id = ? and status = 'pending' order by id").all(
+          channel,
+          chatId,
+        ) as Array<{ id: number; params: string }>;
+        const del = stmt(db, "delete from outbox where id = ?");
+        for (const r of rows) del.run(r.id);
+        return rows.map((r) => JSON.parse(r.params) as Reply);
+      });
+    },
+  };
 }

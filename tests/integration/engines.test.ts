@@ -108,6 +108,10 @@ function scenarios(engine: "sqlite" | "postgres") {
     expect(shown.statusCode).toBe(200);
     expect((shown.json() as { replies: unknown[] }).replies.length).toBeGreaterThan(0);
     expect(await count(app!, "learners")).toBe(1);
+    // Its messages took the inbox and the worker like any channel's; its replies were collected, none left queued.
+    expect(await count(app!, "inbox")).toBe(0);
+    expect(await count(app!, "outbox")).toBe(0);
+    expect(await count(app!, "processed_messages")).toBe(2);
     expect(joined(await say("xóa dữ liệu"))).toContain("xóa toàn bộ dữ liệu");
     expect(joined(await say("1"))).toContain("đã xóa toàn bộ dữ liệu");
     for (const table of ["learners", "conversation_states", "lesson_progress", "progress_events", "processed_messages", "qa_questions"])

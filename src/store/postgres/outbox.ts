@@ -1,4 +1,5 @@
-import type { OutboxRow, RemindersStore, SharedOutboxStore } from "../../conversation/ports.js";
+import type { DirectReplies, OutboxRow, RemindersStore, SharedOutboxStore } from "../../conversation/ports.js";
+import type { Reply } from "../../tutor/replies.js";
 import type { PgDb } from "./db.js";
 import { NOW as NOW_SQL } from "./sql.js";
 
@@ -9,10 +10,27 @@ const NOW = NOW_SQL.sql;
 // and the rows are sent by another (at least once: a reply sent just before the kill may go twice). The send rate
 // per bot is one bucket in the database, reserved a send at a time.
 
-export function postgresOutboxStore(db: PgDb): SharedOutboxStore & RemindersStore {
+export function postgresOutboxStore(db: PgDb): SharedOutboxStore & RemindersStore & DirectReplies {
   const pool = db.$client;
   return {
-    async claim(owner, limit, leaseMs, now) {
+    async waiting(channel, userKey, messageKey) {
+      const r = await pool.query("select 1 from inbox where channel = $1 and user_key = $2 and message_key = $3", [
+        channel,
+        userKey,
+        messageKey,
+      ]);
+      return (r.rowCount ?? 0) > 0;
+    },
+    async take(channel, chatId) {
+      const r = await pool.query<{ id: number; params: string }>(
+        `delete from outbox where id in (
+           select id from outbox where channel = $1 and chat_id = $2 and status = 'pending' for update
+         ) returning id, params`,
+        [channel, chatId],
+      );
+      return r.rows.sort((a, b) => a.id - b.id).map((x) => JSON.parse(x.params) as Reply);
+    },
+    async claim(owner, limit, leaseMs, now, collected) {
       if (limit <= 0) return [];
       // The oldest pending rows that head their chat (no older pending row of the same chat), are due and not held
       // by an instance: walked in id order, so a claim reads about as many rows as it takes, however long the queue.
@@ -20,7 +38,8 @@ export function postgresOutboxStore(db: PgDb): SharedOutboxStore & RemindersStor
         `update outbox o set lease_owner = $1, lease_until = ${NOW} + $2
          from (
            select c.id from outbox c
-           where c.status = 'pending' and c.next_attempt_at <= $4 and (c.lease_until is null or c.lease_until < ${NOW})
+           where c.status = 'pending' and not (c.channel = any($5::text[])) and c.next_attempt_at <= $4
+             and (c.lease_until is null or c.lease_until < ${NOW})
              and not exists (
                select 1 from outbox p where p.status = 'pending' and p.channel = c.channel and p.chat_id = c.chat_id and p.id < c.id
              )
@@ -30,7 +49,7 @@ export function postgresOutboxStore(db: PgDb): SharedOutboxStore & RemindersStor
          where o.id = pick.id
          returning o.id, o.channel, o.chat_id as "chatId", o.learner_id as "learnerId", o.method, o.params,
                    o.parts_sent as "partsSent", o.attempts, o.forget`,
-        [owner, leaseMs, limit, now],
+        [owner, leaseMs, limit, now, collected],
       );
       return r.rows.sort((x, y) => x.id - y.id);
     },

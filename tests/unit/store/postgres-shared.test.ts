@@ -105,12 +105,15 @@ describePostgres("the shared store", () => {
         "insert into outbox (channel, chat_id, method, params, status, next_attempt_at, created_at) values ('telegram', '9', 'reply', $1, 'pending', $2, $2)",
         [JSON.stringify({ text }), at],
       );
-    const [a, b] = await Promise.all([outbox.claim("A", 8, 60_000, Date.now()), outbox.claim("B", 8, 60_000, Date.now())]);
+    const [a, b] = await Promise.all([
+      outbox.claim("A", 8, 60_000, Date.now(), ["web"]),
+      outbox.claim("B", 8, 60_000, Date.now(), ["web"]),
+    ]);
     const claimed = [...a, ...b];
     expect(claimed.map((r) => JSON.parse(r.params).text)).toEqual(["one"]);
-    expect(await outbox.claim("B", 8, 60_000, Date.now())).toEqual([]); // "two" waits for "one"
+    expect(await outbox.claim("B", 8, 60_000, Date.now(), ["web"])).toEqual([]); // "two" waits for "one"
     await outbox.sent([{ row: claimed[0]!, attempts: 1, at: Date.now() }]);
-    expect((await outbox.claim("B", 8, 60_000, Date.now())).map((r) => JSON.parse(r.params).text)).toEqual(["two"]);
+    expect((await outbox.claim("B", 8, 60_000, Date.now(), ["web"])).map((r) => JSON.parse(r.params).text)).toEqual(["two"]);
   });
 
   it("paces sends from every instance within one rate", async () => {
