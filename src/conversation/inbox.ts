@@ -207,6 +207,8 @@ export function createInbox(deps: InboxDeps) {
                 waiting.delete(key);
                 deps.onQueued?.();
                 schedule(key);
+                // Nothing more for anyone: whoever waits for idle() (shutdown, tests) goes on.
+                notifyIdle();
               });
             waiting.set(key, p);
             continue;

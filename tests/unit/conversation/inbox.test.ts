@@ -17,7 +17,6 @@ let worked: Array<{ user: string; text: string }>;
 /** CPU time each message takes in the stand-in (ms). */
 let workMs = 0;
 const conversation = {
-  handle: () => [],
   processInbox(row: InboxRow) {
     const until = performance.now() + workMs;
     while (performance.now() < until) {
@@ -48,6 +47,25 @@ afterEach(() => {
 });
 
 describe("inbox", () => {
+  it("is idle once a turn that waited on something slow (a model answer) is applied", async () => {
+    const slow = {
+      processInbox(row: InboxRow) {
+        return new Promise<void>((resolve) =>
+          setTimeout(() => {
+            worked.push({ user: row.userKey, text: row.text });
+            repo.deleteInbox(db, row.id);
+            resolve();
+          }, 30),
+        );
+      },
+    } as unknown as ConversationService;
+    const inbox = createInbox({ store: repo.localStore(db), conversation: slow, logger: pino({ level: "silent" }) });
+    await inbox.accept(msg("q", "1", "mã otp là gì"));
+    const settled = await Promise.race([inbox.idle().then(() => "idle"), new Promise((r) => setTimeout(() => r("still waiting"), 2000))]);
+    expect(settled).toBe("idle");
+    expect(worked).toEqual([{ user: "q", text: "mã otp là gì" }]);
+  });
+
   it("records every update of one event-loop turn in one transaction, answers each, then works them in order", async () => {
     const inbox = createInbox({ store: repo.localStore(db), conversation, logger: pino({ level: "silent" }) });
     db.$client.pragma("wal_checkpoint(TRUNCATE)");
