@@ -34,8 +34,9 @@ export function postgresOutboxStore(db: PgDb): SharedOutboxStore & RemindersStor
       if (limit <= 0) return [];
       // The oldest pending rows that head their chat (no older pending row of the same chat), are due and not held
       // by an instance: walked in id order, so a claim reads about as many rows as it takes, however long the queue.
-      const r = await pool.query<OutboxRow>(
-        `update outbox o set lease_owner = $1, lease_until = ${NOW} + $2
+      const r = await pool.query<OutboxRow>({
+        name: "bdhai_claim_replies",
+        text: `update outbox o set lease_owner = $1, lease_until = ${NOW} + $2
          from (
            select c.id from outbox c
            where c.status = 'pending' and not (c.channel = any($5::text[])) and c.next_attempt_at <= $4
@@ -49,8 +50,8 @@ export function postgresOutboxStore(db: PgDb): SharedOutboxStore & RemindersStor
          where o.id = pick.id
          returning o.id, o.channel, o.chat_id as "chatId", o.learner_id as "learnerId", o.method, o.params,
                    o.parts_sent as "partsSent", o.attempts, o.forget`,
-        [owner, leaseMs, limit, now, collected],
-      );
+        values: [owner, leaseMs, limit, now, collected],
+      });
       return r.rows.sort((x, y) => x.id - y.id);
     },
     async reserveSends(bucket, perSecond, n) {

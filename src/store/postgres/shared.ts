@@ -37,8 +37,8 @@ const insertReplies = (q: QueuedReplies, forget: boolean): string =>
         )
         .join(", ")}`;
 
-/** The learner's rows a turn reads, as one JSON value (null for someone new). */
-const snapshotOf = (channel: string, userKey: string) => sql`(
+/** The learner's rows a turn reads, as one JSON value (null for someone new); $1 is the channel, $2 the learner. */
+const SNAPSHOT = `(
   select json_build_object(
     'id', l.id, 'channel', l.channel, 'channelUserId', l.channel_user_id, 'chatId', l.chat_id, 'consent', l.consent,
     'reminders', l.reminders, 'lastActiveAt', l.last_active_at,
@@ -46,7 +46,25 @@ const snapshotOf = (channel: string, userKey: string) => sql`(
     'progress', (select coalesce(json_agg(json_build_array(p.lesson_id, p.status, p.step_reached)), '[]'::json)
                  from lesson_progress p where p.learner_id = l.id),
     'tracks', (select coalesce(json_agg(c.track_id), '[]'::json) from certificates c where c.learner_id = l.id))
-  from learners l where l.channel = ${channel} and l.channel_user_id = ${userKey})`;
+  from learners l where l.channel = $1 and l.channel_user_id = $2)`;
+
+// The statements every turn runs are prepared once per connection (named): PostgreSQL then plans them once, not on
+// every turn — planning these took longer than running them.
+
+/** A learner's next update and rows; when none is left, the lease ($3 key, $4 owner) is given back in the same step. */
+const OPEN_NEXT = {
+  name: "bdhai_open_next",
+  text: `with nxt as (
+           select id, channel, message_key as "messageKey", user_key as "userKey", chat_id as "chatId", text, media,
+                  callback_id as "callbackId"
+           from inbox where channel = $1 and user_key = $2 order by id limit 1
+         ), done as (
+           delete from learner_leases where key = $3 and owner = $4 and not exists (select 1 from nxt)
+         ), snap as (select ${SNAPSHOT} as learner)
+         select (select row_to_json(nxt) from nxt) as next, snap.learner,
+                case when snap.learner is null and exists (select 1 from nxt) then nextval('learners_id_seq') end as new_id
+         from snap`,
+};
 
 interface Snapshot {
   id: number;
@@ -85,8 +103,9 @@ export function postgresSharedStore(
     });
     const col = <K extends keyof InboundRecord>(k: K) => firsts.map((m) => (m[k] === undefined ? null : clean(String(m[k]))));
     const texts = firsts.map((m) => text.seal(m.text));
-    const r = await front.query<{ channel: string; message_key: string }>(
-      `with fresh as (
+    const r = await front.query<{ channel: string; message_key: string }>({
+      name: "bdhai_record",
+      text: `with fresh as (
          insert into processed_messages (channel, message_key, at)
          select c, k, $3 from unnest($1::text[], $2::text[]) as u(c, k)
          on conflict do nothing
@@ -99,8 +118,8 @@ export function postgresSharedStore(
        join fresh on fresh.channel = u.c and fresh.message_key = u.k
        order by u.n
        returning channel, message_key`,
-      [col("channel"), col("messageKey"), at.getTime(), col("userKey"), col("chatId"), texts, col("media"), col("callbackId")],
-    );
+      values: [col("channel"), col("messageKey"), at.getTime(), col("userKey"), col("chatId"), texts, col("media"), col("callbackId")],
+    });
     const recorded = new Set(r.rows.map((x) => `${x.channel}\u0000${x.message_key}`));
     const answered = new Set<string>();
     return items.map((m) => {
@@ -114,8 +133,9 @@ export function postgresSharedStore(
   async function claimLearners(owner: string, limit: number, leaseMs: number, skip: ReadonlySet<string>): Promise<string[]> {
     // Learners' oldest updates (no older one of theirs recorded), in id order, passing over the learners this
     // instance works already and those another instance holds: a claim reads about as many rows as it takes.
-    const r = await pool.query<{ key: string }>(
-      `with free as (
+    const r = await pool.query<{ key: string }>({
+      name: "bdhai_claim_learners",
+      text: `with free as (
          select i.channel || ':' || i.user_key as key, i.id as first from inbox i
          where not exists (select 1 from inbox p where p.channel = i.channel and p.user_key = i.user_key and p.id < i.id)
            and not exists (select 1 from learner_leases l where l.key = i.channel || ':' || i.user_key and l.until >= ${NOW.sql})
@@ -127,8 +147,8 @@ export function postgresSharedStore(
        on conflict (key) do update set owner = excluded.owner, until = excluded.until
        where learner_leases.until < ${NOW.sql}
        returning key`,
-      [limit, owner, leaseMs, [...skip]],
-    );
+      values: [limit, owner, leaseMs, [...skip]],
+    });
     return r.rows.map((x) => x.key);
   }
 
@@ -162,18 +182,10 @@ export function postgresSharedStore(
 
   async function openNext(owner: string, key: string): Promise<{ row: InboxRow; turn: SharedTurn } | undefined> {
     const [channel, userKey] = splitKey(key);
-    const r = await pool.query<{ next: InboxRow | null; learner: Snapshot | null; new_id: number | null }>(
-      sql`with nxt as (
-            select id, channel, message_key as "messageKey", user_key as "userKey", chat_id as "chatId", text, media,
-                   callback_id as "callbackId"
-            from inbox where channel = ${channel} and user_key = ${userKey} order by id limit 1
-          ), done as (
-            delete from learner_leases where key = ${key} and owner = ${owner} and not exists (select 1 from nxt)
-          ), snap as (select ${raw(snapshotOf(channel, userKey))} as learner)
-          select (select row_to_json(nxt) from nxt) as next, snap.learner,
-                 case when snap.learner is null and exists (select 1 from nxt) then nextval('learners_id_seq') end as new_id
-          from snap`,
-    );
+    const r = await pool.query<{ next: InboxRow | null; learner: Snapshot | null; new_id: number | null }>({
+      ...OPEN_NEXT,
+      values: [channel, userKey, key, owner],
+    });
     const got = r.rows[0];
     if (!got?.next) return undefined;
     const opened = text.open(got.next.text);
@@ -185,7 +197,11 @@ export function postgresSharedStore(
   }
 
   async function openTurn(owner: string, key: string, channel: string, userKey: string): Promise<SharedTurn> {
-    const r = await pool.query<{ learner: Snapshot | null }>(`select ${snapshotOf(channel, userKey)} as learner`);
+    const r = await pool.query<{ learner: Snapshot | null }>({
+      name: "bdhai_open_turn",
+      text: `select ${SNAPSHOT} as learner`,
+      values: [channel, userKey],
+    });
     return turnOn(owner, key, channel, userKey, r.rows[0]?.learner ?? null, undefined);
   }
 
