@@ -209,7 +209,7 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     ...(config.adminToken
       ? {
           admin: {
-            ...(store.kind === "local" ? { db: store.db } : {}),
+            store: store.admin,
             adminToken: config.adminToken,
             targetsFile: config.targetsFile,
             curriculum: () => curriculum.current(),

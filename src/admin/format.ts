@@ -1,8 +1,17 @@
-// Times and numbers as Vietnamese programme staff read them.
+// Times, numbers and names as Vietnamese programme staff read them.
 
 import { DAY_MS, VN_OFFSET_MS } from "../time.js";
 
 export { DAY_MS, VN_OFFSET_MS, vnDateDmy, vnDayNumber } from "../time.js";
+
+export const CHANNEL_NAMES: Record<string, string> = { telegram: "Telegram", zalo: "Zalo", web: "Trang web", cli: "Dòng lệnh" };
+export const channelName = (c: string) => CHANNEL_NAMES[c] ?? c;
+
+/** End of a YYYY-MM-DD day in Vietnam time, as a timestamp. */
+export function endOfVnDay(iso: string): number {
+  const [y, m, d] = iso.split("-").map(Number) as [number, number, number];
+  return Date.UTC(y, m - 1, d) + DAY_MS - VN_OFFSET_MS - 1;
+}
 
 /** `YYYY-MM-DD HH:mm` in Vietnam time (reports). */
 export function vnDateTime(ms: number | null | undefined): string {

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { FastifyReply } from "fastify";
+import { fmtInt } from "./format.js";
 
 // The HTML shell shared by the dashboard, the login form and the certificate page: no external
 // assets, no scripts, one stylesheet allowed by its hash in a strict Content-Security-Policy.
@@ -98,6 +99,21 @@ ${opts.body}
 </body>
 </html>
 `;
+}
+
+const th = (label: string, num = false) => `<th scope="col"${num ? ' class="num"' : ""}>${esc(label)}</th>`;
+
+/** A table cell: a number (formatted, escaped) or HTML already escaped; right-aligned for figures. */
+export const td = (value: string | number, num = false) =>
+  `<td${num ? ' class="num"' : ""}>${typeof value === "number" ? esc(fmtInt(value)) : value}</td>`;
+
+/** A table that scrolls sideways on a phone; columns from `numericFrom` on hold figures. */
+export const table = (head: string[], rows: string[], numericFrom = 99) =>
+  `<div class="table-wrap"><table><thead><tr>${head.map((h, i) => th(h, i >= numericFrom)).join("")}</tr></thead><tbody>${rows.join("")}</tbody></table></div>`;
+
+/** The session's form token (CSRF), carried by every form of a browser session; nothing for Bearer clients. */
+export function csrfField(token: string | undefined): string {
+  return token ? `<input type="hidden" name="csrf" value="${esc(token)}">` : "";
 }
 
 /** Sends an HTML page with the security headers every page here needs. */

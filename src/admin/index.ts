@@ -4,24 +4,25 @@ import type { Registry } from "prom-client";
 import { z } from "zod";
 import type { ReloadStatus } from "../curriculum/store.js";
 import type { Curriculum } from "../curriculum/types.js";
-import type { Db } from "../store/db.js";
 import { type AdminAuth, type AdminIdentity, createAdminAuth, retryAfter, wantsHtml } from "./auth.js";
-import { channelName, renderDashboard } from "./dashboard.js";
-import { fmtInt } from "./format.js";
+import { renderDashboard } from "./dashboard.js";
+import { channelName, fmtInt } from "./format.js";
 import { MAX_DAYS } from "./heavy.js";
 import { esc, page, sendHtml } from "./html.js";
+import type { AdminStore } from "./ports.js";
 import { pseudonymizer } from "./pseudonym.js";
 import { csvFileName, lessonsCsv, progressCsv } from "./reports.js";
 import { readTargets } from "./targets.js";
 
+export type { AdminStore } from "./ports.js";
 export { pseudonym } from "./pseudonym.js";
 export { registerVerify } from "./verify.js";
 
 // The admin area: dashboard, CSV reports, announcements. Registered only when ADMIN_TOKEN is set.
 
 export interface AdminDeps {
-  /** The SQLite database the dashboard and reports read; absent on PostgreSQL (not yet served there: they answer 503). */
-  db?: Db;
+  /** What the dashboard, the reports and the pseudonyms read, on whichever store the app runs. */
+  store: AdminStore;
   adminToken: string;
   targetsFile: string;
   curriculum: () => Curriculum;
@@ -31,20 +32,6 @@ export interface AdminDeps {
   publicBaseUrl?: string;
   /** Served at GET /metrics (Prometheus text), behind the admin token. */
   metrics?: Registry;
-}
-
-/** The dashboard and reports read SQLite; on PostgreSQL they are not served yet (announcements and /metrics are). */
-function notOnThisStore(reply: FastifyReply) {
-  return sendHtml(
-    reply,
-    503,
-    page({
-      title: "Chưa có bảng điều khiển — Bình dân học AI",
-      body: `<div class="narrow"><section class="card"><h1>Chưa có bảng điều khiển trên PostgreSQL</h1>
-<p>Máy chủ này lưu dữ liệu trong PostgreSQL (DATABASE_URL). Bảng điều khiển và báo cáo CSV hiện chỉ chạy với SQLite.</p>
-<p>Thông báo cho người học và số liệu vận hành (/metrics) vẫn dùng được.</p></section></div>`,
-    }),
-  );
 }
 
 const DAYS_MESSAGE = `days phải là một số ngày, từ 7 đến ${MAX_DAYS}`;
@@ -186,34 +173,36 @@ export function registerAdmin(app: FastifyInstance, deps: AdminDeps): void {
       // Compute the dashboard's figures once in the background at start, so the first visit to a
       // large installation is served from a snapshot instead of waiting for the big scans.
       admin.addHook("onReady", async () => {
-        if (!deps.db) return;
         const curriculum = deps.curriculum();
-        void renderDashboard({
-          db: deps.db,
-          curriculum,
-          status: deps.curriculumStatus(),
-          targets: readTargets(deps.targetsFile, new Set(curriculum.tracks.map((t) => t.id))),
-          now: Date.now(),
-          days: 30,
-          pseudonym: pseudonymizer(deps.db),
-        }).catch(() => undefined);
+        void pseudonymizer(deps.store)
+          .then((pseudonym) =>
+            renderDashboard({
+              store: deps.store,
+              curriculum,
+              status: deps.curriculumStatus(),
+              targets: readTargets(deps.targetsFile, new Set(curriculum.tracks.map((t) => t.id))),
+              now: Date.now(),
+              days: 30,
+              pseudonym,
+            }),
+          )
+          .catch(() => undefined);
       });
 
       admin.get("/", { onRequest: requireAdmin }, async (req, reply) => {
-        if (!deps.db) return notOnThisStore(reply);
         const query = dashboardQuery.safeParse(req.query);
         if (!query.success)
           return reply.code(400).send({ error: "bad_request", message: query.error.issues.map((i) => i.message).join("; ") });
         const curriculum = deps.curriculum();
         const id = who.get(req);
         const html = await renderDashboard({
-          db: deps.db,
+          store: deps.store,
           curriculum,
           status: deps.curriculumStatus(),
           targets: readTargets(deps.targetsFile, new Set(curriculum.tracks.map((t) => t.id))),
           now: Date.now(),
           days: query.data.days,
-          pseudonym: pseudonymizer(deps.db),
+          pseudonym: await pseudonymizer(deps.store),
           ...(id?.via === "cookie" ? { formToken: auth.formToken(id.session) } : {}),
           ...(deps.publicBaseUrl ? { publicBaseUrl: deps.publicBaseUrl } : {}),
         });
@@ -249,11 +238,11 @@ export function registerAdmin(app: FastifyInstance, deps: AdminDeps): void {
           .header("cache-control", "no-store")
           .header("x-content-type-options", "nosniff");
 
-      admin.get("/reports/progress.csv", { onRequest: requireAdmin }, (_req, reply) =>
-        deps.db ? csv(reply, "tien-do-nguoi-hoc").send(progressCsv(deps.db, deps.curriculum(), channelName)) : notOnThisStore(reply),
+      admin.get("/reports/progress.csv", { onRequest: requireAdmin }, async (_req, reply) =>
+        csv(reply, "tien-do-nguoi-hoc").send(await progressCsv(deps.store, deps.curriculum(), channelName)),
       );
       admin.get("/reports/lessons.csv", { onRequest: requireAdmin }, (_req, reply) =>
-        deps.db ? csv(reply, "tong-hop-bai-hoc").send(lessonsCsv(deps.db, deps.curriculum())) : notOnThisStore(reply),
+        csv(reply, "tong-hop-bai-hoc").send(lessonsCsv(deps.store, deps.curriculum())),
       );
     },
     { prefix: "/admin" },

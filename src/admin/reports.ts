@@ -1,13 +1,12 @@
 import { Readable } from "node:stream";
-import Database from "better-sqlite3";
 import type { Curriculum, Lesson } from "../curriculum/types.js";
-import type { Db } from "../store/db.js";
 import { csvPct, vnDateTime } from "./format.js";
+import { breathe, mostCommonStop } from "./heavy.js";
+import type { AdminStore } from "./ports.js";
 import { pseudonymizer } from "./pseudonym.js";
-import * as q from "./queries.js";
 
 // CSV reports for spreadsheets: UTF-8 with a byte-order mark (Excel then reads Vietnamese right),
-// CRLF line ends and RFC 4180 quoting. Rows are produced from a database iterator, in chunks, as the
+// CRLF line ends and RFC 4180 quoting. Rows are produced from the store's pages, in chunks, as the
 // client reads them, so a million rows never sit in memory.
 
 const BOM = "\uFEFF";
@@ -23,49 +22,18 @@ export function csvField(value: string | number | null | undefined): string {
 
 export const csvLine = (fields: Array<string | number | null | undefined>) => `${fields.map(csvField).join(",")}\r\n`;
 
-/** Joins lines into chunks of about 64 KB: one stream write per row would be slow. */
-function* chunked(lines: Iterable<string>): Generator<string> {
+/** Joins lines into chunks of about 64 KB (one stream write per row would be slow), letting other requests run between two. */
+async function* chunked(lines: AsyncIterable<string>): AsyncGenerator<string> {
   let buf = "";
-  for (const line of lines) {
+  for await (const line of lines) {
     buf += line;
     if (buf.length >= CHUNK_CHARS) {
       yield buf;
       buf = "";
+      await breathe(); // whatever reads the stream, other requests get their turn
     }
   }
   if (buf) yield buf;
-}
-
-/**
- * A read-only connection for a long read. better-sqlite3 refuses every other statement on a
- * connection while one of its iterators is open, so a report streamed from the main connection
- * would make webhooks fail for as long as a slow client downloads; with WAL, a second connection
- * reads a consistent snapshot while the main one keeps writing. In-memory databases (tests) have
- * no second connection: the report is then built at once.
- */
-function openReader(db: Db): Database.Database {
-  const conn = new Database(db.$client.name, { readonly: true, fileMustExist: true });
-  conn.pragma("busy_timeout = 5000");
-  return conn;
-}
-
-/** Streams what `produce` reads through an iterator, from a connection of its own. */
-function streamFrom(db: Db, produce: (conn: Database.Database) => Iterable<string>): Readable {
-  if (db.$client.memory) return Readable.from([...chunked(produce(db.$client))], { objectMode: false });
-  async function* run(): AsyncGenerator<string> {
-    // Opened at the first read, so a stream dropped before it starts leaves nothing open.
-    const conn = openReader(db);
-    try {
-      for (const chunk of chunked(produce(conn))) {
-        yield chunk;
-        await q.breathe(); // whatever reads the stream, other requests get their turn
-      }
-    } finally {
-      // Runs at the end, and when the client goes away (the stream is destroyed).
-      conn.close();
-    }
-  }
-  return Readable.from(run(), { objectMode: false });
 }
 
 const STATUS: Record<string, string> = { in_progress: "Đang học", completed: "Đã xong" };
@@ -86,37 +54,43 @@ export const PROGRESS_HEADER = [
   "Điểm kiểm tra (%)",
 ];
 
-/** /admin/reports/progress.csv: one row per learner and lesson, learners named by pseudonym only. */
-export function progressCsv(db: Db, curriculum: Curriculum, channelName: (c: string) => string): Readable {
-  const pseudo = pseudonymizer(db); // before the stream: it may write the salt once
+/**
+ * /admin/reports/progress.csv: one row per learner and lesson, learners named by pseudonym only. The salt is read
+ * (or made) before the stream starts; the rows are read as the client takes them, and stop being read if it goes away.
+ */
+export async function progressCsv(store: AdminStore, curriculum: Curriculum, channelName: (c: string) => string): Promise<Readable> {
+  const pseudo = await pseudonymizer(store);
   const trackTitle = new Map(curriculum.tracks.map((t) => [t.id, t.title]));
-  return streamFrom(db, function* (conn) {
+  async function* lines(): AsyncGenerator<string> {
     yield BOM + csvLine(PROGRESS_HEADER);
     let lastId = -1;
     let lastName = "";
-    for (const r of q.iterateProgress(conn)) {
-      if (r.learnerId !== lastId) {
-        lastId = r.learnerId;
-        lastName = pseudo(r.learnerId);
+    for await (const page of store.progressRows()) {
+      for (const r of page) {
+        if (r.learnerId !== lastId) {
+          lastId = r.learnerId;
+          lastName = pseudo(r.learnerId);
+        }
+        const lesson = curriculum.lessons.get(r.lessonId);
+        yield csvLine([
+          lastName,
+          channelName(r.channel),
+          lesson ? (trackTitle.get(lesson.trackId) ?? lesson.trackId) : "",
+          r.lessonId,
+          lesson?.title ?? "",
+          STATUS[r.status] ?? r.status,
+          r.stepReached,
+          lesson?.steps.length ?? "",
+          vnDateTime(r.startedAt),
+          vnDateTime(r.completedAt),
+          r.answered,
+          r.right,
+          csvPct(r.right, r.answered),
+        ]);
       }
-      const lesson = curriculum.lessons.get(r.lessonId);
-      yield csvLine([
-        lastName,
-        channelName(r.channel),
-        lesson ? (trackTitle.get(lesson.trackId) ?? lesson.trackId) : "",
-        r.lessonId,
-        lesson?.title ?? "",
-        STATUS[r.status] ?? r.status,
-        r.stepReached,
-        lesson?.steps.length ?? "",
-        vnDateTime(r.startedAt),
-        vnDateTime(r.completedAt),
-        r.answered,
-        r.right,
-        csvPct(r.right, r.answered),
-      ]);
     }
-  });
+  }
+  return Readable.from(chunked(lines()), { objectMode: false });
 }
 
 export const LESSONS_HEADER = [
@@ -136,21 +110,21 @@ export const LESSONS_HEADER = [
 
 /**
  * /admin/reports/lessons.csv: one row per lesson of the curriculum, then lessons found only in the
- * data. Each row is a few index-range queries on the main connection (no iterator stays open), and
- * the event loop gets a turn between rows.
+ * data. Each row is a few index-range queries (no read stays open between rows), and the event loop
+ * gets a turn between rows.
  */
-export function lessonsCsv(db: Db, curriculum: Curriculum): Readable {
+export function lessonsCsv(store: AdminStore, curriculum: Curriculum): Readable {
   async function* rows(): AsyncGenerator<string> {
     yield BOM + csvLine(LESSONS_HEADER);
-    const line = (trackTitle: string, lessonId: string, lesson: Lesson | undefined) => {
-      const a = q.lessonAggregate(db, lessonId);
-      const stop = q.mostCommonStop(a);
+    const line = async (trackTitle: string, lessonId: string, lesson: Lesson | undefined) => {
+      const a = await store.lessonAggregate(lessonId);
+      const stop = mostCommonStop(a);
       const stopStep = stop ? lesson?.steps[stop.step - 1] : undefined;
-      const median = q.medianMinutes(db, lessonId, a.completed);
-      const quiz = q.quizFirstAnswers(db, lessonId).reduce((t, s) => ({ answered: t.answered + s.answered, right: t.right + s.right }), {
-        answered: 0,
-        right: 0,
-      });
+      const median = await store.medianMinutes(lessonId, a.completed);
+      const quiz = (await store.quizFirstAnswers(lessonId)).reduce(
+        (t, s) => ({ answered: t.answered + s.answered, right: t.right + s.right }),
+        { answered: 0, right: 0 },
+      );
       return csvLine([
         trackTitle,
         lessonId,
@@ -168,13 +142,13 @@ export function lessonsCsv(db: Db, curriculum: Curriculum): Readable {
     };
     for (const track of curriculum.tracks) {
       for (const lesson of track.lessons) {
-        yield line(track.title, lesson.id, lesson);
-        await q.breathe();
+        yield await line(track.title, lesson.id, lesson);
+        await breathe();
       }
     }
-    for (const id of q.lessonIdsWithProgress(db).filter((id) => !curriculum.lessons.has(id))) {
-      yield line("(không còn trong nội dung)", id, undefined);
-      await q.breathe();
+    for (const id of (await store.lessonIdsWithProgress()).filter((id) => !curriculum.lessons.has(id))) {
+      yield await line("(không còn trong nội dung)", id, undefined);
+      await breathe();
     }
   }
   return Readable.from(rows(), { objectMode: false });

@@ -1,15 +1,15 @@
-import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
 import type { Logger } from "pino";
-import { LOG_KEY_FILE, logPseudonymKey } from "../admin/pseudonym.js";
+import type { AdminStore } from "../admin/ports.js";
 import type { CertificateLookup } from "../admin/verify.js";
 import type { Config } from "../config.js";
 import type { DirectReplies, LocalStore, RemindersStore, SharedOutboxStore, SharedStore } from "../conversation/ports.js";
 import type { BacklogSource } from "../metrics.js";
 import type { QaStore } from "../qa/service.js";
+import { sqliteAdminStore } from "./admin.js";
 import { sqliteBacklog } from "./backlog.js";
 import { closeDatabase, type Db, isDatabaseOpen, openDatabase, scrubSoon } from "./db.js";
+import { logKeyBeside, logPseudonymKey } from "./log-key.js";
+import { postgresAdminStore } from "./postgres/admin.js";
 import { postgresBacklog } from "./postgres/backlog.js";
 import { closePostgres, isPostgresUp, openPool, openPostgres, type PgDb, type PgOptions } from "./postgres/db.js";
 import { postgresOutboxStore } from "./postgres/outbox.js";
@@ -29,6 +29,8 @@ interface Common {
   reminders: RemindersStore;
   backlog: BacklogSource;
   certificates: CertificateLookup;
+  /** The dashboard's and the reports' figures. */
+  admin: AdminStore;
   up(): Promise<boolean>;
   /**
    * Deletes what need not stay: sent replies after a day (uncollected web replies after an hour), deduplication keys
@@ -73,6 +75,7 @@ export async function openStore(config: Config, pgOptions: PgOptions = {}, logge
             [code],
           )
         ).rows[0],
+      admin: postgresAdminStore(pg),
       up: () => isPostgresUp(pg),
       async tidy(now) {
         const q = (sql: string, t: number) => pg.$client.query(sql, [t]).then((r) => r.rowCount ?? 0);
@@ -103,6 +106,7 @@ export async function openStore(config: Config, pgOptions: PgOptions = {}, logge
     direct: directReplies(db),
     backlog: sqliteBacklog(db),
     certificates: certificateByCode(db),
+    admin: sqliteAdminStore(db),
     up: async () => isDatabaseOpen(db),
     async tidy(now) {
       const run = (sql: string, t: number) => db.$client.prepare(sql).run(t).changes;
@@ -118,20 +122,4 @@ export async function openStore(config: Config, pgOptions: PgOptions = {}, logge
     logKey: logPseudonymKey(db, config.databasePath, config.logPseudonymKey),
     close: () => closeDatabase(db),
   };
-}
-
-/**
- * On PostgreSQL: LOG_PSEUDONYM_KEY (the same on every instance, so a learner has one pseudonym in all the logs), or
- * a key in a file in the data folder (one per machine).
- */
-function logKeyBeside(databasePath: string, fromEnv?: string): string {
-  if (fromEnv) return fromEnv;
-  const file = join(dirname(resolve(databasePath)), LOG_KEY_FILE);
-  mkdirSync(dirname(file), { recursive: true });
-  try {
-    writeFileSync(file, `${randomBytes(32).toString("hex")}\n`, { mode: 0o600, flag: "wx" });
-  } catch {
-    // Made already (by an earlier start, or another instance on this machine).
-  }
-  return readFileSync(file, "utf8").trim();
 }

@@ -5,7 +5,6 @@ import { type Browser, type BrowserContext, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pseudonym, registerAdmin, registerVerify } from "../../src/admin/index.js";
 import type { App } from "../../src/app.js";
-import { certificateByCode } from "../../src/store/repo.js";
 import { startApp, tempDir } from "../helpers/app.js";
 
 // The dashboard in a real browser: headless Chromium driven by playwright-core, against the real app
@@ -67,14 +66,14 @@ suite(
         standalone = true;
         server = Fastify();
         registerAdmin(server, {
-          db: app.db,
+          store: app.store.admin,
           adminToken: TOKEN,
           targetsFile: `${dir.path}/targets.yaml`,
           curriculum: () => app.curriculum.current(),
           curriculumStatus: () => app.curriculum.lastReload,
           announce: async () => 1,
         });
-        registerVerify(server, { certificates: certificateByCode(app.db) });
+        registerVerify(server, { certificates: app.store.certificates });
       }
       await server.listen({ host: "127.0.0.1", port: 0 });
       base = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
@@ -138,8 +137,8 @@ suite(
 
       // The learners, by pseudonym only.
       const learners = await page.locator("#nguoi-hoc").innerText();
-      expect(learners).toContain(pseudonym(app.db, learnerId(DONE_USER)));
-      expect(learners).toContain(pseudonym(app.db, learnerId(HALF_USER)));
+      expect(learners).toContain(await pseudonym(app.store.admin, learnerId(DONE_USER)));
+      expect(learners).toContain(await pseudonym(app.store.admin, learnerId(HALF_USER)));
       const html = await page.content();
       expect(html).not.toContain(DONE_USER);
       expect(html).not.toContain(HALF_USER);
@@ -157,7 +156,7 @@ suite(
       expect(text).toContain("Giữ kín mã OTP");
       expect(text).toContain("Đã xong");
       expect(text).toContain("Đang học");
-      expect(text).toContain(pseudonym(app.db, learnerId(HALF_USER)));
+      expect(text).toContain(await pseudonym(app.store.admin, learnerId(HALF_USER)));
       expect(text).not.toContain(DONE_USER);
       expect(text).not.toContain(HALF_USER);
 

@@ -3,15 +3,21 @@ import { resolve } from "node:path";
 import Fastify, { type FastifyInstance, type LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AdminDeps, pseudonym, registerAdmin, registerVerify } from "../../src/admin/index.js";
+import type { AdminStore } from "../../src/admin/ports.js";
+import { pseudonymizer } from "../../src/admin/pseudonym.js";
 import { csvField } from "../../src/admin/reports.js";
 import { barChart, funnelChart, lineChart, wrap } from "../../src/admin/svg.js";
 import { readTargets } from "../../src/admin/targets.js";
 import type { App } from "../../src/app.js";
 import { loadCurriculum } from "../../src/curriculum/load.js";
-import { openDatabase } from "../../src/store/db.js";
+import { sqliteAdminStore } from "../../src/store/admin.js";
+import { closeDatabase, openDatabase } from "../../src/store/db.js";
+import { postgresAdminStore } from "../../src/store/postgres/admin.js";
+import { closePostgres, openPostgres } from "../../src/store/postgres/db.js";
 import { certificateByCode } from "../../src/store/repo.js";
 import { eventually, FIXTURE_CURRICULUM, startApp, tempDir } from "../helpers/app.js";
 import { startFakeTelegram, tgText } from "../helpers/fake-telegram.js";
+import { describePostgres, dropSchema, POSTGRES_URL, schemaName } from "../helpers/postgres.js";
 
 const TOKEN = "admin-token-for-tests-0123456789";
 const SECRET = "tg_secret_for_tests";
@@ -68,13 +74,35 @@ const noRawIds = (body: string) => {
   for (const id of RAW_IDS) expect(body).not.toContain(id);
 };
 
-describe("admin dashboard and reports, through the real app", () => {
+/** A statement on whichever store the app runs (`?` placeholders): to set up and check what an admin sees. */
+async function rows<T = Record<string, unknown>>(app: App, text: string, ...params: unknown[]): Promise<T[]> {
+  if (app.store.kind === "local") {
+    const stmt = app.db.$client.prepare(text);
+    if (stmt.reader) return stmt.all(...params) as T[];
+    stmt.run(...params);
+    return [];
+  }
+  let n = 0;
+  return (
+    await app.store.pg.$client.query(
+      text.replace(/\?/g, () => `$${++n}`),
+      params,
+    )
+  ).rows as T[];
+}
+
+/** The same admin scenarios on both stores: what an admin sees must not depend on where the data lives. */
+function scenarios(engine: "sqlite" | "postgres") {
   const dir = tempDir("bdhai-admin-");
+  const dbPath = `${dir.path}/admin.db`;
+  const schema = engine === "postgres" ? schemaName() : undefined;
   let fake: Awaited<ReturnType<typeof startFakeTelegram>>;
   let app: App;
   let admin: FastifyInstance;
   let wired = false;
   let ids: { done: number; half: number; web: number };
+  /** Learners' pseudonyms, as the admin pages and reports name them. */
+  let pseudo: (learnerId: number) => string;
   const announced: string[] = [];
 
   const post = (update: unknown) =>
@@ -94,20 +122,31 @@ describe("admin dashboard and reports, through the real app", () => {
       expect(res.statusCode).toBe(200);
     }
   };
-  const idOf = (key: string) => (app.db.$client.prepare("select id from learners where channel_user_id = ?").get(key) as { id: number }).id;
-  const progress = (key: string) =>
-    app.db.$client
-      .prepare(
+  const idOf = async (key: string) =>
+    (await rows<{ id: number }>(app, "select id from learners where channel_user_id = ?", key))[0]?.id ?? -1;
+  const progress = async (key: string) =>
+    (
+      await rows<{ status: string; step: number }>(
+        app,
         "select p.status, p.step_reached as step from lesson_progress p join learners l on l.id = p.learner_id where l.channel_user_id = ?",
+        key,
       )
-      .get(key) as { status: string; step: number } | undefined;
+    )[0];
 
   beforeAll(async () => {
     fake = await startFakeTelegram();
     app = await startApp({
-      dbPath: `${dir.path}/admin.db`,
-      env: { TELEGRAM_BOT_TOKEN: "123456:TEST-token", TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fake.url, ADMIN_TOKEN: TOKEN },
+      dbPath,
+      env: {
+        TELEGRAM_BOT_TOKEN: "123456:TEST-token",
+        TELEGRAM_WEBHOOK_SECRET: SECRET,
+        TELEGRAM_API_ROOT: fake.url,
+        ADMIN_TOKEN: TOKEN,
+        ...(engine === "postgres" ? { DATABASE_URL: POSTGRES_URL } : {}),
+      },
+      ...(schema ? { options: { postgres: { schema } } } : {}),
     });
+    expect(app.store.kind).toBe(engine === "postgres" ? "shared" : "local");
     await app.server.ready();
     wired = app.server.hasRoute({ method: "GET", url: "/admin" });
     if (wired) admin = app.server;
@@ -115,7 +154,7 @@ describe("admin dashboard and reports, through the real app", () => {
       // Until the server registers the admin routes itself: the same plugin on the same database.
       admin = Fastify();
       registerAdmin(admin, {
-        db: app.db,
+        store: app.store.admin,
         adminToken: TOKEN,
         targetsFile: `${dir.path}/targets.yaml`,
         curriculum: () => app.curriculum.current(),
@@ -125,7 +164,7 @@ describe("admin dashboard and reports, through the real app", () => {
           return 2;
         },
       });
-      registerVerify(admin, { certificates: certificateByCode(app.db) });
+      registerVerify(admin, { certificates: app.store.certificates });
       await admin.ready();
     }
 
@@ -135,26 +174,31 @@ describe("admin dashboard and reports, through the real app", () => {
     await tg(TG_HALF, ["/start", "1", "1", "1", "1"]);
     // …and one finishes it on the web chat, right at the first try.
     await web(["/start", "1", "1", "1", "1", "1", "xong", "2"]);
-    await eventually(() => {
-      expect(progress(String(TG_DONE))).toEqual({ status: "completed", step: 4 });
-      expect(progress(String(TG_HALF))).toEqual({ status: "in_progress", step: 2 });
-      expect((app.db.$client.prepare("select count(*) as n from inbox").get() as { n: number }).n).toBe(0);
+    await eventually(async () => {
+      expect(await progress(String(TG_DONE))).toEqual({ status: "completed", step: 4 });
+      expect(await progress(String(TG_HALF))).toEqual({ status: "in_progress", step: 2 });
+      expect(await rows(app, "select count(*) as n from inbox")).toEqual([{ n: 0 }]);
     }, 15_000);
-    expect(progress(WEB_USER)).toEqual({ status: "completed", step: 4 });
-    ids = { done: idOf(String(TG_DONE)), half: idOf(String(TG_HALF)), web: idOf(WEB_USER) };
+    expect(await progress(WEB_USER)).toEqual({ status: "completed", step: 4 });
+    ids = { done: await idOf(String(TG_DONE)), half: await idOf(String(TG_HALF)), web: await idOf(WEB_USER) };
+    pseudo = await pseudonymizer(app.store.admin);
 
     // Questions the lessons could not answer (stored redacted by the question pipeline).
-    const q = app.db.$client.prepare(
-      "insert into qa_questions (learner_id, channel, question, action, rule, source, grounded, feedback, created_at) values (?, 'telegram', ?, 'answer', 'none', ?, ?, ?, ?)",
-    );
-    q.run(null, "Đổi số điện thoại [số điện thoại] trên VNeID thế nào?", "fixed", 0, null, Date.now());
-    q.run(ids.half, "Mã QR của điện lực có thật không?", "lessons", 1, -1, Date.now());
+    const question = (...values: unknown[]) =>
+      rows(
+        app,
+        "insert into qa_questions (learner_id, channel, question, action, rule, source, grounded, feedback, created_at) values (?, 'telegram', ?, 'answer', 'none', ?, ?, ?, ?)",
+        ...values,
+      );
+    await question(null, "Đổi số điện thoại [số điện thoại] trên VNeID thế nào?", "fixed", 0, null, Date.now());
+    await question(ids.half, "Mã QR của điện lực có thật không?", "lessons", 1, -1, Date.now());
   }, 60_000);
 
   afterAll(async () => {
     if (!wired) await admin?.close();
     await app?.close();
     await fake?.close();
+    if (schema) await dropSchema(schema);
     dir.cleanup();
   });
 
@@ -183,7 +227,7 @@ describe("admin dashboard and reports, through the real app", () => {
     const html = res.body;
     noRawIds(html);
     expect(html).toContain("Giữ kín mã OTP");
-    for (const id of Object.values(ids)) expect(html).toContain(pseudonym(app.db, id));
+    for (const id of Object.values(ids)) expect(html).toContain(pseudo(id));
     expect((html.match(/<svg class="chart"/g) ?? []).length).toBeGreaterThanOrEqual(5);
     expect(html).toMatch(/<title id="chart-channels-t">Người học theo kênh<\/title>/);
     expect(html).toContain("Telegram: 2 người");
@@ -222,7 +266,7 @@ describe("admin dashboard and reports, through the real app", () => {
     noRawIds(raw.toString("utf8"));
     expect(header[0]).toBe("Mã người học (ẩn danh)");
     expect(header).toContain("Điểm kiểm tra (%)");
-    const byLearner = (id: number) => rows.filter((r) => r["Mã người học (ẩn danh)"] === pseudonym(app.db, id));
+    const byLearner = (id: number) => rows.filter((r) => r["Mã người học (ẩn danh)"] === pseudo(id));
     const done = byLearner(ids.done);
     expect(done).toHaveLength(1);
     expect(done[0]).toMatchObject({
@@ -264,6 +308,47 @@ describe("admin dashboard and reports, through the real app", () => {
     });
     expect(Number(rows[0]?.["Thời gian trung vị (phút)"])).toBeGreaterThanOrEqual(0);
     expect(rows[1]).toMatchObject({ "Số người bắt đầu": "0", "Tỉ lệ học xong (%)": "", "Bước dừng nhiều nhất": "" });
+  });
+
+  /** The admin port through a connection of its own: to this test's database ("same"), or to a new, empty one ("fresh"). */
+  async function otherConnection(which: "same" | "fresh"): Promise<{ store: AdminStore; close(): Promise<void> }> {
+    if (!schema) {
+      const db = openDatabase(which === "same" ? dbPath : `${dir.path}/fresh.db`);
+      return { store: sqliteAdminStore(db), close: () => closeDatabase(db) };
+    }
+    const other = which === "same" ? schema : schemaName();
+    const pg = await openPostgres(POSTGRES_URL, { schema: other, max: 2 });
+    return {
+      store: postgresAdminStore(pg),
+      close: async () => {
+        await closePostgres(pg);
+        if (other !== schema) await dropSchema(other);
+      },
+    };
+  }
+
+  it("names each learner by the install's pseudonym: the same through another connection (a restart, another instance), another elsewhere", async () => {
+    const listed = csvOf(await admin.inject({ url: "/admin/reports/progress.csv", headers: BEARER })).rows.map(
+      (r) => r["Mã người học (ẩn danh)"],
+    );
+    expect(listed.sort()).toEqual([pseudo(ids.done), pseudo(ids.half), pseudo(ids.web)].sort());
+    expect(new Set(listed).size).toBe(3);
+    const [salt] = await rows<{ value: string }>(app, "select value from app_meta where key = 'pseudonym_salt'");
+    expect(salt?.value).toMatch(/^[0-9a-f]{64}$/);
+    // Another connection to the same database reads the same salt…
+    const again = await otherConnection("same");
+    try {
+      for (const id of Object.values(ids)) expect(await pseudonym(again.store, id)).toBe(pseudo(id));
+    } finally {
+      await again.close();
+    }
+    // …and another install has a salt of its own.
+    const fresh = await otherConnection("fresh");
+    try {
+      expect(await pseudonym(fresh.store, ids.done)).not.toBe(pseudo(ids.done));
+    } finally {
+      await fresh.close();
+    }
   });
 
   it("logs in with the form (HttpOnly, SameSite=Strict cookie), needs the form token to post, and logs out", async () => {
@@ -349,9 +434,11 @@ describe("admin dashboard and reports, through the real app", () => {
   });
 
   it("/verify/<code> shows only the track, the date and the first name; unknown codes are 404", async () => {
-    app.db.$client
-      .prepare("insert into certificates (code, learner_id, track_id, track_title, first_name, issued_at) values (?, ?, ?, ?, ?, ?)")
-      .run("TESTCODE2345", ids.done, "an-toan", "An toàn trên mạng", "Lan", Date.UTC(2026, 0, 15, 20, 0)); // 16/01 in Vietnam
+    await rows(
+      app,
+      "insert into certificates (code, learner_id, track_id, track_title, first_name, issued_at) values (?, ?, ?, ?, ?, ?)",
+      ...["TESTCODE2345", ids.done, "an-toan", "An toàn trên mạng", "Lan", Date.UTC(2026, 0, 15, 20, 0)], // 16/01 in Vietnam
+    );
     const res = await admin.inject({ url: "/verify/TESTCODE2345" });
     expect(res.statusCode).toBe(200);
     expect(res.headers["content-type"]).toContain("text/html");
@@ -361,7 +448,7 @@ describe("admin dashboard and reports, through the real app", () => {
     expect(main).toContain("16/01/2026");
     expect(main).toContain("Lan");
     noRawIds(res.body);
-    expect(res.body).not.toContain(pseudonym(app.db, ids.done));
+    expect(res.body).not.toContain(pseudo(ids.done));
     expect(res.body).not.toContain("an-toan");
     for (const code of ["UNKNOWN2345", "testcode2345", "SHORT", "A".repeat(17), "TESTCODE2345%27--"]) {
       const miss = await admin.inject({ url: `/verify/${code}` });
@@ -371,17 +458,13 @@ describe("admin dashboard and reports, through the real app", () => {
   });
 
   it("a learner who deletes their data disappears from the reports, the funnel and the dashboard", async () => {
-    const gone = pseudonym(app.db, ids.half);
+    const gone = pseudo(ids.half);
     // The learner sends /xoa on Telegram and confirms.
     await tg(TG_HALF, ["/xoa", "1"]);
-    await eventually(() =>
-      expect(app.db.$client.prepare("select count(*) as n from learners where id = ?").get(ids.half)).toEqual({ n: 0 }),
-    );
+    await eventually(async () => expect(await rows(app, "select count(*) as n from learners where id = ?", ids.half)).toEqual([{ n: 0 }]));
 
     const progressCsv = csvOf(await admin.inject({ url: "/admin/reports/progress.csv", headers: BEARER }));
-    expect(progressCsv.rows.map((r) => r["Mã người học (ẩn danh)"]).sort()).toEqual(
-      [pseudonym(app.db, ids.done), pseudonym(app.db, ids.web)].sort(),
-    );
+    expect(progressCsv.rows.map((r) => r["Mã người học (ẩn danh)"]).sort()).toEqual([pseudo(ids.done), pseudo(ids.web)].sort());
     expect(progressCsv.raw.toString("utf8")).not.toContain(gone);
 
     const lessons = csvOf(await admin.inject({ url: "/admin/reports/lessons.csv", headers: BEARER }));
@@ -402,7 +485,10 @@ describe("admin dashboard and reports, through the real app", () => {
     expect(funnel).toMatch(chartRow("Học xong", "2 · 100%"));
     expect(html).toContain("Telegram: 1 người");
   });
-});
+}
+
+describe("admin dashboard and reports, through the real app, on SQLite", () => scenarios("sqlite"));
+describePostgres("admin dashboard and reports, through the real app, on PostgreSQL", () => scenarios("postgres"));
 
 describe("no ADMIN_TOKEN, no admin", () => {
   it("has no admin routes at all (404)", async () => {
@@ -433,8 +519,9 @@ async function isolatedDeps(targetsFile = "/nonexistent/targets.yaml") {
   const { curriculum, problems } = await loadCurriculum(FIXTURE_CURRICULUM);
   if (!curriculum) throw new Error(JSON.stringify(problems));
   const calls: string[] = [];
+  const store = sqliteAdminStore(db);
   const deps: AdminDeps = {
-    db,
+    store,
     adminToken: TOKEN,
     targetsFile,
     curriculum: () => curriculum,
@@ -447,6 +534,7 @@ async function isolatedDeps(targetsFile = "/nonexistent/targets.yaml") {
   return {
     deps,
     db,
+    store,
     calls,
     dir,
     cleanup: () => {
@@ -554,10 +642,10 @@ describe("pieces", () => {
     const a = await isolatedDeps();
     const b = await isolatedDeps();
     try {
-      expect(pseudonym(a.db, 42)).toMatch(/^L[0-9a-f]{10}$/);
-      expect(pseudonym(a.db, 42)).toBe(pseudonym(a.db, 42));
-      expect(pseudonym(a.db, 42)).not.toBe(pseudonym(a.db, 43));
-      expect(pseudonym(a.db, 42)).not.toBe(pseudonym(b.db, 42));
+      expect(await pseudonym(a.store, 42)).toMatch(/^L[0-9a-f]{10}$/);
+      expect(await pseudonym(a.store, 42)).toBe(await pseudonym(a.store, 42));
+      expect(await pseudonym(a.store, 42)).not.toBe(await pseudonym(a.store, 43));
+      expect(await pseudonym(a.store, 42)).not.toBe(await pseudonym(b.store, 42));
       const salt = a.db.$client.prepare("select value from app_meta where key = 'pseudonym_salt'").get() as { value: string };
       expect(salt.value).toMatch(/^[0-9a-f]{64}$/);
     } finally {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { trackCompleters } from "../../src/admin/queries.js";
+import { sqliteAdminStore } from "../../src/store/admin.js";
 import { closeDatabase, type Db, openDatabase } from "../../src/store/db.js";
 
 let db: Db | undefined;
@@ -9,7 +9,7 @@ afterEach(async () => {
 });
 
 describe("programme targets count people, not web ids", () => {
-  it("learners who finished a track through the web chat are counted apart from Telegram and Zalo learners", () => {
+  it("learners who finished a track through the web chat are counted apart from Telegram and Zalo learners", async () => {
     db = openDatabase(":memory:");
     const learner = db.$client.prepare(
       "insert into learners (channel, channel_user_id, chat_id, created_at, last_active_at) values (?, ?, ?, 0, 0) returning id",
@@ -24,7 +24,8 @@ describe("programme targets count people, not web ids", () => {
     finish("telegram", "t1");
     finish("zalo", "z1");
     for (let i = 0; i < 5; i++) finish("web", `made-up-${i}`);
-    expect(trackCompleters(db, ["a", "b"], 100)).toEqual({ people: 2, web: 5 });
-    expect(trackCompleters(db, ["a", "b"], 5)).toEqual({ people: 0, web: 0 });
+    const admin = sqliteAdminStore(db);
+    expect(await admin.trackCompleters(["a", "b"], 100)).toEqual({ people: 2, web: 5 });
+    expect(await admin.trackCompleters(["a", "b"], 5)).toEqual({ people: 0, web: 0 });
   });
 });

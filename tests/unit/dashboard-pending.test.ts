@@ -3,6 +3,7 @@ import { type DashboardInput, renderDashboard } from "../../src/admin/dashboard.
 import { pseudonymizer } from "../../src/admin/pseudonym.js";
 import { readTargets } from "../../src/admin/targets.js";
 import { loadCurriculum } from "../../src/curriculum/load.js";
+import { sqliteAdminStore } from "../../src/store/admin.js";
 import { type Db, openDatabase } from "../../src/store/db.js";
 import { FIXTURE_CURRICULUM, startApp, tempDir, webChat } from "../helpers/app.js";
 
@@ -23,14 +24,15 @@ afterEach(() => {
 async function input(waitMs: number, extra: Partial<DashboardInput> = {}): Promise<DashboardInput> {
   const { curriculum } = await loadCurriculum(FIXTURE_CURRICULUM);
   if (!curriculum) throw new Error("fixture curriculum did not load");
+  const store = sqliteAdminStore(db);
   return {
-    db,
+    store,
     curriculum,
     status: { at: new Date(), ok: true, problems: [], servedAt: new Date() },
     targets: readTargets(`${dir.path}/no-targets.yaml`, new Set(curriculum.tracks.map((t) => t.id))),
     now: Date.now(),
     days: 30,
-    pseudonym: pseudonymizer(db),
+    pseudonym: await pseudonymizer(store),
     waitMs,
     ...extra,
   };

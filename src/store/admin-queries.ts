@@ -1,12 +1,27 @@
 import type Database from "better-sqlite3";
-import type { Db } from "../store/db.js";
-import { DAY_MS, VN_OFFSET_MS } from "./format.js";
+import type {
+  Announcement,
+  CertificateCount,
+  ChannelStats,
+  Completers,
+  ContentGap,
+  DayCount,
+  FiguresSource,
+  LessonAggregate,
+  ProgressRow,
+  QuestionStats,
+  QuestionTotals,
+  QueueFigures,
+  RecentLearner,
+} from "../admin/ports.js";
+import { DAY_MS, VN_OFFSET_MS } from "../time.js";
+import { aggregate, medianOf, medianOffset } from "./admin-common.js";
 
-// Every figure of the dashboard and the reports, as prepared SQL on the raw connection. Aggregates
-// read index ranges one lesson at a time (see the notes at each query); the per-row report is
-// streamed in primary-key order, so nothing is sorted in memory.
+// The admin area's figures on SQLite, as prepared SQL on a raw connection (the app's, or a read-only one for long
+// reads). Aggregates read index ranges one lesson at a time (see the notes at each query); the per-row report is
+// streamed in primary-key order, so nothing is sorted in memory. Synchronous: admin.ts wraps them in the port.
 
-type Conn = Database.Database;
+export type Conn = Database.Database;
 const statements = new WeakMap<Conn, Map<string, Database.Statement>>();
 
 function prep(conn: Conn, sql: string): Database.Statement {
@@ -23,30 +38,13 @@ function prep(conn: Conn, sql: string): Database.Statement {
   return stmt;
 }
 
-/** The app's database, or a raw connection (a read-only one for long reports). */
-export type Source = Db | Conn;
-const conn = (s: Source): Conn => ("$client" in s ? s.$client : s);
-
-/** Lets webhooks through between two pieces of a long computation (better-sqlite3 is synchronous). */
-export const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 /** Vietnam calendar day number of a timestamp column, in SQL (integer division). */
 const vnDay = (col: string) => `((${col} + ${VN_OFFSET_MS}) / ${DAY_MS})`;
 
-export interface ChannelStats {
-  channel: string;
-  total: number;
-  new7: number;
-  new30: number;
-  active7: number;
-  active30: number;
-  consented: number;
-}
-
 /** Learners per channel: everyone, new and active in the last 7 and 30 days. One pass over learners. */
-export function learnersByChannel(db: Source, now: number): ChannelStats[] {
+export function learnersByChannel(conn: Conn, now: number): ChannelStats[] {
   return prep(
-    conn(db),
+    conn,
     `select channel, count(*) as total,
        coalesce(sum(created_at >= @d7), 0) as new7, coalesce(sum(created_at >= @d30), 0) as new30,
        coalesce(sum(last_active_at >= @d7), 0) as active7, coalesce(sum(last_active_at >= @d30), 0) as active30,
@@ -56,43 +54,29 @@ export function learnersByChannel(db: Source, now: number): ChannelStats[] {
 }
 
 /** Roughly how many progress events there are (the largest id: instant, no scan). */
-export function progressEventsAbout(db: Source): number {
-  return (prep(conn(db), "select coalesce(max(id), 0) as n from progress_events").get() as { n: number }).n;
-}
-
-export interface DayCount {
-  /** Vietnam day number (days since 1970-01-01, Vietnam time). */
-  day: number;
-  n: number;
+export function progressEventsAbout(conn: Conn): number {
+  return (prep(conn, "select coalesce(max(id), 0) as n from progress_events").get() as { n: number }).n;
 }
 
 /** New learners per Vietnam day since `since`. (Fast with an index on learners.created_at.) */
-export function newLearnersByDay(db: Source, since: number): DayCount[] {
+export function newLearnersByDay(conn: Conn, since: number): DayCount[] {
   return prep(
-    conn(db),
+    conn,
     `select ${vnDay("created_at")} as day, count(*) as n from learners where created_at >= ? group by day order by day`,
   ).all(since) as DayCount[];
 }
 
-export function learnersBefore(db: Source, before: number): number {
-  return (prep(conn(db), "select count(*) as n from learners where created_at < ?").get(before) as { n: number }).n;
+export function learnersBefore(conn: Conn, before: number): number {
+  return (prep(conn, "select count(*) as n from learners where created_at < ?").get(before) as { n: number }).n;
 }
 
 /** Learners who moved forward in a lesson, per Vietnam day. (Fast with an index on progress_events(at, learner_id).) */
-export function activeLearnersByDay(db: Source, since: number): DayCount[] {
+export function activeLearnersByDay(conn: Conn, since: number): DayCount[] {
   return prep(
-    conn(db),
+    conn,
     // One row per learner and active day (written with each progress event): no scan of all events.
     "select day, count(*) as n from learner_days where day >= ? group by day order by day",
   ).all(Math.floor((since + VN_OFFSET_MS) / DAY_MS)) as DayCount[];
-}
-
-export interface LessonAggregate {
-  lessonId: string;
-  started: number;
-  completed: number;
-  /** Learners who started and did not finish, by the highest step they reached. */
-  stopped: Map<number, number>;
 }
 
 /**
@@ -100,23 +84,17 @@ export interface LessonAggregate {
  * (Index-only with lesson_progress(lesson_id, status, step_reached).) Callers go lesson by lesson
  * and let the event loop breathe in between, so a big table never blocks webhooks for long.
  */
-export function lessonAggregate(db: Source, lessonId: string): LessonAggregate {
+export function lessonAggregate(conn: Conn, lessonId: string): LessonAggregate {
   const rows = prep(
-    conn(db),
+    conn,
     "select status, step_reached as step, count(*) as n from lesson_progress where lesson_id = ? group by status, step_reached",
   ).all(lessonId) as Array<{ status: string; step: number; n: number }>;
-  const agg: LessonAggregate = { lessonId, started: 0, completed: 0, stopped: new Map() };
-  for (const r of rows) {
-    agg.started += r.n;
-    if (r.status === "completed") agg.completed += r.n;
-    else agg.stopped.set(r.step, (agg.stopped.get(r.step) ?? 0) + r.n);
-  }
-  return agg;
+  return aggregate(lessonId, rows);
 }
 
 /** Every lesson id that has progress rows, by hopping through the index (one seek per lesson, no scan). */
-export function lessonIdsWithProgress(db: Source): string[] {
-  const next = prep(conn(db), "select min(lesson_id) as id from lesson_progress where lesson_id > ?");
+export function lessonIdsWithProgress(conn: Conn): string[] {
+  const next = prep(conn, "select min(lesson_id) as id from lesson_progress where lesson_id > ?");
   const ids: string[] = [];
   for (let last = ""; ; ) {
     const row = next.get(last) as { id: string | null };
@@ -126,42 +104,15 @@ export function lessonIdsWithProgress(db: Source): string[] {
   }
 }
 
-/** The most common highest step among learners who stopped (ties: the earlier step). */
-export function mostCommonStop(agg: LessonAggregate): { step: number; n: number } | undefined {
-  let best: { step: number; n: number } | undefined;
-  for (const [step, n] of [...agg.stopped].sort((a, b) => a[0] - b[0])) if (!best || n > best.n) best = { step, n };
-  return best;
-}
-
-/** How many learners reached each step 1..steps (a completed lesson counts as every step reached). */
-export function funnelCounts(agg: LessonAggregate | undefined, steps: number): number[] {
-  const counts = new Array<number>(steps).fill(agg?.completed ?? 0);
-  // A lesson edited since may have fewer steps than some learner reached.
-  for (const [step, n] of agg?.stopped ?? []) for (let k = 1; k <= Math.min(step, steps); k++) counts[k - 1] = (counts[k - 1] ?? 0) + n;
-  return counts;
-}
-
 /** Median minutes from start to first completion of one lesson: the middle row(s) of its completions. */
-export function medianMinutes(db: Source, lessonId: string, completed: number): number | undefined {
+export function medianMinutes(conn: Conn, lessonId: string, completed: number): number | undefined {
   if (completed <= 0) return undefined;
   const rows = prep(
-    conn(db),
+    conn,
     `select completed_at - started_at as d from lesson_progress
      where lesson_id = ? and status = 'completed' and completed_at is not null order by completed_at - started_at limit 2 offset ?`,
-  ).all(lessonId, Math.floor((completed - 1) / 2)) as Array<{ d: number }>;
-  const [a, b] = rows;
-  if (!a) return undefined;
-  const ms = completed % 2 === 1 || !b ? a.d : (a.d + b.d) / 2;
-  return Math.max(0, ms) / 60_000;
-}
-
-export interface QuestionStats {
-  lessonId: string;
-  stepIndex: number;
-  /** Learners who answered the question at least once. */
-  answered: number;
-  /** …whose very first answer was right. */
-  right: number;
+  ).all(lessonId, medianOffset(completed)) as Array<{ d: number }>;
+  return medianOf(rows, completed);
 }
 
 /**
@@ -170,23 +121,13 @@ export interface QuestionStats {
  * second pass through a lesson does not inflate the figure. A range of quiz_attempts_lesson;
  * index-only with quiz_attempts(lesson_id, step_index, learner_id, attempt, correct).
  */
-export function quizFirstAnswers(db: Source, lessonId: string): QuestionStats[] {
+export function quizFirstAnswers(conn: Conn, lessonId: string): QuestionStats[] {
   return prep(
-    conn(db),
+    conn,
     `select ? as lessonId, step_index as stepIndex, count(*) as answered, coalesce(sum(correct), 0) as right from (
        select step_index, correct, min(id) from quiz_attempts where lesson_id = ? and attempt = 1 group by step_index, learner_id)
      group by step_index order by step_index`,
   ).all(lessonId, lessonId) as QuestionStats[];
-}
-
-export interface ContentGap {
-  question: string;
-  /** Times asked (identical redacted text) in the period. */
-  asked: number;
-  thumbsDown: number;
-  unanswered: number;
-  lastAt: number;
-  lessonId: string | null;
 }
 
 /**
@@ -194,9 +135,9 @@ export interface ContentGap {
  * most asked first. Range scan on qa_questions_created. Self-harm questions (flagged) are counted
  * apart and never listed here.
  */
-export function contentGaps(db: Source, since: number, limit: number): ContentGap[] {
+export function contentGaps(conn: Conn, since: number, limit: number): ContentGap[] {
   return prep(
-    conn(db),
+    conn,
     `select question, count(*) as asked, coalesce(sum(feedback = -1), 0) as thumbsDown, coalesce(sum(grounded = 0), 0) as unanswered,
        max(created_at) as lastAt, max(lesson_id) as lessonId
      from qa_questions where created_at >= ? and flagged = 0 and (feedback = -1 or grounded = 0)
@@ -204,27 +145,18 @@ export function contentGaps(db: Source, since: number, limit: number): ContentGa
   ).all(since, limit) as ContentGap[];
 }
 
-export function questionTotals(db: Source, since: number): { asked: number; gaps: number; flagged: number } {
+export function questionTotals(conn: Conn, since: number): QuestionTotals {
   return prep(
-    conn(db),
+    conn,
     `select count(*) as asked, coalesce(sum(flagged = 0 and (feedback = -1 or grounded = 0)), 0) as gaps, coalesce(sum(flagged), 0) as flagged
      from qa_questions where created_at >= ?`,
-  ).get(since) as { asked: number; gaps: number; flagged: number };
-}
-
-export interface RecentLearner {
-  id: number;
-  channel: string;
-  createdAt: number;
-  lastActiveAt: number;
-  completed: number;
-  inProgress: number;
+  ).get(since) as QuestionTotals;
 }
 
 /** The most recently active learners, with their lesson counts (primary-key lookups in lesson_progress). */
-export function recentLearners(db: Source, limit: number): RecentLearner[] {
+export function recentLearners(conn: Conn, limit: number): RecentLearner[] {
   return prep(
-    conn(db),
+    conn,
     `select l.id, l.channel, l.created_at as createdAt, l.last_active_at as lastActiveAt,
        (select count(*) from lesson_progress p where p.learner_id = l.id and p.status = 'completed') as completed,
        (select count(*) from lesson_progress p where p.learner_id = l.id and p.status = 'in_progress') as inProgress
@@ -233,55 +165,47 @@ export function recentLearners(db: Source, limit: number): RecentLearner[] {
 }
 
 /**
- * Learners who completed every one of `lessonIds` (a track), the last of them no later than `until`.
- * Range scans of the lesson_progress_lesson index, one per lesson.
- */
-/**
  * Learners who completed every lesson of a track by `until`: `people` through Telegram and Zalo (an account is a
  * person's phone), `web` through the web chat, whose ids anyone can make up — counted apart, never toward a target.
+ * Range scans of the lesson_progress_lesson index, one per lesson.
  */
-export function trackCompleters(db: Source, lessonIds: readonly string[], until: number): { people: number; web: number } {
+export function trackCompleters(conn: Conn, lessonIds: readonly string[], until: number): Completers {
   if (lessonIds.length === 0) return { people: 0, web: 0 };
-  const row = prep(
-    conn(db),
+  return prep(
+    conn,
     `select coalesce(sum(l.channel <> 'web'), 0) as people, coalesce(sum(l.channel = 'web'), 0) as web from (
        select learner_id from lesson_progress
        where lesson_id in (select value from json_each(?)) and status = 'completed'
        group by learner_id having count(*) = ? and max(completed_at) <= ?) c
      join learners l on l.id = c.learner_id`,
-  ).get(JSON.stringify(lessonIds), lessonIds.length, until) as { people: number; web: number };
-  return row;
+  ).get(JSON.stringify(lessonIds), lessonIds.length, until) as Completers;
 }
 
-export function certificatesByTrack(db: Source): Array<{ trackId: string; trackTitle: string; n: number }> {
+export function certificatesByTrack(conn: Conn): CertificateCount[] {
   return prep(
-    conn(db),
+    conn,
     "select track_id as trackId, max(track_title) as trackTitle, count(*) as n from certificates group by track_id order by n desc",
-  ).all() as Array<{ trackId: string; trackTitle: string; n: number }>;
+  ).all() as CertificateCount[];
 }
 
-export function recentAnnouncements(db: Source, limit: number): Array<{ text: string; recipients: number; createdAt: number }> {
-  return prep(conn(db), "select text, recipients, created_at as createdAt from announcements order by id desc limit ?").all(
+export function recentAnnouncements(conn: Conn, limit: number): Announcement[] {
+  return prep(conn, "select text, recipients, created_at as createdAt from announcements order by id desc limit ?").all(
     limit,
-  ) as Array<{
-    text: string;
-    recipients: number;
-    createdAt: number;
-  }>;
+  ) as Announcement[];
 }
 
-export interface ProgressRow {
-  learnerId: number;
-  channel: string;
-  lessonId: string;
-  status: "in_progress" | "completed";
-  stepReached: number;
-  startedAt: number;
-  completedAt: number | null;
-  /** Questions answered in this lesson (each counted once). */
-  answered: number;
-  /** …of which the first answer was right. */
-  right: number;
+/** The same backlogs and failures as GET /metrics, for an admin without Prometheus. */
+export function queues(conn: Conn): QueueFigures {
+  const one = (sql: string) => (prep(conn, sql).get() as { n: number | null }).n ?? 0;
+  return {
+    inbox: one("select count(*) as n from inbox"),
+    pending: one("select count(*) as n from outbox where status = 'pending'"),
+    oldestPendingAt: one("select min(created_at) as n from outbox where status = 'pending'") || null,
+    failed: prep(
+      conn,
+      "select coalesce(last_error, 'không rõ') as reason, count(*) as n from outbox where status in ('failed', 'cancelled') group by 1 order by n desc limit 10",
+    ).all() as Array<{ reason: string; n: number }>,
+  };
 }
 
 /**
@@ -308,4 +232,19 @@ export function* iterateProgress(c: Conn): Generator<ProgressRow> {
   } finally {
     rows.return?.();
   }
+}
+
+/** The big figures' source on a connection: the app's, or a worker's read-only one. */
+export function figuresOn(conn: Conn): FiguresSource {
+  return {
+    learnersByChannel: async (now) => learnersByChannel(conn, now),
+    newLearnersByDay: async (since) => newLearnersByDay(conn, since),
+    learnersBefore: async (before) => learnersBefore(conn, before),
+    activeLearnersByDay: async (since) => activeLearnersByDay(conn, since),
+    lessonIdsWithProgress: async () => lessonIdsWithProgress(conn),
+    lessonAggregate: async (lessonId) => lessonAggregate(conn, lessonId),
+    quizFirstAnswers: async (lessonId) => quizFirstAnswers(conn, lessonId),
+    trackCompleters: async (lessonIds, until) => trackCompleters(conn, lessonIds, until),
+    certificatesByTrack: async () => certificatesByTrack(conn),
+  };
 }
