@@ -70,6 +70,8 @@ export interface AppOptions {
   postgres?: PgOptions;
   /** PostgreSQL: this instance's name in leases, and how long they last (tests of take-over). */
   instance?: { owner?: string; leaseMs?: number };
+  /** The reminders' clock (tests: a fixed daytime hour). */
+  now?: () => number;
 }
 
 /** Wires config → store → curriculum → services → server. Used by main.ts and by the integration tests. */
@@ -90,10 +92,15 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     throw err;
   }
   const mediaDir = resolve(config.curriculumDir, "media");
-  const channels = new Map(createChannels(config, { logger, mediaDir, learnerTag }).map((c) => [c.channel, c]));
+  const metrics = createMetrics(store.backlog, curriculum);
+  const channels = new Map(
+    createChannels(config, { logger, mediaDir, learnerTag, zaloOaStore: store.zaloOa, registry: metrics.registry }).map((c) => [
+      c.channel,
+      c,
+    ]),
+  );
   const senders: Partial<Record<Channel, ChannelSender>> = Object.fromEntries([...channels].map(([name, c]) => [name, c.sender]));
 
-  const metrics = createMetrics(store.backlog, curriculum);
   const qa = createQa({
     store: store.qa,
     metrics,
@@ -117,6 +124,7 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     qa,
     ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}),
     learnerTag,
+    shapeTurn: (channel, replies) => channels.get(channel)?.shapeTurn?.(replies) ?? replies,
     onErased: (channel, chatId) => {
       outbox.forgetOnceSent(channel, chatId);
       store.scrub();
@@ -184,6 +192,10 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     logger,
     inactiveDays: config.reminderDays,
     onQueued: () => outbox.kick(),
+    // Channels with a reply window (Zalo OA: 48 hours): learners past it are skipped, and the channel counts them.
+    windows: Object.fromEntries([...channels.values()].flatMap((c) => (c.replyWindow ? [[c.channel, c.replyWindow.ms]] : []))),
+    onOutsideWindow: (channel, kind, n) => channels.get(channel as Channel)?.replyWindow?.outside(kind, n),
+    ...(opts.now ? { now: opts.now } : {}),
   });
   // Housekeeping: sent outbox rows, old deduplication keys (Telegram redelivers for about a day) and old questions.
   let housekeeping: NodeJS.Timeout | undefined;

@@ -59,6 +59,18 @@ export const envSchema = z
     ZALO_WEBHOOK_SECRET: optionalString.pipe(zaloSecret.optional()),
     ZALO_API_ROOT: url("ZALO_API_ROOT").default("https://bot-api.zaloplatforms.com"),
     ZALO_MODE: z.enum(["webhook", "polling"], "phải là webhook hoặc polling").default("webhook"),
+    ZALO_OA_APP_ID: optionalString.pipe(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,64}$/, "là mã ứng dụng (App ID) trong trang Zalo for Developers")
+        .optional(),
+    ),
+    ZALO_OA_SECRET_KEY: optionalString,
+    ZALO_OA_APP_SECRET: optionalString,
+    ZALO_OA_ACCESS_TOKEN: optionalString,
+    ZALO_OA_REFRESH_TOKEN: optionalString,
+    ZALO_OA_API_ROOT: url("ZALO_OA_API_ROOT").default("https://openapi.zalo.me"),
+    ZALO_OA_OAUTH_ROOT: url("ZALO_OA_OAUTH_ROOT").default("https://oauth.zaloapp.com"),
     OPENAI_API_KEY: optionalString,
     OPENAI_BASE_URL: optionalUrl("OPENAI_BASE_URL"),
     OPENAI_MODEL: optionalString,
@@ -102,6 +114,24 @@ export const envSchema = z
         message: "bắt buộc khi đã đặt ZALO_BOT_TOKEN (để chặn yêu cầu giả mạo tới webhook)",
       });
     }
+    // Zalo Official Account: ZALO_OA_APP_ID turns it on; then the rest is needed.
+    const oaNeeds = {
+      ZALO_OA_SECRET_KEY: "khóa bí mật của OA (OA Secret Key), để kiểm tra chữ ký X-ZEvent-Signature của webhook",
+      ZALO_OA_APP_SECRET: "khóa bí mật của ứng dụng (App Secret Key), để làm mới mã truy cập",
+      ZALO_OA_REFRESH_TOKEN: "mã làm mới (refresh token) lấy khi cấp quyền cho ứng dụng; xem README, mục Zalo Official Account",
+    } as const;
+    if (env.ZALO_OA_APP_ID) {
+      for (const [name, what] of Object.entries(oaNeeds)) {
+        if (!env[name as keyof typeof oaNeeds])
+          ctx.addIssue({ code: "custom", path: [name], message: `bắt buộc khi đã đặt ZALO_OA_APP_ID: ${what}` });
+      }
+    } else if (Object.keys(oaNeeds).some((name) => env[name as keyof typeof oaNeeds]) || env.ZALO_OA_ACCESS_TOKEN) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ZALO_OA_APP_ID"],
+        message: "bắt buộc khi đặt các biến ZALO_OA_… khác (mã ứng dụng trong trang Zalo for Developers)",
+      });
+    }
   });
 
 export interface ChannelConfig {
@@ -110,6 +140,20 @@ export interface ChannelConfig {
   apiRoot: string;
   /** webhook (production) or polling (development; no public URL needed). */
   mode: "webhook" | "polling";
+}
+
+/** A Zalo Official Account (see ../shared/reference/zalo-oa-api.md): webhook only, OAuth tokens that expire. */
+export interface ZaloOaConfig {
+  appId: string;
+  /** The OA secret key: signs the webhook's events (X-ZEvent-Signature). */
+  secretKey: string;
+  /** The app's secret: sent when refreshing the access token. */
+  appSecret: string;
+  /** Where the tokens start (and start again after an admin re-authorises); afterwards they are kept in the store. */
+  accessToken?: string;
+  refreshToken: string;
+  apiRoot: string;
+  oauthRoot: string;
 }
 
 export interface Config {
@@ -124,6 +168,7 @@ export interface Config {
   publicBaseUrl?: string;
   telegram?: ChannelConfig;
   zalo?: ChannelConfig;
+  zaloOa?: ZaloOaConfig;
   llm?: { apiKey: string; baseUrl?: string; model: string; maxConcurrent: number; dailyCalls: number };
   adminToken?: string;
   targetsFile: string;
@@ -179,6 +224,18 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     zalo:
       e.ZALO_BOT_TOKEN && e.ZALO_WEBHOOK_SECRET
         ? { token: e.ZALO_BOT_TOKEN, webhookSecret: e.ZALO_WEBHOOK_SECRET, apiRoot: e.ZALO_API_ROOT, mode: e.ZALO_MODE }
+        : undefined,
+    zaloOa:
+      e.ZALO_OA_APP_ID && e.ZALO_OA_SECRET_KEY && e.ZALO_OA_APP_SECRET && e.ZALO_OA_REFRESH_TOKEN
+        ? {
+            appId: e.ZALO_OA_APP_ID,
+            secretKey: e.ZALO_OA_SECRET_KEY,
+            appSecret: e.ZALO_OA_APP_SECRET,
+            ...(e.ZALO_OA_ACCESS_TOKEN ? { accessToken: e.ZALO_OA_ACCESS_TOKEN } : {}),
+            refreshToken: e.ZALO_OA_REFRESH_TOKEN,
+            apiRoot: e.ZALO_OA_API_ROOT,
+            oauthRoot: e.ZALO_OA_OAUTH_ROOT,
+          }
         : undefined,
     llm: e.OPENAI_MODEL
       ? {

@@ -126,3 +126,29 @@ export function createMetrics(
   });
   return { registry, modelCalls, modelFallbacks };
 }
+
+/**
+ * The Zalo Official Account's figures, registered by its channel: whether its tokens work (0 after a refresh failed:
+ * an admin must re-authorise, see README), and learners left out of reminders and announcements because their
+ * 48-hour reply window had closed ("ngoài khung 48 giờ").
+ */
+export function createZaloOaMetrics(registry: Registry, tokenOk: () => boolean) {
+  new Gauge({
+    name: "bdhai_zalo_oa_token_ok",
+    help: "1 while the Zalo OA's tokens work; 0 once a token refresh failed (re-authorise the app: README, Zalo Official Account).",
+    registers: [registry],
+    collect() {
+      this.set(tokenOk() ? 1 : 0);
+    },
+  });
+  const outsideWindow = new Counter({
+    name: "bdhai_zalo_oa_outside_window_total",
+    help: "Zalo OA learners a reminder or an announcement skipped: they last wrote more than 48 hours before (ngoài khung 48 giờ).",
+    labelNames: ["kind"] as const,
+    registers: [registry],
+  });
+  // Shown as 0 before anything was skipped, so an operator sees the series exists.
+  outsideWindow.inc({ kind: "reminder" }, 0);
+  outsideWindow.inc({ kind: "announcement" }, 0);
+  return { outsideWindow };
+}

@@ -1,9 +1,11 @@
 import type { Logger } from "pino";
+import type { Registry } from "prom-client";
 import type { Config } from "../config.js";
-import type { ChannelAdapter } from "../conversation/ports.js";
+import type { ChannelAdapter, ZaloOaStore } from "../conversation/ports.js";
 import type { LearnerTag } from "../conversation/service.js";
 import { createTelegramChannel } from "./telegram.js";
 import { createZaloChannel } from "./zalo.js";
+import { createZaloOaChannel } from "./zalo-oa/adapter.js";
 
 // The one list of messaging channels: each is enabled by its own settings. Adding a channel is a folder that
 // implements ChannelAdapter and one line here. (The web chat and the terminal talk to the conversation directly.)
@@ -13,12 +15,19 @@ export interface ChannelDeps {
   /** Lesson pictures, uploaded by channels that cannot fetch them by address. */
   mediaDir: string;
   learnerTag: LearnerTag;
+  /** What channels keep in the store (the Zalo OA's tokens and uploaded pictures). */
+  zaloOaStore: ZaloOaStore;
+  /** /metrics, for channels with figures of their own. */
+  registry?: Registry;
 }
 
 export function createChannels(config: Config, deps: ChannelDeps): ChannelAdapter[] {
-  const { logger, mediaDir, learnerTag } = deps;
+  const { logger, mediaDir, learnerTag, zaloOaStore: store, registry } = deps;
   return [
     ...(config.telegram ? [createTelegramChannel({ config: config.telegram, logger, mediaDir, learnerTag })] : []),
     ...(config.zalo ? [createZaloChannel({ config: config.zalo, logger, publicBaseUrl: config.publicBaseUrl, learnerTag })] : []),
+    ...(config.zaloOa
+      ? [createZaloOaChannel({ config: config.zaloOa, logger, mediaDir, learnerTag, store, ...(registry ? { registry } : {}) })]
+      : []),
   ];
 }

@@ -31,7 +31,24 @@ export interface ChannelAdapter {
   /** Adds the webhook route(s): verify the secret, validate, record in the inbox, answer 200. */
   register(app: FastifyInstance, deps: { inbox: Inbox }): void;
   startPolling(inbox: Inbox): void;
+  /** Stops polling and any background work of the channel (called at shutdown whatever the mode). */
   stopPolling(): Promise<void>;
+  /**
+   * A platform that lets the bot write to a learner only so long after the learner's last message (Zalo OA: 48
+   * hours): reminders and announcements skip learners past it and report how many. Absent: no such limit.
+   */
+  readonly replyWindow?: ReplyWindow;
+  /**
+   * Reshapes one turn's replies before they are queued, where the platform limits how many messages answer one
+   * learner message (Zalo OA: 8 free replies): pure; the same texts, in the same order.
+   */
+  readonly shapeTurn?: (replies: Reply[]) => Reply[];
+}
+
+export interface ReplyWindow {
+  readonly ms: number;
+  /** Learners a reminder pass or an announcement left out because their window had closed. */
+  outside(kind: "reminder" | "announcement", n: number): void;
 }
 
 // ——— Stores ———————————————————————————————————————————————————————————————————————————————————————————————
@@ -205,15 +222,59 @@ export interface SharedOutboxStore {
   purge(sentBefore: number): Promise<number>;
 }
 
+/**
+ * Channels whose platform lets the bot write only so long after a learner's last message: ms by channel, and who is
+ * told how many learners of a channel were left out because of it.
+ */
+export interface WindowRule {
+  windows: Readonly<Record<string, number>>;
+  outside?(channel: string, n: number): void;
+}
+
 /** Reminders and announcements, queued once however many instances run. */
 export interface RemindersStore {
   /**
    * Queues a reminder for every opted-in, reachable learner on `channels` inactive since `cutoff` and not reminded
-   * since; `text` gets the lesson they were in. One instance at a time (a lock): the rest find nothing due.
+   * since; `text` gets the lesson they were in. One instance at a time (a lock): the rest find nothing due. A learner
+   * whose channel's window (`rule`) has closed is skipped, counted, and marked reminded for this stretch of silence.
    */
-  queueReminders(at: number, cutoff: number, channels: readonly string[], text: (lessonId: string | undefined) => string): Promise<number>;
-  /** Queues `message` to every opted-in, reachable learner on `channels` and records the announcement's `text`; returns how many. */
-  announce(text: string, message: string, channels: readonly string[], at: number): Promise<number>;
+  queueReminders(
+    at: number,
+    cutoff: number,
+    channels: readonly string[],
+    text: (lessonId: string | undefined) => string,
+    rule?: WindowRule,
+  ): Promise<number>;
+  /**
+   * Queues `message` to every opted-in, reachable learner on `channels` (but those whose channel's window has closed:
+   * counted) and records the announcement's `text`; returns how many.
+   */
+  announce(text: string, message: string, channels: readonly string[], at: number, rule?: WindowRule): Promise<number>;
+}
+
+/** A Zalo Official Account's OAuth tokens as kept in the store: one record, shared by every instance. */
+export interface OaTokens {
+  accessToken: string;
+  /** Single-use: every refresh returns the next one, stored before the old one is forgotten. */
+  refreshToken: string;
+  /** When the access token is expected to expire (epoch ms). */
+  expiresAt: number;
+  /** Fingerprints of the environment's refresh tokens this record was started from, newest first (see channels/zalo-oa/tokens.ts). */
+  seeds: string[];
+}
+
+/** What the Zalo OA channel keeps in the store so that every instance shares it: its tokens, its uploaded pictures. */
+export interface ZaloOaStore {
+  tokens(): Promise<OaTokens | undefined>;
+  /**
+   * Runs `fn` holding the one lock on the tokens (across instances), with the tokens as stored now; what it returns
+   * is stored durably before the lock is let go (undefined: nothing to store). Resolves to the tokens stored then.
+   */
+  updateTokens(fn: (stored: OaTokens | undefined) => Promise<OaTokens | undefined>): Promise<OaTokens | undefined>;
+  /** The attachment id of a picture uploaded before (by file name and content), if any. */
+  attachment(key: string): Promise<string | undefined>;
+  saveAttachment(key: string, attachmentId: string): Promise<void>;
+  forgetAttachment(key: string): Promise<void>;
 }
 
 /**

@@ -2,13 +2,14 @@ import type { Logger } from "pino";
 import type { Curriculum } from "../curriculum/types.js";
 import { vnHour } from "../time.js";
 import { vi } from "../tutor/texts.vi.js";
-import type { RemindersStore } from "./ports.js";
+import type { RemindersStore, WindowRule } from "./ports.js";
 import type { Channel } from "./types.js";
 
 // Gentle reminders and announcements: only to learners who opted in, never to one who blocked the
 // bot, only in the daytime in Vietnam, at most one reminder per stretch of inactivity, and always
-// through the outbox (so its rate limits and retries apply). The store queues them once, however many
-// instances run.
+// through the outbox (so its rate limits and retries apply), and on a channel with a reply window (Zalo OA) only to
+// learners still inside it: the others are skipped and counted. The store queues them once, however many instances
+// run.
 
 export interface RemindersDeps {
   store: RemindersStore;
@@ -20,6 +21,10 @@ export interface RemindersDeps {
   inactiveDays: number;
   onQueued?: () => void;
   now?: () => number;
+  /** Channels that may write to a learner only so long after their last message (ms, by channel). */
+  windows?: Readonly<Record<string, number>>;
+  /** Learners of a channel left out because their window had closed. */
+  onOutsideWindow?: (channel: string, kind: "reminder" | "announcement", n: number) => void;
 }
 
 /** Hour of day in Vietnam (UTC+7, no daylight saving). */
@@ -29,14 +34,28 @@ export function createReminders(deps: RemindersDeps) {
   const now = deps.now ?? Date.now;
   const log = deps.logger.child({ module: "reminders" });
   let timer: NodeJS.Timeout | undefined;
+  const rule = (kind: "reminder" | "announcement"): WindowRule | undefined =>
+    deps.windows && Object.keys(deps.windows).length > 0
+      ? {
+          windows: deps.windows,
+          outside: (channel, n) => {
+            log.info({ channel, kind, learners: n }, "left out: outside the channel's reply window");
+            deps.onOutsideWindow?.(channel, kind, n);
+          },
+        }
+      : undefined;
 
   /** Queues the reminders that are due; returns how many. Does nothing outside 08:00–20:00 in Vietnam. */
   async function runOnce(): Promise<number> {
     const t = now();
     if (!isDaytimeInVietnam(t) || deps.channels.length === 0) return 0;
     const c = deps.curriculum();
-    const n = await deps.store.queueReminders(t, t - deps.inactiveDays * 86_400_000, deps.channels, (lessonId) =>
-      vi.reminder(lessonId ? c.lessons.get(lessonId)?.title : undefined),
+    const n = await deps.store.queueReminders(
+      t,
+      t - deps.inactiveDays * 86_400_000,
+      deps.channels,
+      (lessonId) => vi.reminder(lessonId ? c.lessons.get(lessonId)?.title : undefined),
+      rule("reminder"),
     );
     if (n === 0) return 0;
     log.info({ reminders: n }, "reminders queued");
@@ -46,7 +65,7 @@ export function createReminders(deps: RemindersDeps) {
 
   /** Queues an announcement to every opted-in, reachable learner; returns how many. */
   async function announce(text: string): Promise<number> {
-    const n = await deps.store.announce(text, `📢 ${text}`, deps.channels, now());
+    const n = await deps.store.announce(text, `📢 ${text}`, deps.channels, now(), rule("announcement"));
     log.info({ recipients: n }, "announcement queued");
     deps.onQueued?.();
     return n;

@@ -41,6 +41,8 @@ export interface ConversationDeps {
   publicBaseUrl?: string;
   /** Pseudonyms of learners in the logs; default: under a random key. */
   learnerTag?: LearnerTag;
+  /** A channel's limit on the messages that answer one learner message (channels/registry: ChannelAdapter.shapeTurn). */
+  shapeTurn?: (channel: Channel, replies: Reply[]) => Reply[];
   /** Called after a learner's data is erased (the reply confirming it is then forgotten once sent, and the files scrubbed). */
   onErased?: (channel: Channel, chatId: string) => void;
 }
@@ -231,7 +233,7 @@ export function createConversationService(deps: ConversationDeps) {
     if (t.learnerId !== null) store.clearUnreachable(t.learnerId);
     const items: Queued[] = [
       ...(row.callbackId ? [{ method: "ack" as const, params: { id: row.callbackId } }] : []),
-      ...t.replies.map((r) => ({ method: "reply" as const, params: r })),
+      ...(deps.shapeTurn?.(row.channel as Channel, t.replies) ?? t.replies).map((r) => ({ method: "reply" as const, params: r })),
     ];
     store.enqueue({ channel: row.channel, chatId: row.chatId, learnerId: t.learnerId, items, at });
   }

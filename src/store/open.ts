@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import type { AdminStore } from "../admin/ports.js";
 import type { CertificateLookup } from "../admin/verify.js";
 import type { Config } from "../config.js";
-import type { DirectReplies, LocalStore, RemindersStore, SharedOutboxStore, SharedStore } from "../conversation/ports.js";
+import type { DirectReplies, LocalStore, RemindersStore, SharedOutboxStore, SharedStore, ZaloOaStore } from "../conversation/ports.js";
 import type { BacklogSource } from "../metrics.js";
 import type { QaStore } from "../qa/service.js";
 import { sqliteAdminStore } from "./admin.js";
@@ -16,8 +16,10 @@ import { postgresOutboxStore } from "./postgres/outbox.js";
 import { postgresQaStore } from "./postgres/qa.js";
 import { sealer } from "./postgres/sealed.js";
 import { postgresSharedStore } from "./postgres/shared.js";
+import { postgresZaloOaStore } from "./postgres/zalo-oa.js";
 import { remindersStore } from "./reminders.js";
 import { certificateByCode, directReplies, localStore, qaStore } from "./repo.js";
+import { sqliteZaloOaStore } from "./zalo-oa.js";
 
 // The store the configuration names, with every port the app needs from it: SQLite (DATABASE_PATH, one process,
 // the default) or PostgreSQL (DATABASE_URL, any number of instances).
@@ -29,6 +31,8 @@ interface Common {
   reminders: RemindersStore;
   backlog: BacklogSource;
   certificates: CertificateLookup;
+  /** The Zalo OA channel's tokens and uploaded pictures, shared by every instance. */
+  zaloOa: ZaloOaStore;
   /** The dashboard's and the reports' figures. */
   admin: AdminStore;
   up(): Promise<boolean>;
@@ -76,6 +80,7 @@ export async function openStore(config: Config, pgOptions: PgOptions = {}, logge
           )
         ).rows[0],
       admin: postgresAdminStore(pg),
+      zaloOa: postgresZaloOaStore(pg),
       up: () => isPostgresUp(pg),
       async tidy(now) {
         const q = (sql: string, t: number) => pg.$client.query(sql, [t]).then((r) => r.rowCount ?? 0);
@@ -107,6 +112,7 @@ export async function openStore(config: Config, pgOptions: PgOptions = {}, logge
     backlog: sqliteBacklog(db),
     certificates: certificateByCode(db),
     admin: sqliteAdminStore(db),
+    zaloOa: sqliteZaloOaStore(db),
     up: async () => isDatabaseOpen(db),
     async tidy(now) {
       const run = (sql: string, t: number) => db.$client.prepare(sql).run(t).changes;

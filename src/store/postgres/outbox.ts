@@ -1,5 +1,6 @@
 import type { DirectReplies, OutboxRow, RemindersStore, SharedOutboxStore } from "../../conversation/ports.js";
 import type { Reply } from "../../tutor/replies.js";
+import { reportOutside, splitByWindow } from "../reply-window.js";
 import type { PgDb } from "./db.js";
 import { NOW as NOW_SQL } from "./sql.js";
 
@@ -120,21 +121,26 @@ export function postgresOutboxStore(db: PgDb): SharedOutboxStore & RemindersStor
     async purge(sentBefore) {
       return (await pool.query("delete from outbox where status = 'sent' and sent_at < $1", [sentBefore])).rowCount ?? 0;
     },
-    async queueReminders(at, cutoff, channels, text) {
+    async queueReminders(at, cutoff, channels, text, rule) {
       const c = await pool.connect();
       try {
         await c.query("begin");
         // One instance at a time; the others wait, then find these learners reminded already.
         await c.query("select pg_advisory_xact_lock(4104310026)");
-        const due = await c.query<{ id: number; channel: string; chatId: string; state: string | null }>(
-          `select l.id, l.channel, l.chat_id as "chatId", s.state from learners l
+        const due = await c.query<{ id: number; channel: string; chatId: string; lastActiveAt: number; state: string | null }>(
+          `select l.id, l.channel, l.chat_id as "chatId", l.last_active_at as "lastActiveAt", s.state from learners l
            left join conversation_states s on s.learner_id = l.id
            where l.reminders and l.consent and l.unreachable_at is null and l.channel = any($1::text[])
              and l.last_active_at < $2 and (l.reminded_at is null or l.reminded_at < l.last_active_at)
            limit 1000`,
           [channels, cutoff],
         );
-        for (const l of due.rows) {
+        // Past their channel's reply window (Zalo OA: 48 hours): not written to, but marked reminded too, so that each
+        // stretch of silence is counted once rather than at every pass.
+        const { inside, outside } = splitByWindow(due.rows, (l) => l.lastActiveAt, at, rule);
+        if (outside.length > 0)
+          await c.query("update learners set reminded_at = $2 where id = any($1::bigint[])", [outside.map((l) => l.id), at]);
+        for (const l of inside) {
           let lessonId: string | undefined;
           try {
             lessonId = l.state ? (JSON.parse(l.state) as { lesson?: { lessonId?: string } }).lesson?.lessonId : undefined;
@@ -149,7 +155,8 @@ export function postgresOutboxStore(db: PgDb): SharedOutboxStore & RemindersStor
           await c.query("update learners set reminded_at = $2 where id = $1", [l.id, at]);
         }
         await c.query("commit");
-        return due.rows.length;
+        reportOutside(rule, outside);
+        return inside.length;
       } catch (err) {
         await c.query("rollback").catch(() => undefined);
         throw err;
@@ -157,19 +164,37 @@ export function postgresOutboxStore(db: PgDb): SharedOutboxStore & RemindersStor
         c.release();
       }
     },
-    async announce(text, message, channels, at) {
+    async announce(text, message, channels, at, rule) {
+      // Channels with a reply window (Zalo OA: 48 hours): whoever last wrote before `since` is left out, and counted.
+      const windows = Object.entries(rule?.windows ?? {});
+      const w = [windows.map(([channel]) => channel), windows.map(([, ms]) => at - ms)];
       const c = await pool.connect();
       try {
         await c.query("begin");
         const r = await c.query(
           `insert into outbox (channel, chat_id, learner_id, method, params, status, attempts, next_attempt_at, created_at)
-           select channel, chat_id, id, 'reply', $2, 'pending', 0, $3, $3 from learners
-           where reminders and consent and unreachable_at is null and channel = any($1::text[]) order by id`,
-          [channels, JSON.stringify({ text: message }), at],
+           select l.channel, l.chat_id, l.id, 'reply', $2, 'pending', 0, $3, $3 from learners l
+           left join unnest($4::text[], $5::bigint[]) as w(channel, since) on w.channel = l.channel
+           where l.reminders and l.consent and l.unreachable_at is null and l.channel = any($1::text[])
+             and (w.since is null or l.last_active_at >= w.since)
+           order by l.id`,
+          [channels, JSON.stringify({ text: message }), at, ...w],
         );
         const n = r.rowCount ?? 0;
+        const outside =
+          windows.length === 0
+            ? { rows: [] }
+            : await c.query<{ channel: string; n: number }>(
+                `select l.channel, count(*)::int as n from learners l
+                 join unnest($2::text[], $3::bigint[]) as w(channel, since) on w.channel = l.channel
+                 where l.reminders and l.consent and l.unreachable_at is null and l.channel = any($1::text[])
+                   and l.last_active_at < w.since
+                 group by l.channel`,
+                [channels, ...w],
+              );
         await c.query("insert into announcements (text, recipients, created_at) values ($1, $2, $3)", [text, n, at]);
         await c.query("commit");
+        for (const o of outside.rows) rule?.outside?.(o.channel, o.n);
         return n;
       } catch (err) {
         await c.query("rollback").catch(() => undefined);
