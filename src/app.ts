@@ -99,6 +99,8 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
       c,
     ]),
   );
+  /** Channels with a reply window (Zalo OA: 48 hours), and its length. */
+  const replyWindows = Object.fromEntries([...channels.values()].flatMap((c) => (c.replyWindow ? [[c.channel, c.replyWindow.ms]] : [])));
   const senders: Partial<Record<Channel, ChannelSender>> = Object.fromEntries([...channels].map(([name, c]) => [name, c.sender]));
 
   const qa = createQa({
@@ -193,7 +195,7 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     inactiveDays: config.reminderDays,
     onQueued: () => outbox.kick(),
     // Channels with a reply window (Zalo OA: 48 hours): learners past it are skipped, and the channel counts them.
-    windows: Object.fromEntries([...channels.values()].flatMap((c) => (c.replyWindow ? [[c.channel, c.replyWindow.ms]] : []))),
+    windows: replyWindows,
     onOutsideWindow: (channel, kind, n) => channels.get(channel as Channel)?.replyWindow?.outside(kind, n),
     ...(opts.now ? { now: opts.now } : {}),
   });
@@ -228,6 +230,8 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
             curriculumStatus: () => curriculum.lastReload,
             announce: (text: string) => reminders.announce(text),
             metrics: metrics.registry,
+            replyWindows,
+            channelProblems: () => [...channels.values()].filter((c) => c.health && !c.health().ok).map((c) => c.channel),
             ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}),
           },
         }

@@ -24,7 +24,7 @@ export async function readLists(input: DashboardInput): Promise<Lists> {
     input.store.questionTotals(since),
     input.store.contentGaps(since, 50),
     input.store.recentLearners(50),
-    input.store.queues(),
+    input.store.queues(input.now, input.replyWindows ?? {}),
     input.store.recentAnnouncements(5),
   ]);
   return { totals, gaps, recent, queues, announcements };
@@ -90,9 +90,19 @@ ${errors.length + warnings.length === 0 ? '<p class="muted">Không có lỗi hay
 
 /** The same backlogs and failures as GET /metrics, for an admin without Prometheus. */
 export function queuesSection(input: DashboardInput, { queues }: Lists): string {
-  const { inbox, pending, oldestPendingAt: oldest, failed } = queues;
+  const { inbox, pending, oldestPendingAt: oldest, failed, windows } = queues;
   const age = oldest ? Math.max(0, Math.round((input.now - oldest) / 1000)) : 0;
-  return `<section class="card" id="hang-doi"><h2>Hàng đợi tin nhắn</h2>
+  const problems = (input.channelProblems ?? []).map(
+    (c) =>
+      `<div class="alert">${esc(channelName(c))}: không gửi được tin vì chưa làm mới được quyền truy cập. Người quản trị cần cấp quyền lại (xem hướng dẫn trong README).</div>`,
+  );
+  const outside = windows
+    .filter((w) => w.learners > 0)
+    .map((w) => {
+      const hours = Math.round((input.replyWindows?.[w.channel] ?? 0) / 3600_000);
+      return `<p>${esc(channelName(w.channel))}: ${esc(fmtInt(w.learners))} người học, trong đó <b>${esc(fmtInt(w.outside))}</b> ngoài khung ${esc(String(hours))} giờ (không nhận được nhắc nhở hay thông báo cho đến khi họ nhắn lại).</p>`;
+    });
+  return `<section class="card" id="hang-doi"><h2>Hàng đợi tin nhắn</h2>${problems.join("")}${outside.join("")}
 <p>Tin nhận chưa xử lý: <b>${esc(fmtInt(inbox))}</b> · Tin trả lời chờ gửi: <b>${esc(fmtInt(pending))}</b>${pending ? ` (lâu nhất ${esc(fmtInt(age))} giây)` : ""}</p>
 ${
   failed.length

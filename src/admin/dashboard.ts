@@ -51,6 +51,10 @@ export interface DashboardInput {
   waitMs?: number;
   /** Compute the big figures off the event loop (where the store can); default: when the database is large. */
   offThread?: boolean;
+  /** The reply window of each channel that has one (ms): the queues section counts who is past it. */
+  replyWindows?: Readonly<Record<string, number>>;
+  /** Channels that cannot send now (Zalo OA: its token could not be refreshed). */
+  channelProblems?: readonly string[];
 }
 
 /** The page while the big figures are being computed: everything that is quick, and a notice. */

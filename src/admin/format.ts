@@ -4,7 +4,13 @@ import { DAY_MS, VN_OFFSET_MS } from "../time.js";
 
 export { DAY_MS, VN_OFFSET_MS, vnDateDmy, vnDayNumber } from "../time.js";
 
-export const CHANNEL_NAMES: Record<string, string> = { telegram: "Telegram", zalo: "Zalo", web: "Trang web", cli: "Dòng lệnh" };
+export const CHANNEL_NAMES: Record<string, string> = {
+  telegram: "Telegram",
+  zalo: "Zalo",
+  web: "Trang web",
+  cli: "Dòng lệnh",
+  "zalo-oa": "Zalo OA",
+};
 export const channelName = (c: string) => CHANNEL_NAMES[c] ?? c;
 
 /** End of a YYYY-MM-DD day in Vietnam time, as a timestamp. */

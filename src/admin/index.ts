@@ -32,6 +32,10 @@ export interface AdminDeps {
   publicBaseUrl?: string;
   /** Served at GET /metrics (Prometheus text), behind the admin token. */
   metrics?: Registry;
+  /** The reply window of each channel that has one (ms): the dashboard counts the learners past it. */
+  replyWindows?: Readonly<Record<string, number>>;
+  /** Channels that cannot send now (Zalo OA: its token could not be refreshed): shown on the dashboard. */
+  channelProblems?: () => string[];
 }
 
 const DAYS_MESSAGE = `days phải là một số ngày, từ 7 đến ${MAX_DAYS}`;
@@ -203,6 +207,8 @@ export function registerAdmin(app: FastifyInstance, deps: AdminDeps): void {
           now: Date.now(),
           days: query.data.days,
           pseudonym: await pseudonymizer(deps.store),
+          ...(deps.replyWindows ? { replyWindows: deps.replyWindows } : {}),
+          ...(deps.channelProblems ? { channelProblems: deps.channelProblems() } : {}),
           ...(id?.via === "cookie" ? { formToken: auth.formToken(id.session) } : {}),
           ...(deps.publicBaseUrl ? { publicBaseUrl: deps.publicBaseUrl } : {}),
         });

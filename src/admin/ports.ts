@@ -90,6 +90,11 @@ export interface QueueFigures {
   oldestPendingAt: number | null;
   /** Replies given up on, by reason (most first, at most 10); a reason unknown is "không rõ". */
   failed: Array<{ reason: string; n: number }>;
+  /**
+   * For each channel with a reply window (Zalo OA: 48 hours), its learners and those whose window has closed:
+   * reminders and announcements skip them until they write again.
+   */
+  windows: Array<{ channel: string; learners: number; outside: number }>;
 }
 
 /** One row of the progress report: a learner and a lesson. */
@@ -185,7 +190,8 @@ export interface AdminStore extends FiguresSource {
   recentLearners(limit: number): Promise<RecentLearner[]>;
   /** The latest announcements, newest first. */
   recentAnnouncements(limit: number): Promise<Announcement[]>;
-  queues(): Promise<QueueFigures>;
+  /** `windows`: the reply window of each channel that has one (ms), looked at `now`. */
+  queues(now: number, windows: Readonly<Record<string, number>>): Promise<QueueFigures>;
   /**
    * Every learner's progress in every lesson, by learner id then lesson id (in byte order), in pages of about
    * `pageRows` rows (a million rows never sit in memory). Read when iterated; stopping early (a client that goes

@@ -43,6 +43,8 @@ export interface ChannelAdapter {
    * learner message (Zalo OA: 8 free replies): pure; the same texts, in the same order.
    */
   readonly shapeTurn?: (replies: Reply[]) => Reply[];
+  /** Whether the channel can send now, for the dashboard (Zalo OA: its token refreshed); absent = nothing to check. */
+  readonly health?: () => { ok: boolean };
 }
 
 export interface ReplyWindow {

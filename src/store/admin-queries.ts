@@ -195,7 +195,7 @@ export function recentAnnouncements(conn: Conn, limit: number): Announcement[] {
 }
 
 /** The same backlogs and failures as GET /metrics, for an admin without Prometheus. */
-export function queues(conn: Conn): QueueFigures {
+export function queues(conn: Conn, now: number, windows: Readonly<Record<string, number>>): QueueFigures {
   const one = (sql: string) => (prep(conn, sql).get() as { n: number | null }).n ?? 0;
   return {
     inbox: one("select count(*) as n from inbox"),
@@ -205,6 +205,13 @@ export function queues(conn: Conn): QueueFigures {
       conn,
       "select coalesce(last_error, 'không rõ') as reason, count(*) as n from outbox where status in ('failed', 'cancelled') group by 1 order by n desc limit 10",
     ).all() as Array<{ reason: string; n: number }>,
+    windows: Object.entries(windows).map(([channel, ms]) => {
+      const r = prep(
+        conn,
+        "select count(*) as learners, coalesce(sum(case when last_active_at < ? then 1 else 0 end), 0) as outside from learners where channel = ?",
+      ).get(now - ms, channel) as { learners: number; outside: number };
+      return { channel, learners: r.learners, outside: r.outside };
+    }),
   };
 }
 

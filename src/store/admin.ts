@@ -26,7 +26,7 @@ export function sqliteAdminStore(db: Db): AdminStore {
     contentGaps: async (since, limit) => q.contentGaps(conn, since, limit),
     recentLearners: async (limit) => q.recentLearners(conn, limit),
     recentAnnouncements: async (limit) => q.recentAnnouncements(conn, limit),
-    queues: async () => q.queues(conn),
+    queues: async (now, windows) => q.queues(conn, now, windows),
     progressRows: (pageRows = PROGRESS_PAGE_ROWS) => progressPages(conn, pageRows),
     installSecret: async (name) => installSecret(conn, name),
     ...(inMemory(conn) ? {} : { offThread: workerFor(conn) }),

@@ -117,6 +117,13 @@ async function metrics(): Promise<string> {
   expect(res.statusCode).toBe(200);
   return res.body;
 }
+/** The admin dashboard as an admin sees it (its text, without the markup). */
+async function dashboard(): Promise<string> {
+  if (!app) throw new Error("no app");
+  const res = await app.server.inject({ url: "/admin", headers: { authorization: `Bearer ${ADMIN}` } });
+  expect(res.statusCode).toBe(200);
+  return res.body.replace(/<[^>]+>/g, "").replace(/\s+/g, " ");
+}
 const metric = (text: string, line: string) => Number(new RegExp(`^${line.replace(/[{}"]/g, "\\$&")} (\\S+)$`, "m").exec(text)?.[1]);
 
 /** Follows the OA and agrees to storing progress (by tapping). */
@@ -321,6 +328,7 @@ describe("Zalo OA webhook, end to end", () => {
     const log = lines.join("");
     expect(log).toContain("token refresh failed");
     expect(log).toContain("-14014");
+    expect(await dashboard()).toContain("Zalo OA: không gửi được tin vì chưa làm mới được quyền truy cập");
     for (const secret of [OA_ACCESS_TOKEN, OA_REFRESH_TOKEN, OA_APP_SECRET, OA_SECRET_KEY, fake.refreshToken])
       expect(log).not.toContain(secret);
   });
@@ -421,6 +429,10 @@ describe("Zalo OA reply window (48 hours)", () => {
     expect(fake.messagesTo(BA).at(-1)).toBe("📢 Lớp học số tại nhà văn hóa thứ Bảy này.");
     m = await metrics();
     expect(metric(m, 'bdhai_zalo_oa_outside_window_total{kind="announcement"}')).toBe(1);
+    // The dashboard says who is out of reach, and the token is fine.
+    const page = await dashboard();
+    expect(page).toContain("Zalo OA: 2 người học, trong đó 1 ngoài khung 48 giờ");
+    expect(page).not.toContain("chưa làm mới được quyền truy cập");
 
     // When LAN writes again, the window opens again: her reply comes at once.
     expect(await say(LAN, "menu")).toContain("An toàn trên mạng");

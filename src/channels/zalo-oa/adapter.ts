@@ -130,6 +130,7 @@ export function createZaloOaChannel(deps: ZaloOaChannelDeps): ChannelAdapter {
     },
     // A turn's replies fit in the 8 free replies one learner message allows.
     shapeTurn: (replies) => fitAllowance(replies),
+    health: () => ({ ok: tokens.ok() }),
     startPolling() {
       // Webhook only.
     },

@@ -154,7 +154,7 @@ export function postgresAdminStore(db: PgDb): AdminStore {
     recentAnnouncements: (limit) =>
       all<Announcement>(`select text, recipients, created_at as "createdAt" from announcements order by id desc limit $1`, [limit]),
 
-    async queues() {
+    async queues(now, windows) {
       const counts = await one<{ inbox: number; pending: number; oldest: number | null }>(
         `select (select count(*)::int from inbox) as inbox,
                 (select count(*)::int from outbox where status = 'pending') as pending,
@@ -164,7 +164,17 @@ export function postgresAdminStore(db: PgDb): AdminStore {
         `select coalesce(last_error, 'không rõ') as reason, count(*)::int as n from outbox
          where status in ('failed', 'cancelled') group by 1 order by n desc limit 10`,
       );
-      return { inbox: counts.inbox, pending: counts.pending, oldestPendingAt: counts.oldest || null, failed };
+      const inWindows = await Promise.all(
+        Object.entries(windows).map(async ([channel, ms]) => {
+          const r = await one<{ learners: number; outside: number }>(
+            `select count(*)::int as learners, count(*) filter (where last_active_at < $1)::int as outside
+             from learners where channel = $2`,
+            [now - ms, channel],
+          );
+          return { channel, learners: r.learners, outside: r.outside };
+        }),
+      );
+      return { inbox: counts.inbox, pending: counts.pending, oldestPendingAt: counts.oldest || null, failed, windows: inWindows };
     },
 
     async *progressRows(pageRows = PROGRESS_PAGE_ROWS) {

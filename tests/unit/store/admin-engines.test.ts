@@ -274,13 +274,18 @@ describePostgres("the admin figures, the same on SQLite and PostgreSQL", () => {
       ["Thông báo 3", 30],
       ["Thông báo 2", 20],
     ]);
-    expect(await both((s) => s.queues())).toEqual({
+    // With a two-day reply window on Telegram and Zalo: learner 4 (400 days quiet) and the Zalo learner (10) are past it.
+    expect(await both((s) => s.queues(NOW, { telegram: 2 * DAY, zalo: 2 * DAY }))).toEqual({
       inbox: 1,
       pending: 2,
       oldestPendingAt: NOW - 30_000,
       failed: [
         { reason: "blocked", n: 2 },
         { reason: "không rõ", n: 1 },
+      ],
+      windows: [
+        { channel: "telegram", learners: 2, outside: 1 },
+        { channel: "zalo", learners: 1, outside: 1 },
       ],
     });
   });
