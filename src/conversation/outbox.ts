@@ -4,7 +4,7 @@ import type { ChannelSender, OutboundCall } from "../channels/types.js";
 import { type Db, immediate } from "../store/db.js";
 import { learners, outbox } from "../store/schema.js";
 import type { Governor } from "./governor.js";
-import { Bucket, callsOf, NOT_A_MESSAGE } from "./sending.js";
+import { Bucket, callsOf, NOT_A_MESSAGE, OUTBOX_DEFAULTS } from "./sending.js";
 import { type Channel, DIRECT_CHANNELS } from "./types.js";
 
 export interface OutboxOptions {
@@ -64,15 +64,7 @@ interface Row {
  */
 export function createOutbox(deps: OutboxDeps) {
   const o = {
-    globalPerSecond: 25,
-    perChatPerSecond: 1,
-    perChatBurst: 3,
-    maxAttempts: 8,
-    baseBackoffMs: 500,
-    maxBackoffMs: 60_000,
-    pollMs: 500,
-    concurrency: 8,
-    random: Math.random,
+    ...OUTBOX_DEFAULTS,
     ...deps.options,
   };
   const now = deps.now ?? Date.now;

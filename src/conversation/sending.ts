@@ -3,6 +3,19 @@ import type { Reply } from "../tutor/replies.js";
 
 // What both dispatchers (one process: outbox.ts; several instances: shared-outbox.ts) share about sending.
 
+/** The dispatchers' defaults (each option is documented on OutboxOptions in outbox.ts). */
+export const OUTBOX_DEFAULTS = {
+  globalPerSecond: 25,
+  perChatPerSecond: 1,
+  perChatBurst: 3,
+  maxAttempts: 8,
+  baseBackoffMs: 500,
+  maxBackoffMs: 60_000,
+  pollMs: 500,
+  concurrency: 8,
+  random: Math.random,
+};
+
 /** Token bucket: `rate` tokens per second, at most `burst` saved up. */
 export class Bucket {
   private tokens: number;

@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import type { ChannelSender, OutboundCall } from "../channels/types.js";
 import type { OutboxOptions } from "./outbox.js";
 import type { OutboxRow, SharedOutboxStore } from "./ports.js";
-import { Bucket, callsOf, NOT_A_MESSAGE } from "./sending.js";
+import { Bucket, callsOf, NOT_A_MESSAGE, OUTBOX_DEFAULTS } from "./sending.js";
 import { type Channel, DIRECT_CHANNELS } from "./types.js";
 
 // The dispatcher when several instances share one database: each instance leases chats' oldest pending rows and
@@ -28,16 +28,10 @@ export interface SharedOutboxDeps {
 
 export function createSharedOutbox(deps: SharedOutboxDeps) {
   const o = {
-    globalPerSecond: 25,
-    perChatPerSecond: 1,
-    perChatBurst: 3,
-    maxAttempts: 8,
-    baseBackoffMs: 500,
-    maxBackoffMs: 60_000,
+    ...OUTBOX_DEFAULTS,
+    // Rows queued by other instances are not announced here: look for them more often.
     pollMs: 250,
-    concurrency: 8,
     leaseMs: 30_000,
-    random: Math.random,
     ...deps.options,
   };
   const owner = deps.owner ?? randomUUID();

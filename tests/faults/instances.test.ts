@@ -4,7 +4,7 @@ import { afterEach, beforeEach, expect, it } from "vitest";
 import { eventually, FIXTURE_CURRICULUM, freePort, tempDir } from "../helpers/app.js";
 import { startFakeTelegram, tgText } from "../helpers/fake-telegram.js";
 import { describePostgres, dropSchema, POSTGRES_URL, schemaName } from "../helpers/postgres.js";
-import { spawnServer } from "../helpers/server-process.js";
+import { deliverTelegram, spawnServer } from "../helpers/server-process.js";
 
 // Two instances on one PostgreSQL database, as an operator runs them behind a load balancer: each learner's updates
 // alternate between them; one is killed with SIGKILL midway, and Telegram delivers what it did not acknowledge to the
@@ -63,18 +63,7 @@ async function boot(name: string, url: string, telegram: string): Promise<{ port
   return { port, proc };
 }
 
-async function send(port: number, update: unknown): Promise<boolean> {
-  try {
-    const res = await fetch(`http://127.0.0.1:${port}/webhooks/telegram`, {
-      method: "POST",
-      headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET },
-      body: JSON.stringify(update),
-    });
-    return res.status === 200;
-  } catch {
-    return false;
-  }
-}
+const send = (port: number, update: unknown) => deliverTelegram(port, SECRET, update);
 
 /** Each chat's updates in order, the k-th to instance k mod n; an update an instance does not acknowledge goes to the next. */
 async function deliver(ports: number[], alive: () => boolean[], acked: number[] = []): Promise<void> {

@@ -3,7 +3,7 @@ import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { eventually, FIXTURE_CURRICULUM, freePort, tempDir } from "../helpers/app.js";
 import { startFakeTelegram, tgText } from "../helpers/fake-telegram.js";
-import { spawnServer } from "../helpers/server-process.js";
+import { deliverTelegram, spawnServer } from "../helpers/server-process.js";
 
 // kill -9 while updates pour in; restart; Telegram redelivers what was not acknowledged.
 // Afterwards every chat's state is exactly what applying each update once gives (compared with
@@ -43,18 +43,7 @@ const SCRIPT = ["hi", "1", "1", "1", "tiếp", "2", "1", "tiếp", "xong", "1", 
 const CHATS = Array.from({ length: 60 }, (_, i) => 80_000 + i);
 const updates = SCRIPT.flatMap((text, k) => CHATS.map((u, i) => tgText(u, text, 1_000_000 + k * 1000 + i)));
 
-async function send(port: number, update: unknown): Promise<boolean> {
-  try {
-    const res = await fetch(`http://127.0.0.1:${port}/webhooks/telegram`, {
-      method: "POST",
-      headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET },
-      body: JSON.stringify(update),
-    });
-    return res.status === 200;
-  } catch {
-    return false;
-  }
-}
+const send = (port: number, update: unknown) => deliverTelegram(port, SECRET, update);
 
 /** Sends every update in order per chat until all are acknowledged (as Telegram does). */
 async function deliverAll(port: number, list: typeof updates, acked: Set<number>, stopAfterMs?: number): Promise<void> {

@@ -41,3 +41,17 @@ export async function spawnServer(port: number, env: Record<string, string | und
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** Delivers a Telegram update to a server process as Telegram does: true when it answered 200 (acknowledged). */
+export async function deliverTelegram(port: number, secret: string, update: unknown): Promise<boolean> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/webhooks/telegram`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": secret },
+      body: JSON.stringify(update),
+    });
+    return res.status === 200;
+  } catch {
+    return false;
+  }
+}

@@ -1,7 +1,7 @@
 import type { DirectReplies, OutboxRow, RemindersStore, SharedOutboxStore } from "../../conversation/ports.js";
 import type { Reply } from "../../tutor/replies.js";
 import { reportOutside, splitByWindow } from "../reply-window.js";
-import type { PgDb } from "./db.js";
+import { inTransaction, type PgDb } from "./db.js";
 import { NOW as NOW_SQL } from "./sql.js";
 
 const NOW = NOW_SQL.sql;
@@ -98,21 +98,13 @@ export function postgresOutboxStore(db: PgDb): SharedOutboxStore & RemindersStor
       );
     },
     async blocked(row, code, at) {
-      const c = await pool.connect();
-      try {
-        await c.query("begin");
+      await inTransaction(db, async (c) => {
         await c.query(
           "update outbox set status = 'cancelled', last_error = $3 where channel = $1 and chat_id = $2 and status = 'pending'",
           [row.channel, row.chatId, code],
         );
         if (row.learnerId !== null) await c.query("update learners set unreachable_at = $2 where id = $1", [row.learnerId, at]);
-        await c.query("commit");
-      } catch (err) {
-        await c.query("rollback").catch(() => undefined);
-        throw err;
-      } finally {
-        c.release();
-      }
+      });
     },
     async pendingCount() {
       const r = await pool.query<{ n: number }>("select count(*)::int as n from outbox where status = 'pending'");
@@ -122,9 +114,7 @@ export function postgresOutboxStore(db: PgDb): SharedOutboxStore & RemindersStor
       return (await pool.query("delete from outbox where status = 'sent' and sent_at < $1", [sentBefore])).rowCount ?? 0;
     },
     async queueReminders(at, cutoff, channels, text, rule) {
-      const c = await pool.connect();
-      try {
-        await c.query("begin");
+      const { inside, outside } = await inTransaction(db, async (c) => {
         // One instance at a time; the others wait, then find these learners reminded already.
         await c.query("select pg_advisory_xact_lock(4104310026)");
         const due = await c.query<{ id: number; channel: string; chatId: string; lastActiveAt: number; state: string | null }>(
@@ -154,23 +144,16 @@ export function postgresOutboxStore(db: PgDb): SharedOutboxStore & RemindersStor
           );
           await c.query("update learners set reminded_at = $2 where id = $1", [l.id, at]);
         }
-        await c.query("commit");
-        reportOutside(rule, outside);
-        return inside.length;
-      } catch (err) {
-        await c.query("rollback").catch(() => undefined);
-        throw err;
-      } finally {
-        c.release();
-      }
+        return { inside, outside };
+      });
+      reportOutside(rule, outside);
+      return inside.length;
     },
     async announce(text, message, channels, at, rule) {
       // Channels with a reply window (Zalo OA: 48 hours): whoever last wrote before `since` is left out, and counted.
       const windows = Object.entries(rule?.windows ?? {});
       const w = [windows.map(([channel]) => channel), windows.map(([, ms]) => at - ms)];
-      const c = await pool.connect();
-      try {
-        await c.query("begin");
+      const { n, outside } = await inTransaction(db, async (c) => {
         const r = await c.query(
           `insert into outbox (channel, chat_id, learner_id, method, params, status, attempts, next_attempt_at, created_at)
            select l.channel, l.chat_id, l.id, 'reply', $2, 'pending', 0, $3, $3 from learners l
@@ -193,15 +176,10 @@ export function postgresOutboxStore(db: PgDb): SharedOutboxStore & RemindersStor
                 [channels, ...w],
               );
         await c.query("insert into announcements (text, recipients, created_at) values ($1, $2, $3)", [text, n, at]);
-        await c.query("commit");
-        for (const o of outside.rows) rule?.outside?.(o.channel, o.n);
-        return n;
-      } catch (err) {
-        await c.query("rollback").catch(() => undefined);
-        throw err;
-      } finally {
-        c.release();
-      }
+        return { n, outside };
+      });
+      for (const o of outside.rows) rule?.outside?.(o.channel, o.n);
+      return n;
     },
   };
 }
