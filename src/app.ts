@@ -23,6 +23,8 @@ import { buildServer } from "./server.js";
 import type { Db } from "./store/db.js";
 import { openStore, type Store } from "./store/open.js";
 import type { PgDb, PgOptions } from "./store/postgres/db.js";
+import { vnDayNumber } from "./time.js";
+import { createSttTranscriber } from "./voice/stt.js";
 
 /** The inbox as the app drives it, on either store. */
 export interface AppInbox extends Inbox {
@@ -66,6 +68,8 @@ export interface AppOptions {
   llm?: LlmClient;
   /** Upper bound for a model answer before the lessons-only answer is used (default 18 s). */
   qaDeadlineMs?: number;
+  /** Upper bound for fetching and transcribing a voice note (default STT_TIMEOUT_SECONDS). */
+  sttTimeoutMs?: number;
   /** PostgreSQL: a schema of its own (tests), the pool's size. */
   postgres?: PgOptions;
   /** PostgreSQL: this instance's name in leases, and how long they last (tests of take-over). */
@@ -115,6 +119,20 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
       ? { llm: opts.llm ?? createOpenAiLlm({ ...config.llm, logger, timeoutMs: Math.min(15_000, opts.qaDeadlineMs ?? 15_000) }) }
       : {}),
   });
+  const stt = config.stt;
+  const transcriber = stt
+    ? createSttTranscriber({
+        baseUrl: stt.baseUrl ?? "https://api.openai.com/v1",
+        ...(stt.apiKey ? { apiKey: stt.apiKey } : {}),
+        model: stt.model,
+        timeoutMs: opts.sttTimeoutMs ?? stt.timeoutMs,
+        source: (channel) => channels.get(channel)?.voice,
+        logger,
+        metrics,
+        // A transcription is a model call: it counts against the day's budget for everyone (OPENAI_DAILY_CALLS).
+        takeBudget: () => store.qa.takeBudget(vnDayNumber(Date.now()), stt.dailyCalls),
+      })
+    : undefined;
   const owner = opts.instance?.owner;
   const leaseMs = opts.instance?.leaseMs ?? config.instanceLeaseMs;
   const conversationStore: ConversationStore =
@@ -124,6 +142,7 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     curriculum: () => curriculum.current(),
     logger,
     qa,
+    ...(transcriber ? { transcriber } : {}),
     ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}),
     learnerTag,
     shapeTurn: (channel, replies) => channels.get(channel)?.shapeTurn?.(replies) ?? replies,

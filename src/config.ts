@@ -76,6 +76,10 @@ export const envSchema = z
     OPENAI_MODEL: optionalString,
     OPENAI_MAX_CONCURRENT: z.coerce.number().int().min(1).max(256).default(8),
     OPENAI_DAILY_CALLS: z.coerce.number().int().min(1, "ít nhất 1").max(10_000_000).default(2000),
+    STT_BASE_URL: optionalUrl("STT_BASE_URL"),
+    STT_API_KEY: optionalString,
+    STT_MODEL: optionalString,
+    STT_TIMEOUT_SECONDS: z.coerce.number().int().min(1, "ít nhất 1 giây").max(120, "nhiều nhất 120 giây").default(20),
     ADMIN_TOKEN: optionalString.pipe(z.string().min(16, "dài ít nhất 16 ký tự").optional()),
     TARGETS_FILE: z.string().trim().min(1).default("./targets.yaml"),
     REMINDER_DAYS: z.coerce.number().int().min(1, "ít nhất 1 ngày").max(60, "nhiều nhất 60 ngày").default(3),
@@ -170,6 +174,11 @@ export interface Config {
   zalo?: ChannelConfig;
   zaloOa?: ZaloOaConfig;
   llm?: { apiKey: string; baseUrl?: string; model: string; maxConcurrent: number; dailyCalls: number };
+  /**
+   * Speech to text for voice notes (an OpenAI-compatible /audio/transcriptions): its own endpoint, or the OPENAI_*
+   * one when only that is set. Absent: voice notes get a kind "please type" reply.
+   */
+  stt?: { baseUrl?: string; apiKey?: string; model: string; timeoutMs: number; dailyCalls: number };
   adminToken?: string;
   targetsFile: string;
   reminderDays: number;
@@ -246,6 +255,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
           dailyCalls: e.OPENAI_DAILY_CALLS,
         }
       : undefined,
+    stt: sttConfig(e),
     adminToken: e.ADMIN_TOKEN,
     targetsFile: e.TARGETS_FILE,
     reminderDays: e.REMINDER_DAYS,
@@ -267,6 +277,27 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       perMinute: e.WEB_CHAT_PER_MINUTE,
       newLearnersPerHour: e.WEB_CHAT_NEW_LEARNERS_PER_HOUR,
     },
+  };
+}
+
+/** The default model when STT_MODEL is not set: OpenAI's (speaches and whisper.cpp's server take any name or their own). */
+export const DEFAULT_STT_MODEL = "whisper-1";
+
+function sttConfig(e: z.infer<typeof envSchema>): Config["stt"] {
+  const own = e.STT_BASE_URL || e.STT_API_KEY || e.STT_MODEL;
+  const base = { model: e.STT_MODEL ?? DEFAULT_STT_MODEL, timeoutMs: e.STT_TIMEOUT_SECONDS * 1000, dailyCalls: e.OPENAI_DAILY_CALLS };
+  if (own) {
+    // Its own endpoint: the OPENAI_API_KEY is never sent to another server; with no base URL, OpenAI's (or OPENAI_BASE_URL's).
+    const baseUrl = e.STT_BASE_URL ?? e.OPENAI_BASE_URL;
+    const apiKey = e.STT_API_KEY ?? (e.STT_BASE_URL ? undefined : e.OPENAI_API_KEY);
+    return { ...base, ...(baseUrl ? { baseUrl } : {}), ...(apiKey ? { apiKey } : {}) };
+  }
+  if (!e.OPENAI_MODEL) return undefined;
+  // Only the OPENAI_* endpoint: voice notes go there too.
+  return {
+    ...base,
+    ...(e.OPENAI_BASE_URL ? { baseUrl: e.OPENAI_BASE_URL } : {}),
+    ...(e.OPENAI_API_KEY ? { apiKey: e.OPENAI_API_KEY } : {}),
   };
 }
 

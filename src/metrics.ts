@@ -43,6 +43,17 @@ export function createMetrics(
     labelNames: ["reason"] as const,
     registers: [registry],
   });
+  const transcriptions = new Counter({
+    name: "bdhai_transcriptions_total",
+    help: "Voice notes transcribed (speech to text).",
+    registers: [registry],
+  });
+  const transcriptionFailures = new Counter({
+    name: "bdhai_transcription_failures_total",
+    help: "Voice notes not transcribed, by reason (too_long, too_big, empty, no_source, download, stt, timeout, budget).",
+    labelNames: ["reason"] as const,
+    registers: [registry],
+  });
   // One read of the store per scrape, shared by the gauges below.
   let read: { at: number; value: Promise<Backlog | undefined> } | undefined;
   const current = () => {
@@ -124,7 +135,7 @@ export function createMetrics(
       this.set(curriculum.lastReload.ok && !curriculum.lastReload.fromKeptCopy ? 1 : 0);
     },
   });
-  return { registry, modelCalls, modelFallbacks };
+  return { registry, modelCalls, modelFallbacks, transcriptions, transcriptionFailures };
 }
 
 /**

@@ -9,6 +9,8 @@ import type { ChannelAdapter, Inbox } from "../conversation/ports.js";
 import { type LearnerTag, learnerTagger } from "../conversation/service.js";
 import type { InboundMessage, MediaKind } from "../conversation/types.js";
 import type { QuickAction, Reply } from "../tutor/replies.js";
+import { downloadBounded } from "../voice/download.js";
+import { type AudioSource, VoiceError } from "../voice/types.js";
 import { BotApiNetworkError, type BotApiReply, createBotApi } from "./bot-api.js";
 import { secretMatches } from "./secret.js";
 import { type ChannelSender, type OutboundCall, type SendOutcome, splitText } from "./types.js";
@@ -76,6 +78,25 @@ const MEDIA_FIELDS: Array<[string, MediaKind]> = [
   ["venue", "location"],
 ];
 
+/** A voice note (or an audio file): its file id and length; anything else of it is dropped. */
+const voiceSchema = z.looseObject({
+  file_id: z.string().min(1).max(512),
+  duration: z.number().nonnegative().optional(),
+});
+
+/** What getFile answers: where to download the file from. */
+const fileSchema = z.looseObject({ file_path: z.string().min(1).max(1024), file_size: z.number().int().nonnegative().optional() });
+
+const AUDIO_TYPES: Record<string, string> = {
+  ogg: "audio/ogg",
+  mp3: "audio/mpeg",
+  m4a: "audio/mp4",
+  mp4: "audio/mp4",
+  wav: "audio/wav",
+  webm: "audio/webm",
+  flac: "audio/flac",
+};
+
 /** A Telegram update → the one inbound shape, or undefined for updates the tutor does not handle. */
 export function normalizeUpdate(update: Update): (InboundMessage & { callbackId?: string }) | undefined {
   const messageKey = String(update.update_id);
@@ -85,6 +106,11 @@ export function normalizeUpdate(update: Update): (InboundMessage & { callbackId?
     const base = { channel: "telegram" as const, userKey: String(m.from.id), chatId: String(m.chat.id), messageKey };
     if (typeof m.text === "string") return { ...base, text: m.text };
     const media = MEDIA_FIELDS.find(([field]) => field in m)?.[1] ?? "unsupported";
+    const voice = media === "voice" ? voiceSchema.safeParse(m.voice ?? m.audio) : undefined;
+    if (voice?.success) {
+      const { file_id, duration } = voice.data;
+      return { ...base, text: "", media, voice: { ref: file_id, ...(duration !== undefined ? { durationSec: duration } : {}) } };
+    }
     return { ...base, text: "", media };
   }
   const cq = update.callback_query;
@@ -270,11 +296,33 @@ export function createTelegramChannel(deps: {
     },
   };
 
+  /** A voice note's audio: getFile for its path, then the file itself (the link holds the token: never logged). */
+  const voice: AudioSource = {
+    async fetch(fileId, limits) {
+      let reply: BotApiReply;
+      try {
+        reply = await botApi.call("getFile", { file_id: fileId }, { signal: limits.signal });
+      } catch {
+        throw new VoiceError(limits.signal.aborted ? "timeout" : "download");
+      }
+      const file = fileSchema.safeParse(reply.result);
+      if (!reply.ok || !file.success) throw new VoiceError("download");
+      if ((file.data.file_size ?? 0) > limits.maxBytes) throw new VoiceError("too_big");
+      const path = file.data.file_path.split("/").map(encodeURIComponent).join("/");
+      const bytes = await downloadBounded(`${config.apiRoot}/file/bot${config.token}/${path}`, limits);
+      // Voice notes come as .oga (OGG/Opus); speech endpoints know it as .ogg.
+      const found = /\.([a-z0-9]{2,5})$/i.exec(file.data.file_path)?.[1]?.toLowerCase();
+      const ext = found && found !== "oga" && AUDIO_TYPES[found] ? found : "ogg";
+      return { bytes, filename: `voice.${ext}`, mime: AUDIO_TYPES[ext] ?? "audio/ogg" };
+    },
+  };
+
   return {
     channel: "telegram",
     mode: config.mode,
     typingWhen: "slow",
     sender,
+    voice,
     register(app, { inbox }) {
       // The webhook path is ours, not grammY's webhookCallback: it only has to check the secret,
       // validate, record and answer 200, and a grammY Context per update cost more than all of that.

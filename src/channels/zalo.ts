@@ -7,6 +7,7 @@ import { type LearnerTag, learnerTagger } from "../conversation/service.js";
 import type { InboundMessage, MediaKind } from "../conversation/types.js";
 import { type Reply, renderPlain } from "../tutor/replies.js";
 import { vi } from "../tutor/texts.vi.js";
+import { urlAudioSource } from "../voice/url-source.js";
 import { secretMatches } from "./secret.js";
 import { type ChannelSender, type OutboundCall, type SendOutcome, splitText } from "./types.js";
 import { createZaloClient, ZaloApiError, ZaloHttpError } from "./zalo-client.js";
@@ -40,7 +41,15 @@ const messageSchema = z.looseObject({
   chat: z.looseObject({ id, chat_type: z.string().optional() }),
   message_id: id,
   text: z.string().optional(),
+  voice_url: z.unknown().optional(),
 });
+
+/** A voice note's address: fetched when the update is worked (it may expire: soon after it arrives). */
+const voiceUrl = z
+  .string()
+  .trim()
+  .max(4096)
+  .regex(/^https?:\/\//i);
 
 const eventSchema = z.looseObject({ event_name: z.string().min(1).max(200), message: z.unknown().optional() });
 const envelopeSchema = z.looseObject({ ok: z.boolean(), result: eventSchema });
@@ -80,6 +89,10 @@ export function normaliseEvent(raw: unknown): Normalised {
     text: kind === "text" ? (m.data.text ?? "") : "",
     ...(kind === "text" ? {} : { media: kind }),
   };
+  if (kind === "voice") {
+    const url = voiceUrl.safeParse(m.data.voice_url);
+    if (url.success) msg.voice = { ref: url.data };
+  }
   return { kind: "message", event, msg };
 }
 
@@ -255,6 +268,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ChannelAdapter {
     // The Zalo Bot Platform asks bots to show "typing…" while they work on a message.
     typingWhen: "working",
     sender,
+    voice: urlAudioSource(deps.fetch ? { fetch: deps.fetch } : {}),
     register,
     startPolling(inbox) {
       if (polling) return;

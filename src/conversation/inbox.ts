@@ -4,7 +4,7 @@ import { vi } from "../tutor/texts.vi.js";
 import { createGovernor, type Governor } from "./governor.js";
 import type { AcceptResult, InboxRow, LocalStore } from "./ports.js";
 import type { ConversationService } from "./service.js";
-import type { InboundMessage } from "./types.js";
+import { type InboundMessage, inboxText } from "./types.js";
 
 export interface InboxDeps {
   store: LocalStore;
@@ -85,7 +85,7 @@ export function createInbox(deps: InboxDeps) {
           messageKey: msg.messageKey,
           userKey: msg.userKey,
           chatId: msg.chatId,
-          text: msg.text,
+          text: inboxText(msg),
           media: msg.media ?? null,
           callbackId: msg.callbackId ?? null,
           at,

@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { ChannelSender, Queued } from "../channels/types.js";
 import type { LessonProgressView, TutorEvent, TutorState } from "../tutor/engine.js";
 import type { Reply } from "../tutor/replies.js";
+import type { AudioSource } from "../voice/types.js";
 import type { Channel, InboundMessage } from "./types.js";
 
 // What the conversation needs from the outside, as interfaces: a channel is anything that delivers updates to the
@@ -45,6 +46,8 @@ export interface ChannelAdapter {
   readonly shapeTurn?: (replies: Reply[]) => Reply[];
   /** Whether the channel can send now, for the dashboard (Zalo OA: its token refreshed); absent = nothing to check. */
   readonly health?: () => { ok: boolean };
+  /** How the channel fetches a voice note's audio (voice/types.ts); absent: voice notes get the "please type" reply. */
+  readonly voice?: AudioSource;
 }
 
 export interface ReplyWindow {

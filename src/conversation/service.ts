@@ -13,9 +13,12 @@ import {
   step,
   type TutorContext,
   type TutorEvent,
+  type TutorInput,
   type TutorState,
 } from "../tutor/engine.js";
 import type { Reply } from "../tutor/replies.js";
+import { vi } from "../tutor/texts.vi.js";
+import { problemOf, type Transcriber } from "../voice/types.js";
 import {
   type InboxRow,
   type LearnerRow,
@@ -25,7 +28,10 @@ import {
   type SharedStore,
   type SharedTurn,
 } from "./ports.js";
-import type { Channel, InboundMessage, MediaKind } from "./types.js";
+import { type Channel, type InboundMessage, type MediaKind, voiceFromInbox } from "./types.js";
+
+/** Commands a learner may say, given to the transcriber as likely words. */
+const VOICE_COMMANDS = ["tiếp", "nhắc lại", "quay lại", "menu", "trợ giúp"];
 
 /** Where learners' data lives: this process's own database, or one shared by several instances. */
 export type ConversationStore = { kind: "local"; local: LocalStore } | { kind: "shared"; shared: SharedStore; owner: string };
@@ -43,6 +49,8 @@ export interface ConversationDeps {
   learnerTag?: LearnerTag;
   /** A channel's limit on the messages that answer one learner message (channels/registry: ChannelAdapter.shapeTurn). */
   shapeTurn?: (channel: Channel, replies: Reply[]) => Reply[];
+  /** Speech to text for voice notes; without it they get the kind "please type" reply. */
+  transcriber?: Transcriber;
   /** Called after a learner's data is erased (the reply confirming it is then forgotten once sent, and the files scrubbed). */
   onErased?: (channel: Channel, chatId: string) => void;
 }
@@ -114,11 +122,49 @@ export function createConversationService(deps: ConversationDeps) {
     };
   }
 
-  /** Synchronous unless the text goes to the question pipeline (which may call a model). */
+  /**
+   * Synchronous unless the text goes to the question pipeline (which may call a model) or is a voice note to
+   * transcribe: both happen outside any transaction (the caller applies the turn in its own afterwards).
+   */
   function think(store: LearnerStore, msg: InboundMessage, onSlow?: () => void): Thought | Promise<Thought> {
+    const transcriber = deps.transcriber;
+    if (msg.media === "voice" && msg.voice && transcriber) {
+      const voice = msg.voice;
+      const prompt = promptFor(store, msg);
+      onSlow?.(); // "typing…" while it is downloaded and transcribed
+      return transcriber.transcribe({ channel: msg.channel, voice, prompt }).then((heard) => {
+        if (!heard.ok) return thinkOn(store, msg, { kind: "media", media: "voice", voice: problemOf(heard.reason) }, onSlow);
+        // What was understood, shown first; then it is handled exactly as if typed (commands, options, questions).
+        const typed: InboundMessage = {
+          channel: msg.channel,
+          userKey: msg.userKey,
+          chatId: msg.chatId,
+          messageKey: msg.messageKey,
+          text: heard.text,
+        };
+        const said = (t: Thought): Thought => ({
+          ...t,
+          out: { ...t.out, replies: [{ text: vi.voiceHeard(heard.text) }, ...t.out.replies] },
+        });
+        const thought = thinkOn(store, typed, { kind: "text", text: heard.text }, onSlow);
+        return thought instanceof Promise ? thought.then(said) : said(thought);
+      });
+    }
+    const input: TutorInput = msg.media ? { kind: "media", media: msg.media } : { kind: "text", text: msg.text };
+    return thinkOn(store, msg, input, onSlow);
+  }
+
+  /** Words the learner is likely to say now (the options on screen, the commands): the transcriber spells them better. */
+  function promptFor(store: LearnerStore, msg: InboundMessage): string {
+    const learner = store.findLearner(msg.channel, msg.userKey);
+    const screen = learner ? currentScreen(loadState(store, learner.id), contextFor(store, learner)) : [];
+    const labels = screen.flatMap((r) => (r.options ?? []).map((o) => o.label));
+    return [...labels, ...VOICE_COMMANDS].join(", ");
+  }
+
+  function thinkOn(store: LearnerStore, msg: InboundMessage, input: TutorInput, onSlow?: () => void): Thought | Promise<Thought> {
     const learner = store.findLearner(msg.channel, msg.userKey);
     const state = loadState(store, learner?.id);
-    const input = msg.media ? { kind: "media" as const, media: msg.media } : { kind: "text" as const, text: msg.text };
     const out = step(state, input, contextFor(store, learner));
     if (!out.question || !deps.qa) {
       if (out.question)
@@ -219,6 +265,12 @@ export function createConversationService(deps: ConversationDeps) {
       "message handled",
     );
 
+  /** A voice note's row keeps its reference in the text column (types.ts: inboxText): it has no text of its own. */
+  const voiceOf = (text: string): Pick<InboundMessage, "text" | "voice"> => {
+    const voice = voiceFromInbox(text);
+    return voice ? { text: "", voice } : { text: "" };
+  };
+
   const messageOf = (row: InboxRow): InboundMessage => ({
     channel: row.channel as Channel,
     userKey: row.userKey,
@@ -226,6 +278,7 @@ export function createConversationService(deps: ConversationDeps) {
     messageKey: row.messageKey,
     text: row.text,
     ...(row.media ? { media: row.media as MediaKind } : {}),
+    ...(row.media === "voice" ? voiceOf(row.text) : {}),
   });
 
   /** Applying an update queues its replies — the same for every channel: the channel's adapter renders them when it sends. */

@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import { vi } from "../tutor/texts.vi.js";
 import type { AcceptResult, InboundRecord, Inbox, SharedStore } from "./ports.js";
 import type { ConversationService } from "./service.js";
+import { inboxText } from "./types.js";
 
 // The inbox and worker when several instances share one database (PostgreSQL). A webhook's update is recorded
 // (deduplicated by its key) before the webhook answers 200; every instance then claims learners with recorded
@@ -70,7 +71,7 @@ export function createSharedInbox(deps: SharedInboxDeps) {
     inFlight++;
     deps.shared
       .record(
-        items.map((i) => i.msg),
+        items.map((i) => ({ ...i.msg, text: inboxText(i.msg) })),
         now(),
       )
       .then(

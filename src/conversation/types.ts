@@ -1,3 +1,5 @@
+import { z } from "zod";
+
 export type Channel = "web" | "cli" | "telegram" | "zalo" | "zalo-oa";
 
 /** Channels whose learner waits for the replies in the same request: collected by it, never sent by a dispatcher. */
@@ -15,6 +17,41 @@ export interface InboundMessage {
   text: string;
   /** A message without text the tutor cannot read (it replies kindly and keeps the learner's place). */
   media?: MediaKind;
+  /** A voice note (media "voice"): where to fetch its audio, fetched and transcribed when the update is worked. */
+  voice?: VoiceRef;
+}
+
+/**
+ * What a channel needs to fetch a voice note's audio: Telegram's file_id, the Zalo URL. Only this is kept until the
+ * update is worked, never the audio.
+ */
+export interface VoiceRef {
+  ref: string;
+  /** As the platform reports it (Telegram), when it does. */
+  durationSec?: number;
+}
+
+const voiceRefSchema = z.object({ ref: z.string().min(1).max(4096), durationSec: z.number().nonnegative().optional() });
+
+/**
+ * The inbox keeps a voice note's reference in the message's text column (it has no text of its own): on PostgreSQL
+ * that column is sealed at rest, and a Zalo voice URL opens the learner's recording to whoever holds it.
+ */
+export function inboxText(msg: Pick<InboundMessage, "text" | "voice">): string {
+  return msg.voice
+    ? JSON.stringify({ ref: msg.voice.ref, ...(msg.voice.durationSec !== undefined ? { durationSec: msg.voice.durationSec } : {}) })
+    : msg.text;
+}
+
+/** The reference back from an inbox row of media "voice"; undefined when there is none (an older row, or unreadable). */
+export function voiceFromInbox(text: string): VoiceRef | undefined {
+  if (!text.startsWith("{")) return undefined;
+  try {
+    const parsed = voiceRefSchema.safeParse(JSON.parse(text));
+    return parsed.success ? (parsed.data as VoiceRef) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export const MEDIA_KINDS = ["image", "sticker", "voice", "video", "file", "location", "unsupported"] as const;

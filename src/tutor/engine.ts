@@ -31,7 +31,7 @@ export {
 
 export function step(state: TutorState, input: TutorInput, ctx: TutorContext): StepResult {
   const t = new Turn(reconcile(state, ctx), ctx);
-  if (input.kind === "media") return onMedia(t, state, input.media);
+  if (input.kind === "media") return onMedia(t, state, input.voice ? vi.voiceProblem[input.voice] : vi.mediaReceived(input.media));
   const intent = parseIntent(input.text);
   const screen = t.state.screen;
 
@@ -116,13 +116,13 @@ export function step(state: TutorState, input: TutorInput, ctx: TutorContext): S
   return t.result();
 }
 
-function onMedia(t: Turn, before: TutorState, media: string): StepResult {
+function onMedia(t: Turn, before: TutorState, said: string): StepResult {
   if (before.screen.kind === "new") {
     t.say(vi.greeting);
     askConsent(t);
     return t.result();
   }
   const hint = t.state.screen.kind === "step" ? vi.hintStep : t.state.screen.kind === "consent" ? vi.consentAskAgain : vi.hintGeneral;
-  t.say(`${vi.mediaReceived(media)}\n${hint}`);
+  t.say(`${said}\n${hint}`);
   return t.result();
 }

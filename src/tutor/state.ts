@@ -44,7 +44,10 @@ export interface TutorState {
   lesson?: LessonPosition;
 }
 
-export type TutorInput = { kind: "text"; text: string } | { kind: "media"; media: string };
+export type TutorInput =
+  | { kind: "text"; text: string }
+  /** `voice`: why a voice note could not be understood (absent: voice is not listened to at all here). */
+  | { kind: "media"; media: string; voice?: "too_long" | "too_big" | "empty" | "unavailable" };
 
 export type TutorEvent =
   | { type: "consent"; granted: boolean }

@@ -86,6 +86,15 @@ export const vi = {
         : media === "voice"
           ? "Tôi chưa nghe được tin nhắn thoại. Bác gõ chữ giúp tôi nhé."
           : "Tôi chưa đọc được loại tin nhắn này. Bác gõ chữ giúp tôi nhé.",
+  /** Shown first when a voice note was understood; then it is acted on as if typed. */
+  voiceHeard: (transcript: string) => `🎙️ Cháu nghe bác nói: “${transcript}”`,
+  /** A voice note that could not be understood: the learner keeps their place and may type instead. */
+  voiceProblem: {
+    too_long: "Tin nhắn thoại của bác dài quá (hơn 2 phút), tôi chưa nghe được. Bác nói ngắn lại, hoặc gõ chữ giúp tôi nhé.",
+    too_big: "Tin nhắn thoại của bác lớn quá, tôi chưa nghe được. Bác nói ngắn lại, hoặc gõ chữ giúp tôi nhé.",
+    empty: "Tôi chưa nghe rõ lời nào trong tin nhắn thoại. Bác nói lại gần điện thoại hơn, hoặc gõ chữ giúp tôi nhé.",
+    unavailable: "Xin lỗi bác, lúc này tôi chưa nghe được tin nhắn thoại. Bác gõ chữ giúp tôi nhé.",
+  },
   hintChoose: (max: number) =>
     max === 1 ? "Bác gõ số 1 để chọn, hoặc gõ **trợ giúp**." : `Bác gõ một số từ 1 đến ${max} để chọn, hoặc gõ **trợ giúp**.`,
   hintStep: "Bác gõ **tiếp** khi làm xong, **nhắc lại** để xem lại, hoặc **trợ giúp**.",

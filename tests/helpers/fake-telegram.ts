@@ -22,6 +22,10 @@ export async function startFakeTelegram() {
   const hanging: ServerResponse[] = [];
   /** Updates waiting to be fetched by long polling. */
   const updates: Array<{ update_id: number }> = [];
+  /** Files the bot may download (getFile, then GET /file/bot<token>/<path>): content by file id. */
+  const files = new Map<string, string>();
+  /** File downloads made, by path (the token is checked, not recorded). */
+  const downloads: string[] = [];
 
   const readBody = (req: IncomingMessage) =>
     new Promise<string>((resolve) => {
@@ -31,6 +35,14 @@ export async function startFakeTelegram() {
     });
 
   const server = createServer(async (req, res) => {
+    const download = /^\/file\/bot([^/]+)\/voice\/([\w-]+)\.oga$/.exec(req.url ?? "");
+    if (req.method === "GET" && download) {
+      const content = files.get(download[2] ?? "");
+      downloads.push(`voice/${download[2]}.oga`);
+      if (content === undefined) res.writeHead(404).end();
+      else res.writeHead(200, { "content-type": "application/octet-stream" }).end(content);
+      return;
+    }
     const m = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? "");
     const raw = await readBody(req);
     if (!m) {
@@ -83,7 +95,21 @@ export async function startFakeTelegram() {
         chat: { id: Number(body.chat_id), type: "private" },
         text: body.text,
       };
-    else if (method === "getWebhookInfo") result = { url: "", has_custom_certificate: false, pending_update_count: 0 };
+    else if (method === "getFile") {
+      const fileId = String(body.file_id ?? "");
+      if (!files.has(fileId)) {
+        res
+          .writeHead(400, { "content-type": "application/json" })
+          .end(JSON.stringify({ ok: false, error_code: 400, description: "Bad Request: invalid file_id" }));
+        return;
+      }
+      result = {
+        file_id: fileId,
+        file_unique_id: `u${fileId}`,
+        file_size: Buffer.byteLength(files.get(fileId) ?? ""),
+        file_path: `voice/${fileId}.oga`,
+      };
+    } else if (method === "getWebhookInfo") result = { url: "", has_custom_certificate: false, pending_update_count: 0 };
     call.ok = true;
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true, result }));
   });
@@ -101,6 +127,11 @@ export async function startFakeTelegram() {
     pushUpdate(update: { update_id: number }) {
       updates.push(update);
     },
+    /** A voice note's audio the bot can fetch by its file id (getFile, then the download). */
+    addFile(fileId: string, content: string) {
+      files.set(fileId, content);
+    },
+    downloads,
     /** Forgets scripted failures not used yet. */
     clearScripts() {
       scripts.clear();
@@ -134,6 +165,10 @@ const privateMessage = (userId: number, id: number, content: Record<string, unkn
 });
 export const tgText = (userId: number, text: string, id = ++updateId) => privateMessage(userId, id, { text });
 export const tgSticker = (userId: number, id = ++updateId) => privateMessage(userId, id, { sticker: { file_id: "s" } });
+export const tgVoice = (userId: number, fileId: string, duration = 3, id = ++updateId) =>
+  privateMessage(userId, id, {
+    voice: { file_id: fileId, file_unique_id: `u${fileId}`, duration, mime_type: "audio/ogg", file_size: 2000 },
+  });
 export const tgButton = (userId: number, data: string, id = ++updateId) => ({
   update_id: id,
   callback_query: {

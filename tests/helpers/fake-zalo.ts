@@ -35,6 +35,8 @@ export interface FakeZalo {
   blockChat(chatId: string): void;
   /** Queues events for getUpdates (each call returns the next item: one event object or an array). */
   pushUpdate(update: unknown): void;
+  /** Serves a voice note's audio (as Zalo's voice_url does, no token) and returns its URL. */
+  addVoice(name: string, content: string | Uint8Array): string;
   close(): Promise<void>;
 }
 
@@ -82,7 +84,16 @@ export async function startFakeZalo(opts: { pollHoldMs?: number } = {}): Promise
     }
   }
 
+  const voices = new Map<string, string | Uint8Array>();
+
   function handle(req: IncomingMessage, res: ServerResponse, rawBody: string): void {
+    const voice = /^\/voice\/([\w-]+)\.aac$/.exec(req.url ?? "");
+    if (req.method === "GET" && voice) {
+      const content = voices.get(voice[1] ?? "");
+      if (content === undefined) res.writeHead(404).end();
+      else res.writeHead(200, { "content-type": "audio/aac" }).end(content);
+      return;
+    }
     const m = /^\/bot([^/]*)\/([A-Za-z]+)$/.exec(req.url ?? "");
     if (req.method !== "POST" || !m) {
       res
@@ -174,6 +185,10 @@ export async function startFakeZalo(opts: { pollHoldMs?: number } = {}): Promise
     pushUpdate(update) {
       updates.push(update);
       for (const wake of [...pollWaiters]) wake();
+    },
+    addVoice(name, content) {
+      voices.set(name, content);
+      return `http://127.0.0.1:${port}/voice/${name}.aac`;
     },
     async close() {
       for (const wake of [...pollWaiters]) wake();

@@ -5,6 +5,7 @@ import type { ZaloOaConfig } from "../../config.js";
 import type { ChannelAdapter, Inbox, ZaloOaStore } from "../../conversation/ports.js";
 import { type LearnerTag, learnerTagger } from "../../conversation/service.js";
 import { createZaloOaMetrics } from "../../metrics.js";
+import { urlAudioSource } from "../../voice/url-source.js";
 import { createOaClient } from "./client.js";
 import { normaliseOaEvent, type OaEvent } from "./events.js";
 import { fitAllowance } from "./render.js";
@@ -122,6 +123,7 @@ export function createZaloOaChannel(deps: ZaloOaChannelDeps): ChannelAdapter {
     mode: "webhook",
     // The reference names no "typing…" call for OAs.
     typingWhen: "slow",
+    voice: urlAudioSource(deps.fetch ? { fetch: deps.fetch } : {}),
     sender,
     register,
     replyWindow: {

@@ -11,8 +11,23 @@ const eventSchema = z.looseObject({
   timestamp: z.union([z.string().trim().min(1).max(32), z.number()]).optional(),
   sender: z.looseObject({ id }).optional(),
   follower: z.looseObject({ id }).optional(),
-  message: z.looseObject({ msg_id: id.optional(), text: z.string().optional() }).optional(),
+  message: z.looseObject({ msg_id: id.optional(), text: z.string().optional(), attachments: z.unknown().optional() }).optional(),
 });
+
+/** An audio attachment's address [format unverified]: `attachments[0].payload.url`. Nothing else of it is kept. */
+const audioAttachment = z
+  .array(
+    z.looseObject({
+      payload: z.looseObject({
+        url: z
+          .string()
+          .trim()
+          .max(4096)
+          .regex(/^https?:\/\//i),
+      }),
+    }),
+  )
+  .min(1);
 
 /** Messages the tutor cannot read: each gets a kind reply, and the learner keeps their place. */
 const MEDIA: Record<string, MediaKind> = {
@@ -21,7 +36,7 @@ const MEDIA: Record<string, MediaKind> = {
   user_send_sticker: "sticker",
   user_send_file: "file",
   user_send_location: "location",
-  // Voice goes to the tutor as "voice" (it answers kindly until there is a voice path).
+  // A voice note: transcribed when a speech endpoint is configured (its URL is kept until then), else a kind reply.
   user_send_audio: "voice",
   // [unverified] not in the reference's list of events; handled like the others should it exist.
   user_send_video: "video",
@@ -72,6 +87,11 @@ export function normaliseOaEvent(raw: unknown): OaEvent {
     const text = ev.data.message?.text;
     if (typeof text !== "string") return { kind: "invalid", event };
     return { kind: "message", event, msg: { ...base, text } };
+  }
+  if (kind === "voice") {
+    const audio = audioAttachment.safeParse(ev.data.message?.attachments);
+    if (audio.success && audio.data[0])
+      return { kind: "message", event, msg: { ...base, text: "", media: kind, voice: { ref: audio.data[0].payload.url } } };
   }
   return { kind: "message", event, msg: { ...base, text: "", media: kind } };
 }
