@@ -8,7 +8,8 @@ import { createZaloChannel } from "./zalo.js";
 import { createZaloOaChannel } from "./zalo-oa/adapter.js";
 
 // The one list of messaging channels: each is enabled by its own settings. Adding a channel is a folder that
-// implements ChannelAdapter and one line here. (The web chat and the terminal talk to the conversation directly.)
+// implements ChannelAdapter and one line here. (The web chat and the terminal take the same inbox; their requests
+// collect their replies: conversation/direct.ts.)
 
 export interface ChannelDeps {
   logger: Logger;

@@ -144,11 +144,10 @@ export interface SharedTurn {
   /** Reserves the ids the synchronous write phase may hand out (a new learner's, a question's). */
   prepare(need: { question: boolean }): Promise<void>;
   /**
-   * Applies the recorded writes in one transaction, if the guard holds: the inbox row is still there (it is
-   * deleted with them) or the message key was not seen before (it is recorded with them), and `owner` still holds
-   * the learner. False when the guard failed: nothing was written.
+   * Applies the recorded writes in one transaction, if the guard holds: the inbox row is still there (it is deleted
+   * with them) and `owner` still holds the learner. False when the guard failed: nothing was written.
    */
-  commit(guard: { inboxId: number } | { messageKey: string }): Promise<boolean>;
+  commit(guard: { inboxId: number }): Promise<boolean>;
 }
 
 /** Several instances, one database: the inbox, the learners' leases and turns, the outbox's claims. */
@@ -157,8 +156,6 @@ export interface SharedStore {
   record(items: readonly InboundRecord[], at: Date): Promise<boolean[]>;
   /** Leases up to `limit` learners with recorded updates (oldest first) that no other instance holds. */
   claimLearners(owner: string, limit: number, leaseMs: number, skip: ReadonlySet<string>): Promise<string[]>;
-  /** Takes a learner's lease if it is free (expired) or ours; false when another instance holds it. */
-  lease(owner: string, key: string, leaseMs: number): Promise<boolean>;
   renew(owner: string, keys: readonly string[], leaseMs: number): Promise<void>;
   release(owner: string, key: string): Promise<void>;
   /**
@@ -170,8 +167,6 @@ export interface SharedStore {
   openTurn(owner: string, key: string, channel: string, userKey: string): Promise<SharedTurn>;
   /** A turn that cannot be applied: its update is removed and the learner gets `items` instead (if still ours). */
   dropUpdate(owner: string, key: string, row: InboxRow, items: readonly Queued[], at: Date): Promise<void>;
-  /** Whether this message key was recorded already (web and terminal: before thinking). */
-  isProcessed(channel: string, messageKey: string): Promise<boolean>;
 }
 
 /** A learner's lease key. */
@@ -184,7 +179,6 @@ export interface LocalStore {
   transaction<T>(fn: () => T): T;
   /** Records a message key; false when it was seen before (the deduplication). */
   markProcessed(channel: string, messageKey: string, at: Date): boolean;
-  isProcessed(channel: string, messageKey: string): boolean;
   insertInbox(m: Omit<InboxRow, "id"> & { at: Date }): number;
   inboxRow(id: number): InboxRow | undefined;
   /** False when the row was gone already (applied, or erased). */

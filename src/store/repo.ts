@@ -66,10 +66,6 @@ export function markProcessed(db: Db, channel: string, messageKey: string, now: 
   );
 }
 
-export function isProcessed(db: Db, channel: string, messageKey: string): boolean {
-  return stmt(db, "select 1 from processed_messages where channel = ? and message_key = ?").get(channel, messageKey) !== undefined;
-}
-
 export function findLearner(db: Db, channel: string, channelUserId: string): LearnerRow | undefined {
   const r = stmt(
     db,
@@ -315,7 +311,6 @@ export function localStore(db: Db): LocalStore {
     learners: learnerStore(db),
     transaction: (fn) => immediate(db, fn),
     markProcessed: (channel, key, at) => markProcessed(db, channel, key, at),
-    isProcessed: (channel, key) => isProcessed(db, channel, key),
     insertInbox: (m) => insertInbox(db, m),
     inboxRow: (id) => inboxRow(db, id),
     deleteInbox: (id) => deleteInbox(db, id),

@@ -152,16 +152,6 @@ export function postgresSharedStore(
     return r.rows.map((x) => x.key);
   }
 
-  async function lease(owner: string, key: string, leaseMs: number): Promise<boolean> {
-    const r = await pool.query(
-      `insert into learner_leases (key, owner, until) values ($1, $2, ${NOW.sql} + $3)
-       on conflict (key) do update set owner = excluded.owner, until = excluded.until
-       where learner_leases.until < ${NOW.sql} or learner_leases.owner = excluded.owner`,
-      [key, owner, leaseMs],
-    );
-    return r.rowCount === 1;
-  }
-
   async function renew(owner: string, keys: readonly string[], leaseMs: number): Promise<void> {
     if (keys.length === 0) return;
     await pool.query(`update learner_leases set until = ${NOW.sql} + $3 where owner = $1 and key = any($2::text[])`, [
@@ -173,11 +163,6 @@ export function postgresSharedStore(
 
   async function release(owner: string, key: string): Promise<void> {
     await pool.query("delete from learner_leases where key = $1 and owner = $2", [key, owner]);
-  }
-
-  async function isProcessed(channel: string, messageKey: string): Promise<boolean> {
-    const r = await pool.query("select 1 from processed_messages where channel = $1 and message_key = $2", [channel, messageKey]);
-    return (r.rowCount ?? 0) > 0;
   }
 
   async function openNext(owner: string, key: string): Promise<{ row: InboxRow; turn: SharedTurn } | undefined> {
@@ -314,10 +299,7 @@ export function postgresSharedStore(
         if (ids?.q != null) questionId = ids.q;
       },
       async commit(guard) {
-        const update =
-          "inboxId" in guard
-            ? sql`delete from inbox where id = ${guard.inboxId} returning 1`
-            : sql`insert into processed_messages (channel, message_key, at) values (${channel}, ${guard.messageKey}, ${Date.now()}) on conflict do nothing returning 1`;
+        const update = sql`delete from inbox where id = ${guard.inboxId} returning 1`;
         // One batch, one implicit transaction: the guard first; if it fails, nothing of the batch is kept.
         const batch = [
           sql`with u as (${raw(update)}),
@@ -347,7 +329,7 @@ export function postgresSharedStore(
     await turn.commit({ inboxId: row.id });
   }
 
-  return { record, claimLearners, lease, renew, release, openNext, openTurn, dropUpdate, isProcessed };
+  return { record, claimLearners, renew, release, openNext, openTurn, dropUpdate };
 }
 
 /** The learning events' rows (as in the SQLite repository: progress, quiz attempts, the event log, active days). */

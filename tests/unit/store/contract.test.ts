@@ -129,14 +129,18 @@ describePostgres("LearnerStore on PostgreSQL", () =>
     const shared = postgresSharedStore(db, sealer("k".repeat(64)));
     let n = 0;
     return {
-      // Each turn as the worker runs one: the learner's lease, the rows loaded, the writes committed with the guard.
+      // Each turn as the worker runs one: an update recorded, the learner claimed, the update and rows loaded, the
+      // writes committed with the guard; then none is left and the learner is given back.
       async turn([channel, userKey], fn, need) {
         const key = `${channel}:${userKey}`;
-        expect(await shared.lease("me", key, 10_000)).toBe(true);
-        const unit = await shared.openTurn("me", key, channel, userKey);
-        await unit.prepare({ question: need?.question === true });
-        const r = fn(unit.store);
-        expect(await unit.commit({ messageKey: `m${++n}` })).toBe(true);
+        await shared.record([{ channel: channel as "web", userKey, chatId: userKey, messageKey: `m${++n}`, text: "" }], new Date());
+        expect(await shared.claimLearners("me", 1, 10_000, new Set())).toEqual([key]);
+        const next = await shared.openNext("me", key);
+        if (!next) throw new Error("no update");
+        await next.turn.prepare({ question: need?.question === true });
+        const r = fn(next.turn.store);
+        expect(await next.turn.commit({ inboxId: next.row.id })).toBe(true);
+        expect(await shared.openNext("me", key)).toBeUndefined();
         return r;
       },
       async close() {

@@ -39,7 +39,8 @@ describePostgres("the shared store", () => {
     const at = new Date();
     expect(await shared.record([update("1", "a"), update("1", "a"), update("2", "b")], at)).toEqual([true, false, true]);
     expect(await shared.record([update("1", "a"), update("1", "c", "bad\u0000text")], at)).toEqual([false, true]);
-    expect(await shared.isProcessed("telegram", "a")).toBe(true);
+    const keys = await db.$client.query<{ k: string }>("select message_key as k from processed_messages order by 1");
+    expect(keys.rows.map((r) => r.k)).toEqual(["a", "b", "c"]);
     expect((await shared.openNext("A", "telegram:1"))?.row.messageKey).toBe("a");
   });
 
@@ -71,8 +72,8 @@ describePostgres("the shared store", () => {
 
   it("applies a turn only while its instance holds the learner and the update is unapplied", async () => {
     await shared.record([update("7", "x")], new Date());
-    expect(await shared.lease("A", "telegram:7", 200)).toBe(true);
-    expect(await shared.lease("B", "telegram:7", 60_000)).toBe(false);
+    expect(await shared.claimLearners("A", 1, 200, new Set())).toEqual(["telegram:7"]);
+    expect(await shared.claimLearners("B", 1, 60_000, new Set())).toEqual([]);
     const first = await shared.openNext("A", "telegram:7");
     if (!first) throw new Error("no update");
     const { row, turn: slow } = first;
@@ -80,7 +81,7 @@ describePostgres("the shared store", () => {
     slow.store.upsertLearner("telegram", "7", "7", new Date());
     // A is too slow: its lease runs out and B takes the learner over, and applies the update.
     await new Promise((r) => setTimeout(r, 300));
-    expect(await shared.lease("B", "telegram:7", 60_000)).toBe(true);
+    expect(await shared.claimLearners("B", 1, 60_000, new Set())).toEqual(["telegram:7"]);
     const taken = await shared.openNext("B", "telegram:7");
     expect(taken?.row.id).toBe(row.id); // the same, oldest update
     const fast = taken!.turn;
@@ -95,7 +96,8 @@ describePostgres("the shared store", () => {
     const again = await shared.openTurn("B", "telegram:7", "telegram", "7");
     expect(await again.commit({ inboxId: row.id })).toBe(false);
     expect(await shared.openNext("B", "telegram:7")).toBeUndefined();
-    expect(await shared.lease("C", "telegram:7", 1000)).toBe(true);
+    const held = await db.$client.query("select 1 from learner_leases where key = 'telegram:7'");
+    expect(held.rowCount).toBe(0);
   });
 
   it("hands out a chat's replies one at a time, oldest first, to one instance", async () => {
