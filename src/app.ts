@@ -299,6 +299,8 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
       await Promise.all([...channels.values()].map((c) => c.stopPolling()));
       await Promise.all([inbox.close(4000), outbox.stop(4000)]);
       curriculum.close();
+      // A copy of the last good lessons still being written (in the background after a load) is finished, not cut.
+      await Promise.race([curriculum.kept(), new Promise((r) => setTimeout(r, 2000).unref())]);
       await store.close();
     },
   };
