@@ -166,7 +166,7 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
   if (store.kind === "local") {
     // One process: one meter for both kinds of background work, so acknowledgements come first under a flood.
     const governor = createGovernor({ budget: config.background });
-    const local = createOutbox({ db: store.db, senders, logger, governor, options: outboxOptions });
+    const local = createOutbox({ store: store.outbox, senders, logger, governor, options: outboxOptions });
     outbox = local;
     inbox = createInbox({
       store: store.local,

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "pino";
 import { z } from "zod";
 import type { ChannelConfig } from "../config.js";
@@ -253,17 +254,8 @@ export function createTelegramChannel(deps: {
       } catch (err) {
         if (signal.aborted) return;
         log.warn({ method: "getUpdates", err: { type: (err as Error).name }, retryInMs: delay }, "telegram polling failed; backing off");
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, delay);
-          signal.addEventListener(
-            "abort",
-            () => {
-              clearTimeout(t);
-              resolve();
-            },
-            { once: true },
-          );
-        });
+        // Node's own abortable sleep: a stop wakes it at once.
+        await sleep(delay, undefined, { signal }).catch(() => undefined);
         delay = Math.min(delay * 2, backoff.maxMs);
       }
     }

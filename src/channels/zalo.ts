@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Logger } from "pino";
 import { z } from "zod";
@@ -246,17 +247,8 @@ export function createZaloChannel(deps: ZaloChannelDeps): ChannelAdapter {
         if (err instanceof ZaloApiError && err.errorCode === 408) continue;
         const code = err instanceof ZaloApiError ? err.errorCode : err instanceof ZaloHttpError ? (err.httpStatus ?? err.reason) : "error";
         log.warn({ method: "getUpdates", code, retryInMs: delay }, "zalo polling failed; backing off");
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, delay);
-          signal.addEventListener(
-            "abort",
-            () => {
-              clearTimeout(t);
-              resolve();
-            },
-            { once: true },
-          );
-        });
+        // Node's own abortable sleep: a stop wakes it at once.
+        await sleep(delay, undefined, { signal }).catch(() => undefined);
         delay = Math.min(delay * 2, backoff.maxMs);
       }
     }

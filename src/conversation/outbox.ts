@@ -1,9 +1,7 @@
-import { and, eq, sql } from "drizzle-orm";
 import type { Logger } from "pino";
 import type { ChannelSender, OutboundCall } from "../channels/types.js";
-import { type Db, immediate } from "../store/db.js";
-import { learners, outbox } from "../store/schema.js";
 import type { Governor } from "./governor.js";
+import type { LocalOutboxRow, LocalOutboxStore } from "./ports.js";
 import { Bucket, callsOf, NOT_A_MESSAGE, OUTBOX_DEFAULTS } from "./sending.js";
 import { type Channel, DIRECT_CHANNELS } from "./types.js";
 
@@ -26,7 +24,7 @@ export interface OutboxOptions {
 }
 
 export interface OutboxDeps {
-  db: Db;
+  store: LocalOutboxStore;
   senders: Partial<Record<Channel, ChannelSender>>;
   logger: Logger;
   now?: () => number;
@@ -43,18 +41,6 @@ interface Pending {
   id: number;
   due: number;
   method: string;
-}
-
-interface Row {
-  id: number;
-  channel: string;
-  chatId: string;
-  learnerId: number | null;
-  method: string;
-  params: string;
-  partsSent: number;
-  attempts: number;
-  nextAttemptAt: number;
 }
 
 /**
@@ -75,7 +61,7 @@ export function createOutbox(deps: OutboxDeps) {
   const sendShare = deps.governor?.budget.sendShare ?? 1;
   const sendCostMs = deps.governor?.budget.sendCostMs ?? 0;
   const meter = deps.governor?.meter(sendShare, 2, Math.min(1, sendShare * 6));
-  const { db } = deps;
+  const { store } = deps;
   // No burst overall: sends are paced evenly, so no second ever carries more than the limit.
   const global = new Bucket(o.globalPerSecond, 1, now());
   const perChat = new Map<string, Bucket>();
@@ -98,18 +84,7 @@ export function createOutbox(deps: OutboxDeps) {
    */
   let fresh = true;
   let lookedAt = Number.NEGATIVE_INFINITY;
-  const newRowsStmt = db.$client.prepare(
-    "select id, channel, chat_id as chatId, method, next_attempt_at as due from outbox where id > ? and status = 'pending' order by id",
-  );
-  const rowStmt = db.$client.prepare(
-    `select id, channel, chat_id as chatId, learner_id as learnerId, method, params, parts_sent as partsSent, attempts,
-            next_attempt_at as nextAttemptAt, status
-     from outbox where id = ?`,
-  );
-  const partStmt = db.$client.prepare("update outbox set parts_sent = ?, attempts = 0, last_error = null where id = ?");
-  const sentStmt = db.$client.prepare("update outbox set status = 'sent', sent_at = ?, attempts = ?, last_error = null where id = ?");
   // Replies to a learner who has erased their data (the last one confirms it) are forgotten once sent.
-  const forgetStmt = db.$client.prepare("delete from outbox where id = ?");
   const forgetting = new Map<string, number>();
   /** Chats whose sent replies are deleted rather than kept (for ten minutes: time for the confirmation to go). */
   function forgetOnceSent(channel: string, chatId: string): void {
@@ -131,14 +106,9 @@ export function createOutbox(deps: OutboxDeps) {
     const rows = marks;
     marks = [];
     // Closed (shutting down): the rows stay pending on disk and are sent again after the restart.
-    if (rows.length === 0 || !db.$client.open) return;
+    if (rows.length === 0 || !store.isOpen()) return;
     try {
-      immediate(db, () => {
-        for (const [sentAt, attempts, id, forget] of rows) {
-          if (forget) forgetStmt.run(id);
-          else sentStmt.run(sentAt, attempts, id);
-        }
-      });
+      store.markSent(rows.map(([sentAt, attempts, id, forget]) => ({ id, sentAt, attempts, forget })));
     } catch (err) {
       // Locked by someone else for now: keep them and try again shortly (they are not resent meanwhile).
       deps.logger.warn({ err: { type: (err as Error).name } }, "outbox: could not mark sent replies yet; retrying");
@@ -153,7 +123,7 @@ export function createOutbox(deps: OutboxDeps) {
 
   /** Picks up rows queued since the last look (by the conversation, reminders, announcements…). */
   function refresh(): void {
-    const rows = newRowsStmt.all(lastSeenId) as Array<{ id: number; channel: string; chatId: string; method: string; due: number }>;
+    const rows = store.newRows(lastSeenId);
     for (const r of rows) {
       lastSeenId = r.id;
       // The web chat's and terminal's replies are collected by their requests, not sent.
@@ -192,12 +162,12 @@ export function createOutbox(deps: OutboxDeps) {
 
   type Outcome = "done" | "cancelled" | { retryAt: number };
 
-  async function sendRow(row: Row): Promise<Outcome> {
+  async function sendRow(row: LocalOutboxRow): Promise<Outcome> {
     const sender = deps.senders[row.channel as Channel];
     // Built only when there is something to say (most sends succeed silently).
     const log = () => deps.logger.child({ channel: row.channel, outbox: row.id, method: row.method });
     if (!sender) {
-      db.update(outbox).set({ status: "failed", lastError: "no_channel" }).where(eq(outbox.id, row.id)).run();
+      store.fail(row.id, "no_channel");
       log().warn("no sender for this channel; call dropped");
       return "done";
     }
@@ -207,7 +177,7 @@ export function createOutbox(deps: OutboxDeps) {
     try {
       calls = callsOf(sender, row);
     } catch (err) {
-      db.update(outbox).set({ status: "failed", lastError: "render" }).where(eq(outbox.id, row.id)).run();
+      store.fail(row.id, "render");
       log().warn({ err: { type: (err as Error).name } }, "could not render a queued reply; dropped");
       return "done";
     }
@@ -220,38 +190,25 @@ export function createOutbox(deps: OutboxDeps) {
     const t = now();
     if (outcome.ok) {
       if (row.partsSent + 1 < calls.length) {
-        partStmt.run(row.partsSent + 1, row.id);
+        store.partSent(row.id, row.partsSent + 1);
         return { retryAt: t };
       }
       markSent(t, row.attempts + 1, row.id, forgets(row));
       return "done";
     }
     if (outcome.blocked) {
-      immediate(db, () => {
-        db.update(outbox)
-          .set({ status: "cancelled", lastError: outcome.code })
-          .where(and(eq(outbox.channel, row.channel), eq(outbox.chatId, row.chatId), eq(outbox.status, "pending")))
-          .run();
-        if (row.learnerId !== null)
-          db.update(learners)
-            .set({ unreachableAt: new Date(t) })
-            .where(eq(learners.id, row.learnerId))
-            .run();
-      });
+      store.blocked(row, outcome.code, t);
       log().info({ code: outcome.code }, "learner unreachable (blocked the bot); pending messages cancelled");
       return "cancelled";
     }
     const attempts = row.attempts + 1;
     if (!outcome.retry || attempts >= o.maxAttempts) {
-      db.update(outbox).set({ status: "failed", attempts, lastError: outcome.code }).where(eq(outbox.id, row.id)).run();
+      store.fail(row.id, outcome.code, attempts);
       log().warn({ code: outcome.code, attempts }, "call failed for good");
       return "done";
     }
     const wait = outcome.retry.afterMs ?? backoff(attempts);
-    db.update(outbox)
-      .set({ attempts, lastError: outcome.code, nextAttemptAt: new Date(t + wait) })
-      .where(eq(outbox.id, row.id))
-      .run();
+    store.retry(row.id, attempts, outcome.code, t + wait);
     log().info({ code: outcome.code, attempts, retryInMs: wait }, "call will be retried");
     return { retryAt: t + wait };
   }
@@ -260,7 +217,7 @@ export function createOutbox(deps: OutboxDeps) {
   async function sendHead(chatKey: string, q: Pending[]): Promise<void> {
     const head = q[0];
     if (!head) return;
-    const row = rowStmt.get(head.id) as (Row & { status: string }) | undefined;
+    const row = store.row(head.id);
     // Gone (the learner's data was erased) or no longer pending: nothing to send.
     const outcome: Outcome = row && row.status === "pending" ? await sendRow(row) : "done";
     if (outcome === "cancelled") {
@@ -387,17 +344,14 @@ export function createOutbox(deps: OutboxDeps) {
   }
 
   function pendingCount(): number {
-    return (db.$client.prepare("select count(*) as n from outbox where status = 'pending'").get() as { n: number }).n;
+    return store.pendingCount();
   }
 
   /** Graceful shutdown: keep sending for at most `timeoutMs`, then stop (the rest stays on disk). */
   async function stop(timeoutMs = 5000): Promise<void> {
     const until = now() + timeoutMs;
     while (!stopped && pendingCount() > 0 && now() < until) {
-      const due = db.$client.prepare("select count(*) as n from outbox where status = 'pending' and next_attempt_at <= ?").get(until) as {
-        n: number;
-      };
-      if (due.n === 0 && inFlight === 0) break;
+      if (store.dueCount(until) === 0 && inFlight === 0) break;
       await new Promise((r) => setTimeout(r, 50));
     }
     stopped = true;
@@ -408,10 +362,7 @@ export function createOutbox(deps: OutboxDeps) {
 
   /** Removes sent rows older than `olderThanMs` (they hold lesson text, nothing personal, but need not stay). */
   function purge(olderThanMs = 24 * 3600_000): number {
-    return db
-      .delete(outbox)
-      .where(and(eq(outbox.status, "sent"), sql`${outbox.sentAt} < ${now() - olderThanMs}`))
-      .run().changes;
+    return store.purge(now() - olderThanMs);
   }
 
   return {

@@ -286,3 +286,35 @@ export interface DirectReplies {
   /** Takes the replies queued for the chat, oldest first (they are removed). */
   take(channel: string, chatId: string): Promise<Reply[]>;
 }
+
+/** A queued row as the one-process dispatcher reads it when it sends. */
+export interface LocalOutboxRow {
+  id: number;
+  channel: string;
+  chatId: string;
+  learnerId: number | null;
+  method: string;
+  params: string;
+  partsSent: number;
+  attempts: number;
+  status: string;
+}
+
+/** The outbox on one process's own database (SQLite): synchronous. */
+export interface LocalOutboxStore {
+  isOpen(): boolean;
+  /** Pending rows queued after `afterId`, in id order. */
+  newRows(afterId: number): Array<{ id: number; channel: string; chatId: string; method: string; due: number }>;
+  row(id: number): LocalOutboxRow | undefined;
+  partSent(id: number, partsSent: number): void;
+  /** Marks rows sent (`forget`: deleted instead), in one transaction. */
+  markSent(rows: ReadonlyArray<{ id: number; sentAt: number; attempts: number; forget: boolean }>): void;
+  fail(id: number, code: string, attempts?: number): void;
+  retry(id: number, attempts: number, code: string, at: number): void;
+  /** The learner blocked the bot: the chat's pending rows are cancelled and the learner marked unreachable. */
+  blocked(row: { channel: string; chatId: string; learnerId: number | null }, code: string, at: number): void;
+  pendingCount(): number;
+  /** Pending rows due by `until`. */
+  dueCount(until: number): number;
+  purge(sentBefore: number): number;
+}

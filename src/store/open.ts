@@ -2,13 +2,22 @@ import type { Logger } from "pino";
 import type { AdminStore } from "../admin/ports.js";
 import type { CertificateLookup } from "../admin/verify.js";
 import type { Config } from "../config.js";
-import type { DirectReplies, LocalStore, RemindersStore, SharedOutboxStore, SharedStore, ZaloOaStore } from "../conversation/ports.js";
+import type {
+  DirectReplies,
+  LocalOutboxStore,
+  LocalStore,
+  RemindersStore,
+  SharedOutboxStore,
+  SharedStore,
+  ZaloOaStore,
+} from "../conversation/ports.js";
 import type { BacklogSource } from "../metrics.js";
 import type { QaStore } from "../qa/service.js";
 import { sqliteAdminStore } from "./admin.js";
 import { sqliteBacklog } from "./backlog.js";
 import { closeDatabase, type Db, isDatabaseOpen, openDatabase, scrubSoon } from "./db.js";
 import { logKeyBeside, logPseudonymKey } from "./log-key.js";
+import { localOutboxStore } from "./outbox.js";
 import { postgresAdminStore } from "./postgres/admin.js";
 import { postgresBacklog } from "./postgres/backlog.js";
 import { closePostgres, isPostgresUp, openPool, openPostgres, type PgDb, type PgOptions } from "./postgres/db.js";
@@ -49,7 +58,7 @@ interface Common {
 }
 
 export type Store =
-  | (Common & { kind: "local"; db: Db; local: LocalStore })
+  | (Common & { kind: "local"; db: Db; local: LocalStore; outbox: LocalOutboxStore })
   | (Common & { kind: "shared"; pg: PgDb; shared: SharedStore; outbox: SharedOutboxStore });
 
 const DAY = 86_400_000;
@@ -106,6 +115,7 @@ export async function openStore(config: Config, pgOptions: PgOptions = {}, logge
     kind: "local",
     db,
     local: localStore(db),
+    outbox: localOutboxStore(db),
     qa: qaStore(db),
     reminders: remindersStore(db),
     direct: directReplies(db),

@@ -5,6 +5,7 @@ import { DEFAULT_BACKGROUND } from "../../../src/config.js";
 import { createGovernor, type Governor } from "../../../src/conversation/governor.js";
 import { createOutbox, type Outbox, type OutboxOptions } from "../../../src/conversation/outbox.js";
 import { type Db, openDatabase } from "../../../src/store/db.js";
+import { localOutboxStore } from "../../../src/store/outbox.js";
 import { enqueue } from "../../../src/store/repo.js";
 import { eventually, tempDir } from "../../helpers/app.js";
 
@@ -48,7 +49,7 @@ function queue(chat: string, count: number, from = 0) {
 /** An outbox over the test database and the scripted sender (polling every 10 ms unless told). */
 function dispatcher(options: OutboxOptions, extra: { governor?: Governor } = {}): Outbox {
   return createOutbox({
-    db,
+    store: localOutboxStore(db),
     senders: { telegram: sender },
     logger: pino({ level: "silent" }),
     ...extra,
