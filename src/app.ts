@@ -25,6 +25,7 @@ import { openStore, type Store } from "./store/open.js";
 import type { PgDb, PgOptions } from "./store/postgres/db.js";
 import { vnDayNumber } from "./time.js";
 import { createSttTranscriber } from "./voice/stt.js";
+import { createTtsSpeaker } from "./voice/tts.js";
 
 /** The inbox as the app drives it, on either store. */
 export interface AppInbox extends Inbox {
@@ -70,6 +71,8 @@ export interface AppOptions {
   qaDeadlineMs?: number;
   /** Upper bound for fetching and transcribing a voice note (default STT_TIMEOUT_SECONDS). */
   sttTimeoutMs?: number;
+  /** Upper bound for reading a text aloud (default TTS_TIMEOUT_SECONDS). */
+  ttsTimeoutMs?: number;
   /** PostgreSQL: a schema of its own (tests), the pool's size. */
   postgres?: PgOptions;
   /** PostgreSQL: this instance's name in leases, and how long they last (tests of take-over). */
@@ -97,11 +100,30 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
   }
   const mediaDir = resolve(config.curriculumDir, "media");
   const metrics = createMetrics(store.backlog, curriculum);
+  const tts = config.tts;
+  const speaker = tts
+    ? createTtsSpeaker({
+        baseUrl: tts.baseUrl ?? "https://api.openai.com/v1",
+        ...(tts.apiKey ? { apiKey: tts.apiKey } : {}),
+        model: tts.model,
+        voice: tts.voice,
+        cacheDir: tts.cacheDir,
+        timeoutMs: opts.ttsTimeoutMs ?? tts.timeoutMs,
+        logger,
+        metrics,
+        // Reading aloud is a model call (a cached step is not): it counts against the day's budget (OPENAI_DAILY_CALLS).
+        takeBudget: () => store.qa.takeBudget(vnDayNumber(Date.now()), tts.dailyCalls),
+      })
+    : undefined;
   const channels = new Map(
-    createChannels(config, { logger, mediaDir, learnerTag, zaloOaStore: store.zaloOa, registry: metrics.registry }).map((c) => [
-      c.channel,
-      c,
-    ]),
+    createChannels(config, {
+      logger,
+      mediaDir,
+      learnerTag,
+      zaloOaStore: store.zaloOa,
+      registry: metrics.registry,
+      ...(speaker ? { audio: speaker.audio } : {}),
+    }).map((c) => [c.channel, c]),
   );
   /** Channels with a reply window (Zalo OA: 48 hours), and its length. */
   const replyWindows = Object.fromEntries([...channels.values()].flatMap((c) => (c.replyWindow ? [[c.channel, c.replyWindow.ms]] : [])));
@@ -143,6 +165,10 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     logger,
     qa,
     ...(transcriber ? { transcriber } : {}),
+    // The web page plays audio; the terminal cannot; messaging channels say whether they send voice notes.
+    ...(speaker
+      ? { speech: { speaker, plays: (channel: Channel) => channel === "web" || channels.get(channel)?.playsAudio === true } }
+      : {}),
     ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}),
     learnerTag,
     shapeTurn: (channel, replies) => channels.get(channel)?.shapeTurn?.(replies) ?? replies,
@@ -239,6 +265,8 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     mediaDir,
     trustProxy: config.trustProxy,
     ...(config.webChat.enabled ? { webChat: config.webChat } : {}),
+    ...(transcriber ? { transcriber } : {}),
+    ...(speaker ? { audio: speaker.audio } : {}),
     ...(config.adminToken
       ? {
           admin: {

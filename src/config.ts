@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
 
 // The one place that reads the environment (design.md: "nothing else reads process.env").
@@ -80,6 +81,12 @@ export const envSchema = z
     STT_API_KEY: optionalString,
     STT_MODEL: optionalString,
     STT_TIMEOUT_SECONDS: z.coerce.number().int().min(1, "ít nhất 1 giây").max(120, "nhiều nhất 120 giây").default(20),
+    TTS_BASE_URL: optionalUrl("TTS_BASE_URL"),
+    TTS_API_KEY: optionalString,
+    TTS_MODEL: optionalString,
+    TTS_VOICE: optionalString,
+    TTS_TIMEOUT_SECONDS: z.coerce.number().int().min(1, "ít nhất 1 giây").max(120, "nhiều nhất 120 giây").default(15),
+    TTS_CACHE_DIR: optionalString,
     ADMIN_TOKEN: optionalString.pipe(z.string().min(16, "dài ít nhất 16 ký tự").optional()),
     TARGETS_FILE: z.string().trim().min(1).default("./targets.yaml"),
     REMINDER_DAYS: z.coerce.number().int().min(1, "ít nhất 1 ngày").max(60, "nhiều nhất 60 ngày").default(3),
@@ -179,6 +186,11 @@ export interface Config {
    * one when only that is set. Absent: voice notes get a kind "please type" reply.
    */
   stt?: { baseUrl?: string; apiKey?: string; model: string; timeoutMs: number; dailyCalls: number };
+  /**
+   * Text to speech for "đọc to" (an OpenAI-compatible /audio/speech): set up only by TTS_MODEL or TTS_BASE_URL (no
+   * vendor is assumed: OpenAI's speech models end on 2027-01-06). Absent: "đọc to" gets a kind "not here" reply.
+   */
+  tts?: { baseUrl?: string; apiKey?: string; model: string; voice: string; timeoutMs: number; dailyCalls: number; cacheDir: string };
   adminToken?: string;
   targetsFile: string;
   reminderDays: number;
@@ -256,6 +268,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         }
       : undefined,
     stt: sttConfig(e),
+    tts: ttsConfig(e),
     adminToken: e.ADMIN_TOKEN,
     targetsFile: e.TARGETS_FILE,
     reminderDays: e.REMINDER_DAYS,
@@ -298,6 +311,30 @@ function sttConfig(e: z.infer<typeof envSchema>): Config["stt"] {
     ...base,
     ...(e.OPENAI_BASE_URL ? { baseUrl: e.OPENAI_BASE_URL } : {}),
     ...(e.OPENAI_API_KEY ? { apiKey: e.OPENAI_API_KEY } : {}),
+  };
+}
+
+/** The voice when TTS_VOICE is not set: OpenAI's default (a speaches Piper model has one voice, and ignores it). */
+export const DEFAULT_TTS_VOICE = "alloy";
+
+function ttsConfig(e: z.infer<typeof envSchema>): Config["tts"] {
+  if (!e.TTS_MODEL && !e.TTS_BASE_URL) return undefined;
+  if (!e.TTS_MODEL) {
+    throw new ConfigError(
+      "Cấu hình không hợp lệ (biến môi trường):\n  - TTS_MODEL: cần đặt tên mô hình đọc khi dùng TTS_BASE_URL (ví dụ một giọng Piper tiếng Việt)",
+    );
+  }
+  const baseUrl = e.TTS_BASE_URL ?? e.OPENAI_BASE_URL;
+  // The OpenAI key goes only to the OpenAI (or OPENAI_BASE_URL) endpoint, never to a speech server of its own.
+  const apiKey = e.TTS_API_KEY ?? (e.TTS_BASE_URL ? undefined : e.OPENAI_API_KEY);
+  return {
+    model: e.TTS_MODEL,
+    voice: e.TTS_VOICE ?? DEFAULT_TTS_VOICE,
+    timeoutMs: e.TTS_TIMEOUT_SECONDS * 1000,
+    dailyCalls: e.OPENAI_DAILY_CALLS,
+    cacheDir: e.TTS_CACHE_DIR ?? join(dirname(resolve(e.DATABASE_PATH)), "tts-cache"),
+    ...(baseUrl ? { baseUrl } : {}),
+    ...(apiKey ? { apiKey } : {}),
   };
 }
 

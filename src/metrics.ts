@@ -54,6 +54,22 @@ export function createMetrics(
     labelNames: ["reason"] as const,
     registers: [registry],
   });
+  const syntheses = new Counter({
+    name: "bdhai_syntheses_total",
+    help: "Texts read aloud by the speech endpoint (text to speech; cache misses).",
+    registers: [registry],
+  });
+  const synthesisCacheHits = new Counter({
+    name: "bdhai_synthesis_cache_hits_total",
+    help: "Texts read aloud from the audio cache (no call to the speech endpoint).",
+    registers: [registry],
+  });
+  const synthesisFailures = new Counter({
+    name: "bdhai_synthesis_failures_total",
+    help: "Texts not read aloud, by reason (tts, timeout, budget, empty).",
+    labelNames: ["reason"] as const,
+    registers: [registry],
+  });
   // One read of the store per scrape, shared by the gauges below.
   let read: { at: number; value: Promise<Backlog | undefined> } | undefined;
   const current = () => {
@@ -135,7 +151,16 @@ export function createMetrics(
       this.set(curriculum.lastReload.ok && !curriculum.lastReload.fromKeptCopy ? 1 : 0);
     },
   });
-  return { registry, modelCalls, modelFallbacks, transcriptions, transcriptionFailures };
+  return {
+    registry,
+    modelCalls,
+    modelFallbacks,
+    transcriptions,
+    transcriptionFailures,
+    syntheses,
+    synthesisCacheHits,
+    synthesisFailures,
+  };
 }
 
 /**

@@ -8,6 +8,7 @@ import type { ChannelAdapter, Inbox } from "./conversation/ports.js";
 import type { ConversationService } from "./conversation/service.js";
 import type { Curriculum } from "./curriculum/types.js";
 import { registerMedia } from "./media.js";
+import type { Transcriber } from "./voice/types.js";
 
 export interface ServerDeps {
   /** Admin dashboard and reports; absent = no admin routes at all. */
@@ -29,6 +30,10 @@ export interface ServerDeps {
   trustProxy?: boolean | number | string;
   /** The public web chat; absent = off. */
   webChat?: { perMinute: number; newLearnersPerHour: number };
+  /** Speech to text for the web chat's microphone; absent = no microphone. */
+  transcriber?: Transcriber;
+  /** Replies read aloud: their audio by key (the web chat's player). */
+  audio?: (key: string) => Promise<Buffer | undefined>;
 }
 
 /** Builds the whole app; never listens (main.ts does, tests use inject() or listen on port 0). */
@@ -105,7 +110,16 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
 
   registerMedia(app, deps.mediaDir);
 
-  if (deps.webChat) registerWebChat(app, { conversation: deps.conversation, direct: deps.direct, ...deps.webChat });
+  if (deps.webChat) {
+    const { transcriber, conversation } = deps;
+    registerWebChat(app, {
+      conversation,
+      direct: deps.direct,
+      ...deps.webChat,
+      ...(transcriber ? { listen: { transcriber, prompt: (userId: string) => conversation.listenWords("web", userId) } } : {}),
+      ...(deps.audio ? { audio: deps.audio } : {}),
+    });
+  }
   registerVerify(app, { certificates: deps.certificates });
   if (deps.admin) registerAdmin(app, deps.admin);
   // Webhooks: 401 on a wrong secret before any parsing; 200 once the update is recorded in the inbox.

@@ -20,12 +20,16 @@ export interface ChannelDeps {
   zaloOaStore: ZaloOaStore;
   /** /metrics, for channels with figures of their own. */
   registry?: Registry;
+  /** A reply's audio (read aloud) by its key, for channels that upload it. */
+  audio?: (key: string) => Promise<Buffer | undefined>;
 }
 
 export function createChannels(config: Config, deps: ChannelDeps): ChannelAdapter[] {
-  const { logger, mediaDir, learnerTag, zaloOaStore: store, registry } = deps;
+  const { logger, mediaDir, learnerTag, zaloOaStore: store, registry, audio } = deps;
   return [
-    ...(config.telegram ? [createTelegramChannel({ config: config.telegram, logger, mediaDir, learnerTag })] : []),
+    ...(config.telegram
+      ? [createTelegramChannel({ config: config.telegram, logger, mediaDir, learnerTag, ...(audio ? { audio } : {}) })]
+      : []),
     ...(config.zalo ? [createZaloChannel({ config: config.zalo, logger, publicBaseUrl: config.publicBaseUrl, learnerTag })] : []),
     ...(config.zaloOa
       ? [createZaloOaChannel({ config: config.zaloOa, logger, mediaDir, learnerTag, store, ...(registry ? { registry } : {}) })]

@@ -134,6 +134,8 @@ export function toTelegramHtml(text: string): string {
 
 export function renderTelegram(chatId: string, reply: Reply): OutboundCall[] {
   const calls: OutboundCall[] = [];
+  // Read aloud: the voice note first, so the text and its buttons stay last, where the learner answers.
+  if (reply.audio) calls.push({ method: "sendVoice", params: { chat_id: chatId, voice: { audio: reply.audio.key } } });
   if (reply.image) {
     calls.push({
       method: "sendPhoto",
@@ -191,6 +193,8 @@ export function createTelegramChannel(deps: {
   learnerTag?: LearnerTag;
   /** Long-polling backoff bounds (tests shorten them). */
   pollBackoff?: { minMs: number; maxMs: number };
+  /** A reply's audio (read aloud) by its key; absent: the channel does not send voice notes. */
+  audio?: (key: string) => Promise<Buffer | undefined>;
 }): ChannelAdapter {
   const { config, logger } = deps;
   const learnerTag = deps.learnerTag ?? learnerTagger();
@@ -202,6 +206,26 @@ export function createTelegramChannel(deps: {
   const timeoutMs = (deps.timeoutSeconds ?? 10) * 1000;
   const botApi = createBotApi({ apiRoot: config.apiRoot, token: config.token, agent, timeoutMs });
   const backoff = deps.pollBackoff ?? { minMs: 1000, maxMs: 30_000 };
+  /** Audio Telegram already holds, by our key: sent again by its file_id instead of uploaded again. */
+  const uploaded = new Map<string, string>();
+  const voiceReply = z.looseObject({ voice: z.looseObject({ file_id: z.string() }) });
+
+  /** A step read aloud: by file_id once Telegram has it, otherwise uploaded from the audio cache. */
+  async function sendVoice(params: Record<string, unknown>): Promise<SendOutcome> {
+    const { voice, ...rest } = params as { voice?: { audio?: string } } & Record<string, unknown>;
+    const key = voice?.audio ?? "";
+    const known = uploaded.get(key);
+    if (known) return classifyBotApiReply(await botApi.call("sendVoice", { ...rest, voice: known }));
+    const content = await deps.audio?.(key);
+    if (!content) return { ok: false, code: "audio_missing" };
+    const reply = await botApi.upload("sendVoice", rest, { field: "voice", filename: `${key.slice(0, 16)}.mp3`, content });
+    const sent = voiceReply.safeParse(reply.result);
+    if (reply.ok && sent.success) {
+      if (uploaded.size >= 10_000) uploaded.clear();
+      uploaded.set(key, sent.data.voice.file_id);
+    }
+    return classifyBotApiReply(reply);
+  }
 
   function logUpdate(msg: InboundMessage & { callbackId?: string }, outcome: string | undefined): void {
     if (!log.isLevelEnabled("debug")) return;
@@ -277,6 +301,7 @@ export function createTelegramChannel(deps: {
           if (!content) return { ok: false, code: "media_missing" };
           return classifyBotApiReply(await botApi.upload("sendPhoto", rest, { field: "photo", filename: file, content }));
         }
+        if (call.method === "sendVoice") return await sendVoice(call.params);
         if (!JSON_METHODS.has(call.method)) return { ok: false, code: "unknown_method" };
         return classifyBotApiReply(await botApi.call(call.method, call.params));
       } catch (err) {
@@ -315,6 +340,7 @@ export function createTelegramChannel(deps: {
     typingWhen: "slow",
     sender,
     voice,
+    playsAudio: deps.audio !== undefined,
     register(app, { inbox }) {
       // The webhook path is ours, not grammY's webhookCallback: it only has to check the secret,
       // validate, record and answer 200, and a grammY Context per update cost more than all of that.

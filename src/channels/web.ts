@@ -6,6 +6,11 @@ import { z } from "zod";
 import type { Direct } from "../conversation/direct.js";
 import type { ConversationService } from "../conversation/service.js";
 import type { Reply } from "../tutor/replies.js";
+import { vi } from "../tutor/texts.vi.js";
+import { sniffAudio } from "../voice/audio.js";
+import { MAX_VOICE_BYTES } from "../voice/stt.js";
+import { TTS_FORMAT, TTS_MIME } from "../voice/tts.js";
+import { problemOf, type Transcriber } from "../voice/types.js";
 
 // The local web chat: a single page (no build step) over one JSON endpoint.
 
@@ -27,19 +32,29 @@ const PAGE_CSP = [
 ].join("; ");
 
 const userIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "userId phải gồm 8–64 ký tự chữ, số, - hoặc _");
+const voiceQuery = z.object({
+  userId: userIdSchema,
+  messageId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "messageId phải gồm 1–64 ký tự chữ, số, - hoặc _"),
+});
 const chatBody = z.object({
   userId: userIdSchema,
   messageId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "messageId phải gồm 1–64 ký tự chữ, số, - hoặc _"),
   text: z.string().max(2000, "Tin nhắn dài quá 2000 ký tự"),
 });
 
-export interface WebReply extends Omit<Reply, "image"> {
+export interface WebReply extends Omit<Reply, "image" | "audio" | "speak"> {
   image?: { url: string; alt: string };
+  /** The reply read aloud: the page shows a player. */
+  audio?: { url: string };
 }
 
 export function toWebReply(r: Reply): WebReply {
-  const { image, ...rest } = r;
-  return image ? { ...rest, image: { url: `media/${encodeURIComponent(image.file)}`, alt: image.alt } } : rest;
+  const { image, audio, speak: _, ...rest } = r;
+  return {
+    ...rest,
+    ...(image ? { image: { url: `media/${encodeURIComponent(image.file)}`, alt: image.alt } } : {}),
+    ...(audio ? { audio: { url: `audio/${audio.key}.${TTS_FORMAT}` } } : {}),
+  };
 }
 
 export interface WebChatDeps {
@@ -51,6 +66,10 @@ export interface WebChatDeps {
   perMinute: number;
   /** New learner ids a client address may start in an hour: targets count people, not made-up ids. */
   newLearnersPerHour: number;
+  /** The microphone: speech to text, and the words the learner is likely to say now. Absent: no microphone button. */
+  listen?: { transcriber: Transcriber; prompt: (userId: string) => Promise<string> };
+  /** Replies read aloud: their audio by key. */
+  audio?: (key: string) => Promise<Buffer | undefined>;
 }
 
 const TOO_FAST = "Bác gửi nhanh quá. Bác chờ một chút rồi gửi lại nhé.";
@@ -93,6 +112,7 @@ async function routes(app: FastifyInstance, deps: WebChatDeps): Promise<void> {
     }),
   });
   const newLearner = newLearnerGate(deps.newLearnersPerHour);
+  const listen = deps.listen;
   const limited = { config: { rateLimit: { max: deps.perMinute, timeWindow: 60_000 } } };
 
   app.get("/", (_req, reply) => {
@@ -106,7 +126,11 @@ async function routes(app: FastifyInstance, deps: WebChatDeps): Promise<void> {
       return reply.code(400).send({ error: "bad_request", message: parsed.error.issues.map((i) => i.message).join("; ") });
     }
     reply.header("cache-control", "no-store");
-    return { replies: (await deps.conversation.peek("web", parsed.data.userId)).map(toWebReply) };
+    return {
+      replies: (await deps.conversation.peek("web", parsed.data.userId)).map(toWebReply),
+      // The page shows its microphone button only where voice notes are transcribed.
+      voice: listen !== undefined,
+    };
   });
 
   app.post("/api/chat", limited, async (req, reply) => {
@@ -118,6 +142,10 @@ async function routes(app: FastifyInstance, deps: WebChatDeps): Promise<void> {
     if (!newLearner(req.ip, userId, await deps.conversation.known("web", userId))) {
       return reply.code(429).header("retry-after", "600").send({ error: "too_many_new_learners", message: TOO_MANY_NEW });
     }
+    return handleText(userId, messageId, text);
+  });
+
+  async function handleText(userId: string, messageId: string, text: string, before: Reply[] = []) {
     const result = await deps.direct.handle({
       channel: "web",
       userKey: userId,
@@ -125,6 +153,40 @@ async function routes(app: FastifyInstance, deps: WebChatDeps): Promise<void> {
       messageKey: `${userId}:${messageId}`,
       text,
     });
-    return { duplicate: result.duplicate, replies: result.replies.map(toWebReply) };
-  });
+    return { duplicate: result.duplicate, replies: [...before, ...result.replies].map(toWebReply) };
+  }
+
+  // The microphone: the recording comes in the request, is transcribed at once and forgotten; what was understood is
+  // shown first, then it takes the path a typed message takes (so it works whichever instance applies it).
+  if (listen) {
+    app.addContentTypeParser(/^audio\//, { parseAs: "buffer", bodyLimit: MAX_VOICE_BYTES }, (_req, body, done) => done(null, body));
+    app.post("/api/voice", { ...limited, bodyLimit: MAX_VOICE_BYTES }, async (req, reply) => {
+      const parsed = voiceQuery.safeParse(req.query);
+      if (!parsed.success) {
+        return reply.code(400).send({ error: "bad_request", message: parsed.error.issues.map((i) => i.message).join("; ") });
+      }
+      if (!Buffer.isBuffer(req.body) || req.body.length === 0) {
+        return reply.code(415).send({ error: "unsupported_media_type", message: "Cần gửi bản ghi âm (audio/webm, audio/ogg…)" });
+      }
+      const { userId, messageId } = parsed.data;
+      if (!newLearner(req.ip, userId, await deps.conversation.known("web", userId))) {
+        return reply.code(429).header("retry-after", "600").send({ error: "too_many_new_learners", message: TOO_MANY_NEW });
+      }
+      const audio = { bytes: req.body, ...sniffAudio(req.body) };
+      const heard = await listen.transcriber.transcribe({ channel: "web", audio, prompt: await listen.prompt(userId) });
+      if (!heard.ok) return { duplicate: false, replies: [toWebReply({ text: vi.voiceProblem[problemOf(heard.reason)] })] };
+      return handleText(userId, messageId, heard.text, [{ text: vi.voiceHeard(heard.text) }]);
+    });
+  }
+
+  // Replies read aloud: content-addressed files (the same text, voice and model always give the same file).
+  const audio = deps.audio;
+  if (audio) {
+    app.get("/audio/:file", async (req, reply) => {
+      const m = /^([0-9a-f]{64})\.mp3$/.exec((req.params as { file: string }).file);
+      const bytes = m?.[1] ? await audio(m[1]) : undefined;
+      if (!bytes) return reply.code(404).send({ error: "not_found" });
+      return reply.type(TTS_MIME).header("cache-control", "public, max-age=31536000, immutable").send(bytes);
+    });
+  }
 }

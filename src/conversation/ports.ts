@@ -48,6 +48,8 @@ export interface ChannelAdapter {
   readonly health?: () => { ok: boolean };
   /** How the channel fetches a voice note's audio (voice/types.ts); absent: voice notes get the "please type" reply. */
   readonly voice?: AudioSource;
+  /** Whether the channel delivers a reply's audio (a voice note): "đọc to" works there. Absent: text only. */
+  readonly playsAudio?: boolean;
 }
 
 export interface ReplyWindow {

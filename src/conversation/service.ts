@@ -16,8 +16,9 @@ import {
   type TutorInput,
   type TutorState,
 } from "../tutor/engine.js";
-import type { Reply } from "../tutor/replies.js";
+import { type Reply, spokenText } from "../tutor/replies.js";
 import { vi } from "../tutor/texts.vi.js";
+import type { Speaker } from "../voice/tts.js";
 import { problemOf, type Transcriber } from "../voice/types.js";
 import {
   type InboxRow,
@@ -31,7 +32,7 @@ import {
 import { type Channel, type InboundMessage, type MediaKind, voiceFromInbox } from "./types.js";
 
 /** Commands a learner may say, given to the transcriber as likely words. */
-const VOICE_COMMANDS = ["tiếp", "nhắc lại", "quay lại", "menu", "trợ giúp"];
+const VOICE_COMMANDS = ["tiếp", "nhắc lại", "quay lại", "menu", "trợ giúp", "đọc to"];
 
 /** Where learners' data lives: this process's own database, or one shared by several instances. */
 export type ConversationStore = { kind: "local"; local: LocalStore } | { kind: "shared"; shared: SharedStore; owner: string };
@@ -51,6 +52,8 @@ export interface ConversationDeps {
   shapeTurn?: (channel: Channel, replies: Reply[]) => Reply[];
   /** Speech to text for voice notes; without it they get the kind "please type" reply. */
   transcriber?: Transcriber;
+  /** Text to speech for "đọc to", and which channels can play the audio; without it the learner is told kindly. */
+  speech?: { speaker: Speaker; plays: (channel: Channel) => boolean };
   /** Called after a learner's data is erased (the reply confirming it is then forgotten once sent, and the files scrubbed). */
   onErased?: (channel: Channel, chatId: string) => void;
 }
@@ -65,6 +68,7 @@ const stateSchema = z.object({
   lesson: z
     .object({ lessonId: z.string(), stepIndex: z.number().int().min(0), stepTitle: z.string(), wrong: z.number().int().min(0) })
     .optional(),
+  readAloud: z.boolean().optional(),
 });
 
 const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -84,6 +88,9 @@ export type LearnerTag = (channel: string, userKey: string) => string;
 export function learnerTagger(key: string = randomBytes(32).toString("hex")): LearnerTag {
   return (channel, userKey) => createHmac("sha256", key).update(`${channel}:${userKey}`).digest("hex").slice(0, 12);
 }
+
+/** A reply as it is queued: the request to read it aloud has been dealt with (its audio, if any, is in `audio`). */
+const plain = ({ speak: _, ...r }: Reply): Reply => r;
 
 interface Thought {
   out: StepResult;
@@ -108,9 +115,10 @@ export function createConversationService(deps: ConversationDeps) {
   }
 
   /** Runs the tutor on the stored state (read-only), and the question pipeline when the text is a question. */
-  function contextFor(store: LearnerStore, learner: LearnerRow | undefined): TutorContext {
+  function contextFor(store: LearnerStore, learner: LearnerRow | undefined, channel: Channel): TutorContext {
     const progress = learner?.consent ? store.loadProgress(learner.id) : new Map();
     return {
+      audio: deps.speech?.plays(channel) ?? false,
       curriculum: deps.curriculum(),
       progress,
       learner: { reminders: learner?.reminders ?? null, certifiedTracks: learner ? store.certifiedTracks(learner.id) : new Set() },
@@ -127,6 +135,31 @@ export function createConversationService(deps: ConversationDeps) {
    * transcribe: both happen outside any transaction (the caller applies the turn in its own afterwards).
    */
   function think(store: LearnerStore, msg: InboundMessage, onSlow?: () => void): Thought | Promise<Thought> {
+    const thought = understand(store, msg, onSlow);
+    if (thought instanceof Promise) return thought.then((t) => withSpeech(t, onSlow));
+    return withSpeech(thought, onSlow);
+  }
+
+  /**
+   * Replies the tutor asked to be read aloud get their audio (from the cache, or made now, outside any transaction).
+   * When it cannot be made, the text stands and the learner is told once in the turn.
+   */
+  function withSpeech(thought: Thought, onSlow?: () => void): Thought | Promise<Thought> {
+    const replies = thought.out.replies;
+    const speaker = deps.speech?.speaker;
+    if (!speaker || !replies.some((r) => r.speak)) return thought;
+    onSlow?.();
+    return Promise.all(replies.map((r) => (r.speak ? speaker.speak(spokenText(r)) : undefined))).then((made) => {
+      const out: Reply[] = replies.map((r, i) => {
+        const m = made[i];
+        return m?.ok ? { ...plain(r), audio: { key: m.key } } : plain(r);
+      });
+      if (made.some((m) => m && !m.ok)) out.push({ text: vi.readAloudFailed });
+      return { ...thought, out: { ...thought.out, replies: out } };
+    });
+  }
+
+  function understand(store: LearnerStore, msg: InboundMessage, onSlow?: () => void): Thought | Promise<Thought> {
     const transcriber = deps.transcriber;
     if (msg.media === "voice" && msg.voice && transcriber) {
       const voice = msg.voice;
@@ -155,9 +188,9 @@ export function createConversationService(deps: ConversationDeps) {
   }
 
   /** Words the learner is likely to say now (the options on screen, the commands): the transcriber spells them better. */
-  function promptFor(store: LearnerStore, msg: InboundMessage): string {
+  function promptFor(store: LearnerStore, msg: Pick<InboundMessage, "channel" | "userKey">): string {
     const learner = store.findLearner(msg.channel, msg.userKey);
-    const screen = learner ? currentScreen(loadState(store, learner.id), contextFor(store, learner)) : [];
+    const screen = learner ? currentScreen(loadState(store, learner.id), contextFor(store, learner, msg.channel)) : [];
     const labels = screen.flatMap((r) => (r.options ?? []).map((o) => o.label));
     return [...labels, ...VOICE_COMMANDS].join(", ");
   }
@@ -165,7 +198,7 @@ export function createConversationService(deps: ConversationDeps) {
   function thinkOn(store: LearnerStore, msg: InboundMessage, input: TutorInput, onSlow?: () => void): Thought | Promise<Thought> {
     const learner = store.findLearner(msg.channel, msg.userKey);
     const state = loadState(store, learner?.id);
-    const out = step(state, input, contextFor(store, learner));
+    const out = step(state, input, contextFor(store, learner, msg.channel));
     if (!out.question || !deps.qa) {
       if (out.question)
         out.replies.push({
@@ -219,7 +252,7 @@ export function createConversationService(deps: ConversationDeps) {
           questionId,
           feedback,
         },
-        contextFor(store, learner),
+        contextFor(store, learner, msg.channel),
       );
       out = { ...after, replies: [...out.replies, ...after.replies], events: [...out.events, ...after.events] };
     }
@@ -286,7 +319,7 @@ export function createConversationService(deps: ConversationDeps) {
     if (t.learnerId !== null) store.clearUnreachable(t.learnerId);
     const items: Queued[] = [
       ...(row.callbackId ? [{ method: "ack" as const, params: { id: row.callbackId } }] : []),
-      ...(deps.shapeTurn?.(row.channel as Channel, t.replies) ?? t.replies).map((r) => ({ method: "reply" as const, params: r })),
+      ...(deps.shapeTurn?.(row.channel as Channel, t.replies) ?? t.replies).map((r) => ({ method: "reply" as const, params: plain(r) })),
     ];
     store.enqueue({ channel: row.channel, chatId: row.chatId, learnerId: t.learnerId, items, at });
   }
@@ -337,7 +370,12 @@ export function createConversationService(deps: ConversationDeps) {
     const store = await readStore(channel, userKey);
     const learner = store.findLearner(channel, userKey);
     if (!learner) return [];
-    return currentScreen(loadState(store, learner.id), contextFor(store, learner));
+    return currentScreen(loadState(store, learner.id), contextFor(store, learner, channel));
+  }
+
+  /** The words a learner is likely to say now, for a recording transcribed outside the inbox (the web microphone). */
+  async function listenWords(channel: Channel, userKey: string): Promise<string> {
+    return promptFor(await readStore(channel, userKey), { channel, userKey });
   }
 
   /** Whether this channel has seen this learner before (a row exists). */
@@ -351,7 +389,7 @@ export function createConversationService(deps: ConversationDeps) {
     return (await shared.openTurn(owner, learnerKey(channel, userKey), channel, userKey)).store;
   }
 
-  return { processInbox, processShared, peek, known };
+  return { processInbox, processShared, peek, known, listenWords };
 }
 
 export type ConversationService = ReturnType<typeof createConversationService>;

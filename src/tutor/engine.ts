@@ -9,7 +9,7 @@ import { resumeLesson } from "./lessons.js";
 import { askConsent, offerResume, onConsent, onScreenAnswer, showMenu } from "./menus.js";
 import { onAccountCommand, onPrompt } from "./prompts.js";
 import { withOptions } from "./replies.js";
-import { reconcile, repeatScreen, showProgress } from "./screens.js";
+import { onReadAloud, reconcile, repeatScreen, showProgress } from "./screens.js";
 import { type StepResult, Turn, type TutorContext, type TutorInput, type TutorState } from "./state.js";
 import { vi } from "./texts.vi.js";
 
@@ -67,6 +67,7 @@ export function step(state: TutorState, input: TutorInput, ctx: TutorContext): S
   }
   if (onPrompt(t, intent, input.text)) return t.result();
   if (onAccountCommand(t, intent)) return t.result();
+  if (onReadAloud(t, intent)) return t.result();
   if (t.state.screen.kind === "answered") {
     if (onAnswered(t, intent, input.text)) return t.result();
     // Anything else: back to where they were, and handle the text there.

@@ -14,6 +14,9 @@ export type Intent =
   | { kind: "privacy" }
   | { kind: "remindersOff" }
   | { kind: "remindersOn" }
+  | { kind: "readAloud" }
+  | { kind: "readAloudOn" }
+  | { kind: "readAloudOff" }
   | { kind: "explain" }
   | { kind: "start" }
   | { kind: "yes" }
@@ -87,6 +90,16 @@ const COMMANDS: Array<[Intent["kind"], string[]]> = [
   ["privacy", ["/baomat", "bao mat", "bao mat du lieu", "quyen rieng tu", "chinh sach bao mat", "luu gi", "ban luu gi", "du lieu cua toi"]],
   ["remindersOff", ["/dungnhac", "dung nhac", "tat nhac", "khong nhac nua", "huy nhac", "dung nhac nho", "khong can nhac"]],
   ["remindersOn", ["/nhac", "bat nhac", "nhac toi", "bat nhac nho", "nhac hoc"]],
+  // "đọc to" reads the screen aloud once; "luôn đọc to" every lesson step from now on. ("đọc lại" is "nhắc lại".)
+  ["readAloudOn", ["/luondocto", "luon doc to", "doc to luon", "luon luon doc to", "bat doc to", "bat doc", "tu dong doc to", "luon doc"]],
+  [
+    "readAloudOff",
+    ["/tatdocto", "tat doc to", "tat doc", "khong doc to", "khong doc to nua", "khong doc nua", "dung doc to", "thoi doc to", "huy doc to"],
+  ],
+  [
+    "readAloud",
+    ["/docto", "doc to", "doc to len", "doc len", "doc cho nghe", "doc cho toi nghe", "doc to cho toi nghe", "doc giup", "nghe doc"],
+  ],
   ["start", ["/start", "start", "bat dau", "xin chao", "chao", "hello", "hi", "alo", "a lo", "chao ban", "chao bot"]],
   ["menu", ["/menu", "menu", "danh sach", "trang chu", "ve menu", "quay ve menu", "muc luc", "chu de", "xem menu", "ve trang chu"]],
   ["help", ["/help", "/trogiup", "tro giup", "giup", "giup do", "huong dan", "help", "lenh", "can giup"]],

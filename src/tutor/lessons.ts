@@ -5,7 +5,7 @@ import { looksLikeQuestion } from "./answers.js";
 import type { Intent } from "./intents.js";
 import { outOfRange, pickOption, showMenu } from "./menus.js";
 import { showPrompt } from "./prompts.js";
-import { type Reply, withOptions } from "./replies.js";
+import { asLessonContent, type Reply, text, withOptions } from "./replies.js";
 import type { LessonPosition, Screen, Turn, TutorContext } from "./state.js";
 import { vi } from "./texts.vi.js";
 
@@ -21,7 +21,7 @@ export function openLesson(t: Turn, lesson: Lesson): void {
     .map((id) => t.ctx.curriculum.lessons.get(id)?.title)
     .filter((x): x is string => Boolean(x));
   if (missing.length > 0 && t.state.consent) intro.push(vi.lessonRequires(missing));
-  t.say(intro.join("\n\n"));
+  t.say(asLessonContent(text(intro.join("\n\n"))));
   t.events.push({ type: "lesson_started", lessonId: lesson.id });
   enterStep(t, lesson, 0);
 }
@@ -56,10 +56,12 @@ export function renderStep(lesson: Lesson, index: number): Reply {
     labels = s.options.map((o) => o.label);
     parts.push(s.kind === "quiz" ? vi.quizAsk : vi.checkpointAsk);
   }
-  return withOptions(parts.join("\n\n"), labels, {
-    quick: index > 0 ? ["repeat", "back", "menu"] : ["repeat", "menu"],
-    ...(s.image ? { image: s.image } : {}),
-  });
+  return asLessonContent(
+    withOptions(parts.join("\n\n"), labels, {
+      quick: index > 0 ? ["repeat", "back", "menu"] : ["repeat", "menu"],
+      ...(s.image ? { image: s.image } : {}),
+    }),
+  );
 }
 
 function advance(t: Turn, lesson: Lesson): void {

@@ -22,6 +22,24 @@ export interface Reply {
   image?: ReplyImage;
   /** Commands worth a shortcut under this message (buttons on Telegram/web, a hint line elsewhere). */
   quick?: QuickAction[];
+  /** To be read aloud (the tutor asks; the conversation service makes the audio and sets `audio`). */
+  speak?: boolean;
+  /** The message read aloud: a cached audio file (voice/tts.ts), sent before the text where the channel plays audio. */
+  audio?: { key: string };
+}
+
+/** Replies that are a lesson's own content (its intro, its steps): read aloud for learners who asked "luôn đọc to". */
+const lessonContent = new WeakSet<Reply>();
+export function asLessonContent(r: Reply): Reply {
+  lessonContent.add(r);
+  return r;
+}
+export const isLessonContent = (r: Reply): boolean => lessonContent.has(r);
+
+/** What a listener hears of a reply: its text, then its numbered options. */
+export function spokenText(reply: Reply): string {
+  const options = (reply.options ?? []).map((o) => `${o.value}. ${o.label}`).join("\n");
+  return options ? `${reply.text}\n\n${options}` : reply.text;
 }
 
 export function text(t: string): Reply {

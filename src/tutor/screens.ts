@@ -1,6 +1,7 @@
 // Showing where the learner is again ("nhắc lại", progress, after a reload) and following curriculum edits.
 
-import type { Lesson, Step } from "../curriculum/types.js";
+import type { Step } from "../curriculum/types.js";
+import type { Intent } from "./intents.js";
 import { renderStep, resumeLesson, suggestNext } from "./lessons.js";
 import { askConsent, offerResume, showMenu, showTrack } from "./menus.js";
 import { showPrompt } from "./prompts.js";
@@ -21,6 +22,26 @@ export function showProgress(t: Turn): void {
   if (next) lines.push(vi.progressNext(next.title));
   lines.push(vi.progressResumeHint);
   t.say(lines.join("\n"));
+}
+
+/** "đọc to" reads what is on screen aloud; "luôn đọc to" / "tắt đọc to" turn reading every lesson step on or off. */
+export function onReadAloud(t: Turn, intent: Intent): boolean {
+  if (intent.kind !== "readAloud" && intent.kind !== "readAloudOn" && intent.kind !== "readAloudOff") return false;
+  if (intent.kind === "readAloudOff") {
+    t.state = { ...t.state, readAloud: false };
+    t.say(vi.readAloudOff);
+    return true;
+  }
+  if (!t.ctx.audio) {
+    t.say(vi.readAloudUnavailable);
+    return true;
+  }
+  if (intent.kind === "readAloudOn") {
+    t.state = { ...t.state, readAloud: true };
+    t.say(vi.readAloudOn);
+  } else t.readAll = true;
+  showCurrent(t);
+  return true;
 }
 
 export function repeatScreen(t: Turn): void {
@@ -67,13 +88,18 @@ export function repeatScreen(t: Turn): void {
 /** What the learner was last shown, to show again without changing anything (the web page after a reload). */
 export function currentScreen(state: TutorState, ctx: TutorContext): Reply[] {
   const t = new Turn(reconcile(state, ctx), ctx);
-  const { screen, lesson: pos } = t.state;
-  if (screen.kind === "new") return [];
-  if (screen.kind === "consent") askConsent(t);
-  else if (screen.kind === "step" && pos && ctx.curriculum.lessons.has(pos.lessonId))
-    t.say(renderStep(ctx.curriculum.lessons.get(pos.lessonId) as Lesson, pos.stepIndex));
-  else repeatScreen(t);
+  if (t.state.screen.kind === "new") return [];
+  showCurrent(t);
   return t.replies;
+}
+
+/** Shows the screen the learner is on again, as it was. */
+function showCurrent(t: Turn): void {
+  const { screen, lesson: pos } = t.state;
+  const lesson = pos && t.ctx.curriculum.lessons.get(pos.lessonId);
+  if (screen.kind === "consent") askConsent(t);
+  else if (screen.kind === "step" && pos && lesson) t.say(renderStep(lesson, pos.stepIndex));
+  else repeatScreen(t);
 }
 
 /** Keeps a stored state valid against the current curriculum (lessons may have been edited or removed). */

@@ -2,7 +2,7 @@
 // events.
 
 import type { Curriculum } from "../curriculum/types.js";
-import { type Reply, text } from "./replies.js";
+import { isLessonContent, type Reply, text } from "./replies.js";
 
 /** Where the learner is inside a lesson. The step title lets an edited lesson resume sensibly. */
 export interface LessonPosition {
@@ -42,6 +42,8 @@ export interface TutorState {
   consent: boolean | null;
   /** The unfinished lesson, kept while the learner browses the menu or pauses. */
   lesson?: LessonPosition;
+  /** "luôn đọc to": each lesson step comes with its audio, where the learner's channel can play it. */
+  readAloud?: boolean;
 }
 
 export type TutorInput =
@@ -77,6 +79,8 @@ export interface TutorContext {
   today?: string;
   /** Public base URL for the certificate's verification link. */
   publicBaseUrl?: string;
+  /** Whether replies can be read aloud to this learner (a speech endpoint, and a channel that plays audio). */
+  audio?: boolean;
 }
 
 export interface StepResult {
@@ -93,6 +97,8 @@ export class Turn {
   replies: Reply[] = [];
   events: TutorEvent[] = [];
   question?: StepResult["question"];
+  /** "đọc to": every reply of this turn is read aloud. */
+  readAll = false;
   constructor(
     public state: TutorState,
     readonly ctx: TutorContext,
@@ -104,7 +110,12 @@ export class Turn {
     this.state = { ...this.state, screen };
   }
   result(): StepResult {
-    return { state: this.state, replies: this.replies, events: this.events, ...(this.question ? { question: this.question } : {}) };
+    const steps = this.state.readAloud === true;
+    const replies =
+      this.ctx.audio && (this.readAll || steps)
+        ? this.replies.map((r) => (this.readAll || isLessonContent(r) ? { ...r, speak: true } : r))
+        : this.replies;
+    return { state: this.state, replies, events: this.events, ...(this.question ? { question: this.question } : {}) };
   }
   /** Hands the text to the question pipeline, noting the open quiz (hints only) if there is one. */
   ask(text: string): void {

@@ -68,7 +68,7 @@ export const vi = {
     "Xin lỗi bác, tôi vừa gặp trục trặc nên chưa xử lý được tin nhắn này. Bác gửi lại giúp tôi nhé. Nếu vẫn không được, bác gõ **menu**.",
   lessonGone: "Bài bác đang học vừa được thay đổi nên không còn nữa. Tôi xin lỗi vì sự bất tiện. Mời bác chọn bài khác.",
 
-  help: "**Bác có thể gõ:**\n• Số (1, 2, 3…) để chọn\n• **tiếp**: sang bước sau\n• **nhắc lại**: xem lại bước này\n• **quay lại**: về bước trước\n• **không hiểu**: xem giải thích thêm\n• **menu**: danh sách chủ đề\n• **tiến độ**: xem bác đã học đến đâu\n• **dừng**: tạm nghỉ\nGõ không dấu cũng được ạ.",
+  help: "**Bác có thể gõ:**\n• Số (1, 2, 3…) để chọn\n• **tiếp**: sang bước sau\n• **nhắc lại**: xem lại bước này\n• **quay lại**: về bước trước\n• **không hiểu**: xem giải thích thêm\n• **menu**: danh sách chủ đề\n• **tiến độ**: xem bác đã học đến đâu\n• **đọc to**: nghe đọc bước này\n• **dừng**: tạm nghỉ\nGõ không dấu cũng được ạ.",
   progressTitle: "📊 **Tiến độ học của bác**",
   progressDone: (titles: string[]) => `✅ Đã xong (${titles.length}): ${titles.join("; ")}`,
   progressNoneDone: "Bác chưa học xong bài nào. Mình bắt đầu nhé!",
@@ -118,6 +118,12 @@ export const vi = {
   remindersAsk:
     "Bác có muốn tôi **nhắc học** khi bác lâu không vào không?\nTôi nhắc nhiều nhất một lần mỗi đợt, chỉ từ 8 giờ sáng đến 8 giờ tối.",
   remindersOptions: ["Có, nhắc tôi", "Không cần"],
+  readAloudOn: "Vâng. Từ giờ, mỗi bước học tôi gửi kèm tiếng đọc. Gõ **tắt đọc to** để thôi.",
+  readAloudOff: "Vâng, tôi thôi đọc to. Khi muốn nghe một bước, bác gõ **đọc to**.",
+  /** The channel cannot play audio, or no speech endpoint is set up: said each time it is asked, never a link. */
+  readAloudUnavailable: "Xin lỗi bác, ở đây tôi chưa đọc to được. Bác xem chữ giúp tôi nhé.",
+  /** The speech endpoint failed or timed out: the text is there, the learner may ask again later. */
+  readAloudFailed: "Xin lỗi bác, lúc này tôi chưa đọc to được. Bác xem chữ giúp tôi nhé. Lát nữa bác gõ **đọc to** để thử lại.",
   remindersOn: "Vâng, tôi sẽ nhắc bác nhẹ nhàng khi bác lâu không học. Gõ **dừng nhắc** để tắt.",
   remindersOff: "Vâng, tôi sẽ không nhắc bác nữa. Gõ **bật nhắc** nếu bác đổi ý.",
   remindersNeedConsent: "Để nhắc bác, tôi cần bác đồng ý lưu tiến độ học. Bác gõ **xin chào** để chọn lại nhé.",

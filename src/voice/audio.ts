@@ -1,28 +1,5 @@
 // What we can tell about a voice note's audio without decoding it.
 
-const ADTS_RATES = [96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350];
-
-/**
- * Raw ADTS AAC (what Zalo's voice_url serves): its length in seconds, from the frame headers (1,024 samples a
- * frame); undefined when the bytes are not ADTS.
- */
-export function adtsDurationSec(b: Uint8Array): number | undefined {
-  let i = 0;
-  let frames = 0;
-  let rate: number | undefined;
-  while (i + 7 <= b.length) {
-    if (b[i] !== 0xff || ((b[i + 1] ?? 0) & 0xf6) !== 0xf0) return undefined;
-    const r = ADTS_RATES[((b[i + 2] ?? 0) >> 2) & 0x0f];
-    if (r === undefined) return undefined;
-    rate ??= r;
-    const len = (((b[i + 3] ?? 0) & 0x03) << 11) | ((b[i + 4] ?? 0) << 3) | ((b[i + 5] ?? 0) >> 5);
-    if (len < 7) return undefined;
-    frames += ((b[i + 6] ?? 0) & 0x03) + 1;
-    i += len;
-  }
-  return rate && frames > 0 ? (frames * 1024) / rate : undefined;
-}
-
 /** Whether the bytes look like raw ADTS AAC. */
 export const isAdts = (b: Uint8Array) => b.length >= 7 && b[0] === 0xff && ((b[1] ?? 0) & 0xf6) === 0xf0;
 

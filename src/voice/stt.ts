@@ -1,7 +1,8 @@
 import type { Logger } from "pino";
 import { z } from "zod";
 import type { Channel } from "../conversation/types.js";
-import { adtsDurationSec, isAdts } from "./audio.js";
+import { isAdts } from "./audio.js";
+import { adtsToM4a, durationOf } from "./remux.js";
 import {
   type AudioFile,
   type AudioSource,
@@ -78,19 +79,27 @@ export function createSttTranscriber(o: SttOptions): Transcriber {
     return parsed.data.text;
   }
 
-  async function run(req: TranscribeRequest, signal: AbortSignal): Promise<string> {
+  async function fetchAudio(req: TranscribeRequest, signal: AbortSignal): Promise<AudioFile> {
+    if ("audio" in req) {
+      if (req.audio.bytes.byteLength > maxBytes) throw new VoiceError("too_big");
+      return req.audio;
+    }
     if (req.voice.durationSec !== undefined && req.voice.durationSec > maxSeconds) throw new VoiceError("too_long");
     const source = o.source(req.channel);
     if (!source) throw new VoiceError("no_source");
-    const audio = await source.fetch(req.voice.ref, { maxBytes, signal });
+    return source.fetch(req.voice.ref, { maxBytes, signal });
+  }
+
+  async function run(req: TranscribeRequest, signal: AbortSignal): Promise<string> {
+    const audio = await fetchAudio(req, signal);
+    const seconds = await durationOf(audio.bytes);
+    if (seconds !== undefined && seconds > maxSeconds) throw new VoiceError("too_long");
     let file = audio;
     if (isAdts(audio.bytes)) {
-      // Zalo's voice notes are raw ADTS AAC. Sent as-is, named .aac: speaches and whisper.cpp (through ffmpeg)
-      // read it; OpenAI's endpoint refuses raw AAC and wants it in an M4A container (remuxing without re-encoding,
-      // e.g. with mediabunny, is the way; see README, "Voice").
-      const seconds = adtsDurationSec(audio.bytes);
-      if (seconds !== undefined && seconds > maxSeconds) throw new VoiceError("too_long");
-      file = { ...audio, filename: "voice.aac", mime: "audio/aac" };
+      // Zalo's voice notes are raw ADTS AAC, which OpenAI's endpoint refuses: copied into an M4A container (no
+      // re-encoding), which every endpoint reads. Bytes mediabunny cannot read go as they are, named .aac.
+      const m4a = await adtsToM4a(audio.bytes);
+      file = m4a ? { bytes: m4a, filename: "voice.m4a", mime: "audio/mp4" } : { ...audio, filename: "voice.aac", mime: "audio/aac" };
     }
     if (o.takeBudget && !(await o.takeBudget())) throw new VoiceError("budget");
     const text = (await post(file, req.prompt, signal)).replace(/\s+/g, " ").trim();

@@ -30,12 +30,15 @@ export type FailureReason = "too_long" | "too_big" | "empty" | "no_source" | "do
 
 export type Transcription = { ok: true; text: string } | { ok: false; reason: FailureReason };
 
-export interface TranscribeRequest {
+export type TranscribeRequest = {
   channel: Channel;
-  voice: VoiceRef;
   /** Words the learner is likely to say (the options on screen, the commands): helps the model spell them. */
   prompt?: string;
-}
+} & (
+  | { voice: VoiceRef }
+  /** Audio the request itself carried (the web page's microphone): nothing to fetch. */
+  | { audio: AudioFile }
+);
 
 export interface Transcriber {
   /** Never throws: a failure or a timeout comes back as a reason. */

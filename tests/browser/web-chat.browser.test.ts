@@ -4,6 +4,8 @@ import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../../src/app.js";
 import { startApp, tempDir } from "../helpers/app.js";
+import { startFakeStt } from "../helpers/fake-stt.js";
+import { startFakeTts } from "../helpers/fake-tts.js";
 
 // The web chat as an elderly learner uses it, in headless Chromium against the real app on loopback: messages typed
 // while a reply loads are kept and answered in order, a "typing" line shows, spent buttons look spent, a reload
@@ -144,5 +146,87 @@ suite("web chat in headless Chromium", () => {
     expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(360);
     await page.screenshot({ path: "/tmp/web-chat-phone.png" });
     await close();
+  });
+});
+
+suite("web chat's microphone and read-aloud player in headless Chromium", () => {
+  const dir = tempDir("bdhai-webvoice-");
+  let app: App;
+  let base = "";
+  let browser: Browser;
+  let stt: Awaited<ReturnType<typeof startFakeStt>>;
+  let tts: Awaited<ReturnType<typeof startFakeTts>>;
+
+  beforeAll(async () => {
+    // Whatever the fake microphone records, the stand-in hears "tiếp".
+    stt = await startFakeStt("tiếp");
+    tts = await startFakeTts();
+    app = await startApp({
+      dbPath: `${dir.path}/web.db`,
+      env: { STT_BASE_URL: stt.url, STT_MODEL: "whisper-vi", TTS_BASE_URL: tts.url, TTS_MODEL: "piper-vi" },
+    });
+    await app.server.listen({ host: "127.0.0.1", port: 0 });
+    base = `http://127.0.0.1:${(app.server.server.address() as AddressInfo).port}`;
+    // Chromium's own stand-in microphone (a beeping tone), allowed without asking; audio may play without a tap.
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [...ARGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", "--autoplay-policy=no-user-gesture-required"],
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await stt?.close();
+    await tts?.close();
+    dir.cleanup();
+  });
+
+  const until = async (page: Page, expression: string, timeoutMs = 10_000) => {
+    const end = Date.now() + timeoutMs;
+    while (!(await page.evaluate(expression))) {
+      if (Date.now() > end) throw new Error(`timed out waiting for ${expression}`);
+      await page.waitForTimeout(50);
+    }
+  };
+  const lastBot = (page: Page) => page.evaluate("[...document.querySelectorAll('.msg.bot')].map((d) => d.innerText).join('\\n---\\n')");
+
+  it("a learner presses the microphone, speaks, presses again: what was heard is shown and the lesson moves on; “đọc to” plays the step", async () => {
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: "vi-VN" });
+    const page = await context.newPage();
+    await page.goto(base);
+    await page.waitForSelector("button.start");
+    await until(page, "!document.getElementById('mic').hidden");
+    await page.click("button.start");
+    for (const choice of ["1", "1", "1"]) {
+      const n = await page.locator(".msg.bot").count();
+      await page.fill("#text", choice);
+      await page.press("#text", "Enter");
+      await until(page, `document.querySelectorAll('.msg.bot:not(.typing)').length > ${n}`);
+    }
+    await until(page, "document.body.innerText.includes('Bước 1/4')");
+
+    await page.click("#mic");
+    // Recording shows on the button (the microphone opens asynchronously).
+    await until(page, "document.getElementById('mic').getAttribute('aria-pressed') === 'true'");
+    expect(await page.textContent("#mic")).toContain("Gửi");
+    await page.waitForTimeout(1200);
+    await page.click("#mic");
+    await until(page, "document.body.innerText.includes('Kiểm tra (2/4)')");
+    expect(await lastBot(page)).toContain("🎙️ Cháu nghe bác nói: “tiếp”");
+    // The recording reached the speech endpoint as the browser made it (WebM/Opus), with the words on screen as hints.
+    expect(stt.requests).toHaveLength(1);
+    expect(stt.requests[0]?.mime).toBe("audio/webm");
+    expect(stt.requests[0]?.audio.length).toBeGreaterThan(1000);
+
+    await page.fill("#text", "đọc to");
+    await page.press("#text", "Enter");
+    await page.waitForSelector(".msg.bot audio");
+    // The player got the stand-in's MP3 from the server and could read it (a length), and it started by itself.
+    await until(page, "document.querySelector('.msg.bot audio').duration > 0.5");
+    expect(await page.getAttribute(".msg.bot audio", "src")).toMatch(/^audio\/[0-9a-f]{64}\.mp3$/);
+    await until(page, "document.querySelector('.msg.bot audio').currentTime > 0 || document.querySelector('.msg.bot audio').ended");
+    expect(tts.requests).toHaveLength(1);
+    await context.close();
   });
 });

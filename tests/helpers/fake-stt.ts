@@ -2,8 +2,9 @@ import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 // A stand-in for an OpenAI-compatible speech-to-text endpoint (POST /v1/audio/transcriptions, multipart) on
-// loopback: records every request, and answers with the transcript set for the audio it was sent (by the file's
-// content), or the next scripted answer, or an error, or silence.
+// loopback: records every request, and answers with the transcript set for the audio it was sent (by a tag inside
+// the file's content), or the next scripted answer, or an error, or silence. Like OpenAI's endpoint, it refuses a
+// raw .aac file, and an .m4a that is not an MP4 container.
 
 type Script = { text: string } | { status: number } | "hang";
 
@@ -13,7 +14,7 @@ export interface SttRequest {
   prompt: string;
   filename: string;
   mime: string;
-  /** The uploaded file's content, as text (the fakes' "audio" is text). */
+  /** The uploaded file's content, as text (the fakes' "audio" carries a text tag). */
   audio: string;
   authorization: string | undefined;
 }
@@ -43,17 +44,24 @@ export async function startFakeStt(defaultText = "xin chào") {
         res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "no file" } }));
         return;
       }
-      const audio = Buffer.from(await file.arrayBuffer()).toString("utf8");
+      const bytes = Buffer.from(await file.arrayBuffer());
+      const audio = bytes.toString("latin1");
+      const name = (file as File).name ?? "";
       requests.push({
         model: String(form.get("model") ?? ""),
         language: String(form.get("language") ?? ""),
         prompt: String(form.get("prompt") ?? ""),
-        filename: (file as File).name ?? "",
+        filename: name,
         mime: file.type,
         audio,
         authorization: req.headers.authorization,
       });
-      const s: Script = byAudio.has(audio) ? { text: byAudio.get(audio) as string } : (scripts.shift() ?? { text: defaultText });
+      if (name.endsWith(".aac") || (name.endsWith(".m4a") && bytes.subarray(4, 8).toString("latin1") !== "ftyp")) {
+        res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "Invalid file format." } }));
+        return;
+      }
+      const tag = [...byAudio.keys()].find((t) => audio.includes(t));
+      const s: Script = tag !== undefined ? { text: byAudio.get(tag) as string } : (scripts.shift() ?? { text: defaultText });
       if (s === "hang") {
         hanging.push(res);
         return;
@@ -69,7 +77,7 @@ export async function startFakeStt(defaultText = "xin chào") {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
     requests,
-    /** The transcript of a given audio (the file's content as text). */
+    /** The transcript of audio whose content holds this tag. */
     hears(audio: string, text: string) {
       byAudio.set(audio, text);
     },
@@ -83,4 +91,22 @@ export async function startFakeStt(defaultText = "xin chào") {
       await new Promise<void>((r) => server.close(() => r()));
     },
   };
+}
+
+/** A voice note as raw ADTS AAC frames (16 kHz mono), as Zalo serves them, `seconds` long; each frame carries `tag`. */
+export function adtsAudio(seconds: number, tag: string): Buffer {
+  const frames = Math.ceil((seconds * 16000) / 1024);
+  const payload = Buffer.from(tag);
+  const len = 7 + payload.length;
+  // Sync word, MPEG-4, no CRC; AAC LC, 16 kHz (index 8), mono; frame length; one raw block per frame.
+  const header = Buffer.from([
+    0xff,
+    0xf1,
+    (1 << 6) | (8 << 2),
+    0x40 | ((len >> 11) & 0x03),
+    (len >> 3) & 0xff,
+    ((len & 7) << 5) | 0x1f,
+    0xfc,
+  ]);
+  return Buffer.concat(Array.from({ length: frames }, () => Buffer.concat([header, payload])));
 }

@@ -31,7 +31,8 @@ export async function startFakeTelegram() {
     new Promise<string>((resolve) => {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
-      req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+      // latin1: an uploaded file's bytes survive as characters (JSON bodies are ASCII-escaped or UTF-8, decoded below).
+      req.on("end", () => resolve(Buffer.concat(chunks).toString("latin1")));
     });
 
   const server = createServer(async (req, res) => {
@@ -51,13 +52,15 @@ export async function startFakeTelegram() {
     }
     const [, token = "", method = ""] = m;
     let body: Record<string, unknown> = {};
-    if ((req.headers["content-type"] ?? "").includes("json") && raw) body = JSON.parse(raw);
+    if ((req.headers["content-type"] ?? "").includes("json") && raw) body = JSON.parse(Buffer.from(raw, "latin1").toString("utf8"));
     else if (raw)
       body = {
         multipart: true,
         chat_id: /name="chat_id"\r\n\r\n([^\r]+)/.exec(raw)?.[1],
         filename: /filename="([^"]+)"/.exec(raw)?.[1],
         caption: /name="caption"\r\n\r\n([^\r]*)/.exec(raw)?.[1],
+        /** The uploaded file's bytes, as latin1 characters. */
+        file: /filename="[^"]*"\r\nContent-Type: [^\r]*\r\n\r\n([\s\S]*?)\r\n--/.exec(raw)?.[1],
       };
     const call: FakeCall = { method, token, body, at: Date.now(), ok: false };
     calls.push(call);
@@ -94,6 +97,10 @@ export async function startFakeTelegram() {
         date: Math.floor(Date.now() / 1000),
         chat: { id: Number(body.chat_id), type: "private" },
         text: body.text,
+        // A voice note keeps the file id Telegram gave it (or was sent by): the bot may send it again by that id.
+        ...(method === "sendVoice"
+          ? { voice: { file_id: typeof body.voice === "string" ? body.voice : `tg-voice-${nextMessageId}`, duration: 3 } }
+          : {}),
       };
     else if (method === "getFile") {
       const fileId = String(body.file_id ?? "");

@@ -30,6 +30,8 @@ export type OaScript = { error: number; message?: string } | { status: number; r
 
 export interface FakeZaloOa {
   url: string;
+  /** A learner's voice note, served at the URL returned (as Zalo's CDN serves an audio attachment). */
+  addAudio(name: string, bytes: Uint8Array): string;
   calls: OaCall[];
   /** Texts that reached the learner, in order. */
   messagesTo(userId: string): string[];
@@ -64,6 +66,8 @@ export async function startFakeZaloOa(): Promise<FakeZaloOa> {
   const valid = new Set([OA_ACCESS_TOKEN]);
   const silenced = new Set<string>();
   const uploads: Array<{ name: string; size: number }> = [];
+  /** Voice notes learners sent (user_send_audio): the attachment's URL serves them. */
+  const audio = new Map<string, Uint8Array>();
   let refreshToken = OA_REFRESH_TOKEN;
   let accessToken = OA_ACCESS_TOKEN;
   let refreshes = 0;
@@ -88,6 +92,12 @@ export async function startFakeZaloOa(): Promise<FakeZaloOa> {
 
   async function handle(req: IncomingMessage, res: ServerResponse, raw: Buffer): Promise<void> {
     const path = req.url ?? "";
+    const voice = /^\/audio\/([\w-]+)$/.exec(path);
+    if (req.method === "GET" && voice) {
+      const bytes = audio.get(voice[1] ?? "");
+      if (!bytes) return void res.writeHead(404).end();
+      return void res.writeHead(200, { "content-type": "audio/aac" }).end(bytes);
+    }
     const token = typeof req.headers.access_token === "string" ? req.headers.access_token : undefined;
     if (req.method === "POST" && path === "/v3.0/oa/message/cs") {
       const body = JSON.parse(raw.toString("utf8")) as Record<string, unknown>;
@@ -195,6 +205,10 @@ export async function startFakeZaloOa(): Promise<FakeZaloOa> {
       return accessToken;
     },
     uploads,
+    addAudio(name, bytes) {
+      audio.set(name, bytes);
+      return `http://127.0.0.1:${port}/audio/${name}`;
+    },
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

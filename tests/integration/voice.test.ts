@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { App } from "../../src/app.js";
 import { vi } from "../../src/tutor/texts.vi.js";
 import { eventually, startApp, tempDir } from "../helpers/app.js";
-import { startFakeStt } from "../helpers/fake-stt.js";
+import { adtsAudio, startFakeStt } from "../helpers/fake-stt.js";
 import { postTelegram, startFakeTelegram, tgText, tgVoice } from "../helpers/fake-telegram.js";
 import { type FakeZalo, startFakeZalo } from "../helpers/fake-zalo.js";
 
@@ -111,8 +111,7 @@ describe("voice notes on Telegram", () => {
     expect(chosen.at(-1)).toContain("Không đọc mã cho ai");
 
     const question = "Mã OTP là gì, số 0912345678 của tôi có sao không?";
-    const answer = await exchange(u, voice(u, question), /OTP/);
-    await eventually(() => expect(tg.texts(u).length).toBeGreaterThan(0));
+    const answer = await exchange(u, voice(u, question), /Giữ kín mã OTP|một lần/);
     expect(answer[0]).toBe(heard(question));
     expect(answer.slice(1).join("\n")).toMatch(/Giữ kín mã OTP|một lần/);
     // The question pipeline's redaction applies to a transcript as to typed text.
@@ -249,28 +248,11 @@ describe("voice notes on the Zalo Bot Platform", () => {
   }
   const text = (t: string, last: RegExp) => exchange(event("message.text.received", { text: t }), last);
 
-  /** A voice note as raw ADTS AAC frames (16 kHz mono), as Zalo serves them; `seconds` long. */
   let k = 0;
-  function adts(seconds: number, tag: string): Buffer {
-    const frames = Math.ceil((seconds * 16000) / 1024);
-    const payload = Buffer.from(tag);
-    const len = 7 + payload.length;
-    // Sync word, MPEG-4, no CRC; AAC LC, 16 kHz (index 8), mono; frame length; one raw block per frame.
-    const header = Buffer.from([
-      0xff,
-      0xf1,
-      (1 << 6) | (8 << 2),
-      0x40 | ((len >> 11) & 0x03),
-      (len >> 3) & 0xff,
-      ((len & 7) << 5) | 0x1f,
-      0xfc,
-    ]);
-    return Buffer.concat(Array.from({ length: frames }, () => Buffer.concat([header, payload])));
-  }
   function voice(transcript: string, seconds = 2) {
-    const name = `zv${++k}`;
-    const audio = adts(seconds, name);
-    stt.hears(audio.toString("utf8"), transcript);
+    const name = `zv${++k}z`;
+    const audio = adtsAudio(seconds, name);
+    stt.hears(name, transcript);
     return event("message.voice.received", { voice_url: zalo.addVoice(name, audio) });
   }
 
@@ -291,9 +273,10 @@ describe("voice notes on the Zalo Bot Platform", () => {
     expect(answer[0]).toBe(heard("mã OTP là gì?"));
     expect(answer.slice(1).join("\n")).toMatch(/Giữ kín mã OTP|một lần/);
 
-    // Zalo's raw AAC goes to the endpoint as it came, named so the endpoint knows it.
+    // Zalo's raw AAC reaches the endpoint (which, like OpenAI's, refuses raw .aac) copied into an M4A container.
     expect(stt.requests).toHaveLength(4);
-    expect(stt.requests[0]).toMatchObject({ filename: "voice.aac", mime: "audio/aac", language: "vi" });
+    expect(stt.requests[0]).toMatchObject({ filename: "voice.m4a", mime: "audio/mp4", language: "vi" });
+    expect(stt.requests[0]?.audio).toContain("zv1z");
   });
 
   it("a voice note over two minutes is refused kindly without calling the endpoint; the endpoint down gets a kind reply", async () => {
@@ -305,7 +288,10 @@ describe("voice notes on the Zalo Bot Platform", () => {
     expect(stt.requests).toHaveLength(0);
 
     stt.script({ status: 503 });
-    const down = await exchange(event("message.voice.received", { voice_url: zalo.addVoice("unknown", adts(1, "unknown")) }), /gõ chữ/);
+    const down = await exchange(
+      event("message.voice.received", { voice_url: zalo.addVoice("unknown", adtsAudio(1, "unknown")) }),
+      /gõ chữ/,
+    );
     expect(down.join("\n")).toContain(vi.voiceProblem.unavailable);
     // A URL that is gone (expired): the same kind reply.
     const gone = await exchange(event("message.voice.received", { voice_url: `${zalo.url}/voice/expired.aac` }), /gõ chữ/);

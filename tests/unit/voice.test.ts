@@ -4,7 +4,8 @@ import { normaliseEvent } from "../../src/channels/zalo.js";
 import { normaliseOaEvent } from "../../src/channels/zalo-oa/events.js";
 import { DEFAULT_STT_MODEL, loadConfig } from "../../src/config.js";
 import { inboxText, voiceFromInbox } from "../../src/conversation/types.js";
-import { adtsDurationSec, sniffAudio } from "../../src/voice/audio.js";
+import { sniffAudio } from "../../src/voice/audio.js";
+import { adtsToM4a, durationOf } from "../../src/voice/remux.js";
 
 describe("voice in: configuration", () => {
   it("defaults to the OPENAI_* endpoint, and never sends the OpenAI key to a speech server of its own", () => {
@@ -16,6 +17,29 @@ describe("voice in: configuration", () => {
     expect(own.stt?.apiKey).toBeUndefined();
     expect(() => loadConfig({ STT_BASE_URL: "speaches" })).toThrow(/STT_BASE_URL/);
     expect(() => loadConfig({ STT_TIMEOUT_SECONDS: "0" })).toThrow(/STT_TIMEOUT_SECONDS/);
+  });
+});
+
+describe("voice out: configuration", () => {
+  it("is off unless a speech model is named; never sends the OpenAI key to a speech server of its own", () => {
+    const llm = { OPENAI_API_KEY: "sk-openai", OPENAI_MODEL: "gpt" };
+    expect(loadConfig(llm).tts).toBeUndefined();
+    expect(loadConfig({ ...llm, TTS_MODEL: "tts-1" }).tts).toMatchObject({
+      model: "tts-1",
+      voice: "alloy",
+      apiKey: "sk-openai",
+      timeoutMs: 15_000,
+    });
+    const own = loadConfig({
+      ...llm,
+      TTS_BASE_URL: "http://10.0.0.5:8000/v1",
+      TTS_MODEL: "piper-vi",
+      DATABASE_PATH: "/srv/bdhai/tutor.db",
+    }).tts;
+    expect(own).toMatchObject({ baseUrl: "http://10.0.0.5:8000/v1", model: "piper-vi", cacheDir: "/srv/bdhai/tts-cache" });
+    expect(own?.apiKey).toBeUndefined();
+    expect(() => loadConfig({ TTS_BASE_URL: "http://10.0.0.5:8000/v1" })).toThrow(/TTS_MODEL/);
+    expect(() => loadConfig({ TTS_MODEL: "x", TTS_TIMEOUT_SECONDS: "0" })).toThrow(/TTS_TIMEOUT_SECONDS/);
   });
 });
 
@@ -58,11 +82,18 @@ describe("voice in: what channels keep", () => {
 
 describe("voice in: audio", () => {
   const frame = Buffer.from([0xff, 0xf1, (1 << 6) | (8 << 2), 0x40, (9 >> 3) & 0xff, ((9 & 7) << 5) | 0x1f, 0xfc, 0, 0]);
-  it("measures raw ADTS AAC by its frames (16 kHz: 64 ms a frame) and names it .aac", () => {
+  it("copies raw ADTS AAC into an M4A container, frames untouched, and measures it (16 kHz: 64 ms a frame)", async () => {
     const twoSeconds = Buffer.concat(Array.from({ length: 32 }, () => frame));
-    expect(adtsDurationSec(twoSeconds)).toBeCloseTo(2.048, 3);
-    expect(adtsDurationSec(Buffer.from("OggS not aac"))).toBeUndefined();
     expect(sniffAudio(twoSeconds)).toEqual({ filename: "voice.aac", mime: "audio/aac" });
+    expect(await durationOf(twoSeconds)).toBeCloseTo(2.048, 3);
+    const m4a = Buffer.from((await adtsToM4a(twoSeconds)) ?? []);
+    expect(sniffAudio(m4a)).toEqual({ filename: "voice.m4a", mime: "audio/mp4" });
+    expect(await durationOf(m4a)).toBeCloseTo(2.048, 3);
+    // Each frame's two payload bytes are kept, without their 7-byte headers: 64 bytes of audio in the mdat box.
+    const mdat = m4a.indexOf("mdat");
+    expect(m4a.readUInt32BE(mdat - 4)).toBe(8 + 32 * 2);
+    expect(await adtsToM4a(Buffer.from("OggS not aac"))).toBeUndefined();
+    expect(await durationOf(Buffer.from("AUDIO-ogg-1"))).toBeUndefined();
     expect(sniffAudio(Buffer.from("OggS...."))).toEqual({ filename: "voice.ogg", mime: "audio/ogg" });
   });
 });
