@@ -192,8 +192,14 @@ const EMERGENCY =
   "doi so|so moi|mat dien thoai|hong dien thoai|bi giu|bi bat|tai nan|cap cuu|benh vien|nam vien|nhap vien|o vien|phau thuat|vien phi|hoc phi|mo gap|can gap|dang can|gap lam|o don|don cong an|tam giam|bi nan|gap chuyen|gap \\d+|gap tien|kep tien|ck gap|chuyen gap";
 /** Asking for an amount: "cần 15 triệu", "xin 5 tr", "ck gấp 2 triệu". */
 const AMOUNT_ASK = `(?:can|xin|muon|vay|gui|chuyen|ck|nop|dong|ung) ${g(2)}\\d+ ?(?:trieu|tr|nghin|k|cu|ngan|lit)`;
-const SECRET =
-  "otp|ma otp|ma xac thuc|ma xac nhan|ma so|mat khau|mk|ma pin|passcode|ma dang nhap|ma kich hoat|ma bao mat|ma giao dich|ma vua gui|ma gui ve|ma ve may|ma tren may|ma trong tin nhan|ma|so the|so tai khoan|anh cccd|anh can cuoc|mat sau the|ma cvv|cvv";
+/**
+ * A bare "ma" typed without marks is far more often "mà" (but, that) than "mã" (a code): before a pronoun or a
+ * function word ("hỏi ChatGPT mà nó trả lời lung tung", "mà không được") it is "mà". (With marks, SCAM_SENSES keeps
+ * only "mã" here.)
+ */
+const BARE_MA =
+  "ma(?! (?:no|toi|tui|em|minh|bac|con|chau|ho|nguoi|anh|chi|ong|ba|co|chu|van|khong|chua|da|dang|se|sao|lai|cung|thi|roi|moi|vay|the|lam|phai|bi|duoc|nhu|neu|ai|gi)(?:\\s|$))";
+const SECRET = `otp|ma otp|ma xac thuc|ma xac nhan|ma so|mat khau|mk|ma pin|passcode|ma dang nhap|ma kich hoat|ma bao mat|ma giao dich|ma vua gui|ma gui ve|ma ve may|ma tren may|ma trong tin nhan|${BARE_MA}|so the|so tai khoan|anh cccd|anh can cuoc|mat sau the|ma cvv|cvv`;
 const BANKS =
   "ngan hang|vietcombank|vcb|techcombank|tcb|agribank|bidv|vietinbank|mb|mbbank|acb|tpbank|sacombank|vpbank|shb|hdbank|momo|zalopay|vi dien tu|vnpay|shopeepay";
 
@@ -366,7 +372,8 @@ export const SCAM_RULES: Rule[] = [
   {
     id: "scam.loan",
     all: [
-      w("vay|khoan vay|giai ngan|app vay|vay online|duoc duyet|ho so vay"),
+      // A "vay" closing a question ("… qua link ko vay", "sao vay") is the particle "vậy", not a loan.
+      w("vay(?! ?$)|khoan vay|giai ngan|app vay|vay online|duoc duyet|ho so vay"),
       w(
         `phi|nop|dong|${MONEY_MOVE}|anh cccd|chup cccd|cccd|can cuoc|khuon mat|quay video|danh ba|bao hiem khoan vay|truoc khi giai ngan|moi giai ngan`,
       ),
@@ -546,7 +553,7 @@ export const DAN = /(^|[^\p{L}])(DAN|Dan)([^\p{L}]|$)/u;
 // ── harmful requests ──────────────────────────────────────────────────────────────────────────
 
 const DEFENSIVE = w(
-  `(?:phai|nen|can) lam gi|lam gi (?:bay gio|truoc|tiep|ngay)|gio lam (?:sao|gi)|(?:lo|da|vua|moi) ${g(1)}chuyen ${g(4)}cho ${g(1)}(?:ke|bon|nguoi|tui|nhom) ${g(1)}(?:lua|gian|la)|(?:la|ra|trong|nhin) (?:nhu )?the_? nao|ra sao|(?:biet|xem|kiem tra|phan biet|nhan ra|hieu) ${g(8)}(?:that|gia|lua|lua dao|an toan|dung|sai)|nhan ra|that hay gia|that hay khong|co (?:phai|bi) lua|tap (?:cho )?${g(3)}(?:nhan|biet|phan biet)|nhan biet|nhan dien|phat hien|phan biet|kiem chung|trong (?:\\S+ )?(?:the_? nao|ra sao|nhu the_? nao)|nhin (?:\\S+ )?(?:the_? nao|ra sao)|la gi|khac gi|phong tranh|phong ngua|tranh|tranh bi|khong bi|de phong|canh giac|bao cao|to cao|to giac|trinh bao|kiem tra|phong chong|bao ve|neu bi|khi bi|bi lua|da bi|lo bi|lam gi khi|bi (?:\\S+ )?(?:bat nat|quay roi|tong tien|xam hai|doa|de doa|lam dung|danh|hack|trom|cuop|boi nho|theo doi|quay len|dot nhap)|(?:de doa|doa|tong tien|quay roi|bat nat|boi nho|xuc pham|theo doi|hack|lua) (?:\\S+ )?(?:toi|tui|bac|em|minh|con toi|chau toi|me toi|bo toi)|chong lua|chong hack|chong virus|chong trom|chan|co phai|dau hieu|canh bao|xu ly|bi hack|bi lay|bi chiem|bi danh cap|bi doc trom|bi theo doi|lay lai|bang chung|chup (?:man hinh|lai)|gui ${g(3)}(?:cong an|canh sat|cong an xa|cong an phuong)` +
+  `(?:phai|nen|can) lam gi|lam gi (?:bay gio|truoc|tiep|ngay)|gio lam (?:sao|gi)|(?:lo|da|vua|moi) ${g(1)}chuyen ${g(4)}cho ${g(1)}(?:ke|bon|nguoi|tui|nhom) ${g(1)}(?:lua|gian|la)|(?:la|ra|trong|nhin) (?:nhu )?the_? nao|ra sao|(?:biet|xem|kiem tra|phan biet|nhan ra|hieu) ${g(8)}(?:that|gia|lua|lua dao|an toan|dung|sai)|nhan ra|(?:lam sao|lam the_? nao|bang cach nao) (?:de |ma )?biet|that hay gia|that hay khong|co (?:phai|bi) lua|tap (?:cho )?${g(3)}(?:nhan|biet|phan biet)|nhan biet|nhan dien|phat hien|phan biet|kiem chung|trong (?:\\S+ )?(?:the_? nao|ra sao|nhu the_? nao)|nhin (?:\\S+ )?(?:the_? nao|ra sao)|la gi|khac gi|phong tranh|phong ngua|tranh|tranh bi|khong bi|de phong|canh giac|bao cao|to cao|to giac|trinh bao|kiem tra|phong chong|bao ve|neu bi|khi bi|bi lua|da bi|lo bi|lam gi khi|bi (?:\\S+ )?(?:bat nat|quay roi|tong tien|xam hai|doa|de doa|lam dung|danh|hack|trom|cuop|boi nho|theo doi|quay len|dot nhap)|(?:de doa|doa|tong tien|quay roi|bat nat|boi nho|xuc pham|theo doi|hack|lua) (?:\\S+ )?(?:toi|tui|bac|em|minh|con toi|chau toi|me toi|bo toi)|chong lua|chong hack|chong virus|chong trom|chan|co phai|dau hieu|canh bao|xu ly|bi hack|bi lay|bi chiem|bi danh cap|bi doc trom|bi theo doi|lay lai|bang chung|chup (?:man hinh|lai)|gui ${g(3)}(?:cong an|canh sat|cong an xa|cong an phuong)` +
     // Someone else doing it, supposed: "lỡ có đứa gọi giả giọng con cháu", "nếu kẻ gian giả danh công an".
     `|(?:lo|neu|khi|phong khi|nhung khi|nhu) ${g(1)}(?:co )?(?:dua|ke|nguoi|ai|bon|tui|thang|no|ke gian|ke xau|ke lua dao)(?=\\s|$)`,
 );

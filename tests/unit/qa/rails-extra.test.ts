@@ -144,6 +144,18 @@ describe("words that only look harmful without their marks", () => {
     ["đăng ký tạm trú cho người thuê trọ trên vneid được không", "answer"],
     ["mật khẩu mạnh nên dài bao nhiêu ký tự", "answer"],
     ["chatgpt có giúp viết đơn khiếu nại được không", "answer"],
+    // Unmarked "ma" before a pronoun or function word is "mà", not "mã"; a closing "vay" is "vậy", not a loan.
+    ["hoi chatgpt ma no tra loi sai, phai hoi sao no moi hieu", "answer"],
+    ["dang nhap vneid ma khong duoc thi lam sao", "answer"],
+    ["thue co bat nop phi qua app ko vay", "answer"],
+    ["dien luc co nhan tin bat dong tien qua link ko vay", "answer"],
+    // A learner asking how to tell a deepfake apart is defending, not making one.
+    ["clip nguoi noi tieng ban thuoc bi ghep mat bang ai, lam sao biet", "answer"],
+  ]);
+  // …while the same words still catch the scams they name.
+  route([
+    ["no nhan zalo xin ma 6 so vua gui ve may toi", "warn"],
+    ["ho bao toi phai nop phi bao hiem khoan vay truoc khi giai ngan", "warn"],
   ]);
 });
 
