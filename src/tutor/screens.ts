@@ -1,19 +1,32 @@
 // Showing where the learner is again ("nhắc lại", progress, after a reload) and following curriculum edits.
 
 import type { Lesson, Step } from "../curriculum/types.js";
+import { masteryLevel } from "../learning/mastery.js";
+import { repeatDrill } from "./drill.js";
 import { renderStep, resumeLesson, suggestNext } from "./lessons.js";
 import { askConsent, offerResume, showMenu, showTrack } from "./menus.js";
 import { showPrompt } from "./prompts.js";
 import { type Reply, withOptions } from "./replies.js";
+import { dueCards, repeatRelearn } from "./review.js";
 import { Turn, type TutorContext, type TutorState } from "./state.js";
 import { vi } from "./texts.vi.js";
+import { tracksReady } from "./track-test.js";
 
 export function showProgress(t: Turn): void {
   const { curriculum, progress } = t.ctx;
   const lines = [vi.progressTitle];
   const done = [...curriculum.lessons.values()].filter((l) => progress.get(l.id)?.status === "completed");
+  // How well each finished lesson is known, in plain words (learning/mastery.ts).
+  const known = (id: string) => {
+    const p = t.ctx.learning?.mastery.get(id);
+    return p === undefined ? "" : ` (${vi.mastery[masteryLevel(p)]})`;
+  };
   if (t.state.consent === false) lines.push(vi.progressNotStored);
-  else lines.push(done.length ? vi.progressDone(done.map((l) => l.title)) : vi.progressNoneDone);
+  else lines.push(done.length ? vi.progressDone(done.map((l) => `${l.title}${known(l.id)}`)) : vi.progressNoneDone);
+  const due = dueCards(t.ctx).length;
+  if (due > 0) lines.push(vi.progressDue(due));
+  const ready = tracksReady(t.ctx, t.state.consent)[0];
+  if (ready) lines.push(vi.progressTestReady(ready.title));
   const pos = t.state.lesson;
   const current = pos && curriculum.lessons.get(pos.lessonId);
   if (pos && current) lines.push(vi.progressDoing(current.title, pos.stepIndex + 1, current.steps.length));
@@ -49,7 +62,15 @@ export function repeatScreen(t: Turn): void {
     repeatScreen(t);
     return;
   }
-  if (screen.kind === "cert_name" || screen.kind === "ask_reminders") {
+  if (screen.kind === "drill") {
+    repeatDrill(t, screen);
+    return;
+  }
+  if (screen.kind === "relearn") {
+    repeatRelearn(t, screen);
+    return;
+  }
+  if (screen.kind === "cert_name" || screen.kind === "ask_reminders" || screen.kind === "test_offer") {
     showPrompt(t, screen);
     return;
   }
