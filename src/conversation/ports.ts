@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { ChannelSender, Queued } from "../channels/types.js";
+import type { LearningView, LearningWrites } from "../learning/types.js";
 import type { LessonProgressView, TutorEvent, TutorState } from "../tutor/engine.js";
 import type { Reply } from "../tutor/replies.js";
 import type { AudioSource } from "../voice/types.js";
@@ -128,6 +129,10 @@ export interface LearnerStore {
   saveState(learnerId: number, state: TutorState, at: Date): void;
   /** Progress rows, quiz attempts and the event log from the tutor's learning events. */
   recordEvents(learnerId: number, events: TutorEvent[], at: Date): void;
+  /** The learner's review cards, mastery and track tests (src/learning/types.ts). */
+  loadLearning(learnerId: number): LearningView;
+  /** What a turn's learning events changed (src/learning/record.ts): cards, mastery, delayed answers, tests. */
+  saveLearning(learnerId: number, writes: LearningWrites, at: Date): void;
   /** Everything about the learner, and what names them without a link (their chat's queued replies, their keys). */
   deleteLearner(learner: { id: number; channel: string; chatId: string; userKey: string }): void;
   clearUnreachable(learnerId: number): void;
