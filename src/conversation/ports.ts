@@ -238,17 +238,21 @@ export interface WindowRule {
 /** Reminders and announcements, queued once however many instances run. */
 export interface RemindersStore {
   /**
-   * Queues a reminder for every opted-in, reachable learner on `channels` inactive since `cutoff` and not reminded
-   * since; `text` gets the lesson they were in. One instance at a time (a lock): the rest find nothing due. A learner
-   * whose channel's window (`rule`) has closed is skipped, counted, and marked reminded for this stretch of silence.
+   * Queues a reminder for every opted-in, reachable learner on `channels` who was not reminded since they were last
+   * active and is either inactive since `cutoff` or, not seen today (since `dayStart`), has a review due today (before
+   * `dayEnd`); `text` gets the lesson they were in and how many reviews are due. One instance at a time (a lock): the
+   * rest find nothing due. A learner whose channel's window (`rule`) has closed is skipped, counted, and marked reminded
+   * for this stretch of silence.
    */
-  queueReminders(
-    at: number,
-    cutoff: number,
-    channels: readonly string[],
-    text: (lessonId: string | undefined) => string,
-    rule?: WindowRule,
-  ): Promise<number>;
+  queueReminders(q: {
+    at: number;
+    cutoff: number;
+    dayStart: number;
+    dayEnd: number;
+    channels: readonly string[];
+    text: (learner: { lessonId?: string; dueReviews: number }) => string;
+    rule?: WindowRule;
+  }): Promise<number>;
   /**
    * Queues `message` to every opted-in, reachable learner on `channels` (but those whose channel's window has closed:
    * counted) and records the announcement's `text`; returns how many.
