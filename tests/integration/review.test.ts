@@ -9,6 +9,8 @@ import { describePostgres, dropSchema, POSTGRES_URL, schemaName } from "../helpe
 // question comes back the next day with its options in a new order, and the track's test stands before the
 // certificate. On SQLite and on PostgreSQL alike.
 
+const TOKEN = "admin-token-for-review-tests-0123";
+
 /** 10:00 in Vietnam on a day not later than today (the clock then moves forward from it). */
 function morning(): number {
   let t = Date.now() - DAY_MS;
@@ -28,7 +30,7 @@ function scenarios(engine: "sqlite" | "postgres") {
     schema = engine === "postgres" ? schemaName() : undefined;
     app = await startApp({
       dbPath: `${dir.path}/t.db`,
-      env: engine === "postgres" ? { DATABASE_URL: POSTGRES_URL } : {},
+      env: { ADMIN_TOKEN: TOKEN, ...(engine === "postgres" ? { DATABASE_URL: POSTGRES_URL } : {}) },
       options: { now: () => clock, ...(schema ? { postgres: { schema } } : {}) },
     });
   });
@@ -86,6 +88,24 @@ function scenarios(engine: "sqlite" | "postgres") {
     expect(answers).toHaveLength(1);
     expect(answers[0]?.kind).toBe("review");
     expect(Number(answers[0]?.at) - Number(answers[0]?.first_at)).toBe(DAY_MS);
+
+    // The dashboard and lessons.csv show it: asked again a day later, answered right.
+    const headers = { authorization: `Bearer ${TOKEN}` };
+    const html = (await app!.server.inject({ url: "/admin", headers })).body;
+    const section = /<section class="card" id="nho-lau">[\s\S]*?<\/section>/.exec(html)?.[0] ?? "";
+    const otpRow = /<tr><td>&nbsp;&nbsp;Giữ kín mã OTP<\/td>[\s\S]*?<\/tr>/.exec(section)?.[0] ?? "";
+    expect(otpRow).toContain('0% <span class="muted">(0/1)</span>'); // first try: wrong
+    expect(otpRow).toContain('100% <span class="muted">(1/1)</span>'); // a day later: right
+    const csv = (await app!.server.inject({ url: "/admin/reports/lessons.csv", headers })).body.replace(/^\uFEFF/, "").split("\r\n");
+    const header = csv[0]?.split(",") ?? [];
+    const otp = Object.fromEntries((csv[1]?.split(",") ?? []).map((v, i) => [header[i], v]));
+    expect(otp).toMatchObject({
+      "Mã bài": "ma-otp",
+      "Đúng ngay lần đầu (%)": "0",
+      "Số câu hỏi lại sau ≥ 1 ngày": "1",
+      "Đúng khi hỏi lại sau ≥ 1 ngày (%)": "100",
+      "Số câu hỏi lại sau ≥ 7 ngày": "0",
+    });
   });
 
   it("finishing every lesson but failing the test gives no certificate and says what to review; passing the next day gives it", async () => {
