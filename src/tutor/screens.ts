@@ -98,7 +98,9 @@ export function currentScreen(state: TutorState, ctx: TutorContext): Reply[] {
 }
 
 /** Keeps a stored state valid against the current curriculum (lessons may have been edited or removed). */
-export function reconcile(state: TutorState, ctx: TutorContext): TutorState {
+export function reconcile(stored: TutorState, ctx: TutorContext): TutorState {
+  // A drill is checked as a whole (the service's schema looks at a screen's kind only): one that is not sound goes to the menu.
+  const state = stored.screen.kind === "drill" && !soundDrill(stored.screen) ? { ...stored, screen: { kind: "menu" as const } } : stored;
   const pos = state.lesson;
   if (!pos) return state;
   const lesson = ctx.curriculum.lessons.get(pos.lessonId);
@@ -110,4 +112,19 @@ export function reconcile(state: TutorState, ctx: TutorContext): TutorState {
   const byTitle = lesson.steps.findIndex((s) => s.title === pos.stepTitle);
   const stepIndex = byTitle >= 0 ? byTitle : Math.min(pos.stepIndex, lesson.steps.length - 1);
   return { ...state, lesson: { ...pos, stepIndex, stepTitle: (lesson.steps[stepIndex] as Step).title, wrong: 0 } };
+}
+
+function soundDrill(d: Extract<TutorState["screen"], { kind: "drill" }>): boolean {
+  const numbers = (xs: unknown) => Array.isArray(xs) && xs.every((x) => Number.isInteger(x));
+  const texts = (xs: unknown) => Array.isArray(xs) && xs.every((x) => typeof x === "string");
+  return (
+    Array.isArray(d.items) &&
+    d.items.every((i) => typeof i?.lessonId === "string" && typeof i.stepTitle === "string" && Number.isInteger(i.stepIndex)) &&
+    Number.isInteger(d.index) &&
+    numbers(d.order) &&
+    Number.isInteger(d.right) &&
+    Number.isInteger(d.answered) &&
+    texts(d.missed) &&
+    texts(d.relearn)
+  );
 }

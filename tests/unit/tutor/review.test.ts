@@ -166,6 +166,13 @@ describe("ôn tập: a missed question comes back", () => {
     expect(all(p.say("ôn tập"))).toContain("Bác chưa có câu nào cần ôn");
   });
 
+  it("a stored drill that is not sound (damaged, or from elsewhere) goes to the menu instead of failing", () => {
+    const broken = { v: 1, consent: true, screen: { kind: "drill", mode: "review", items: "x" } } as unknown as TutorState;
+    const out = step(broken, { kind: "text", text: "1" }, { curriculum: sampleCurriculum(), progress: new Map() });
+    expect(out.state.screen.kind).toBe("track");
+    expect(out.replies.at(-1)?.text).toContain("An toàn trên mạng");
+  });
+
   it("is reached by “ôn tập”, “on tap” and “/ontap”; the test by “kiểm tra”", () => {
     for (const text of ["ôn tập", "on tap", "/ontap", "Ôn tập nhé"]) expect(parseIntent(text)).toEqual({ kind: "review" });
     for (const text of ["kiểm tra", "kiem tra", "/kiemtra"]) expect(parseIntent(text)).toEqual({ kind: "test" });
