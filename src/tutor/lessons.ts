@@ -8,7 +8,7 @@ import { showPrompt } from "./prompts.js";
 import { type Reply, withOptions } from "./replies.js";
 import type { LessonPosition, Screen, Turn, TutorContext } from "./state.js";
 import { vi } from "./texts.vi.js";
-import { testDue } from "./track-test.js";
+import { retryDay, testDue } from "./track-test.js";
 
 export function openLesson(t: Turn, lesson: Lesson): void {
   const current = t.state.lesson;
@@ -87,10 +87,10 @@ function finishLesson(t: Turn, lesson: Lesson): void {
   const track = t.ctx.curriculum.tracks.find((tr) => tr.id === lesson.trackId);
   const trackDone = track?.lessons.every((l) => l.id === lesson.id || t.ctx.progress.get(l.id)?.status === "completed");
   if (track && trackDone && t.state.consent && t.ctx.certificateCode && !t.ctx.learner?.certifiedTracks.has(track.id)) {
-    // A track with quizzes ends with its test; the certificate follows a pass (track-test.ts).
-    after = testDue(t.ctx, t.state.consent, track)
-      ? { kind: "test_offer", trackId: track.id, after }
-      : { kind: "cert_name", trackId: track.id, code: t.ctx.certificateCode, after };
+    // A track with quizzes ends with its test (offered again once a failed one may be retried); the certificate
+    // follows a pass (track-test.ts).
+    if (!testDue(t.ctx, t.state.consent, track)) after = { kind: "cert_name", trackId: track.id, code: t.ctx.certificateCode, after };
+    else if (retryDay(t.ctx, track.id) === undefined) after = { kind: "test_offer", trackId: track.id, after };
   }
   if (after === done) {
     t.say(withOptions(parts.join("\n\n"), vi.doneOptions(next?.title)));

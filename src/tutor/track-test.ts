@@ -85,12 +85,17 @@ export function onTestCommand(t: Turn): void {
   startTest(t, track, { kind: "paused" });
 }
 
+/** The day (Vietnam day number) from which a test failed today may be taken again; undefined when it may be now. */
+export function retryDay(ctx: TutorContext, trackId: string): number | undefined {
+  const failedAt = ctx.learning?.testFailedAt.get(trackId);
+  return failedAt !== undefined && vnDayNumber(failedAt) >= (ctx.day ?? 0) ? vnDayNumber(failedAt) + 1 : undefined;
+}
+
 function startTest(t: Turn, track: Track, after: Screen): void {
-  const failedAt = t.ctx.learning?.testFailedAt.get(track.id);
-  const today = t.ctx.day ?? 0;
-  if (failedAt !== undefined && vnDayNumber(failedAt) >= today) {
+  const retry = retryDay(t.ctx, track.id);
+  if (retry !== undefined) {
     t.go({ kind: "paused" });
-    t.say(vi.testRetryFrom(track.title, dateOfDay(vnDayNumber(failedAt) + 1)));
+    t.say(vi.testRetryFrom(track.title, dateOfDay(retry)));
     return;
   }
   const all = quizzesOf(track);

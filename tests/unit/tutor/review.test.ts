@@ -223,6 +223,11 @@ describe("the test before the certificate", () => {
 
     expect(all(p.say("kiểm tra"))).toContain(`Từ ngày ${vnDateDmy(p.now + DAY_MS)}, bác làm lại được`);
     expect(p.state.screen.kind).toBe("paused");
+    // Redoing a lesson the same day does not offer the test again, nor the certificate.
+    const redo = p.sayAll("menu", "1", "2", "tiếp", "1");
+    expect(all(redo)).toContain("Chúc mừng bác đã học xong bài “Bài link”");
+    expect(all(redo)).not.toContain("bài kiểm tra ngắn");
+    expect(p.events.some((e) => e.type === "certificate")).toBe(false);
   });
 
   it("passed the next day, it leads to the certificate; a certified track is not tested again", () => {
