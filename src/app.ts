@@ -77,7 +77,7 @@ export interface AppOptions {
   postgres?: PgOptions;
   /** PostgreSQL: this instance's name in leases, and how long they last (tests of take-over). */
   instance?: { owner?: string; leaseMs?: number };
-  /** The reminders' clock (tests: a fixed daytime hour). */
+  /** The clock of turns and reminders (tests: a fixed daytime hour, days passing without waiting). */
   now?: () => number;
 }
 
@@ -161,6 +161,7 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     store.kind === "local" ? { kind: "local", local: store.local } : { kind: "shared", shared: store.shared, owner: owner ?? randomUUID() };
   const conversation = createConversationService({
     store: conversationStore,
+    ...(opts.now ? { now: () => new Date((opts.now as () => number)()) } : {}),
     curriculum: () => curriculum.current(),
     logger,
     qa,

@@ -133,7 +133,7 @@ export function announceSection(input: DashboardInput, { announcements: recent }
 export function reportsSection(): string {
   return `<section class="card" id="bao-cao"><h2>Báo cáo (CSV, mở bằng Excel)</h2><ul>
 <li><a href="/admin/reports/progress.csv" download>Tiến độ từng người học, từng bài</a> — mã ẩn danh, kênh, bài, trạng thái, thời gian, điểm kiểm tra.</li>
-<li><a href="/admin/reports/lessons.csv" download>Tổng hợp từng bài</a> — số bắt đầu, học xong, tỉ lệ, thời gian trung vị, bước hay dừng, tỉ lệ đúng ngay lần đầu.</li>
+<li><a href="/admin/reports/lessons.csv" download>Tổng hợp từng bài</a> — số bắt đầu, học xong, tỉ lệ, thời gian trung vị, bước hay dừng, tỉ lệ đúng ngay lần đầu và khi hỏi lại sau ≥ 1 và ≥ 7 ngày, số người đã vững; mỗi chủ đề có thêm một dòng tổng.</li>
 </ul></section>`;
 }
 

@@ -23,6 +23,7 @@ import {
 import { vnDateTime } from "./format.js";
 import { csrfField, esc, page } from "./html.js";
 import type { AdminStore } from "./ports.js";
+import { retentionSection } from "./retention.js";
 import { heavyFigures } from "./snapshot.js";
 import type { TargetsResult } from "./targets.js";
 
@@ -85,6 +86,7 @@ export async function renderDashboard(input: DashboardInput): Promise<string> {
     ["hoan-thanh", "Học xong"],
     ["pheu", "Dừng ở đâu"],
     ["cau-hoi-kiem-tra", "Câu hỏi khó"],
+    ["nho-lau", "Nhớ lâu"],
     ["lo-hong", "Thiếu nội dung"],
     ["nguoi-hoc", "Người học"],
     ["noi-dung", "Nội dung bài"],
@@ -101,6 +103,7 @@ ${targetsSection(input, figures)}
 ${completionsSection(input, figures)}
 ${funnelsSection(input, lessons)}
 <div class="grid">${quizSection(input, figures)}${healthSection(input)}</div>
+${retentionSection(input, figures)}
 ${queuesSection(input, lists)}
 ${gapsSection(input, lists)}
 ${learnersSection(input, lists)}

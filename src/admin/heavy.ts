@@ -1,5 +1,6 @@
+import { MASTERED } from "../learning/mastery.js";
 import { DAY_MS, VN_OFFSET_MS, vnDayNumber } from "./format.js";
-import type { FiguresSource, Heavy, HeavyRequest, LessonAggregate, QuestionStats } from "./ports.js";
+import type { FiguresSource, Heavy, HeavyRequest, LessonAggregate, LessonRetention, QuestionStats } from "./ports.js";
 
 // The dashboard's big figures: the ones that scan the large tables (a province has a million
 // learners and tens of millions of progress events). Composed here from the store's figures; a store
@@ -31,9 +32,11 @@ export function funnelCounts(agg: LessonAggregate | undefined, steps: number): n
 export async function computeHeavy(db: FiguresSource, req: HeavyRequest, pause: () => Promise<void>): Promise<Heavy> {
   const lessons = new Map<string, LessonAggregate>();
   const quiz: QuestionStats[] = [];
+  const retention = new Map<string, LessonRetention>();
   for (const id of new Set([...req.lessonIds, ...(await db.lessonIdsWithProgress())])) {
     lessons.set(id, await db.lessonAggregate(id));
     quiz.push(...(await db.quizFirstAnswers(id)));
+    retention.set(id, await db.lessonRetention(id, MASTERED));
     await pause();
   }
   const lessonIds = (trackId: string) => req.tracks.find((t) => t.id === trackId)?.lessonIds ?? [];
@@ -64,5 +67,5 @@ export async function computeHeavy(db: FiguresSource, req: HeavyRequest, pause: 
   const overTime = { newByDay, activeByDay, before: await db.learnersBefore(since) };
   await pause();
   const certs = await db.certificatesByTrack();
-  return { figures: { lessons, quiz, trackFinishers, targetDone, targetWeb }, channels, certs, overTime };
+  return { figures: { lessons, quiz, retention, trackFinishers, targetDone, targetWeb }, channels, certs, overTime };
 }

@@ -36,6 +36,25 @@ export interface QuestionStats {
   right: number;
 }
 
+/** Answers out of which some were right. */
+export interface Share {
+  answered: number;
+  right: number;
+}
+
+/**
+ * What one lesson's learners kept: their questions answered again (in reviews and track tests) at least one and at
+ * least seven Vietnam days after their first answer, and how many are past the mastery criterion (src/learning).
+ */
+export interface LessonRetention {
+  lessonId: string;
+  after1: Share;
+  after7: Share;
+  /** Learners with a mastery estimate for the lesson. */
+  learners: number;
+  mastered: number;
+}
+
 export interface ContentGap {
   question: string;
   /** Times asked (identical redacted text) in the period. */
@@ -128,6 +147,8 @@ export interface FiguresSource {
   lessonAggregate(lessonId: string): Promise<LessonAggregate>;
   /** One lesson's quiz questions (by step) with the learners' first answers: each learner's earliest attempt-1 row. */
   quizFirstAnswers(lessonId: string): Promise<QuestionStats[]>;
+  /** One lesson's answers after a delay and its learners' mastery (p ≥ `mastered`). */
+  lessonRetention(lessonId: string, mastered: number): Promise<LessonRetention>;
   /** Learners who completed every one of `lessonIds`, the last of them no later than `until`. */
   trackCompleters(lessonIds: readonly string[], until: number): Promise<Completers>;
   /** Certificates issued, per track, most first. */
@@ -145,6 +166,8 @@ export interface OverTime {
 export interface Figures {
   lessons: Map<string, LessonAggregate>;
   quiz: QuestionStats[];
+  /** By lesson id. */
+  retention: Map<string, LessonRetention>;
   /** Learners who finished every lesson of a track, by track id. */
   trackFinishers: Map<string, number>;
   /** Learners counted for each target, in the file's order. */

@@ -1,9 +1,11 @@
 import { Readable } from "node:stream";
 import type { Curriculum, Lesson } from "../curriculum/types.js";
+import { MASTERED } from "../learning/mastery.js";
 import { csvPct, vnDateTime } from "./format.js";
 import { breathe, mostCommonStop } from "./heavy.js";
 import type { AdminStore } from "./ports.js";
 import { pseudonymizer } from "./pseudonym.js";
+import { lessonFigures, type Retention, sumFigures } from "./retention.js";
 
 // CSV reports for spreadsheets: UTF-8 with a byte-order mark (Excel then reads Vietnamese right),
 // CRLF line ends and RFC 4180 quoting. Rows are produced from the store's pages, in chunks, as the
@@ -106,26 +108,41 @@ export const LESSONS_HEADER = [
   "Tên bước dừng nhiều nhất",
   "Số người dừng ở bước đó",
   "Đúng ngay lần đầu (%)",
+  "Số câu hỏi lại sau ≥ 1 ngày",
+  "Đúng khi hỏi lại sau ≥ 1 ngày (%)",
+  "Số câu hỏi lại sau ≥ 7 ngày",
+  "Đúng khi hỏi lại sau ≥ 7 ngày (%)",
+  "Số người học có mức vững",
+  "Số người học đã vững",
+];
+
+/** The "Tên bài" of a track's summary row in lessons.csv (its "Mã bài" is empty). */
+export const TRACK_ROW = "(cả chủ đề)";
+
+const retentionCells = (r: Retention) => [
+  r.after1.answered,
+  csvPct(r.after1.right, r.after1.answered),
+  r.after7.answered,
+  csvPct(r.after7.right, r.after7.answered),
+  r.learners,
+  r.mastered,
 ];
 
 /**
- * /admin/reports/lessons.csv: one row per lesson of the curriculum, then lessons found only in the
- * data. Each row is a few index-range queries (no read stays open between rows), and the event loop
- * gets a turn between rows.
+ * /admin/reports/lessons.csv: one row per lesson of the curriculum with each track's summary row after its lessons
+ * (answers added up), then lessons found only in the data. Each row is a few index-range queries (no read stays open
+ * between rows), and the event loop gets a turn between rows.
  */
 export function lessonsCsv(store: AdminStore, curriculum: Curriculum): Readable {
   async function* rows(): AsyncGenerator<string> {
     yield BOM + csvLine(LESSONS_HEADER);
-    const line = async (trackTitle: string, lessonId: string, lesson: Lesson | undefined) => {
+    const line = async (trackTitle: string, lessonId: string, lesson: Lesson | undefined): Promise<[string, Retention]> => {
       const a = await store.lessonAggregate(lessonId);
       const stop = mostCommonStop(a);
       const stopStep = stop ? lesson?.steps[stop.step - 1] : undefined;
       const median = await store.medianMinutes(lessonId, a.completed);
-      const quiz = (await store.quizFirstAnswers(lessonId)).reduce(
-        (t, s) => ({ answered: t.answered + s.answered, right: t.right + s.right }),
-        { answered: 0, right: 0 },
-      );
-      return csvLine([
+      const kept = lessonFigures(await store.quizFirstAnswers(lessonId), await store.lessonRetention(lessonId, MASTERED));
+      const text = csvLine([
         trackTitle,
         lessonId,
         lesson?.title ?? "",
@@ -137,17 +154,38 @@ export function lessonsCsv(store: AdminStore, curriculum: Curriculum): Readable 
         stop?.step ?? "",
         stopStep?.title ?? "",
         stop?.n ?? "",
-        csvPct(quiz.right, quiz.answered),
+        csvPct(kept.firstTry.right, kept.firstTry.answered),
+        ...retentionCells(kept),
       ]);
+      return [text, kept];
     };
     for (const track of curriculum.tracks) {
+      const kept: Retention[] = [];
       for (const lesson of track.lessons) {
-        yield await line(track.title, lesson.id, lesson);
+        const [text, figures] = await line(track.title, lesson.id, lesson);
+        kept.push(figures);
+        yield text;
         await breathe();
       }
+      const total = sumFigures(kept);
+      yield csvLine([
+        track.title,
+        "",
+        TRACK_ROW,
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        csvPct(total.firstTry.right, total.firstTry.answered),
+        ...retentionCells(total),
+      ]);
     }
     for (const id of (await store.lessonIdsWithProgress()).filter((id) => !curriculum.lessons.has(id))) {
-      yield await line("(không còn trong nội dung)", id, undefined);
+      yield (await line("(không còn trong nội dung)", id, undefined))[0];
       await breathe();
     }
   }

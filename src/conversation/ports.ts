@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { ChannelSender, Queued } from "../channels/types.js";
+import type { LearningView, LearningWrites } from "../learning/types.js";
 import type { LessonProgressView, TutorEvent, TutorState } from "../tutor/engine.js";
 import type { Reply } from "../tutor/replies.js";
 import type { AudioSource } from "../voice/types.js";
@@ -130,6 +131,10 @@ export interface LearnerStore {
   saveState(learnerId: number, state: TutorState, at: Date): void;
   /** Progress rows, quiz attempts and the event log from the tutor's learning events. */
   recordEvents(learnerId: number, events: TutorEvent[], at: Date): void;
+  /** The learner's review cards, mastery and track tests (src/learning/types.ts). */
+  loadLearning(learnerId: number): LearningView;
+  /** What a turn's learning events changed (src/learning/record.ts): cards, mastery, delayed answers, tests. */
+  saveLearning(learnerId: number, writes: LearningWrites, at: Date): void;
   /** Everything about the learner, and what names them without a link (their chat's queued replies, their keys). */
   deleteLearner(learner: { id: number; channel: string; chatId: string; userKey: string }): void;
   clearUnreachable(learnerId: number): void;
@@ -235,17 +240,21 @@ export interface WindowRule {
 /** Reminders and announcements, queued once however many instances run. */
 export interface RemindersStore {
   /**
-   * Queues a reminder for every opted-in, reachable learner on `channels` inactive since `cutoff` and not reminded
-   * since; `text` gets the lesson they were in. One instance at a time (a lock): the rest find nothing due. A learner
-   * whose channel's window (`rule`) has closed is skipped, counted, and marked reminded for this stretch of silence.
+   * Queues a reminder for every opted-in, reachable learner on `channels` who was not reminded since they were last
+   * active and is either inactive since `cutoff` or, not seen today (since `dayStart`), has a review due today (before
+   * `dayEnd`); `text` gets the lesson they were in and how many reviews are due. One instance at a time (a lock): the
+   * rest find nothing due. A learner whose channel's window (`rule`) has closed is skipped, counted, and marked reminded
+   * for this stretch of silence.
    */
-  queueReminders(
-    at: number,
-    cutoff: number,
-    channels: readonly string[],
-    text: (lessonId: string | undefined) => string,
-    rule?: WindowRule,
-  ): Promise<number>;
+  queueReminders(q: {
+    at: number;
+    cutoff: number;
+    dayStart: number;
+    dayEnd: number;
+    channels: readonly string[];
+    text: (learner: { lessonId?: string; dueReviews: number }) => string;
+    rule?: WindowRule;
+  }): Promise<number>;
   /**
    * Queues `message` to every opted-in, reachable learner on `channels` (but those whose channel's window has closed:
    * counted) and records the announcement's `text`; returns how many.

@@ -1,12 +1,13 @@
 import type { Logger } from "pino";
 import type { Curriculum } from "../curriculum/types.js";
-import { vnHour } from "../time.js";
+import { DAY_MS, VN_OFFSET_MS, vnDayNumber, vnHour } from "../time.js";
 import { vi } from "../tutor/texts.vi.js";
 import type { RemindersStore, WindowRule } from "./ports.js";
 import type { Channel } from "./types.js";
 
 // Gentle reminders and announcements: only to learners who opted in, never to one who blocked the
-// bot, only in the daytime in Vietnam, at most one reminder per stretch of inactivity, and always
+// bot, only in the daytime in Vietnam, at most one reminder per stretch of inactivity (after some days away, or on a
+// day a review is due and the learner has not come by: the reminder then offers the review), and always
 // through the outbox (so its rate limits and retries apply), and on a channel with a reply window (Zalo OA) only to
 // learners still inside it: the others are skipped and counted. The store queues them once, however many instances
 // run.
@@ -50,13 +51,19 @@ export function createReminders(deps: RemindersDeps) {
     const t = now();
     if (!isDaytimeInVietnam(t) || deps.channels.length === 0) return 0;
     const c = deps.curriculum();
-    const n = await deps.store.queueReminders(
-      t,
-      t - deps.inactiveDays * 86_400_000,
-      deps.channels,
-      (lessonId) => vi.reminder(lessonId ? c.lessons.get(lessonId)?.title : undefined),
-      rule("reminder"),
-    );
+    const dayStart = vnDayNumber(t) * DAY_MS - VN_OFFSET_MS;
+    const windowRule = rule("reminder");
+    const n = await deps.store.queueReminders({
+      at: t,
+      cutoff: t - deps.inactiveDays * DAY_MS,
+      dayStart,
+      dayEnd: dayStart + DAY_MS,
+      channels: deps.channels,
+      // Reviews due come first: one message, one thing to do.
+      text: ({ lessonId, dueReviews }) =>
+        dueReviews > 0 ? vi.reminderReview(dueReviews) : vi.reminder(lessonId ? c.lessons.get(lessonId)?.title : undefined),
+      ...(windowRule ? { rule: windowRule } : {}),
+    });
     if (n === 0) return 0;
     log.info({ reminders: n }, "reminders queued");
     deps.onQueued?.();

@@ -1,10 +1,12 @@
-import { createHmac, randomBytes } from "node:crypto";
+import { createHmac, randomBytes, randomInt } from "node:crypto";
 import type { Logger } from "pino";
 import { z } from "zod";
 import type { Queued } from "../channels/types.js";
 import type { Curriculum } from "../curriculum/types.js";
+import { learningWrites } from "../learning/record.js";
+import { emptyLearning, isEmptyWrites, type LearningView } from "../learning/types.js";
 import type { Qa, QaOutcome } from "../qa/service.js";
-import { vnDateDmy } from "../time.js";
+import { vnDateDmy, vnDayNumber } from "../time.js";
 import {
   answered,
   currentScreen,
@@ -66,7 +68,13 @@ const stateSchema = z.object({
   screen: z.looseObject({ kind: z.string() }),
   consent: z.boolean().nullable(),
   lesson: z
-    .object({ lessonId: z.string(), stepIndex: z.number().int().min(0), stepTitle: z.string(), wrong: z.number().int().min(0) })
+    .object({
+      lessonId: z.string(),
+      stepIndex: z.number().int().min(0),
+      stepTitle: z.string(),
+      wrong: z.number().int().min(0),
+      hinted: z.boolean().optional(),
+    })
     .optional(),
   readAloud: z.boolean().optional(),
 });
@@ -117,6 +125,8 @@ export function createConversationService(deps: ConversationDeps) {
   /** Runs the tutor on the stored state (read-only), and the question pipeline when the text is a question. */
   function contextFor(store: LearnerStore, learner: LearnerRow | undefined, channel: Channel): TutorContext {
     const progress = learner?.consent ? store.loadProgress(learner.id) : new Map();
+    let learning: LearningView | undefined;
+    const at = now().getTime();
     return {
       audio: deps.speech?.plays(channel) ?? false,
       curriculum: deps.curriculum(),
@@ -125,7 +135,14 @@ export function createConversationService(deps: ConversationDeps) {
       get certificateCode() {
         return certificateCode();
       },
-      today: vnDateDmy(now().getTime()),
+      today: vnDateDmy(at),
+      day: vnDayNumber(at),
+      // Read when the tutor looks (a review, a test, the progress screen), not on every turn.
+      get learning() {
+        learning ??= learner?.consent ? store.loadLearning(learner.id) : emptyLearning();
+        return learning;
+      },
+      seed: randomInt(2 ** 31),
       ...(deps.publicBaseUrl ? { publicBaseUrl: deps.publicBaseUrl } : {}),
     };
   }
@@ -281,7 +298,14 @@ export function createConversationService(deps: ConversationDeps) {
       }
     }
     // Learning history is kept only with consent; the current position (state) is the minimum needed to teach.
-    if (out.state.consent) store.recordEvents(learner.id, out.events, at);
+    if (out.state.consent) {
+      store.recordEvents(learner.id, out.events, at);
+      // Review cards, mastery, delayed answers and track tests (after the quiz attempts they refer to).
+      if (out.events.some((e) => e.type === "quiz_answered" || e.type === "review_answered" || e.type === "track_test")) {
+        const writes = learningWrites(store.loadLearning(learner.id), out.events, deps.curriculum(), at.getTime());
+        if (!isEmptyWrites(writes)) store.saveLearning(learner.id, writes, at);
+      }
+    }
     return { learnerId: learner.id, replies: out.replies, events: out.events };
   }
 

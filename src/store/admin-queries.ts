@@ -8,6 +8,7 @@ import type {
   DayCount,
   FiguresSource,
   LessonAggregate,
+  LessonRetention,
   ProgressRow,
   QuestionStats,
   QuestionTotals,
@@ -131,6 +132,24 @@ export function quizFirstAnswers(conn: Conn, lessonId: string): QuestionStats[] 
 }
 
 /**
+ * One lesson's delayed answers by the Vietnam days since the question's first answer, and its learners' mastery.
+ * Ranges of review_answers_lesson and lesson_mastery_lesson.
+ */
+export function lessonRetention(conn: Conn, lessonId: string, mastered: number): LessonRetention {
+  const r = prep(
+    conn,
+    `select coalesce(sum(d >= 1), 0) as a1, coalesce(sum(d >= 1 and correct), 0) as r1,
+       coalesce(sum(d >= 7), 0) as a7, coalesce(sum(d >= 7 and correct), 0) as r7
+     from (select ${vnDay("at")} - ${vnDay("first_at")} as d, correct from review_answers where lesson_id = ? and first_at is not null)`,
+  ).get(lessonId) as { a1: number; r1: number; a7: number; r7: number };
+  const m = prep(
+    conn,
+    "select count(*) as learners, coalesce(sum(p_known >= ?), 0) as mastered from lesson_mastery where lesson_id = ?",
+  ).get(mastered, lessonId) as { learners: number; mastered: number };
+  return { lessonId, after1: { answered: r.a1, right: r.r1 }, after7: { answered: r.a7, right: r.r7 }, ...m };
+}
+
+/**
  * Questions that got a 👎 or no lesson to answer from (stored redacted by the question pipeline),
  * most asked first. Range scan on qa_questions_created. Self-harm questions (flagged) are counted
  * apart and never listed here.
@@ -251,6 +270,7 @@ export function figuresOn(conn: Conn): FiguresSource {
     lessonIdsWithProgress: async () => lessonIdsWithProgress(conn),
     lessonAggregate: async (lessonId) => lessonAggregate(conn, lessonId),
     quizFirstAnswers: async (lessonId) => quizFirstAnswers(conn, lessonId),
+    lessonRetention: async (lessonId, mastered) => lessonRetention(conn, lessonId, mastered),
     trackCompleters: async (lessonIds, until) => trackCompleters(conn, lessonIds, until),
     certificatesByTrack: async () => certificatesByTrack(conn),
   };

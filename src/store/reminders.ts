@@ -1,9 +1,10 @@
-import { and, eq, inArray, isNull, lt, or } from "drizzle-orm";
+import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { RemindersStore } from "../conversation/ports.js";
 import { type Db, immediate } from "./db.js";
+import { lessonOf } from "./reminders-common.js";
 import { reportOutside, splitByWindow } from "./reply-window.js";
 import { enqueue } from "./repo.js";
-import { announcements, conversationStates, learners } from "./schema.js";
+import { announcements, learners } from "./schema.js";
 
 /** Reminders and announcements on SQLite (one process). */
 export function remindersStore(db: Db): RemindersStore {
@@ -15,29 +16,29 @@ export function remindersStore(db: Db): RemindersStore {
       inArray(learners.channel, channels.length ? [...channels] : ["-"]),
     );
   return {
-    async queueReminders(at, cutoff, channels, text, rule) {
-      const due = db
-        .select({
-          id: learners.id,
-          channel: learners.channel,
-          chatId: learners.chatId,
-          lastActiveAt: learners.lastActiveAt,
-          state: conversationStates.state,
-        })
-        .from(learners)
-        .leftJoin(conversationStates, eq(conversationStates.learnerId, learners.id))
-        .where(
-          and(
-            reachable(channels),
-            lt(learners.lastActiveAt, new Date(cutoff)),
-            or(isNull(learners.remindedAt), lt(learners.remindedAt, learners.lastActiveAt)),
-          ),
+    async queueReminders({ at, cutoff, dayStart, dayEnd, channels, text, rule }) {
+      const due = db.$client
+        .prepare(
+          `select l.id, l.channel, l.chat_id as chatId, l.last_active_at as lastActiveAt, s.state,
+             (select count(*) from review_cards c where c.learner_id = l.id and c.due < @dayEnd) as dueReviews
+           from learners l left join conversation_states s on s.learner_id = l.id
+           where l.reminders = 1 and l.consent = 1 and l.unreachable_at is null and l.channel in (select value from json_each(@channels))
+             and (l.reminded_at is null or l.reminded_at < l.last_active_at)
+             and (l.last_active_at < @cutoff
+                  or (l.last_active_at < @dayStart and exists (select 1 from review_cards c where c.learner_id = l.id and c.due < @dayEnd)))
+           limit 1000`,
         )
-        .limit(1000)
-        .all();
+        .all({ dayEnd, dayStart, cutoff, channels: JSON.stringify(channels) }) as Array<{
+        id: number;
+        channel: string;
+        chatId: string;
+        lastActiveAt: number;
+        state: string | null;
+        dueReviews: number;
+      }>;
       // Past their channel's reply window: not written to, but marked reminded too, so that each stretch of silence is
       // counted once rather than at every pass.
-      const { inside, outside } = splitByWindow(due, (l) => l.lastActiveAt.getTime(), at, rule);
+      const { inside, outside } = splitByWindow(due, (l) => l.lastActiveAt, at, rule);
       immediate(db, () => {
         for (const l of outside)
           db.update(learners)
@@ -45,8 +46,10 @@ export function remindersStore(db: Db): RemindersStore {
             .where(eq(learners.id, l.id))
             .run();
         for (const l of inside) {
-          const lessonId = (l.state as { lesson?: { lessonId?: unknown } } | null)?.lesson?.lessonId;
-          const items = [{ method: "reply" as const, params: { text: text(typeof lessonId === "string" ? lessonId : undefined) } }];
+          const lessonId = lessonOf(l.state);
+          const items = [
+            { method: "reply" as const, params: { text: text({ ...(lessonId ? { lessonId } : {}), dueReviews: l.dueReviews }) } },
+          ];
           enqueue(db, { channel: l.channel, chatId: l.chatId, learnerId: l.id, items, at: new Date(at) });
           db.update(learners)
             .set({ remindedAt: new Date(at) })

@@ -15,13 +15,14 @@ import { vnDayNumber } from "../time.js";
 import type { LessonProgressView, TutorEvent, TutorState } from "../tutor/engine.js";
 import type { Reply } from "../tutor/replies.js";
 import { type Db, immediate } from "./db.js";
+import { loadLearning, saveLearning } from "./learning.js";
 
 // The hot path's repository: small synchronous functions over cached prepared statements (no query
 // building per message). They run inside the caller's better-sqlite3 transaction. Column types
 // follow src/store/schema.ts: times are epoch milliseconds, booleans 0/1, JSON as text.
 
 const cache = new WeakMap<Database.Database, Map<string, Database.Statement>>();
-function stmt(db: Db, sql: string): Database.Statement {
+export function stmt(db: Db, sql: string): Database.Statement {
   let m = cache.get(db.$client);
   if (!m) {
     m = new Map();
@@ -299,6 +300,8 @@ export function learnerStore(db: Db): LearnerStore {
     issueCertificate: (c) => issueCertificate(db, c),
     saveState: (id, state, at) => saveState(db, id, state, at),
     recordEvents: (id, events, at) => recordEvents(db, id, events, at),
+    loadLearning: (id) => loadLearning(db, id),
+    saveLearning: (id, writes, at) => saveLearning(db, id, writes, at),
     deleteLearner: (l) => deleteLearner(db, l),
     clearUnreachable: (id) => clearUnreachable(db, id),
     enqueue: (q) => enqueue(db, q),

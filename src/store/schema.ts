@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 // Progress, not conversations: no message text is ever stored here.
 
@@ -233,4 +233,86 @@ export const learnerDays = sqliteTable(
       .references(() => learners.id, { onDelete: "cascade" }),
   },
   (t) => [primaryKey({ columns: [t.day, t.learnerId] }), index("learner_days_learner").on(t.learnerId)],
+);
+
+/**
+ * Quiz questions a learner missed (or got right only after a hint), scheduled for review by FSRS
+ * (src/learning/scheduler.ts). A question is known by its lesson and its step's title, so an edited lesson keeps its
+ * cards; the position is a hint. Kept only with consent; erased with the learner.
+ */
+export const reviewCards = sqliteTable(
+  "review_cards",
+  {
+    learnerId: integer("learner_id")
+      .notNull()
+      .references(() => learners.id, { onDelete: "cascade" }),
+    lessonId: text("lesson_id").notNull(),
+    stepTitle: text("step_title").notNull(),
+    stepIndex: integer("step_index").notNull(),
+    due: integer("due", { mode: "timestamp_ms" }).notNull(),
+    stability: real("stability").notNull(),
+    difficulty: real("difficulty").notNull(),
+    reps: integer("reps").notNull(),
+    lapses: integer("lapses").notNull(),
+    state: integer("state").notNull(),
+    lastReview: integer("last_review", { mode: "timestamp_ms" }),
+    scheduledDays: integer("scheduled_days").notNull(),
+    learningSteps: integer("learning_steps").notNull(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  // Reminders look for learners with a card due: (learner, due) answers it from the index.
+  (t) => [primaryKey({ columns: [t.learnerId, t.lessonId, t.stepTitle] }), index("review_cards_due").on(t.learnerId, t.due)],
+);
+
+/**
+ * Questions answered again some time after the first answer — in a review or a track test: the retention figures.
+ * `firstAt` is the learner's first recorded answer to the question (null if none was kept).
+ */
+export const reviewAnswers = sqliteTable(
+  "review_answers",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    learnerId: integer("learner_id")
+      .notNull()
+      .references(() => learners.id, { onDelete: "cascade" }),
+    lessonId: text("lesson_id").notNull(),
+    stepIndex: integer("step_index").notNull(),
+    kind: text("kind", { enum: ["review", "test"] }).notNull(),
+    correct: integer("correct", { mode: "boolean" }).notNull(),
+    firstAt: integer("first_at", { mode: "timestamp_ms" }),
+    at: integer("at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("review_answers_lesson").on(t.lessonId, t.kind), index("review_answers_learner").on(t.learnerId)],
+);
+
+/** How well a learner knows a lesson: p(known) by Bayesian knowledge tracing (src/learning/mastery.ts). */
+export const lessonMastery = sqliteTable(
+  "lesson_mastery",
+  {
+    learnerId: integer("learner_id")
+      .notNull()
+      .references(() => learners.id, { onDelete: "cascade" }),
+    lessonId: text("lesson_id").notNull(),
+    pKnown: real("p_known").notNull(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.learnerId, t.lessonId] }), index("lesson_mastery_lesson").on(t.lessonId, t.pKnown)],
+);
+
+/** Each attempt at a track's test before its certificate. */
+export const trackTests = sqliteTable(
+  "track_tests",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    learnerId: integer("learner_id")
+      .notNull()
+      .references(() => learners.id, { onDelete: "cascade" }),
+    trackId: text("track_id").notNull(),
+    /** Right answers. */
+    score: integer("score").notNull(),
+    total: integer("total").notNull(),
+    passed: integer("passed", { mode: "boolean" }).notNull(),
+    at: integer("at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("track_tests_learner").on(t.learnerId, t.trackId), index("track_tests_track").on(t.trackId)],
 );

@@ -9,15 +9,18 @@ import { resumeLesson } from "./lessons.js";
 import { askConsent, offerResume, onConsent, onScreenAnswer, showMenu } from "./menus.js";
 import { onAccountCommand, onPrompt } from "./prompts.js";
 import { withOptions } from "./replies.js";
+import { startReview } from "./review.js";
 import { onReadAloud, reconcile, repeatScreen, showProgress } from "./screens.js";
 import { type StepResult, Turn, type TutorContext, type TutorInput, type TutorState } from "./state.js";
 import { vi } from "./texts.vi.js";
+import { onTestCommand } from "./track-test.js";
 
 export { answered, explicitQuestion, looksLikeQuestion } from "./answers.js";
 export { suggestNext } from "./lessons.js";
 export { certificateName } from "./prompts.js";
 export { currentScreen, reconcile } from "./screens.js";
 export {
+  type DrillItem,
   initialState,
   type LessonPosition,
   type LessonProgressView,
@@ -93,6 +96,12 @@ export function step(state: TutorState, input: TutorInput, ctx: TutorContext): S
       break;
     case "progress":
       showProgress(t);
+      break;
+    case "review":
+      startReview(t);
+      break;
+    case "test":
+      onTestCommand(t);
       break;
     case "stop":
       t.go({ kind: "paused" });

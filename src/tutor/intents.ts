@@ -9,6 +9,8 @@ export type Intent =
   | { kind: "menu" }
   | { kind: "help" }
   | { kind: "progress" }
+  | { kind: "review" }
+  | { kind: "test" }
   | { kind: "stop" }
   | { kind: "delete" }
   | { kind: "privacy" }
@@ -104,6 +106,8 @@ const COMMANDS: Array<[Intent["kind"], string[]]> = [
   ["menu", ["/menu", "menu", "danh sach", "trang chu", "ve menu", "quay ve menu", "muc luc", "chu de", "xem menu", "ve trang chu"]],
   ["help", ["/help", "/trogiup", "tro giup", "giup", "giup do", "huong dan", "help", "lenh", "can giup"]],
   ["progress", ["/tiendo", "tien do", "xem tien do", "ket qua", "da hoc gi", "da hoc den dau", "hoc den dau"]],
+  ["review", ["/ontap", "on tap", "ontap", "on bai", "on lai bai", "on tap lai", "bat dau on tap", "lam on tap"]],
+  ["test", ["/kiemtra", "kiem tra", "lam kiem tra", "bai kiem tra", "lam bai kiem tra", "thi", "lam bai thi", "thi lay chung nhan"]],
   ["repeat", ["/nhaclai", "nhac lai", "lap lai", "noi lai", "doc lai", "xem lai", "gui lai", "repeat", "lai"]],
   ["back", ["/quaylai", "quay lai", "tro lai", "lui lai", "buoc truoc", "back", "lui"]],
   ["stop", ["/dung", "dung", "tam dung", "dung lai", "nghi", "tam nghi", "thoi", "stop", "het", "dung hoc", "nghi thoi", "thoi nghi"]],

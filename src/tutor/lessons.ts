@@ -8,6 +8,7 @@ import { showPrompt } from "./prompts.js";
 import { asLessonContent, type Reply, text, withOptions } from "./replies.js";
 import type { LessonPosition, Screen, Turn, TutorContext } from "./state.js";
 import { vi } from "./texts.vi.js";
+import { retryDay, testDue } from "./track-test.js";
 
 export function openLesson(t: Turn, lesson: Lesson): void {
   const current = t.state.lesson;
@@ -88,7 +89,10 @@ function finishLesson(t: Turn, lesson: Lesson): void {
   const track = t.ctx.curriculum.tracks.find((tr) => tr.id === lesson.trackId);
   const trackDone = track?.lessons.every((l) => l.id === lesson.id || t.ctx.progress.get(l.id)?.status === "completed");
   if (track && trackDone && t.state.consent && t.ctx.certificateCode && !t.ctx.learner?.certifiedTracks.has(track.id)) {
-    after = { kind: "cert_name", trackId: track.id, code: t.ctx.certificateCode, after };
+    // A track with quizzes ends with its test (offered again once a failed one may be retried); the certificate
+    // follows a pass (track-test.ts).
+    if (!testDue(t.ctx, t.state.consent, track)) after = { kind: "cert_name", trackId: track.id, code: t.ctx.certificateCode, after };
+    else if (retryDay(t.ctx, track.id) === undefined) after = { kind: "test_offer", trackId: track.id, after };
   }
   if (after === done) {
     t.say(withOptions(parts.join("\n\n"), vi.doneOptions(next?.title)));
@@ -128,6 +132,8 @@ export function onStepInput(t: Turn, intent: Intent, raw: string): boolean {
   }
   if (intent.kind === "explain") {
     t.say(s.tip ? `${vi.tipPrefix}${s.tip}` : vi.explainNoTip);
+    // A quiz answered after its hint is not counted as known (learning/record.ts).
+    if (s.kind === "quiz" && s.tip) t.state = { ...t.state, lesson: { ...pos, hinted: true } };
     return true;
   }
 
@@ -218,6 +224,7 @@ function onQuiz(t: Turn, lesson: Lesson, s: QuizStep, intent: Intent, raw: strin
     optionIndex: pick + 1,
     correct,
     attempt: pos.wrong + 1,
+    ...(pos.hinted ? { hinted: true } : {}),
   });
   if (correct) {
     const praise = vi.quizRight[pos.stepIndex % vi.quizRight.length] as string;

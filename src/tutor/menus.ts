@@ -1,9 +1,11 @@
 // Consent, the menus, and answers to the numbered options on screen.
 
 import type { Lesson, Track } from "../curriculum/types.js";
+import { onDrillInput } from "./drill.js";
 import { type Intent, matchOption } from "./intents.js";
 import { onStepInput, openLesson, resumeLesson, suggestNext } from "./lessons.js";
 import { withOptions } from "./replies.js";
+import { onRelearn } from "./review.js";
 import type { Turn, TutorContext } from "./state.js";
 import { vi } from "./texts.vi.js";
 
@@ -152,6 +154,10 @@ export function onScreenAnswer(t: Turn, intent: Intent, raw: string): boolean {
       return false;
     case "step":
       return onStepInput(t, intent, raw);
+    case "drill":
+      return onDrillInput(t, screen, intent, raw);
+    case "relearn":
+      return onRelearn(t, screen, intent, raw);
     default:
       return false;
   }

@@ -4,12 +4,15 @@ import { withOptions } from "./replies.js";
 import { repeatScreen } from "./screens.js";
 import { initialState, type Screen, type Turn } from "./state.js";
 import { vi } from "./texts.vi.js";
+import { onTestOffer, showTestOffer } from "./track-test.js";
 
 export function showPrompt(t: Turn, screen: Screen): void {
   t.go(screen);
   if (screen.kind === "cert_name") {
     const track = t.ctx.curriculum.tracks.find((tr) => tr.id === screen.trackId);
     t.say(vi.certAskName(track?.title ?? screen.trackId));
+  } else if (screen.kind === "test_offer") {
+    showTestOffer(t, screen);
   } else if (screen.kind === "ask_reminders") {
     t.say(withOptions(vi.remindersAsk, vi.remindersOptions));
   } else if (screen.kind === "done") {
@@ -54,6 +57,7 @@ export function onPrompt(t: Turn, intent: Intent, raw: string): boolean {
     showPrompt(t, screen.after);
     return true;
   }
+  if (screen.kind === "test_offer") return onTestOffer(t, screen, intent, raw);
   if (screen.kind === "ask_reminders") {
     const pick = pickOption(intent, raw, vi.remindersOptions);
     const on = pick === 0 || intent.kind === "yes" ? true : pick === 1 || intent.kind === "no" ? false : undefined;

@@ -1,20 +1,33 @@
 // Showing where the learner is again ("nhắc lại", progress, after a reload) and following curriculum edits.
 
 import type { Step } from "../curriculum/types.js";
+import { masteryLevel } from "../learning/mastery.js";
+import { repeatDrill } from "./drill.js";
 import type { Intent } from "./intents.js";
 import { renderStep, resumeLesson, suggestNext } from "./lessons.js";
 import { askConsent, offerResume, showMenu, showTrack } from "./menus.js";
 import { showPrompt } from "./prompts.js";
 import { type Reply, withOptions } from "./replies.js";
+import { dueCards, repeatRelearn } from "./review.js";
 import { Turn, type TutorContext, type TutorState } from "./state.js";
 import { vi } from "./texts.vi.js";
+import { tracksReady } from "./track-test.js";
 
 export function showProgress(t: Turn): void {
   const { curriculum, progress } = t.ctx;
   const lines = [vi.progressTitle];
   const done = [...curriculum.lessons.values()].filter((l) => progress.get(l.id)?.status === "completed");
+  // How well each finished lesson is known, in plain words (learning/mastery.ts).
+  const known = (id: string) => {
+    const p = t.ctx.learning?.mastery.get(id);
+    return p === undefined ? "" : ` (${vi.mastery[masteryLevel(p)]})`;
+  };
   if (t.state.consent === false) lines.push(vi.progressNotStored);
-  else lines.push(done.length ? vi.progressDone(done.map((l) => l.title)) : vi.progressNoneDone);
+  else lines.push(done.length ? vi.progressDone(done.map((l) => `${l.title}${known(l.id)}`)) : vi.progressNoneDone);
+  const due = dueCards(t.ctx).length;
+  if (due > 0) lines.push(vi.progressDue(due));
+  const ready = tracksReady(t.ctx, t.state.consent)[0];
+  if (ready) lines.push(vi.progressTestReady(ready.title));
   const pos = t.state.lesson;
   const current = pos && curriculum.lessons.get(pos.lessonId);
   if (pos && current) lines.push(vi.progressDoing(current.title, pos.stepIndex + 1, current.steps.length));
@@ -70,7 +83,15 @@ export function repeatScreen(t: Turn): void {
     repeatScreen(t);
     return;
   }
-  if (screen.kind === "cert_name" || screen.kind === "ask_reminders") {
+  if (screen.kind === "drill") {
+    repeatDrill(t, screen);
+    return;
+  }
+  if (screen.kind === "relearn") {
+    repeatRelearn(t, screen);
+    return;
+  }
+  if (screen.kind === "cert_name" || screen.kind === "ask_reminders" || screen.kind === "test_offer") {
     showPrompt(t, screen);
     return;
   }
@@ -103,7 +124,9 @@ function showCurrent(t: Turn): void {
 }
 
 /** Keeps a stored state valid against the current curriculum (lessons may have been edited or removed). */
-export function reconcile(state: TutorState, ctx: TutorContext): TutorState {
+export function reconcile(stored: TutorState, ctx: TutorContext): TutorState {
+  // A drill is checked as a whole (the service's schema looks at a screen's kind only): one that is not sound goes to the menu.
+  const state = stored.screen.kind === "drill" && !soundDrill(stored.screen) ? { ...stored, screen: { kind: "menu" as const } } : stored;
   const pos = state.lesson;
   if (!pos) return state;
   const lesson = ctx.curriculum.lessons.get(pos.lessonId);
@@ -115,4 +138,19 @@ export function reconcile(state: TutorState, ctx: TutorContext): TutorState {
   const byTitle = lesson.steps.findIndex((s) => s.title === pos.stepTitle);
   const stepIndex = byTitle >= 0 ? byTitle : Math.min(pos.stepIndex, lesson.steps.length - 1);
   return { ...state, lesson: { ...pos, stepIndex, stepTitle: (lesson.steps[stepIndex] as Step).title, wrong: 0 } };
+}
+
+function soundDrill(d: Extract<TutorState["screen"], { kind: "drill" }>): boolean {
+  const numbers = (xs: unknown) => Array.isArray(xs) && xs.every((x) => Number.isInteger(x));
+  const texts = (xs: unknown) => Array.isArray(xs) && xs.every((x) => typeof x === "string");
+  return (
+    Array.isArray(d.items) &&
+    d.items.every((i) => typeof i?.lessonId === "string" && typeof i.stepTitle === "string" && Number.isInteger(i.stepIndex)) &&
+    Number.isInteger(d.index) &&
+    numbers(d.order) &&
+    Number.isInteger(d.right) &&
+    Number.isInteger(d.answered) &&
+    texts(d.missed) &&
+    texts(d.relearn)
+  );
 }

@@ -2,6 +2,7 @@
 // events.
 
 import type { Curriculum } from "../curriculum/types.js";
+import type { LearningView } from "../learning/types.js";
 import { isLessonContent, type Reply, text } from "./replies.js";
 
 /** Where the learner is inside a lesson. The step title lets an edited lesson resume sensibly. */
@@ -12,6 +13,16 @@ export interface LessonPosition {
   stepTitle: string;
   /** Wrong answers to the current quiz in this pass. */
   wrong: number;
+  /** The current quiz's hint was shown before it was answered. */
+  hinted?: boolean;
+}
+
+/** A question asked again in a review or a track test: a lesson's quiz step, by title (its position is a hint). */
+export interface DrillItem {
+  lessonId: string;
+  stepTitle: string;
+  /** 1-based. */
+  stepIndex: number;
 }
 
 export type Screen =
@@ -34,7 +45,31 @@ export type Screen =
     }
   | { kind: "confirm_delete"; prev: Screen }
   | { kind: "ask_reminders"; after: Screen }
-  | { kind: "cert_name"; trackId: string; code: string; after: Screen };
+  | { kind: "cert_name"; trackId: string; code: string; after: Screen }
+  /** The track is done: the test before the certificate is offered. */
+  | { kind: "test_offer"; trackId: string; after: Screen }
+  /**
+   * Questions asked again, one at a time: a review ("ôn tập") or a track's test. `order` is the order the current
+   * question's options are shown in (indexes into the lesson's options).
+   */
+  | {
+      kind: "drill";
+      mode: "review" | "test";
+      items: DrillItem[];
+      index: number;
+      order: number[];
+      right: number;
+      answered: number;
+      /** Lessons of the questions missed, in order, once each. */
+      missed: string[];
+      /** Lessons whose question was forgotten again and again: the learner is offered to redo them. */
+      relearn: string[];
+      trackId?: string;
+      /** Where a passed test goes after the certificate. */
+      after?: Screen;
+    }
+  /** After a review or a failed test: redo a lesson, or the menu. */
+  | { kind: "relearn"; lessonId: string };
 
 export interface TutorState {
   v: 1;
@@ -55,7 +90,19 @@ export type TutorEvent =
   | { type: "consent"; granted: boolean }
   | { type: "lesson_started"; lessonId: string }
   | { type: "step_reached"; lessonId: string; stepIndex: number }
-  | { type: "quiz_answered"; lessonId: string; stepIndex: number; optionIndex: number; correct: boolean; attempt: number }
+  | {
+      type: "quiz_answered";
+      lessonId: string;
+      stepIndex: number;
+      optionIndex: number;
+      correct: boolean;
+      attempt: number;
+      /** The hint was shown before this answer. */
+      hinted?: boolean;
+    }
+  /** A question answered again, in a review or a track test (options reshuffled, once, no hint). */
+  | { type: "review_answered"; mode: "review" | "test"; lessonId: string; stepIndex: number; stepTitle: string; correct: boolean }
+  | { type: "track_test"; trackId: string; right: number; total: number; passed: boolean }
   | { type: "lesson_completed"; lessonId: string }
   | { type: "feedback"; questionId: number; useful: boolean }
   | { type: "delete_all" }
@@ -81,6 +128,12 @@ export interface TutorContext {
   publicBaseUrl?: string;
   /** Whether replies can be read aloud to this learner (a speech endpoint, and a channel that plays audio). */
   audio?: boolean;
+  /** The learner's review cards, mastery and track tests (absent or empty when the learner declined storage). */
+  learning?: LearningView;
+  /** Today as a Vietnam day number (time.ts): reviews are due by day; a failed track test may be taken again the next day. */
+  day?: number;
+  /** A fresh random number for this turn (the caller draws it): new orders of options and of test questions. */
+  seed?: number;
 }
 
 export interface StepResult {

@@ -68,7 +68,7 @@ export const vi = {
     "Xin lỗi bác, tôi vừa gặp trục trặc nên chưa xử lý được tin nhắn này. Bác gửi lại giúp tôi nhé. Nếu vẫn không được, bác gõ **menu**.",
   lessonGone: "Bài bác đang học vừa được thay đổi nên không còn nữa. Tôi xin lỗi vì sự bất tiện. Mời bác chọn bài khác.",
 
-  help: "**Bác có thể gõ:**\n• Số (1, 2, 3…) để chọn\n• **tiếp**: sang bước sau\n• **nhắc lại**: xem lại bước này\n• **quay lại**: về bước trước\n• **không hiểu**: xem giải thích thêm\n• **menu**: danh sách chủ đề\n• **tiến độ**: xem bác đã học đến đâu\n• **đọc to**: nghe đọc bước này\n• **dừng**: tạm nghỉ\nGõ không dấu cũng được ạ.",
+  help: "**Bác có thể gõ:**\n• Số (1, 2, 3…) để chọn\n• **tiếp**: sang bước sau\n• **nhắc lại**: xem lại bước này\n• **quay lại**: về bước trước\n• **không hiểu**: xem giải thích thêm\n• **menu**: danh sách chủ đề\n• **tiến độ**: xem bác đã học đến đâu\n• **đọc to**: nghe đọc bước này\n• **ôn tập**: ôn lại những câu bác từng trả lời sai\n• **kiểm tra**: làm bài kiểm tra khi học xong một chủ đề\n• **dừng**: tạm nghỉ\nGõ không dấu cũng được ạ.",
   progressTitle: "📊 **Tiến độ học của bác**",
   progressDone: (titles: string[]) => `✅ Đã xong (${titles.length}): ${titles.join("; ")}`,
   progressNoneDone: "Bác chưa học xong bài nào. Mình bắt đầu nhé!",
@@ -109,7 +109,7 @@ export const vi = {
   thanksDown: "Cảm ơn bác đã góp ý. Người soạn bài sẽ xem lại câu này.",
 
   privacy:
-    "🔒 **Tôi lưu gì về bác?**\n• Tiến độ học: bài nào, bước nào, câu đố đúng hay sai, thời gian học. Chỉ lưu khi bác đồng ý.\n• Câu hỏi bác gửi, sau khi đã che số giấy tờ, số điện thoại, mã OTP, mật khẩu. Để người soạn bài cải thiện bài học.\n• Tên gọi bác chọn ghi trên giấy chứng nhận (nếu có).\n• Tôi **không** lưu nội dung trò chuyện, không lưu tên hay số điện thoại của bác.\n\n**Để làm gì?** Để bác học tiếp đúng chỗ, và để chương trình biết bài nào khó mà sửa.\n**Bao lâu?** Tiến độ học: đến khi bác xóa. Câu hỏi: tối đa 6 tháng.\n**Xóa thế nào?** Gõ **xóa dữ liệu**: tôi xóa hết ngay, không giữ lại gì.\n(Theo Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15.)",
+    "🔒 **Tôi lưu gì về bác?**\n• Tiến độ học: bài nào, bước nào, câu đố đúng hay sai, câu cần ôn lại, kết quả bài kiểm tra, thời gian học. Chỉ lưu khi bác đồng ý.\n• Câu hỏi bác gửi, sau khi đã che số giấy tờ, số điện thoại, mã OTP, mật khẩu. Để người soạn bài cải thiện bài học.\n• Tên gọi bác chọn ghi trên giấy chứng nhận (nếu có).\n• Tôi **không** lưu nội dung trò chuyện, không lưu tên hay số điện thoại của bác.\n\n**Để làm gì?** Để bác học tiếp đúng chỗ, và để chương trình biết bài nào khó mà sửa.\n**Bao lâu?** Tiến độ học: đến khi bác xóa. Câu hỏi: tối đa 6 tháng.\n**Xóa thế nào?** Gõ **xóa dữ liệu**: tôi xóa hết ngay, không giữ lại gì.\n(Theo Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15.)",
   deleteAsk:
     "Bác có chắc muốn **xóa toàn bộ dữ liệu** của bác không?\nTôi sẽ xóa tiến độ học, câu hỏi, giấy chứng nhận và lời nhắc. Không lấy lại được.",
   deleteOptions: ["Xóa hết dữ liệu", "Không xóa"],
@@ -134,6 +134,40 @@ export const vi = {
   certNameInvalid: "Bác gõ tên gọi ngắn thôi, chỉ chữ cái, ví dụ: Lan. Hoặc gõ **bỏ qua**.",
   certIssued: (track: string, date: string, code: string, name?: string, url?: string) =>
     `🎓 **Giấy chứng nhận**\n${name ? `Người học: ${name}\n` : ""}Đã hoàn thành chủ đề: ${quoted(track)}\nNgày: ${date}\nMã xác nhận: **${code}**${url ? `\nKiểm tra tại: ${url}` : ""}`,
+
+  // Reviews ("ôn tập"), the test before a certificate, and how well each lesson is known.
+  reviewNeedConsent: "Bác đã chọn không lưu kết quả học, nên tôi không giữ câu nào để bác ôn lại. Bác gõ **xin chào** nếu muốn chọn lại.",
+  reviewNothing: "Bác chưa có câu nào cần ôn. 😊\nKhi bác trả lời sai một câu hỏi, vài hôm sau tôi sẽ hỏi lại câu đó để bác nhớ lâu.",
+  reviewNoneDue: (date: string) => `Hôm nay bác chưa có câu nào cần ôn. 😊\nCâu ôn tập tiếp theo vào ngày ${date}.`,
+  reviewIntro: (n: number, more: number) =>
+    `📝 **Ôn tập**: ${n} câu${more > 0 ? ` (còn ${more} câu cho lần sau)` : ""}.\nMỗi câu bác trả lời một lần. Sai cũng không sao ạ.`,
+  drillHeading: (mode: "review" | "test", k: number, n: number, title: string) =>
+    `**${mode === "review" ? "Ôn tập" : "Bài kiểm tra"} (${k}/${n}): ${title}**`,
+  drillNoHint: "Câu này không có gợi ý ạ. Bác cứ chọn theo trí nhớ, rồi tôi sẽ cho bác biết đáp án đúng.",
+  drillWrong: (answer: string) => `Chưa đúng rồi bác ạ. Đáp án đúng là: **${answer}**.`,
+  reviewDone: (right: number, total: number) =>
+    `🎉 Bác đã ôn xong: đúng ${right}/${total} câu.${right === total ? " Bác nhớ bài tốt lắm!" : " Câu nào sai, tôi sẽ hỏi lại sớm hơn."}`,
+  relearnOffer: (title: string) => `Có câu bác quên nhiều lần. Bác nên học lại bài ${quoted(title)} để nhớ chắc hơn.`,
+  relearnAsk: (title: string) => `Bác có muốn học lại bài ${quoted(title)} ngay không?`,
+  relearnOptions: ["Học lại bài này", "Về danh sách chủ đề"],
+  testOffer: (track: string, n: number, need: number) =>
+    `🎓 Bác đã học xong cả chủ đề ${quoted(track)}!\nĐể nhận **giấy chứng nhận**, bác làm một bài kiểm tra ngắn: ${n} câu, cần đúng ít nhất ${need} câu.`,
+  testOfferOptions: ["Làm bài kiểm tra", "Để sau"],
+  testLater: "Vâng ạ. Khi sẵn sàng, bác gõ **kiểm tra** để làm bài.",
+  testIntro: (n: number) => `📝 **Bài kiểm tra**: ${n} câu. Mỗi câu trả lời một lần, không có gợi ý. Bác cứ bình tĩnh nhé.`,
+  testPassed: (right: number, total: number) => `🎉 Bác đúng ${right}/${total} câu. Bác đã qua bài kiểm tra!`,
+  testFailed: (right: number, total: number, need: number, lessons: string[], date: string) =>
+    `Bác đúng ${right}/${total} câu. Cần đúng ít nhất ${need} câu để nhận giấy chứng nhận.\nBác nên ôn lại: ${lessons.map(quoted).join(", ")}.\nTừ ngày ${date}, bác làm lại bài kiểm tra được. Ôn thêm một chút là được ạ!`,
+  testRetryFrom: (track: string, date: string) =>
+    `Hôm nay bác đã làm bài kiểm tra chủ đề ${quoted(track)} rồi ạ. Từ ngày ${date}, bác làm lại được.\nTrong lúc chờ, bác gõ **ôn tập** để ôn lại nhé.`,
+  testNone: "Khi bác học xong cả một chủ đề, bác sẽ làm một bài kiểm tra ngắn để nhận giấy chứng nhận. Bác gõ **menu** để chọn bài học.",
+  testNeedConsent: "Để làm bài kiểm tra và nhận giấy chứng nhận, tôi cần bác đồng ý lưu tiến độ học. Bác gõ **xin chào** để chọn lại nhé.",
+  mastery: { mastered: "Đã vững", fair: "Khá vững", shaky: "Cần ôn thêm" },
+  progressDue: (n: number) => `📝 Hôm nay có ${n} câu ôn tập. Gõ **ôn tập** để bắt đầu.`,
+  progressTestReady: (track: string) =>
+    `🎓 Bác đã học xong chủ đề ${quoted(track)}. Gõ **kiểm tra** để làm bài kiểm tra nhận giấy chứng nhận.`,
+  reminderReview: (n: number) =>
+    `Chào bác! 😊 Bác có ${n} câu ôn tập hôm nay. Gõ **ôn tập** để bắt đầu.\n(Gõ “dừng nhắc” nếu bác không muốn nhận nhắc nữa.)`,
 
   quick: { repeat: "Nhắc lại", back: "Quay lại", menu: "Menu" } satisfies Record<QuickAction, string>,
   quickHint: (labels: string[]) => `(Gõ: ${labels.map((l) => l.toLowerCase()).join(" · ")})`,

@@ -85,3 +85,15 @@ export function webChat(app: () => App | undefined, userId: string): (text: stri
 }
 
 export const joined = (r: WebReply[]) => r.map((x) => x.text).join("\n");
+
+/** The fixture's quiz answers (tests/fixtures/tutor-curriculum): right and wrong, by label. */
+export const FIXTURE_RIGHT = ["Không ai cả", "dichvucong.gov.vn"];
+export const FIXTURE_WRONG = ["Người xưng công an", "dichvucongs.top"];
+
+/** The number to type for the option of the last question shown whose label is one of `labels`. */
+export function optionNumber(replies: WebReply[], labels: readonly string[]): string {
+  const shown = replies.findLast((r) => r.options?.length)?.options ?? [];
+  const found = shown.find((o) => labels.includes(o.label));
+  if (!found) throw new Error(`none of ${labels.join(", ")} among ${shown.map((o) => o.label).join(", ")}`);
+  return found.value;
+}

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { App } from "../../src/app.js";
 import type { WebReply } from "../../src/channels/web.js";
-import { joined, startApp, tempDir, webChat } from "../helpers/app.js";
+import { FIXTURE_RIGHT, joined, optionNumber, startApp, tempDir, webChat } from "../helpers/app.js";
 
 let dir: ReturnType<typeof tempDir>;
 let app: App | undefined;
@@ -17,11 +17,14 @@ afterEach(async () => {
 const chatter = (userId: string) => webChat(() => app, userId);
 const count = (table: string) => (app!.db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
 
-/** Plays both fixture lessons (the whole track) with the given name for the certificate. */
+/** Plays both fixture lessons (the whole track), passes its test, and gives the name for the certificate. */
 async function finishTrack(say: (t: string) => Promise<WebReply[]>, name: string) {
   for (const t of ["xin chào", "1", "1", "1", "tiếp", "1", "tiếp", "2", "có", "1", "tiếp"]) await say(t);
   const lastQuiz = await say("1");
-  expect(joined(lastQuiz)).toContain("giấy chứng nhận");
+  expect(joined(lastQuiz)).toContain("bài kiểm tra ngắn");
+  let question = await say("1");
+  for (let i = 0; i < 2; i++) question = await say(optionNumber(question, FIXTURE_RIGHT));
+  expect(joined(question)).toContain("Bác muốn ghi tên gọi nào trên giấy?");
   return say(name);
 }
 
@@ -63,6 +66,10 @@ describe("learners' data rights, certificates, reminders", () => {
     expect(count("lesson_progress")).toBeGreaterThan(0);
     expect(count("certificates")).toBe(1);
     expect(count("qa_questions")).toBe(1);
+    // The track's test left its answers, the attempt and how well each lesson is known.
+    expect(count("review_answers")).toBe(2);
+    expect(count("track_tests")).toBe(1);
+    expect(count("lesson_mastery")).toBe(2);
 
     const ask = await say("xoa du lieu");
     expect(joined(ask)).toContain("xóa toàn bộ dữ liệu");
@@ -79,6 +86,10 @@ describe("learners' data rights, certificates, reminders", () => {
       "progress_events",
       "qa_questions",
       "certificates",
+      "review_cards",
+      "review_answers",
+      "lesson_mastery",
+      "track_tests",
     ]) {
       expect(count(table), table).toBe(0);
     }

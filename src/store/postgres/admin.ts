@@ -96,6 +96,20 @@ export function postgresAdminStore(db: PgDb): AdminStore {
       return rows.map((r) => ({ lessonId, ...r }));
     },
 
+    async lessonRetention(lessonId, mastered) {
+      const r = await one<{ a1: number; r1: number; a7: number; r7: number }>(
+        `select count(*) filter (where d >= 1)::int as a1, count(*) filter (where d >= 1 and correct)::int as r1,
+           count(*) filter (where d >= 7)::int as a7, count(*) filter (where d >= 7 and correct)::int as r7
+         from (select ${vnDay("at")} - ${vnDay("first_at")} as d, correct from review_answers where lesson_id = $1 and first_at is not null) x`,
+        [lessonId],
+      );
+      const m = await one<{ learners: number; mastered: number }>(
+        `select count(*)::int as learners, count(*) filter (where p_known >= $2)::int as mastered from lesson_mastery where lesson_id = $1`,
+        [lessonId, mastered],
+      );
+      return { lessonId, after1: { answered: r.a1, right: r.r1 }, after7: { answered: r.a7, right: r.r7 }, ...m };
+    },
+
     async trackCompleters(lessonIds, until) {
       if (lessonIds.length === 0) return { people: 0, web: 0 };
       return one<Completers>(

@@ -1,5 +1,6 @@
 import type { DirectReplies, OutboxRow, RemindersStore, SharedOutboxStore } from "../../conversation/ports.js";
 import type { Reply } from "../../tutor/replies.js";
+import { lessonOf } from "../reminders-common.js";
 import { reportOutside, splitByWindow } from "../reply-window.js";
 import { inTransaction, type PgDb } from "./db.js";
 import { NOW as NOW_SQL } from "./sql.js";
@@ -113,17 +114,28 @@ export function postgresOutboxStore(db: PgDb): SharedOutboxStore & RemindersStor
     async purge(sentBefore) {
       return (await pool.query("delete from outbox where status = 'sent' and sent_at < $1", [sentBefore])).rowCount ?? 0;
     },
-    async queueReminders(at, cutoff, channels, text, rule) {
+    async queueReminders({ at, cutoff, dayStart, dayEnd, channels, text, rule }) {
       const { inside, outside } = await inTransaction(db, async (c) => {
         // One instance at a time; the others wait, then find these learners reminded already.
         await c.query("select pg_advisory_xact_lock(4104310026)");
-        const due = await c.query<{ id: number; channel: string; chatId: string; lastActiveAt: number; state: string | null }>(
-          `select l.id, l.channel, l.chat_id as "chatId", l.last_active_at as "lastActiveAt", s.state from learners l
+        const due = await c.query<{
+          id: number;
+          channel: string;
+          chatId: string;
+          lastActiveAt: number;
+          state: string | null;
+          dueReviews: number;
+        }>(
+          `select l.id, l.channel, l.chat_id as "chatId", l.last_active_at as "lastActiveAt", s.state,
+             (select count(*)::int from review_cards r where r.learner_id = l.id and r.due < $4) as "dueReviews"
+           from learners l
            left join conversation_states s on s.learner_id = l.id
            where l.reminders and l.consent and l.unreachable_at is null and l.channel = any($1::text[])
-             and l.last_active_at < $2 and (l.reminded_at is null or l.reminded_at < l.last_active_at)
+             and (l.reminded_at is null or l.reminded_at < l.last_active_at)
+             and (l.last_active_at < $2
+                  or (l.last_active_at < $3 and exists (select 1 from review_cards r where r.learner_id = l.id and r.due < $4)))
            limit 1000`,
-          [channels, cutoff],
+          [channels, cutoff, dayStart, dayEnd],
         );
         // Past their channel's reply window (Zalo OA: 48 hours): not written to, but marked reminded too, so that each
         // stretch of silence is counted once rather than at every pass.
@@ -131,16 +143,17 @@ export function postgresOutboxStore(db: PgDb): SharedOutboxStore & RemindersStor
         if (outside.length > 0)
           await c.query("update learners set reminded_at = $2 where id = any($1::bigint[])", [outside.map((l) => l.id), at]);
         for (const l of inside) {
-          let lessonId: string | undefined;
-          try {
-            lessonId = l.state ? (JSON.parse(l.state) as { lesson?: { lessonId?: string } }).lesson?.lessonId : undefined;
-          } catch {
-            lessonId = undefined;
-          }
+          const lessonId = lessonOf(l.state);
           await c.query(
             `insert into outbox (channel, chat_id, learner_id, method, params, status, attempts, next_attempt_at, created_at)
              values ($1, $2, $3, 'reply', $4, 'pending', 0, $5, $5)`,
-            [l.channel, l.chatId, l.id, JSON.stringify({ text: text(typeof lessonId === "string" ? lessonId : undefined) }), at],
+            [
+              l.channel,
+              l.chatId,
+              l.id,
+              JSON.stringify({ text: text({ ...(lessonId ? { lessonId } : {}), dueReviews: l.dueReviews }) }),
+              at,
+            ],
           );
           await c.query("update learners set reminded_at = $2 where id = $1", [l.id, at]);
         }

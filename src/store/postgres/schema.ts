@@ -221,3 +221,64 @@ export const learnerDays = pgTable(
   },
   (t) => [primaryKey({ columns: [t.day, t.learnerId] }), index("learner_days_learner").on(t.learnerId)],
 );
+
+export const reviewCards = pgTable(
+  "review_cards",
+  {
+    learnerId: learnerRef("learner_id").notNull(),
+    lessonId: text("lesson_id").notNull(),
+    stepTitle: text("step_title").notNull(),
+    stepIndex: integer("step_index").notNull(),
+    due: ms("due").notNull(),
+    stability: doublePrecision("stability").notNull(),
+    difficulty: doublePrecision("difficulty").notNull(),
+    reps: integer("reps").notNull(),
+    lapses: integer("lapses").notNull(),
+    state: integer("state").notNull(),
+    lastReview: ms("last_review"),
+    scheduledDays: integer("scheduled_days").notNull(),
+    learningSteps: integer("learning_steps").notNull(),
+    updatedAt: ms("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.learnerId, t.lessonId, t.stepTitle] }), index("review_cards_due").on(t.learnerId, t.due)],
+);
+
+export const reviewAnswers = pgTable(
+  "review_answers",
+  {
+    id: id(),
+    learnerId: learnerRef("learner_id").notNull(),
+    lessonId: text("lesson_id").notNull(),
+    stepIndex: integer("step_index").notNull(),
+    kind: text("kind", { enum: ["review", "test"] }).notNull(),
+    correct: boolean("correct").notNull(),
+    firstAt: ms("first_at"),
+    at: ms("at").notNull(),
+  },
+  (t) => [index("review_answers_lesson").on(t.lessonId, t.kind), index("review_answers_learner").on(t.learnerId)],
+);
+
+export const lessonMastery = pgTable(
+  "lesson_mastery",
+  {
+    learnerId: learnerRef("learner_id").notNull(),
+    lessonId: text("lesson_id").notNull(),
+    pKnown: doublePrecision("p_known").notNull(),
+    updatedAt: ms("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.learnerId, t.lessonId] }), index("lesson_mastery_lesson").on(t.lessonId, t.pKnown)],
+);
+
+export const trackTests = pgTable(
+  "track_tests",
+  {
+    id: id(),
+    learnerId: learnerRef("learner_id").notNull(),
+    trackId: text("track_id").notNull(),
+    score: integer("score").notNull(),
+    total: integer("total").notNull(),
+    passed: boolean("passed").notNull(),
+    at: ms("at").notNull(),
+  },
+  (t) => [index("track_tests_learner").on(t.learnerId, t.trackId), index("track_tests_track").on(t.trackId)],
+);

@@ -9,6 +9,7 @@ import type {
   SharedStore,
   SharedTurn,
 } from "../../conversation/ports.js";
+import { emptyLearning, type LearningView, type LearningWrites } from "../../learning/types.js";
 import { vnDayNumber } from "../../time.js";
 import type { LessonProgressView, TutorEvent } from "../../tutor/engine.js";
 import type { PgDb } from "./db.js";
@@ -45,7 +46,13 @@ const SNAPSHOT = `(
     'state', (select state from conversation_states s where s.learner_id = l.id),
     'progress', (select coalesce(json_agg(json_build_array(p.lesson_id, p.status, p.step_reached)), '[]'::json)
                  from lesson_progress p where p.learner_id = l.id),
-    'tracks', (select coalesce(json_agg(c.track_id), '[]'::json) from certificates c where c.learner_id = l.id))
+    'tracks', (select coalesce(json_agg(c.track_id), '[]'::json) from certificates c where c.learner_id = l.id),
+    'cards', (select coalesce(json_agg(json_build_array(r.lesson_id, r.step_title, r.step_index, r.due, r.stability, r.difficulty,
+                r.reps, r.lapses, r.state, r.last_review, r.scheduled_days, r.learning_steps)), '[]'::json)
+              from review_cards r where r.learner_id = l.id),
+    'mastery', (select coalesce(json_agg(json_build_array(m.lesson_id, m.p_known)), '[]'::json) from lesson_mastery m where m.learner_id = l.id),
+    'testFails', (select coalesce(json_agg(json_build_array(f.track_id, f.at)), '[]'::json)
+                  from (select track_id, max(at) as at from track_tests where learner_id = l.id and not passed group by track_id) f))
   from learners l where l.channel = $1 and l.channel_user_id = $2)`;
 
 // The statements every turn runs are prepared once per connection (named): PostgreSQL then plans them once, not on
@@ -77,6 +84,33 @@ interface Snapshot {
   state: string | null;
   progress: Array<[string, "in_progress" | "completed", number]>;
   tracks: string[];
+  cards: Array<[string, string, number, number, number, number, number, number, number, number | null, number, number]>;
+  mastery: Array<[string, number]>;
+  testFails: Array<[string, number]>;
+}
+
+function learningOf(row: Snapshot | null): LearningView {
+  if (!row) return emptyLearning();
+  return {
+    cards: row.cards.map(
+      ([lessonId, stepTitle, stepIndex, due, stability, difficulty, reps, lapses, state, lastReview, scheduledDays, learningSteps]) => ({
+        lessonId,
+        stepTitle,
+        stepIndex,
+        due,
+        stability,
+        difficulty,
+        reps,
+        lapses,
+        state,
+        lastReview,
+        scheduledDays,
+        learningSteps,
+      }),
+    ),
+    mastery: new Map(row.mastery),
+    testFailedAt: new Map(row.testFails),
+  };
 }
 
 /**
@@ -220,6 +254,7 @@ export function postgresSharedStore(
       (row?.progress ?? []).map(([id, status, step]) => [id, { status, stepReached: step }]),
     );
     const tracks = new Set(row?.tracks ?? []);
+    const learning = learningOf(row);
     const ops: string[] = [];
     let newLearnerId = reservedId;
     let questionId: number | undefined;
@@ -272,6 +307,8 @@ export function postgresSharedStore(
               on conflict (learner_id) do update set state = excluded.state, updated_at = excluded.updated_at`,
         ),
       recordEvents: (id, events, at) => ops.push(...eventOps(id, events, at.getTime())),
+      loadLearning: () => learning,
+      saveLearning: (id, writes, at) => ops.push(...learningOps(id, writes, at.getTime())),
       deleteLearner(l) {
         ops.push(sql`delete from outbox where channel = ${l.channel} and chat_id = ${l.chatId}`);
         ops.push(sql`delete from processed_messages where channel = ${l.channel} and starts_with(message_key, ${`${l.userKey}:`})`);
@@ -373,4 +410,36 @@ function eventOps(learnerId: number, events: TutorEvent[], t: number): string[] 
     }
   }
   return ops;
+}
+
+/** A turn's learning writes (as in the SQLite repository, src/store/learning.ts). */
+function learningOps(learnerId: number, w: LearningWrites, t: number): string[] {
+  return [
+    ...w.cards.map(
+      (c) =>
+        sql`insert into review_cards (learner_id, lesson_id, step_title, step_index, due, stability, difficulty, reps, lapses, state,
+              last_review, scheduled_days, learning_steps, updated_at)
+            values (${learnerId}, ${c.lessonId}, ${c.stepTitle}, ${c.stepIndex}, ${c.due}, ${c.stability}, ${c.difficulty}, ${c.reps},
+              ${c.lapses}, ${c.state}, ${c.lastReview}, ${c.scheduledDays}, ${c.learningSteps}, ${t})
+            on conflict (learner_id, lesson_id, step_title) do update set step_index = excluded.step_index, due = excluded.due,
+              stability = excluded.stability, difficulty = excluded.difficulty, reps = excluded.reps, lapses = excluded.lapses,
+              state = excluded.state, last_review = excluded.last_review, scheduled_days = excluded.scheduled_days,
+              learning_steps = excluded.learning_steps, updated_at = excluded.updated_at`,
+    ),
+    ...w.mastery.map(
+      (m) =>
+        sql`insert into lesson_mastery (learner_id, lesson_id, p_known, updated_at) values (${learnerId}, ${m.lessonId}, ${m.p}, ${t})
+            on conflict (learner_id, lesson_id) do update set p_known = excluded.p_known, updated_at = excluded.updated_at`,
+    ),
+    ...w.answers.map(
+      (a) =>
+        sql`insert into review_answers (learner_id, lesson_id, step_index, kind, correct, first_at, at)
+            values (${learnerId}, ${a.lessonId}, ${a.stepIndex}, ${a.kind}, ${a.correct},
+              (select min(at) from quiz_attempts where learner_id = ${learnerId} and lesson_id = ${a.lessonId} and step_index = ${a.stepIndex}), ${t})`,
+    ),
+    ...w.tests.map(
+      (x) =>
+        sql`insert into track_tests (learner_id, track_id, score, total, passed, at) values (${learnerId}, ${x.trackId}, ${x.right}, ${x.total}, ${x.passed}, ${t})`,
+    ),
+  ];
 }

@@ -1,7 +1,9 @@
 import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createReminders } from "../../../src/conversation/reminders.js";
+import { schedule } from "../../../src/learning/scheduler.js";
 import { type Db, openDatabase } from "../../../src/store/db.js";
+import { saveLearning } from "../../../src/store/learning.js";
 import { remindersStore } from "../../../src/store/reminders.js";
 import * as repo from "../../../src/store/repo.js";
 import { tempDir } from "../../helpers/app.js";
@@ -90,6 +92,35 @@ describe("reminders", () => {
     );
     await r.runOnce();
     expect(JSON.parse(queued()[0]?.params ?? "{}").text).toContain("Bài otp");
+  });
+
+  it("offers the reviews due to a learner who has not come by today, once; not after “dừng nhắc”", async () => {
+    let t = MORNING_VN;
+    const r = createReminders({
+      store: remindersStore(db),
+      channels: ["telegram"],
+      curriculum: () => sampleCurriculum(),
+      logger: pino({ level: "silent" }),
+      inactiveDays: 3,
+      now: () => t,
+    });
+    const id = learner("reviewer", { lastActive: MORNING_VN - DAY, reminders: true });
+    const stopped = learner("stopped", { lastActive: MORNING_VN - DAY, reminders: false });
+    const card = schedule(
+      undefined,
+      { lessonId: "otp", stepTitle: "Ai được hỏi mã OTP của bác?", stepIndex: 4 },
+      "forgot",
+      MORNING_VN - DAY,
+    );
+    const card2 = { ...card, stepTitle: "Trang nào là thật?", lessonId: "link", stepIndex: 2 };
+    for (const l of [id, stopped]) saveLearning(db, l, { cards: [card, card2], mastery: [], answers: [], tests: [] }, new Date(MORNING_VN));
+    expect(await r.runOnce()).toBe(1);
+    expect(queued().map((q) => q.chat_id)).toEqual(["reviewer"]);
+    expect(JSON.parse(queued()[0]?.params ?? "{}").text).toBe(
+      "Chào bác! 😊 Bác có 2 câu ôn tập hôm nay. Gõ **ôn tập** để bắt đầu.\n(Gõ “dừng nhắc” nếu bác không muốn nhận nhắc nữa.)",
+    );
+    t = MORNING_VN + 3 * 3600_000;
+    expect(await r.runOnce()).toBe(0);
   });
 
   it("sends announcements to opted-in, reachable learners only, through the outbox", async () => {

@@ -90,6 +90,29 @@ async function seed(run: Run): Promise<void> {
       NOW - DAY,
     );
 
+  // Questions asked again: 1 day after the first answer (right), 8 days after (one wrong, one right), the same day
+  // (not counted), and one whose first answer was not kept (not counted).
+  for (const [learnerId, correct, firstAt, at] of [
+    [1, 1, NOW - 10 * DAY, NOW - 9 * DAY],
+    [1, 0, NOW - 10 * DAY, NOW - 2 * DAY],
+    [2, 1, NOW - 10 * DAY, NOW - 2 * DAY],
+    [2, 1, NOW - 10 * DAY, NOW - 10 * DAY + 3600_000],
+    [3, 0, null, NOW - DAY],
+  ])
+    await run(
+      "insert into review_answers (learner_id, lesson_id, step_index, kind, correct, first_at, at) values (?, 'b-lesson', 3, 'review', ?, ?, ?)",
+      learnerId,
+      correct,
+      firstAt,
+      at,
+    );
+  for (const [learnerId, p] of [
+    [1, 0.97],
+    [2, 0.5],
+    [3, 0.96],
+  ])
+    await run("insert into lesson_mastery (learner_id, lesson_id, p_known, updated_at) values (?, 'b-lesson', ?, ?)", learnerId, p, NOW);
+
   const question = (
     learnerId: number | null,
     text: string,
@@ -254,6 +277,23 @@ describePostgres("the admin figures, the same on SQLite and PostgreSQL", () => {
       { trackId: "an-toan", trackTitle: "An toàn trên mạng", n: 2 },
       { trackId: "ai", trackTitle: "Dùng AI", n: 1 },
     ]);
+  });
+
+  it("what learners kept: answers asked again ≥ 1 and ≥ 7 Vietnam days after the first, and learners past mastery", async () => {
+    expect(await both((s) => s.lessonRetention("b-lesson", 0.95))).toEqual({
+      lessonId: "b-lesson",
+      after1: { answered: 3, right: 2 },
+      after7: { answered: 2, right: 1 },
+      learners: 3,
+      mastered: 2,
+    });
+    expect(await both((s) => s.lessonRetention("a-lesson", 0.95))).toEqual({
+      lessonId: "a-lesson",
+      after1: { answered: 0, right: 0 },
+      after7: { answered: 0, right: 0 },
+      learners: 0,
+      mastered: 0,
+    });
   });
 
   it("questions without a good answer, recent learners, announcements and the queues", async () => {

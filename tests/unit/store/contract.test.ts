@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { LearnerStore } from "../../../src/conversation/ports.js";
+import { schedule } from "../../../src/learning/scheduler.js";
+import { emptyLearning } from "../../../src/learning/types.js";
 import { openDatabase } from "../../../src/store/db.js";
 import { closePostgres, openPostgres, type PgDb } from "../../../src/store/postgres/db.js";
 import { sealer } from "../../../src/store/postgres/sealed.js";
@@ -14,11 +16,12 @@ import { describePostgres, dropSchema, POSTGRES_URL, schemaName } from "../../he
 /** Runs one turn of a learner against the store and returns what `fn` returned, once its writes are committed. */
 type Turn = <T>(learner: [channel: string, userKey: string], fn: (s: LearnerStore) => T, need?: { question?: boolean }) => Promise<T>;
 
-function contract(open: () => Promise<{ turn: Turn; close(): Promise<void> }>) {
+function contract(open: () => Promise<{ turn: Turn; count(table: string, where?: string): Promise<number>; close(): Promise<void> }>) {
   let turn: Turn;
+  let count: (table: string, where?: string) => Promise<number>;
   let close: () => Promise<void>;
   beforeEach(async () => {
-    ({ turn, close } = await open());
+    ({ turn, count, close } = await open());
   });
   afterEach(async () => close());
 
@@ -76,6 +79,59 @@ function contract(open: () => Promise<{ turn: Turn; close(): Promise<void> }>) {
     });
   });
 
+  it("review cards, mastery and track tests written in one turn are read in the next, and go with the learner", async () => {
+    const id = await turn(T42, (s) => s.upsertLearner("telegram", "42", "42", at).id);
+    const card = schedule(undefined, { lessonId: "otp", stepTitle: "Ai được hỏi mã OTP?", stepIndex: 4 }, "forgot", at.getTime());
+    await turn(T42, (s) => {
+      expect(s.loadLearning(id)).toEqual(emptyLearning());
+      s.recordEvents(id, [{ type: "quiz_answered", lessonId: "otp", stepIndex: 4, optionIndex: 1, correct: false, attempt: 1 }], at);
+      s.saveLearning(
+        id,
+        {
+          cards: [card],
+          mastery: [{ lessonId: "otp", p: 0.149 }],
+          answers: [],
+          tests: [{ trackId: "an-toan", right: 1, total: 2, passed: false }],
+        },
+        at,
+      );
+    });
+    const later = new Date(at.getTime() + 86_400_000);
+    const reviewed = schedule(card, card, "good", later.getTime());
+    await turn(T42, (s) => {
+      const view = s.loadLearning(id);
+      expect(view.cards).toEqual([card]);
+      expect([...view.mastery]).toEqual([["otp", 0.149]]);
+      expect([...view.testFailedAt]).toEqual([["an-toan", at.getTime()]]);
+      s.saveLearning(
+        id,
+        {
+          cards: [reviewed],
+          mastery: [{ lessonId: "otp", p: 0.5 }],
+          answers: [{ kind: "review", lessonId: "otp", stepIndex: 4, correct: true }],
+          tests: [{ trackId: "an-toan", right: 2, total: 2, passed: true }],
+        },
+        later,
+      );
+    });
+    await turn(T42, (s) => {
+      const view = s.loadLearning(id);
+      expect(view.cards).toEqual([reviewed]);
+      expect(view.mastery.get("otp")).toBe(0.5);
+      // A delayed answer knows when the question was first answered (the quiz attempt of the first turn).
+      expect(view.cards).toHaveLength(1);
+      // The last failed attempt still counts (a pass leads to the certificate, which ends the tests).
+      expect(view.testFailedAt.get("an-toan")).toBe(at.getTime());
+    });
+    expect(await count("review_answers", `first_at = ${at.getTime()} and at = ${later.getTime()}`)).toBe(1);
+    await turn(T42, (s) => s.deleteLearner({ id, channel: "telegram", chatId: "42", userKey: "42" }));
+    await turn(T42, (s) => expect(s.loadLearning(id)).toEqual(emptyLearning()));
+    expect(await count("review_cards")).toBe(0);
+    expect(await count("review_answers")).toBe(0);
+    expect(await count("lesson_mastery")).toBe(0);
+    expect(await count("track_tests")).toBe(0);
+  });
+
   it("a question gets an id its feedback refers to; deleting the learner leaves nothing of theirs", async () => {
     const id = await turn(W1, (s) => s.upsertLearner("web", "w1", "w1", at).id);
     const q = await turn(
@@ -115,6 +171,8 @@ describe("LearnerStore on SQLite", () =>
     const store = learnerStore(db);
     return {
       turn: async (_learner, fn) => fn(store),
+      count: async (table, where = "1 = 1") =>
+        (db.$client.prepare(`select count(*) as n from ${table} where ${where}`).get() as { n: number }).n,
       async close() {
         db.$client.close();
         dir.cleanup();
@@ -143,6 +201,8 @@ describePostgres("LearnerStore on PostgreSQL", () =>
         expect(await shared.openNext("me", key)).toBeUndefined();
         return r;
       },
+      count: async (table, where = "true") =>
+        (await db.$client.query<{ n: number }>(`select count(*)::int as n from ${table} where ${where}`)).rows[0]?.n ?? -1,
       async close() {
         await closePostgres(db);
         await dropSchema(schema);

@@ -32,7 +32,11 @@ interface Engine {
   oa(): ZaloOaStore;
   reminders: RemindersStore;
   learner(channel: string, id: string, lastActive: number): Promise<void>;
+  /** A review card of the learner, due at `due`. */
+  card(id: string, due: number): Promise<void>;
   queued(): Promise<string[]>;
+  /** The texts queued, in order. */
+  texts(): Promise<string[]>;
   remindedAt(id: string): Promise<number | null>;
   close(): Promise<void>;
 }
@@ -97,6 +101,35 @@ function suite(open: () => Promise<Engine>) {
     expect((await e.oa().tokens())?.refreshToken).toBe(OA_REFRESH_TOKEN);
   });
 
+  it("a learner not seen today with a review due gets one reminder that offers it; one seen today or with none due does not", async () => {
+    const at = Date.UTC(2026, 10, 20, 3); // 10:00 in Vietnam
+    const dayStart = at - 3 * 3600_000;
+    await e.learner("telegram", "due-yesterday", at - 20 * 3600_000);
+    await e.card("due-yesterday", at + 5 * 3600_000); // due this afternoon
+    await e.card("due-yesterday", at - DAY);
+    await e.learner("telegram", "seen-today", at - 3600_000);
+    await e.card("seen-today", at - DAY);
+    await e.learner("telegram", "due-tomorrow", at - 20 * 3600_000);
+    await e.card("due-tomorrow", at + DAY);
+    const pass = (t: number, day = 0) =>
+      e.reminders.queueReminders({
+        at: t,
+        cutoff: t - 3 * DAY,
+        dayStart: dayStart + day * DAY,
+        dayEnd: dayStart + (day + 1) * DAY,
+        channels: ["telegram"],
+        text: ({ dueReviews }) => `${dueReviews} câu ôn tập`,
+      });
+    expect(await pass(at)).toBe(1);
+    expect(await e.queued()).toEqual(["due-yesterday"]);
+    expect(await e.texts()).toEqual(["2 câu ôn tập"]);
+    // Never more than one message a day, nor a second one for the same silence.
+    expect(await pass(at + 2 * 3600_000)).toBe(0);
+    // The next day, the two others have not come by and have a review due: each gets theirs.
+    expect(await pass(at + DAY, 1)).toBe(2);
+    expect((await e.queued()).slice(1).sort()).toEqual(["due-tomorrow", "seen-today"]);
+  });
+
   it("attachment ids are shared by every instance and can be forgotten", async () => {
     await e.oa().saveAttachment("a.png:abc", "att-9");
     expect(await e.oa().attachment("a.png:abc")).toBe("att-9");
@@ -112,12 +145,22 @@ function suite(open: () => Promise<Engine>) {
     const counted: Array<[string, number]> = [];
     const rule: WindowRule = { windows: { "zalo-oa": 48 * 3600_000 }, outside: (channel, n) => counted.push([channel, n]) };
     const channels = ["zalo-oa", "telegram"];
-    expect(await e.reminders.queueReminders(at, at - DAY, channels, () => "Nhắc học", rule)).toBe(2);
+    const pass = (t: number) =>
+      e.reminders.queueReminders({
+        at: t,
+        cutoff: at - DAY,
+        dayStart: at - 3 * 3600_000,
+        dayEnd: at + 21 * 3600_000,
+        channels,
+        text: () => "Nhắc học",
+        rule,
+      });
+    expect(await pass(at)).toBe(2);
     expect((await e.queued()).sort()).toEqual(["oa-30h", "tg-silent-3d"]);
     expect(counted).toEqual([["zalo-oa", 1]]);
     // Marked, so the next pass neither reminds nor counts the same silence again.
     expect(await e.remindedAt("oa-silent-3d")).toBe(at);
-    expect(await e.reminders.queueReminders(at + 600_000, at - DAY, channels, () => "Nhắc học", rule)).toBe(0);
+    expect(await pass(at + 600_000)).toBe(0);
     expect(counted).toHaveLength(1);
 
     counted.length = 0;
@@ -146,8 +189,22 @@ describe("Zalo OA store and window on SQLite", () =>
           )
           .run(channel, id, id, lastActive, lastActive);
       },
+      async card(id, due) {
+        conn
+          .prepare(
+            `insert into review_cards (learner_id, lesson_id, step_title, step_index, due, stability, difficulty, reps, lapses, state,
+               scheduled_days, learning_steps, updated_at)
+             select id, 'otp', ?, 4, ?, 1, 5, 1, 0, 2, 1, 0, ? from learners where channel_user_id = ?`,
+          )
+          .run(`q${due}`, due, due, id);
+      },
       async queued() {
         return (conn.prepare("select chat_id from outbox order by id").all() as Array<{ chat_id: string }>).map((r) => r.chat_id);
+      },
+      async texts() {
+        return (conn.prepare("select params from outbox order by id").all() as Array<{ params: string }>).map(
+          (r) => (JSON.parse(r.params) as { text: string }).text,
+        );
       },
       async remindedAt(id) {
         return (conn.prepare("select reminded_at from learners where channel_user_id = ?").get(id) as { reminded_at: number | null })
@@ -182,8 +239,21 @@ describePostgres("Zalo OA store and window on PostgreSQL", () =>
           [channel, id, lastActive],
         );
       },
+      async card(id, due) {
+        await main.$client.query(
+          `insert into review_cards (learner_id, lesson_id, step_title, step_index, due, stability, difficulty, reps, lapses, state,
+             scheduled_days, learning_steps, updated_at)
+           select id, 'otp', $1, 4, $2, 1, 5, 1, 0, 2, 1, 0, $2 from learners where channel_user_id = $3`,
+          [`q${due}`, due, id],
+        );
+      },
       async queued() {
         return (await main.$client.query<{ chat_id: string }>("select chat_id from outbox order by id")).rows.map((r) => r.chat_id);
+      },
+      async texts() {
+        return (await main.$client.query<{ params: string }>("select params from outbox order by id")).rows.map(
+          (r) => (JSON.parse(r.params) as { text: string }).text,
+        );
       },
       async remindedAt(id) {
         return (
