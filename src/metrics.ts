@@ -54,6 +54,12 @@ export function createMetrics(
     labelNames: ["reason"] as const,
     registers: [registry],
   });
+  const tickets = new Counter({
+    name: "bdhai_handoff_tickets_total",
+    help: "Hand-off to a person: tickets opened, staff answers relayed, tickets closed, learner messages relayed to staff.",
+    labelNames: ["event"] as const,
+    registers: [registry],
+  });
   // One read of the store per scrape, shared by the gauges below.
   let read: { at: number; value: Promise<Backlog | undefined> } | undefined;
   const current = () => {
@@ -135,7 +141,7 @@ export function createMetrics(
       this.set(curriculum.lastReload.ok && !curriculum.lastReload.fromKeptCopy ? 1 : 0);
     },
   });
-  return { registry, modelCalls, modelFallbacks, transcriptions, transcriptionFailures };
+  return { registry, modelCalls, modelFallbacks, transcriptions, transcriptionFailures, tickets };
 }
 
 /**

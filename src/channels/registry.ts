@@ -22,10 +22,22 @@ export interface ChannelDeps {
   registry?: Registry;
 }
 
+const staffIds = (ids: readonly string[] | undefined) => (ids ? { userIds: new Set(ids) } : {});
+
 export function createChannels(config: Config, deps: ChannelDeps): ChannelAdapter[] {
   const { logger, mediaDir, learnerTag, zaloOaStore: store, registry } = deps;
   return [
-    ...(config.telegram ? [createTelegramChannel({ config: config.telegram, logger, mediaDir, learnerTag })] : []),
+    ...(config.telegram
+      ? [
+          createTelegramChannel({
+            config: config.telegram,
+            logger,
+            mediaDir,
+            learnerTag,
+            ...(config.handoff ? { staff: { chatId: config.handoff.telegram.chatId, ...staffIds(config.handoff.telegram.userIds) } } : {}),
+          }),
+        ]
+      : []),
     ...(config.zalo ? [createZaloChannel({ config: config.zalo, logger, publicBaseUrl: config.publicBaseUrl, learnerTag })] : []),
     ...(config.zaloOa
       ? [createZaloOaChannel({ config: config.zaloOa, logger, mediaDir, learnerTag, store, ...(registry ? { registry } : {}) })]

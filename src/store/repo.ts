@@ -15,13 +15,14 @@ import { vnDayNumber } from "../time.js";
 import type { LessonProgressView, TutorEvent, TutorState } from "../tutor/engine.js";
 import type { Reply } from "../tutor/replies.js";
 import { type Db, immediate } from "./db.js";
+import { closeTicket, learnerTickets, openTicket, ticketAnswered, ticketById } from "./tickets.js";
 
 // The hot path's repository: small synchronous functions over cached prepared statements (no query
 // building per message). They run inside the caller's better-sqlite3 transaction. Column types
 // follow src/store/schema.ts: times are epoch milliseconds, booleans 0/1, JSON as text.
 
 const cache = new WeakMap<Database.Database, Map<string, Database.Statement>>();
-function stmt(db: Db, sql: string): Database.Statement {
+export function stmt(db: Db, sql: string): Database.Statement {
   let m = cache.get(db.$client);
   if (!m) {
     m = new Map();
@@ -302,6 +303,11 @@ export function learnerStore(db: Db): LearnerStore {
     deleteLearner: (l) => deleteLearner(db, l),
     clearUnreachable: (id) => clearUnreachable(db, id),
     enqueue: (q) => enqueue(db, q),
+    tickets: (id) => learnerTickets(db, id),
+    openTicket: (t) => openTicket(db, t),
+    ticket: (id) => ticketById(db, id),
+    ticketAnswered: (id, at) => ticketAnswered(db, id, at),
+    closeTicket: (id, at) => closeTicket(db, id, at),
   };
 }
 

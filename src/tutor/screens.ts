@@ -1,6 +1,7 @@
 // Showing where the learner is again ("nhắc lại", progress, after a reload) and following curriculum edits.
 
 import type { Lesson, Step } from "../curriculum/types.js";
+import { handoffVi } from "../handoff/texts.vi.js";
 import { renderStep, resumeLesson, suggestNext } from "./lessons.js";
 import { askConsent, offerResume, showMenu, showTrack } from "./menus.js";
 import { showPrompt } from "./prompts.js";
@@ -51,6 +52,10 @@ export function repeatScreen(t: Turn): void {
   }
   if (screen.kind === "cert_name" || screen.kind === "ask_reminders") {
     showPrompt(t, screen);
+    return;
+  }
+  if (screen.kind === "handoff_consent") {
+    t.say(withOptions(handoffVi.consentAsk, handoffVi.consentOptions));
     return;
   }
   if (screen.kind === "confirm_delete") {

@@ -2,6 +2,7 @@
 // events.
 
 import type { Curriculum } from "../curriculum/types.js";
+import type { HandoffReason } from "../handoff/texts.vi.js";
 import { type Reply, text } from "./replies.js";
 
 /** Where the learner is inside a lesson. The step title lets an edited lesson resume sensibly. */
@@ -20,7 +21,8 @@ export type Screen =
   | { kind: "menu" }
   | { kind: "track"; trackId: string }
   | { kind: "resume" }
-  | { kind: "step" }
+  /** `explained`: how many times in a row the learner said they did not understand this step. */
+  | { kind: "step"; explained?: number }
   | { kind: "done"; lessonId: string; nextLessonId?: string }
   | { kind: "paused" }
   | {
@@ -31,7 +33,11 @@ export type Screen =
       /** The single offer of states saved before offerLessonIds. */
       offerLessonId?: string;
       questionId?: number;
+      /** A person is offered too (no lesson answered, or a scam story): why, and the question (redacted). */
+      handoff?: { reason: HandoffReason; recent: string[] };
     }
+  /** Asking whether the learner agrees to be put in touch with a person (the hand-off). */
+  | { kind: "handoff_consent"; prev: Screen; reason: HandoffReason; recent?: string[] }
   | { kind: "confirm_delete"; prev: Screen }
   | { kind: "ask_reminders"; after: Screen }
   | { kind: "cert_name"; trackId: string; code: string; after: Screen };
@@ -58,7 +64,9 @@ export type TutorEvent =
   | { type: "feedback"; questionId: number; useful: boolean }
   | { type: "delete_all" }
   | { type: "reminders"; on: boolean }
-  | { type: "certificate"; trackId: string; trackTitle: string; code: string; firstName?: string };
+  | { type: "certificate"; trackId: string; trackTitle: string; code: string; firstName?: string }
+  /** The learner agreed to a person: the caller opens the ticket and says its number. `step` is 1-based. */
+  | { type: "handoff"; reason: HandoffReason; recent: string[]; lessonId?: string; step?: number };
 
 export interface LessonProgressView {
   status: "in_progress" | "completed";
@@ -77,6 +85,8 @@ export interface TutorContext {
   today?: string;
   /** Public base URL for the certificate's verification link. */
   publicBaseUrl?: string;
+  /** The hand-off to a person, where it is set up: the learner's open ticket, and whether today's limit is reached. */
+  handoff?: { open?: number; full: boolean };
 }
 
 export interface StepResult {
