@@ -142,4 +142,155 @@ describe("hand-off to a person (Telegram staff group)", () => {
     expect(group().at(-1)).toContain("Phiếu #1 đã đóng");
     expect(fake.texts(LEARNER)).toHaveLength(toLearner);
   });
+
+  it("a scam story: the warning offers a person; the ticket carries the story with the phone number hidden", async () => {
+    app = await start();
+    await intoLesson(LEARNER);
+    const warned = await exchange(LEARNER, tgText(LEARNER, "Có người gọi tự xưng công an, bảo tôi đọc mã OTP, số họ là 0987 654 321"));
+    expect(warned.join("\n")).toContain("lừa đảo");
+    const offer = fake.lastButtons(LEARNER).find(([t]) => t.includes("Gặp cán bộ hỗ trợ"));
+    expect(offer).toBeDefined();
+    await exchange(LEARNER, tgButton(LEARNER, offer?.[1] ?? ""));
+    const opened = await exchange(LEARNER, tgText(LEARNER, "đồng ý"));
+    expect(opened[0]).toContain("phiếu số 1");
+    const ticket = await eventually(() => {
+      const t = group().find((x) => x.includes("Phiếu #1"));
+      expect(t).toBeDefined();
+      return t as string;
+    });
+    expect(ticket).toContain("Lý do: người học kể chuyện có dấu hiệu lừa đảo");
+    expect(ticket).toContain("tự xưng công an");
+    expect(ticket).not.toMatch(/0987|654 321/);
+  });
+
+  it("outside staff hours the learner is told when someone will answer", async () => {
+    clock = SATURDAY_10;
+    app = await start();
+    await exchange(LEARNER, tgText(LEARNER, "/start"), 2);
+    await exchange(LEARNER, tgText(LEARNER, "1"), 2);
+    const opened = await openTicket(LEARNER);
+    expect(opened[0]).toContain("Bây giờ là ngoài giờ làm việc. Cán bộ sẽ trả lời bác từ 7 giờ 30 sáng thứ Hai (7/12).");
+    const group2 = await eventually(() => {
+      const t = group().find((x) => x.includes("Phiếu #1"));
+      expect(t).toContain("Bài: (chưa học bài nào)");
+      return t;
+    });
+    expect(group2).toContain("Lý do: người học xin gặp cán bộ");
+  });
+
+  it("an unanswered ticket is reminded in the group once, after 30 minutes of staff hours", async () => {
+    app = await start();
+    await exchange(LEARNER, tgText(LEARNER, "/start"), 2);
+    await exchange(LEARNER, tgText(LEARNER, "1"), 2);
+    await openTicket(LEARNER);
+    await eventually(() => expect(group()).toHaveLength(1));
+    clock += 29 * 60_000;
+    expect(await app.ticketReminders?.runOnce()).toBe(0);
+    clock += 2 * 60_000;
+    expect(await app.ticketReminders?.runOnce()).toBe(1);
+    await eventually(() => expect(group().at(-1)).toBe("⏰ Phiếu #1 đã chờ hơn 30 phút mà chưa có ai trả lời."));
+    clock += 60 * 60_000;
+    expect(await app.ticketReminders?.runOnce()).toBe(0);
+    // Outside staff hours nothing is reminded, however long a ticket waits.
+    await exchange(LEARNER, tgGroupText(GROUP, STAFF, "/dong 1"));
+    await exchange(LEARNER, tgText(LEARNER, "gặp cán bộ"));
+    await exchange(LEARNER, tgText(LEARNER, "1"));
+    clock = SATURDAY_10 + 7 * 86_400_000;
+    expect(await app.ticketReminders?.runOnce()).toBe(0);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(group().filter((x) => x.startsWith("⏰"))).toHaveLength(1);
+  });
+
+  it("nobody outside the staff group (or not a listed member) can act as staff", async () => {
+    app = await start({ STAFF_TELEGRAM_USER_IDS: `${STAFF}, 502` });
+    await exchange(LEARNER, tgText(LEARNER, "/start"), 2);
+    await exchange(LEARNER, tgText(LEARNER, "1"), 2);
+    await openTicket(LEARNER);
+    const ticket = await eventually(() => {
+      const t = group().find((x) => x.includes("Phiếu #1"));
+      expect(t).toBeDefined();
+      return t as string;
+    });
+    const seen = { learner: fake.texts(LEARNER).length, group: group().length };
+    // Another learner, in a private chat, types the staff's commands: handled as their own text, nothing relayed.
+    const other = 7002;
+    await exchange(other, tgText(other, "/start"), 2);
+    await exchange(other, tgText(other, "1"), 2);
+    await exchange(other, tgText(other, "/tl 1 xin chào"));
+    await exchange(other, tgText(other, "/dong 1"));
+    // A group member not on the list, and the same command from another group.
+    await post(tgGroupText(GROUP, 999, "Tôi là cán bộ đây", ticket));
+    await post(tgGroupText(GROUP, 999, "/dong 1"));
+    await post(tgGroupText(-100999, STAFF, "/tl 1 xin chào"));
+    await post(tgGroupButton(GROUP, 999, "1", ticket));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(fake.texts(LEARNER)).toHaveLength(seen.learner);
+    expect(group()).toHaveLength(seen.group);
+    expect(fake.texts(-100999)).toEqual([]);
+    // The ticket is still open: the listed staff member's answer goes through.
+    expect(await exchange(LEARNER, tgGroupText(GROUP, 502, "/tl 1 Chào bác ạ"))).toEqual(["👤 Cán bộ hỗ trợ: Chào bác ạ"]);
+  });
+
+  it("erasing the learner erases their tickets and the messages waiting for the group", async () => {
+    app = await start();
+    await intoLesson(LEARNER);
+    await openTicket(LEARNER);
+    await eventually(() => expect(group()).toHaveLength(1));
+    const db = app.db.$client;
+    // The group's chat cannot take messages for now: the relayed message waits in the outbox.
+    fake.failNext(
+      "sendMessage",
+      Array.from({ length: 50 }, () => ({ status: 500 })),
+    );
+    await post(tgText(LEARNER, "Tôi cần giúp đổi mật khẩu"));
+    await eventually(() =>
+      expect(db.prepare("select count(*) as n from outbox where chat_id = ? and status = 'pending'").get(String(GROUP))).toEqual({ n: 1 }),
+    );
+    fake.clearScripts();
+    expect((db.prepare("select count(*) as n from tickets").get() as { n: number }).n).toBe(1);
+    await exchange(LEARNER, tgText(LEARNER, "xóa dữ liệu"));
+    const done = await exchange(LEARNER, tgText(LEARNER, "1"));
+    expect(done.join("\n")).toContain("Tôi đã xóa toàn bộ dữ liệu của bác");
+    expect(db.prepare("select count(*) as n from tickets").get()).toEqual({ n: 0 });
+    expect(db.prepare("select count(*) as n from outbox where chat_id = ?").get(String(GROUP))).toEqual({ n: 0 });
+    expect(await exchange(GROUP, tgGroupText(GROUP, STAFF, "/tl 1 Bác còn đó không?"))).toEqual(["Không tìm thấy phiếu #1."]);
+  });
+
+  it("one open ticket at a time, and at most STAFF_TICKETS_PER_DAY a day", async () => {
+    // A week earlier: the next day is in the past too, so what is queued then is due at once.
+    clock = MONDAY_9 - 7 * 86_400_000;
+    app = await start({ STAFF_TICKETS_PER_DAY: "2" });
+    await exchange(LEARNER, tgText(LEARNER, "/start"), 2);
+    await exchange(LEARNER, tgText(LEARNER, "1"), 2);
+    await openTicket(LEARNER);
+    expect(await exchange(LEARNER, tgText(LEARNER, "cần người giúp"))).toEqual([
+      "Phiếu số 1 của bác đang mở. Bác cứ viết, cán bộ sẽ đọc và trả lời bác.",
+    ]);
+    await exchange(LEARNER, tgGroupText(GROUP, STAFF, "/dong 1"));
+    await openTicket(LEARNER);
+    await exchange(LEARNER, tgGroupText(GROUP, STAFF, "/dong 2"));
+    const refused = await exchange(LEARNER, tgText(LEARNER, "gap can bo"));
+    expect(refused[0]).toContain("Hôm nay bác đã gửi nhiều phiếu rồi");
+    // The next day (Vietnam time) the learner may ask again.
+    clock += 86_400_000;
+    expect((await exchange(LEARNER, tgText(LEARNER, "gap can bo")))[0]).toContain("Gặp cán bộ hỗ trợ");
+  });
+});
+
+describe("hand-off not set up", () => {
+  it("a learner asking for a person is pointed kindly to the community digital team; no ticket is offered", async () => {
+    app = await startApp({
+      dbPath: `${dir.path}/t.db`,
+      env: { TELEGRAM_BOT_TOKEN: "123456:TEST-token", TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fake.url },
+    });
+    await exchange(LEARNER, tgText(LEARNER, "/start"), 2);
+    await exchange(LEARNER, tgText(LEARNER, "1"), 2);
+    const answer = await exchange(LEARNER, tgText(LEARNER, "nói chuyện với người thật"));
+    expect(answer[0]).toContain("Hỏi Tổ công nghệ số cộng đồng, hoặc cán bộ ở xã, phường");
+    expect(fake.lastButtons(LEARNER)).toEqual([]);
+    const scam = await exchange(LEARNER, tgText(LEARNER, "Có người gọi tự xưng công an, bảo tôi đọc mã OTP"));
+    expect(scam.join("\n")).toContain("lừa đảo");
+    expect(fake.lastButtons(LEARNER).some(([t]) => t.includes("cán bộ"))).toBe(false);
+    expect(app.db.$client.prepare("select count(*) as n from tickets").get()).toEqual({ n: 0 });
+  });
 });
