@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { App } from "../../src/app.js";
 import { eventually, startApp, tempDir } from "../helpers/app.js";
 import { plainText, postTelegram, startFakeTelegram, tgButton, tgGroupButton, tgGroupText, tgText } from "../helpers/fake-telegram.js";
+import { describePostgres, dropSchema, POSTGRES_URL, schemaName } from "../helpers/postgres.js";
 
 // The hand-off to a person, end to end on Telegram: a learner asks, agrees, the staff group gets a redacted ticket,
 // a staff member's reply reaches the learner, the learner's messages reach the group, the ticket is closed and the
@@ -20,6 +21,8 @@ let dir: ReturnType<typeof tempDir>;
 let fake: Awaited<ReturnType<typeof startFakeTelegram>>;
 let app: App | undefined;
 let clock = MONDAY_9;
+/** PostgreSQL: the test's own schema. */
+let schema: string | undefined;
 
 beforeEach(async () => {
   dir = tempDir();
@@ -30,6 +33,8 @@ afterEach(async () => {
   await app?.close();
   app = undefined;
   await fake.close();
+  if (schema) await dropSchema(schema);
+  schema = undefined;
   dir.cleanup();
 });
 
@@ -41,10 +46,18 @@ const start = (env: Record<string, string> = {}) =>
       TELEGRAM_WEBHOOK_SECRET: SECRET,
       TELEGRAM_API_ROOT: fake.url,
       STAFF_TELEGRAM_CHAT_ID: String(GROUP),
+      ...(schema ? { DATABASE_URL: POSTGRES_URL } : {}),
       ...env,
     },
-    options: { now: () => clock },
+    options: { now: () => clock, ...(schema ? { postgres: { schema } } : {}) },
   });
+
+/** A count from the store, on either engine. */
+async function count(query: string): Promise<number> {
+  const a = app as App;
+  if (a.store.kind === "local") return (a.db.$client.prepare(query).get() as { n: number }).n;
+  return Number((await a.store.pg.$client.query<{ n: number }>(query)).rows[0]?.n);
+}
 
 const post = async (update: unknown) => expect((await postTelegram(app!, update, SECRET)).statusCode).toBe(200);
 
@@ -78,7 +91,10 @@ async function openTicket(u: number): Promise<string[]> {
   return exchange(u, tgButton(u, "1"));
 }
 
-describe("hand-off to a person (Telegram staff group)", () => {
+function scenarios(engine: "sqlite" | "postgres") {
+  beforeEach(() => {
+    schema = engine === "postgres" ? schemaName() : undefined;
+  });
   it("a whole hand-off: ticket, staff reply, learner messages relayed, closing, and the lesson goes on", async () => {
     app = await start();
     await intoLesson(LEARNER);
@@ -146,7 +162,7 @@ describe("hand-off to a person (Telegram staff group)", () => {
   it("a scam story: the warning offers a person; the ticket carries the story with the phone number hidden", async () => {
     app = await start();
     await intoLesson(LEARNER);
-    const warned = await exchange(LEARNER, tgText(LEARNER, "Có người gọi tự xưng công an, bảo tôi đọc mã OTP, số họ là 0987 654 321"));
+    const warned = await exchange(LEARNER, tgText(LEARNER, "Có người gọi tự xưng công an, bảo tôi đọc mã OTP, số họ là 0987 654 321"), 2);
     expect(warned.join("\n")).toContain("lừa đảo");
     const offer = fake.lastButtons(LEARNER).find(([t]) => t.includes("Gặp cán bộ hỗ trợ"));
     expect(offer).toBeDefined();
@@ -236,23 +252,21 @@ describe("hand-off to a person (Telegram staff group)", () => {
     await intoLesson(LEARNER);
     await openTicket(LEARNER);
     await eventually(() => expect(group()).toHaveLength(1));
-    const db = app.db.$client;
     // The group's chat cannot take messages for now: the relayed message waits in the outbox.
     fake.failNext(
       "sendMessage",
       Array.from({ length: 50 }, () => ({ status: 500 })),
     );
     await post(tgText(LEARNER, "Tôi cần giúp đổi mật khẩu"));
-    await eventually(() =>
-      expect(db.prepare("select count(*) as n from outbox where chat_id = ? and status = 'pending'").get(String(GROUP))).toEqual({ n: 1 }),
-    );
+    const toGroup = `select count(*) as n from outbox where chat_id = '${GROUP}' and status = 'pending'`;
+    await eventually(async () => expect(await count(toGroup)).toBe(1));
     fake.clearScripts();
-    expect((db.prepare("select count(*) as n from tickets").get() as { n: number }).n).toBe(1);
+    expect(await count("select count(*) as n from tickets")).toBe(1);
     await exchange(LEARNER, tgText(LEARNER, "xóa dữ liệu"));
     const done = await exchange(LEARNER, tgText(LEARNER, "1"));
     expect(done.join("\n")).toContain("Tôi đã xóa toàn bộ dữ liệu của bác");
-    expect(db.prepare("select count(*) as n from tickets").get()).toEqual({ n: 0 });
-    expect(db.prepare("select count(*) as n from outbox where chat_id = ?").get(String(GROUP))).toEqual({ n: 0 });
+    expect(await count("select count(*) as n from tickets")).toBe(0);
+    expect(await count(`select count(*) as n from outbox where chat_id = '${GROUP}'`)).toBe(0);
     expect(await exchange(GROUP, tgGroupText(GROUP, STAFF, "/tl 1 Bác còn đó không?"))).toEqual(["Không tìm thấy phiếu #1."]);
   });
 
@@ -275,7 +289,10 @@ describe("hand-off to a person (Telegram staff group)", () => {
     clock += 86_400_000;
     expect((await exchange(LEARNER, tgText(LEARNER, "gap can bo")))[0]).toContain("Gặp cán bộ hỗ trợ");
   });
-});
+}
+
+describe("hand-off to a person (Telegram staff group), on SQLite", () => scenarios("sqlite"));
+describePostgres("hand-off to a person (Telegram staff group), on PostgreSQL", () => scenarios("postgres"));
 
 describe("hand-off not set up", () => {
   it("a learner asking for a person is pointed kindly to the community digital team; no ticket is offered", async () => {
@@ -291,6 +308,6 @@ describe("hand-off not set up", () => {
     const scam = await exchange(LEARNER, tgText(LEARNER, "Có người gọi tự xưng công an, bảo tôi đọc mã OTP"));
     expect(scam.join("\n")).toContain("lừa đảo");
     expect(fake.lastButtons(LEARNER).some(([t]) => t.includes("cán bộ"))).toBe(false);
-    expect(app.db.$client.prepare("select count(*) as n from tickets").get()).toEqual({ n: 0 });
+    expect(await count("select count(*) as n from tickets")).toBe(0);
   });
 });
