@@ -51,7 +51,9 @@ export function answered(
   const offers = [...(outcome.lessonId ? [outcome.lessonId] : []), ...(outcome.closeLessonIds ?? [])]
     .filter((id) => id !== state.lesson?.lessonId)
     .flatMap((id) => ctx.curriculum.lessons.get(id) ?? []);
-  const labels = answeredLabels(state, offers, outcome.feedback, handoff !== undefined);
+  // 👍/👎 only where there is a kept question to refer to (onAnswered reads the same from the screen).
+  const feedback = outcome.feedback && outcome.questionId !== undefined;
+  const labels = answeredLabels(state, offers, feedback, handoff !== undefined);
   for (const x of outcome.texts.slice(0, -1)) t.say(x);
   const lastText = outcome.texts.at(-1) ?? "";
   if (labels.length === 0) {
@@ -62,7 +64,7 @@ export function answered(
     kind: "answered",
     prev,
     ...(offers.length > 0 ? { offerLessonIds: offers.map((l) => l.id) } : {}),
-    ...(outcome.questionId !== undefined && outcome.feedback ? { questionId: outcome.questionId } : {}),
+    ...(feedback ? { questionId: outcome.questionId } : {}),
     ...(handoff ? { handoff } : {}),
   });
   t.say(withOptions(`${lastText}\n\n${vi.afterAnswerHint}`, labels));
