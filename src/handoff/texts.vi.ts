@@ -25,7 +25,8 @@ export function whenInWords(at: number, now: number): string {
 
 export type HandoffReason = "asked" | "no_lesson" | "not_understood" | "scam";
 
-const REASONS: Record<HandoffReason, string> = {
+/** Why a ticket was opened, as staff and the dashboard read it. */
+export const REASONS: Record<HandoffReason, string> = {
   asked: "người học xin gặp cán bộ",
   no_lesson: "chưa có bài trả lời câu hỏi",
   not_understood: "người học nói chưa hiểu hai lần",

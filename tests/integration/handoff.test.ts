@@ -270,6 +270,43 @@ function scenarios(engine: "sqlite" | "postgres") {
     expect(await exchange(GROUP, tgGroupText(GROUP, STAFF, "/tl 1 Bác còn đó không?"))).toEqual(["Không tìm thấy phiếu #1."]);
   });
 
+  it("the dashboard lists open and closed tickets with their waiting times by lesson; the report and /metrics count them", async () => {
+    const TOKEN = "admin-token-for-tests-0123";
+    app = await start({ ADMIN_TOKEN: TOKEN });
+    const get = async (url: string) => {
+      const res = await (app as App).server.inject({ method: "GET", url, headers: { authorization: `Bearer ${TOKEN}` } });
+      expect(res.statusCode).toBe(200);
+      return res.body;
+    };
+    await intoLesson(LEARNER);
+    await openTicket(LEARNER);
+    let page = await get("/admin");
+    expect(page).toContain("Gặp cán bộ (phiếu hỗ trợ)");
+    expect(page).toContain("Đang mở: 1 phiếu.");
+    expect(page).toContain("Giữ kín mã OTP (bước 1)");
+    expect(page).toContain("chưa trả lời");
+    clock += 12 * 60_000;
+    await exchange(LEARNER, tgGroupText(GROUP, STAFF, "/tl 1 Chào bác"));
+    clock += 20 * 60_000;
+    await exchange(LEARNER, tgGroupText(GROUP, STAFF, "/dong 1"));
+    page = await get("/admin");
+    expect(page).toContain("1 phiếu, 1 phiếu đã được trả lời, thời gian chờ trung vị 12 phút. Đang mở: 0 phiếu.");
+    expect(page).toContain("Đã đóng");
+    expect(page).toContain("Theo bài");
+    const csv = await get("/admin/reports/tickets.csv");
+    const rows = csv
+      .replace(/^\uFEFF/, "")
+      .trim()
+      .split("\r\n");
+    expect(rows).toHaveLength(2);
+    expect(rows[1]).toMatch(
+      /^1,Telegram,L[0-9a-f]{10},ma-otp,Giữ kín mã OTP,1,người học xin gặp cán bộ,2026-12-07 09:00,2026-12-07 09:12,2026-12-07 09:32,12$/,
+    );
+    expect(rows[1]).not.toContain(String(LEARNER));
+    const metrics = await get("/metrics");
+    for (const event of ["opened", "answered", "closed"]) expect(metrics).toContain(`bdhai_handoff_tickets_total{event="${event}"} 1`);
+  });
+
   it("one open ticket at a time, and at most STAFF_TICKETS_PER_DAY a day", async () => {
     // A week earlier: the next day is in the past too, so what is queued then is due at once.
     clock = MONDAY_9 - 7 * 86_400_000;
