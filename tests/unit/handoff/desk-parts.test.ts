@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { updateSchema } from "../../../src/channels/telegram.js";
 import { normalizeStaffUpdate } from "../../../src/channels/telegram-staff.js";
+import { loadConfig } from "../../../src/config.js";
 import { parseStaffCommand } from "../../../src/handoff/commands.js";
 import { inHours, openingAt, parseDays, parseHours } from "../../../src/handoff/hours.js";
 import { whenInWords } from "../../../src/handoff/texts.vi.js";
@@ -68,5 +69,28 @@ describe("the Telegram staff group", () => {
     expect(parse(tgGroupText(-1002, 5, "/tl 1 xin chào"))).toBeUndefined();
     expect(parse(tgText(5, "/tl 1 xin chào"))).toBeUndefined();
     expect(parse(tgGroupButton(-1001, 6, "1", "🎫 Phiếu #4"))).toBeUndefined();
+  });
+});
+
+describe("configuration of the hand-off", () => {
+  const tg = { TELEGRAM_BOT_TOKEN: "1:x", TELEGRAM_WEBHOOK_SECRET: "s" };
+  it("is off without a staff group, and read with its defaults when one is set", () => {
+    expect(loadConfig(tg).handoff).toBeUndefined();
+    const c = loadConfig({ ...tg, STAFF_TELEGRAM_CHAT_ID: "-1001234", STAFF_TELEGRAM_USER_IDS: "5, 6" });
+    expect(c.handoff).toEqual({
+      telegram: { chatId: "-1001234", userIds: ["5", "6"] },
+      hours: { open: 450, close: 1020, days: new Set([1, 2, 3, 4, 5]) },
+      remindMs: 30 * 60_000,
+      perDay: 3,
+    });
+  });
+
+  it("refuses what cannot work, naming the variable", () => {
+    const bad = (env: Record<string, string>, name: string) => expect(() => loadConfig(env)).toThrow(name);
+    bad({ STAFF_TELEGRAM_CHAT_ID: "-1001234" }, "TELEGRAM_BOT_TOKEN");
+    bad({ ...tg, STAFF_TELEGRAM_CHAT_ID: "1234" }, "STAFF_TELEGRAM_CHAT_ID");
+    bad({ ...tg, STAFF_TELEGRAM_USER_IDS: "5" }, "STAFF_TELEGRAM_CHAT_ID");
+    bad({ ...tg, STAFF_TELEGRAM_CHAT_ID: "-1", STAFF_HOURS: "17:00-07:30" }, "STAFF_HOURS");
+    bad({ ...tg, STAFF_TELEGRAM_CHAT_ID: "-1", STAFF_DAYS: "0-5" }, "STAFF_DAYS");
   });
 });
