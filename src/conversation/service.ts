@@ -276,7 +276,9 @@ export function createConversationService(deps: ConversationDeps) {
     return { learnerId: learner.id, replies, events: out.events, tickets };
   }
 
-  const logTurn = (msg: Pick<InboundMessage, "channel" | "userKey">, turn: Turn, qa?: QaOutcome) =>
+  /** Once a turn is applied: one log line (never the text), and its tickets counted. */
+  const logTurn = (msg: Pick<InboundMessage, "channel" | "userKey">, turn: Turn, qa?: QaOutcome) => {
+    if (turn.tickets?.length) deps.onTickets?.(turn.tickets);
     deps.logger.info(
       {
         channel: msg.channel,
@@ -288,6 +290,7 @@ export function createConversationService(deps: ConversationDeps) {
       },
       "message handled",
     );
+  };
 
   /** A voice note's row keeps its reference in the text column (types.ts: inboxText): it has no text of its own. */
   const voiceOf = (text: string): Pick<InboundMessage, "text" | "voice"> => {
@@ -338,10 +341,7 @@ export function createConversationService(deps: ConversationDeps) {
       queueReplies(local.learners, row, t, at);
       return t;
     });
-    if (turn) {
-      logTurn(msg, turn, thought.qa);
-      if (turn.tickets?.length) deps.onTickets?.(turn.tickets);
-    }
+    if (turn) logTurn(msg, turn, thought.qa);
   }
 
   /** A staff member's message from the desk's group: never shown to the tutor or a model, never logged as text. */
@@ -386,10 +386,7 @@ export function createConversationService(deps: ConversationDeps) {
     const turn = commit(unit.store, msg, thought, at);
     queueReplies(unit.store, row, turn, at);
     const applied = await unit.commit({ inboxId: row.id });
-    if (applied) {
-      logTurn(msg, turn, thought.qa);
-      if (turn.tickets?.length) deps.onTickets?.(turn.tickets);
-    }
+    if (applied) logTurn(msg, turn, thought.qa);
     return applied;
   }
 

@@ -61,7 +61,7 @@ export const handoffVi = {
     [
       `🎫 **Phiếu #${t.n}** · ${t.channel} · người học ${t.who}`,
       `Lý do: ${REASONS[t.reason]}`,
-      t.lesson ? `Bài: ${t.lesson}${t.step ? ` (bước ${t.step})` : ""}` : "Bài: (chưa học bài nào)",
+      t.lesson ? `Bài: ${t.lesson}${t.step ? ` (bước ${t.step})` : ""}` : "Bài: (lúc này không học bài nào)",
       t.recent.length
         ? `Tin nhắn gần đây (đã che thông tin cá nhân):\n${t.recent.map((r) => `• ${r}`).join("\n")}`
         : "Người học chưa viết gì thêm.",

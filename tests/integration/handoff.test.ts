@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { App } from "../../src/app.js";
-import { eventually, startApp, tempDir } from "../helpers/app.js";
+import { eventually, joined, startApp, tempDir, webChat } from "../helpers/app.js";
 import { plainText, postTelegram, startFakeTelegram, tgButton, tgGroupButton, tgGroupText, tgText } from "../helpers/fake-telegram.js";
 import { describePostgres, dropSchema, POSTGRES_URL, schemaName } from "../helpers/postgres.js";
 
@@ -188,7 +188,7 @@ function scenarios(engine: "sqlite" | "postgres") {
     expect(opened[0]).toContain("Bây giờ là ngoài giờ làm việc. Cán bộ sẽ trả lời bác từ 7 giờ 30 sáng thứ Hai (7/12).");
     const group2 = await eventually(() => {
       const t = group().find((x) => x.includes("Phiếu #1"));
-      expect(t).toContain("Bài: (chưa học bài nào)");
+      expect(t).toContain("Bài: (lúc này không học bài nào)");
       return t;
     });
     expect(group2).toContain("Lý do: người học xin gặp cán bộ");
@@ -346,5 +346,31 @@ describe("hand-off not set up", () => {
     expect(scam.join("\n")).toContain("lừa đảo");
     expect(fake.lastButtons(LEARNER).some(([t]) => t.includes("cán bộ"))).toBe(false);
     expect(await count("select count(*) as n from tickets")).toBe(0);
+  });
+});
+
+describe("hand-off from the web chat", () => {
+  it("a web learner's ticket reaches the staff group; the staff answer is shown with the reply to their next message", async () => {
+    app = await start();
+    const say = webChat(() => app, "web-learner-1");
+    await say("xin chào");
+    await say("1");
+    expect(joined(await say("gặp cán bộ"))).toContain("Những gì bác viết sau đây sẽ được gửi tới cán bộ");
+    expect(joined(await say("1"))).toContain("Tôi đã gửi phiếu số **1** tới cán bộ");
+    const ticket = await eventually(() => {
+      const t = group().find((x) => x.includes("Phiếu #1"));
+      expect(t).toBeDefined();
+      return t as string;
+    });
+    expect(ticket).toContain("Trang web");
+    expect(ticket).toContain("câu trả lời hiện ra khi họ nhắn tiếp");
+    await post(tgGroupText(GROUP, STAFF, "Chào bác, bác cần giúp gì ạ?", ticket));
+    await eventually(async () => expect(await count("select count(*) as n from tickets where answered_at is not null")).toBe(1));
+    const next = await say("Tôi muốn đổi mật khẩu VNeID");
+    expect(next.map((r) => r.text)).toEqual([
+      "👤 **Cán bộ hỗ trợ:** Chào bác, bác cần giúp gì ạ?",
+      "📨 Tôi đã chuyển lời bác tới cán bộ (phiếu số 1).",
+    ]);
+    await eventually(() => expect(group().at(-1)).toBe("💬 Phiếu #1: Tôi muốn đổi mật khẩu VNeID"));
   });
 });
