@@ -74,6 +74,14 @@ async function exchange(chat: number, update: unknown, more = 1): Promise<string
 
 const group = () => fake.texts(GROUP).map(plainText);
 
+/** The first ticket's message in the staff group, once it has arrived (as a staff member's client shows it). */
+const ticketMessage = () =>
+  eventually(() => {
+    const t = group().find((x) => x.startsWith("🎫 Phiếu #1 "));
+    expect(t).toBeDefined();
+    return t as string;
+  });
+
 /** A new learner agrees to storage and opens the first lesson (step 1 of 4). */
 async function intoLesson(u: number): Promise<void> {
   await exchange(u, tgText(u, "/start"), 2);
@@ -102,11 +110,7 @@ function scenarios(engine: "sqlite" | "postgres") {
     expect(opened[0]).toContain("Tôi đã gửi phiếu số 1 tới cán bộ");
     expect(opened[0]).toContain("Cán bộ sẽ trả lời bác sớm.");
 
-    const ticket = await eventually(() => {
-      const t = group().find((x) => x.includes("Phiếu #1"));
-      expect(t).toBeDefined();
-      return t as string;
-    });
+    const ticket = await ticketMessage();
     expect(ticket).toContain("Telegram");
     expect(ticket).toContain("Bài: Giữ kín mã OTP (bước 1)");
     expect(ticket).not.toContain(String(LEARNER));
@@ -169,11 +173,7 @@ function scenarios(engine: "sqlite" | "postgres") {
     await exchange(LEARNER, tgButton(LEARNER, offer?.[1] ?? ""));
     const opened = await exchange(LEARNER, tgText(LEARNER, "đồng ý"));
     expect(opened[0]).toContain("phiếu số 1");
-    const ticket = await eventually(() => {
-      const t = group().find((x) => x.includes("Phiếu #1"));
-      expect(t).toBeDefined();
-      return t as string;
-    });
+    const ticket = await ticketMessage();
     expect(ticket).toContain("Lý do: người học kể chuyện có dấu hiệu lừa đảo");
     expect(ticket).toContain("tự xưng công an");
     expect(ticket).not.toMatch(/0987|654 321/);
@@ -186,12 +186,9 @@ function scenarios(engine: "sqlite" | "postgres") {
     await exchange(LEARNER, tgText(LEARNER, "1"), 2);
     const opened = await openTicket(LEARNER);
     expect(opened[0]).toContain("Bây giờ là ngoài giờ làm việc. Cán bộ sẽ trả lời bác từ 7 giờ 30 sáng thứ Hai (7/12).");
-    const group2 = await eventually(() => {
-      const t = group().find((x) => x.includes("Phiếu #1"));
-      expect(t).toContain("Bài: (lúc này không học bài nào)");
-      return t;
-    });
-    expect(group2).toContain("Lý do: người học xin gặp cán bộ");
+    const ticket = await ticketMessage();
+    expect(ticket).toContain("Bài: (lúc này không học bài nào)");
+    expect(ticket).toContain("Lý do: người học xin gặp cán bộ");
   });
 
   it("an unanswered ticket is reminded in the group once, after 30 minutes of staff hours", async () => {
@@ -222,11 +219,7 @@ function scenarios(engine: "sqlite" | "postgres") {
     await exchange(LEARNER, tgText(LEARNER, "/start"), 2);
     await exchange(LEARNER, tgText(LEARNER, "1"), 2);
     await openTicket(LEARNER);
-    const ticket = await eventually(() => {
-      const t = group().find((x) => x.includes("Phiếu #1"));
-      expect(t).toBeDefined();
-      return t as string;
-    });
+    const ticket = await ticketMessage();
     const seen = { learner: fake.texts(LEARNER).length, group: group().length };
     // Another learner, in a private chat, types the staff's commands: handled as their own text, nothing relayed.
     const other = 7002;
@@ -357,11 +350,7 @@ describe("hand-off from the web chat", () => {
     await say("1");
     expect(joined(await say("gặp cán bộ"))).toContain("Những gì bác viết sau đây sẽ được gửi tới cán bộ");
     expect(joined(await say("1"))).toContain("Tôi đã gửi phiếu số **1** tới cán bộ");
-    const ticket = await eventually(() => {
-      const t = group().find((x) => x.includes("Phiếu #1"));
-      expect(t).toBeDefined();
-      return t as string;
-    });
+    const ticket = await ticketMessage();
     expect(ticket).toContain("Trang web");
     expect(ticket).toContain("câu trả lời hiện ra khi họ nhắn tiếp");
     await post(tgGroupText(GROUP, STAFF, "Chào bác, bác cần giúp gì ạ?", ticket));
