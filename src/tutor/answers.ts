@@ -1,8 +1,7 @@
 // Free-form questions: telling one from a command, and what follows an answer (the lesson offered, 👍/👎).
 
 import type { Lesson } from "../curriculum/types.js";
-import type { HandoffReason } from "../handoff/texts.vi.js";
-import { handoffVi } from "../handoff/texts.vi.js";
+import { type HandoffReason, handoffVi } from "../handoff/texts.vi.js";
 import { askHandoff, canOffer } from "./handoff.js";
 import { fold, type Intent } from "./intents.js";
 import { openLesson, resumeLesson } from "./lessons.js";

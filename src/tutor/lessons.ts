@@ -114,7 +114,7 @@ export function onStepInput(t: Turn, intent: Intent, raw: string): boolean {
   const screen = t.state.screen;
   const explained = screen.kind === "step" ? (screen.explained ?? 0) : 0;
   const explaining =
-    intent.kind === "explain" || (s.kind === "instruction" && s.tip && pickOption(intent, raw, vi.instructionOptions) === 1);
+    intent.kind === "explain" || (s.kind === "instruction" && s.tip !== undefined && pickOption(intent, raw, vi.instructionOptions) === 1);
   // "Không hiểu" twice in a row on the same step: a person is offered after the explanation.
   if (!explaining && explained > 0) t.go({ kind: "step" });
   if (explaining) {
