@@ -245,7 +245,8 @@ export function createConversationService(deps: ConversationDeps) {
     }
     if (out.events.some((e) => e.type === "delete_all")) {
       // Everything about the learner goes at once (progress, state, questions, certificates,
-      // reminders, queued messages) through the foreign keys' cascades; only the reply remains.
+      // reminders, tickets, queued messages) through the foreign keys' cascades; only the reply remains.
+      handoff?.erasing(store, learner.id, at);
       store.deleteLearner({ id: learner.id, channel: msg.channel, chatId: msg.chatId, userKey: msg.userKey });
       deps.onErased?.(msg.channel, msg.chatId);
       return { learnerId: null, replies: out.replies, events: out.events };

@@ -112,6 +112,15 @@ export function createHandoff(deps: HandoffDeps) {
     return [{ text: `${handoffVi.opened(n)}\n${when}\n${handoffVi.meanwhile}` }];
   }
 
+  /**
+   * The learner is erasing their data: their open ticket goes with it (the store's cascade); the group is told, so that
+   * nobody answers into the void. The notice names only the ticket number, and is not linked to the learner.
+   */
+  function erasing(store: LearnerStore, learnerId: number, at: Date): void {
+    const open = store.tickets(learnerId).open;
+    if (open) store.enqueue(toDesk(null, [{ text: handoffVi.erased(open.id) }], at));
+  }
+
   /** A person is offered after an honest "no lesson" and after a scam story, with the question (redacted). */
   function offerFor(qa: QaOutcome): { reason: "no_lesson" | "scam"; recent: string[] } | undefined {
     const recent = [qa.redacted.slice(0, RELAY_CHARS)];
@@ -148,7 +157,7 @@ export function createHandoff(deps: HandoffDeps) {
     return { replies: [{ text: handoffVi.staffClosed(t.id) }], events: ["closed"] };
   }
 
-  return { desk, context, relayOf, relay, open, offerFor, isStaff, staffNeed, staffTurn };
+  return { desk, context, relayOf, relay, open, erasing, offerFor, isStaff, staffNeed, staffTurn };
 }
 
 export type Handoff = ReturnType<typeof createHandoff>;

@@ -72,6 +72,7 @@ export const handoffVi = {
   webNote: "(Người học dùng trang web: câu trả lời hiện ra khi họ nhắn tiếp trong vòng 1 giờ.)",
   reminder: (n: number, minutes: number) => `⏰ **Phiếu #${n}** đã chờ hơn ${minutes} phút mà chưa có ai trả lời.`,
   staffClosed: (n: number) => `✅ Đã đóng phiếu #${n}.`,
+  erased: (n: number) => `🗑️ Phiếu #${n} đã đóng: người học vừa xóa dữ liệu của mình. Tin trả lời sẽ không tới được người học.`,
   notFound: (n: number) => `Không tìm thấy phiếu #${n}.`,
   alreadyClosed: (n: number) => `Phiếu #${n} đã đóng. Tin của anh/chị chưa được gửi tới người học.`,
   usage: "Cách dùng: trả lời (reply) tin của phiếu, hoặc gõ /tl <số phiếu> nội dung. Đóng phiếu: /dong <số phiếu>.",
