@@ -172,6 +172,11 @@ export interface LearnerStore {
   /** Queues replies for one chat, in order; the channel renders them when it sends. */
   enqueue(q: QueuedReplies): void;
   tickets(learnerId: number): LearnerTickets;
+  /**
+   * The learner's latest kept questions (redacted; kept only with their consent to storage) asked since `since`, oldest
+   * first, at most 3: the "last few messages" of a ticket (on a shared store, loaded by prepare({ ticket: true })).
+   */
+  recentQuestions(learnerId: number, since: Date): string[];
   /** Opens a ticket; returns its number (on a shared store, reserved by prepare({ ticket: true })). */
   openTicket(t: NewTicket): number;
   /** The ticket with this number (on a shared store, loaded by prepare({ ticketId })). */

@@ -49,6 +49,9 @@ const TUTOR_KEEPS = new Set([
   "person",
 ]);
 
+/** How far back a ticket's "last few messages" go. */
+const RECENT_MS = 3600_000;
+
 /** The longest relayed message (the rest is cut): a chat message, not a document. */
 const RELAY_CHARS = 1000;
 
@@ -86,6 +89,15 @@ export function createHandoff(deps: HandoffDeps) {
     return [{ text: handoffVi.relayed(r.ticket) }];
   }
 
+  /**
+   * What the learner said lately, redacted: the question that led to the offer, and their questions of the last hour
+   * that were kept (only with their consent to storage), at most three.
+   */
+  function recentOf(store: LearnerStore, learnerId: number, led: readonly string[], at: Date): string[] {
+    const kept = store.recentQuestions(learnerId, new Date(at.getTime() - RECENT_MS));
+    return [...new Set([...kept, ...led].map((r) => redactPii(r).text.slice(0, RELAY_CHARS)))].slice(-3);
+  }
+
   /** The learner agreed: the ticket is opened and sent to the desk; what the learner is told. */
   function open(
     store: LearnerStore,
@@ -103,7 +115,7 @@ export function createHandoff(deps: HandoffDeps) {
       reason: e.reason,
       ...(lesson ? { lesson } : {}),
       ...(e.step ? { step: e.step } : {}),
-      recent: e.recent.map((r) => redactPii(r).text),
+      recent: recentOf(store, learnerId, e.recent, at),
     });
     const note = msg.channel === "web" ? `\n${handoffVi.webNote}` : "";
     store.enqueue(toDesk(learnerId, [{ text: ticket + note, options: [{ label: handoffVi.closeButton(n), value: "1" }] }], at));

@@ -15,7 +15,7 @@ import { vnDayNumber } from "../time.js";
 import type { LessonProgressView, TutorEvent, TutorState } from "../tutor/engine.js";
 import type { Reply } from "../tutor/replies.js";
 import { type Db, immediate } from "./db.js";
-import { closeTicket, learnerTickets, openTicket, ticketAnswered, ticketById } from "./tickets.js";
+import { closeTicket, learnerTickets, openTicket, recentQuestions, ticketAnswered, ticketById } from "./tickets.js";
 
 // The hot path's repository: small synchronous functions over cached prepared statements (no query
 // building per message). They run inside the caller's better-sqlite3 transaction. Column types
@@ -304,6 +304,7 @@ export function learnerStore(db: Db): LearnerStore {
     clearUnreachable: (id) => clearUnreachable(db, id),
     enqueue: (q) => enqueue(db, q),
     tickets: (id) => learnerTickets(db, id),
+    recentQuestions: (id, since) => recentQuestions(db, id, since),
     openTicket: (t) => openTicket(db, t),
     ticket: (id) => ticketById(db, id),
     ticketAnswered: (id, at) => ticketAnswered(db, id, at),

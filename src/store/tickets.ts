@@ -14,6 +14,14 @@ export function learnerTickets(db: Db, learnerId: number): LearnerTickets {
   return { ...(open ? { open: { id: open.id, openedAt: open.openedAt } } : {}), recentOpenedAt: rows.map((r) => r.openedAt) };
 }
 
+export function recentQuestions(db: Db, learnerId: number, since: Date): string[] {
+  const rows = stmt(db, "select question from qa_questions where learner_id = ? and created_at >= ? order by id desc limit 3").all(
+    learnerId,
+    since.getTime(),
+  ) as Array<{ question: string }>;
+  return rows.map((r) => r.question).reverse();
+}
+
 export function openTicket(db: Db, t: NewTicket): number {
   const r = stmt(db, "insert into tickets (learner_id, reason, lesson_id, step, opened_at) values (?, ?, ?, ?, ?) returning id").get(
     t.learnerId,

@@ -106,6 +106,8 @@ function scenarios(engine: "sqlite" | "postgres") {
   it("a whole hand-off: ticket, staff reply, learner messages relayed, closing, and the lesson goes on", async () => {
     app = await start();
     await intoLesson(LEARNER);
+    // A question first (kept redacted, the learner agreed to storage): the ticket shows it, without the phone number.
+    await exchange(LEARNER, tgText(LEARNER, "hỏi tôi muốn đổi số điện thoại 0912 345 678 trên VNeID thì làm thế nào?"), 2);
     const opened = await openTicket(LEARNER);
     expect(opened[0]).toContain("Tôi đã gửi phiếu số 1 tới cán bộ");
     expect(opened[0]).toContain("Cán bộ sẽ trả lời bác sớm.");
@@ -114,6 +116,8 @@ function scenarios(engine: "sqlite" | "postgres") {
     expect(ticket).toContain("Telegram");
     expect(ticket).toContain("Bài: Giữ kín mã OTP (bước 1)");
     expect(ticket).not.toContain(String(LEARNER));
+    expect(ticket).toContain("Tin nhắn gần đây (đã che thông tin cá nhân):\n• tôi muốn đổi số điện thoại");
+    expect(ticket).not.toMatch(/0912|345 678/);
     expect(fake.lastButtons(GROUP)).toEqual([["1. Đóng phiếu #1", "1"]]);
 
     // The learner writes; a phone number they type never reaches the group.

@@ -231,6 +231,8 @@ export function postgresSharedStore(
     let questionId: number | undefined;
     let ticketId: number | undefined;
     let namedTicket: TicketRow | undefined;
+    /** The learner's latest questions, [text, asked at], newest first (loaded with a ticket's id). */
+    let questions: Array<[string, number]> = [];
     let erased = false;
 
     const store: LearnerStore = {
@@ -303,6 +305,13 @@ export function postgresSharedStore(
         );
         return ticketId;
       },
+      recentQuestions: (id, since) =>
+        learner?.id === id
+          ? questions
+              .filter(([, at]) => at >= since.getTime())
+              .map(([q]) => q)
+              .reverse()
+          : [],
       ticket: (id) => (namedTicket?.id === id ? namedTicket : undefined),
       ticketAnswered: (id, at) => ops.push(sql`update tickets set answered_at = coalesce(answered_at, ${at}) where id = ${id}`),
       closeTicket: (id, at) => ops.push(sql`update tickets set closed_at = ${at} where id = ${id} and closed_at is null`),
@@ -313,9 +322,20 @@ export function postgresSharedStore(
       async prepare(need) {
         const wantLearner = !learner && newLearnerId === undefined;
         if (!wantLearner && !need.question && !need.ticket && need.ticketId === undefined) return;
-        const r = await pool.query<{ l: number | null; q: number | null; t: number | null; named: TicketRow | null }>(
+        const recent =
+          need.ticket && learner
+            ? sql`(select coalesce(json_agg(json_build_array(q.question, q.created_at) order by q.id desc), '[]'::json)
+                   from (select id, question, created_at from qa_questions where learner_id = ${learner.id} order by id desc limit 3) q)`
+            : "null";
+        const r = await pool.query<{
+          l: number | null;
+          q: number | null;
+          t: number | null;
+          named: TicketRow | null;
+          questions: Array<[string, number]> | null;
+        }>(
           `select ${wantLearner ? "nextval('learners_id_seq')" : "null"} as l, ${need.question ? "nextval('qa_questions_id_seq')" : "null"} as q,
-                  ${need.ticket ? "nextval('tickets_id_seq')" : "null"} as t,
+                  ${need.ticket ? "nextval('tickets_id_seq')" : "null"} as t, ${recent} as questions,
                   (select json_build_object('id', t.id, 'learnerId', t.learner_id, 'channel', l.channel, 'userKey', l.channel_user_id,
                                             'chatId', l.chat_id, 'closed', t.closed_at is not null)
                    from tickets t join learners l on l.id = t.learner_id where t.id = $1) as named`,
@@ -326,6 +346,7 @@ export function postgresSharedStore(
         if (ids?.q != null) questionId = ids.q;
         if (ids?.t != null) ticketId = ids.t;
         namedTicket = ids?.named ?? undefined;
+        questions = ids?.questions ?? [];
       },
       async commit(guard) {
         const update = sql`delete from inbox where id = ${guard.inboxId} returning 1`;

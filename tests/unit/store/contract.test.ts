@@ -114,6 +114,31 @@ function contract(open: () => Promise<{ turn: Turn; close(): Promise<void> }>) {
   it("a hand-off ticket: opened once, seen by the learner's next turns, answered and closed by a staff turn, erased with the learner", async () => {
     const id = await turn(T42, (s) => s.upsertLearner("telegram", "42", "42", at).id);
     expect(await turn(T42, (s) => s.tickets(id))).toEqual({ recentOpenedAt: [] });
+    // The learner's latest kept questions (at most three, oldest first), loaded with the ticket's id.
+    for (const [i, question] of ["một", "hai", "ba", "bốn"].entries())
+      await turn(
+        T42,
+        (s) =>
+          s.insertQuestion({
+            learnerId: id,
+            channel: "telegram",
+            question,
+            action: "answer",
+            rule: "r",
+            lessonId: null,
+            source: "lessons",
+            grounded: true,
+            flagged: false,
+            at: new Date(at.getTime() - (4 - i) * 60_000),
+          }),
+        { question: true },
+      );
+    expect(await turn(T42, (s) => s.recentQuestions(id, new Date(at.getTime() - 3 * 60_000)), { ticket: true })).toEqual([
+      "hai",
+      "ba",
+      "bốn",
+    ]);
+    expect(await turn(T42, (s) => s.recentQuestions(id, new Date(at.getTime() - 90_000)), { ticket: true })).toEqual(["bốn"]);
     const n = await turn(T42, (s) => s.openTicket({ learnerId: id, reason: "asked", lessonId: "otp", step: 2, at }), { ticket: true });
     expect(n).toBeGreaterThan(0);
     expect(await turn(T42, (s) => s.tickets(id))).toEqual({ open: { id: n, openedAt: at.getTime() }, recentOpenedAt: [at.getTime()] });
