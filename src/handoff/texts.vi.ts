@@ -38,7 +38,7 @@ export const handoffVi = {
   offerLabel: "👤 Gặp cán bộ hỗ trợ",
   stillHard: "Bác vẫn thấy khó phải không ạ? Cán bộ có thể giúp bác.",
   consentAsk:
-    "👤 **Gặp cán bộ hỗ trợ**\nTôi sẽ nối bác với cán bộ của Tổ công nghệ số cộng đồng. Đó là người thật.\nNhững gì bác viết sau đây sẽ được gửi tới cán bộ, cho đến khi cán bộ kết thúc hỗ trợ.\n\n🔒 **Cán bộ nhận được:** số phiếu, ứng dụng bác đang nhắn, một mã số thay cho tên bác, bài và bước bác đang học, vài câu bác hỏi trong một giờ qua. Số điện thoại, số giấy tờ, số tài khoản, mã OTP đều được che đi. Cán bộ không thấy tên hay số điện thoại của bác.\n**Lưu bao lâu?** Hệ thống không giữ nội dung tin nhắn sau khi đã chuyển. Phiếu (giờ gửi, giờ trả lời, tên bài) được giữ 6 tháng. Gõ **xóa dữ liệu** để xóa hết.\n\nBác có đồng ý không?",
+    "👤 **Gặp cán bộ hỗ trợ**\nTôi sẽ nối bác với cán bộ của Tổ công nghệ số cộng đồng. Đó là người thật.\nNhững gì bác viết sau đây sẽ được gửi tới cán bộ, cho đến khi cán bộ kết thúc hỗ trợ.\n\n🔒 **Cán bộ nhận được:** số phiếu, ứng dụng bác đang nhắn, một mã số thay cho tên bác, bài và bước bác đang học, vài câu bác hỏi trong một giờ qua. Số điện thoại, số giấy tờ, số tài khoản, mã OTP đều được che đi. Cán bộ không thấy tên hay số điện thoại của bác.\nCán bộ chỉ dùng những tin này để giúp bác.\n**Lưu bao lâu?** Hệ thống xóa nội dung tin nhắn trong vòng một ngày sau khi đã chuyển. Phiếu (giờ gửi, giờ trả lời, tên bài) được giữ 6 tháng. Gõ **xóa dữ liệu** để xóa hết.\n\nBác có đồng ý không?",
   consentOptions: ["Đồng ý, gặp cán bộ", "Không, cảm ơn"],
   declined: "Vâng ạ. Khi cần, bác gõ **gặp cán bộ** lúc nào cũng được.",
   opened: (n: number) =>
