@@ -16,6 +16,8 @@ import { createSharedInbox } from "./conversation/shared-inbox.js";
 import { createSharedOutbox } from "./conversation/shared-outbox.js";
 import type { Channel } from "./conversation/types.js";
 import { createCurriculumStore } from "./curriculum/store.js";
+import { createHandoff } from "./handoff/desk.js";
+import { createTicketReminders, type TicketReminders } from "./handoff/reminders.js";
 import { createMetrics } from "./metrics.js";
 import { createOpenAiLlm, type LlmClient } from "./qa/llm.js";
 import { createQa } from "./qa/service.js";
@@ -55,6 +57,8 @@ export interface App {
   inbox: AppInbox;
   outbox: AppOutbox;
   reminders: Reminders;
+  /** The staff group's reminders of unanswered tickets (the hand-off), where it is set up. */
+  ticketReminders?: TicketReminders;
   /** The messaging channels enabled by the configuration (channels/registry.ts). */
   channels: ReadonlyMap<Channel, ChannelAdapter>;
   /** Starts background work: curriculum watching, the outbox dispatcher, recovery of unfinished updates, polling modes. */
@@ -77,7 +81,7 @@ export interface AppOptions {
   postgres?: PgOptions;
   /** PostgreSQL: this instance's name in leases, and how long they last (tests of take-over). */
   instance?: { owner?: string; leaseMs?: number };
-  /** The clock of turns and reminders (tests: a fixed daytime hour, days passing without waiting). */
+  /** The clock of turns, reminders and the hand-off's staff hours (tests: a fixed daytime hour, days passing without waiting). */
   now?: () => number;
 }
 
@@ -159,6 +163,19 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
   const leaseMs = opts.instance?.leaseMs ?? config.instanceLeaseMs;
   const conversationStore: ConversationStore =
     store.kind === "local" ? { kind: "local", local: store.local } : { kind: "shared", shared: store.shared, owner: owner ?? randomUUID() };
+  // The hand-off to a person: the staff group one channel hosts (Telegram: STAFF_TELEGRAM_CHAT_ID).
+  const desk = [...channels.values()].find((c) => c.staffDesk)?.staffDesk;
+  const handoff =
+    desk && config.handoff
+      ? createHandoff({
+          desk,
+          hours: config.handoff.hours,
+          perDay: config.handoff.perDay,
+          curriculum: () => curriculum.current(),
+          learnerTag,
+          now: opts.now ?? Date.now,
+        })
+      : undefined;
   const conversation = createConversationService({
     store: conversationStore,
     ...(opts.now ? { now: () => new Date((opts.now as () => number)()) } : {}),
@@ -172,7 +189,16 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
       : {}),
     ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}),
     learnerTag,
+    ...(opts.now ? { now: () => new Date((opts.now as () => number)()) } : {}),
     shapeTurn: (channel, replies) => channels.get(channel)?.shapeTurn?.(replies) ?? replies,
+    ...(handoff
+      ? {
+          handoff,
+          onTickets: (events) => {
+            for (const event of events) metrics.tickets.inc({ event });
+          },
+        }
+      : {}),
     onErased: (channel, chatId) => {
       outbox.forgetOnceSent(channel, chatId);
       store.scrub();
@@ -245,12 +271,24 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     onOutsideWindow: (channel, kind, n) => channels.get(channel as Channel)?.replyWindow?.outside(kind, n),
     ...(opts.now ? { now: opts.now } : {}),
   });
+  const ticketReminders =
+    desk && config.handoff
+      ? createTicketReminders({
+          store: store.tickets,
+          desk,
+          hours: config.handoff.hours,
+          remindMs: config.handoff.remindMs,
+          logger,
+          onQueued: () => outbox.kick(),
+          ...(opts.now ? { now: opts.now } : {}),
+        })
+      : undefined;
   // Housekeeping: sent outbox rows, old deduplication keys (Telegram redelivers for about a day) and old questions.
   let housekeeping: NodeJS.Timeout | undefined;
   const tidy = () =>
     store.tidy(Date.now()).then(
-      ({ sent, keys, questions }) => {
-        if (sent + keys + questions > 0) logger.info({ sent, keys, questions }, "housekeeping");
+      ({ sent, keys, questions, tickets }) => {
+        if (sent + keys + questions + tickets > 0) logger.info({ sent, keys, questions, tickets }, "housekeeping");
       },
       (err: Error) => logger.warn({ err: { type: err.name } }, "housekeeping failed"),
     );
@@ -297,6 +335,7 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     inbox,
     outbox,
     reminders,
+    ...(ticketReminders ? { ticketReminders } : {}),
     channels,
     async start() {
       if (opts.watch ?? true) curriculum.watch();
@@ -306,6 +345,7 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
       curriculum.onChange(() => qa.warm());
       outbox.start();
       reminders.start();
+      ticketReminders?.start();
       housekeeping = setInterval(tidy, 3600_000);
       housekeeping.unref();
       inbox.start?.();
@@ -321,6 +361,7 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     async close() {
       if (housekeeping) clearInterval(housekeeping);
       reminders.stop();
+      ticketReminders?.stop();
       const closing = server.close();
       const cut = setTimeout(() => server.server.closeAllConnections(), 2000);
       await closing;

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
+import { parseDays, parseHours, type StaffHours } from "./handoff/hours.js";
 
 // The one place that reads the environment (design.md: "nothing else reads process.env").
 
@@ -109,6 +110,30 @@ export const envSchema = z
     LOG_PSEUDONYM_KEY: optionalString.pipe(z.string().min(32, "dài ít nhất 32 ký tự").optional()),
     WEB_CHAT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
     WEB_CHAT_NEW_LEARNERS_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(60),
+    STAFF_TELEGRAM_CHAT_ID: optionalString.pipe(
+      z
+        .string()
+        .regex(/^-\d{1,20}$/, "là mã số của nhóm Telegram, bắt đầu bằng dấu trừ (ví dụ -1001234567890); xem README, mục Gặp cán bộ")
+        .optional(),
+    ),
+    STAFF_TELEGRAM_USER_IDS: optionalString.pipe(
+      z
+        .string()
+        .regex(/^\d{1,20}(\s*,\s*\d{1,20})*$/, "là danh sách mã số người dùng Telegram, cách nhau bằng dấu phẩy")
+        .optional(),
+    ),
+    STAFF_HOURS: z
+      .string()
+      .trim()
+      .default("07:30-17:00")
+      .refine((v) => parseHours(v) !== undefined, "là giờ làm việc dạng HH:MM-HH:MM, ví dụ 07:30-17:00"),
+    STAFF_DAYS: z
+      .string()
+      .trim()
+      .default("1-5")
+      .refine((v) => parseDays(v) !== undefined, "là các ngày làm việc, 1 = thứ Hai … 7 = Chủ nhật, ví dụ 1-5 hoặc 1-5,7"),
+    STAFF_REMIND_MINUTES: z.coerce.number().int().min(1, "ít nhất 1 phút").max(1440, "nhiều nhất 1440 phút").default(30),
+    STAFF_TICKETS_PER_DAY: z.coerce.number().int().min(1, "ít nhất 1").max(10, "nhiều nhất 10").default(3),
   })
   .superRefine((env, ctx) => {
     if (env.TELEGRAM_BOT_TOKEN && !env.TELEGRAM_WEBHOOK_SECRET) {
@@ -117,6 +142,16 @@ export const envSchema = z
         path: ["TELEGRAM_WEBHOOK_SECRET"],
         message: "bắt buộc khi đã đặt TELEGRAM_BOT_TOKEN (để chặn yêu cầu giả mạo tới webhook)",
       });
+    }
+    if (env.STAFF_TELEGRAM_CHAT_ID && !env.TELEGRAM_BOT_TOKEN) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["TELEGRAM_BOT_TOKEN"],
+        message: "bắt buộc khi đã đặt STAFF_TELEGRAM_CHAT_ID (bot gửi phiếu tới nhóm cán bộ trên Telegram)",
+      });
+    }
+    if (env.STAFF_TELEGRAM_USER_IDS && !env.STAFF_TELEGRAM_CHAT_ID) {
+      ctx.addIssue({ code: "custom", path: ["STAFF_TELEGRAM_CHAT_ID"], message: "bắt buộc khi đã đặt STAFF_TELEGRAM_USER_IDS" });
     }
     if (env.ZALO_BOT_TOKEN && !env.ZALO_WEBHOOK_SECRET) {
       ctx.addIssue({
@@ -210,6 +245,14 @@ export interface Config {
   background: BackgroundBudget;
   /** The public web chat: off, or on with limits per client address. */
   webChat: { enabled: boolean; perMinute: number; newLearnersPerHour: number };
+  /** The hand-off to a person (a staff group on Telegram); absent: learners who ask are pointed to people nearby. */
+  handoff?: {
+    telegram: { chatId: string; userIds?: string[] };
+    hours: StaffHours;
+    /** An unanswered ticket is reminded in the group once after this long in staff hours. */
+    remindMs: number;
+    perDay: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -290,6 +333,19 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       perMinute: e.WEB_CHAT_PER_MINUTE,
       newLearnersPerHour: e.WEB_CHAT_NEW_LEARNERS_PER_HOUR,
     },
+    ...(e.STAFF_TELEGRAM_CHAT_ID
+      ? {
+          handoff: {
+            telegram: {
+              chatId: e.STAFF_TELEGRAM_CHAT_ID,
+              ...(e.STAFF_TELEGRAM_USER_IDS ? { userIds: e.STAFF_TELEGRAM_USER_IDS.split(",").map((v) => v.trim()) } : {}),
+            },
+            hours: { ...(parseHours(e.STAFF_HOURS) as { open: number; close: number }), days: parseDays(e.STAFF_DAYS) as Set<number> },
+            remindMs: e.STAFF_REMIND_MINUTES * 60_000,
+            perDay: e.STAFF_TICKETS_PER_DAY,
+          },
+        }
+      : {}),
   };
 }
 

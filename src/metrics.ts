@@ -70,6 +70,12 @@ export function createMetrics(
     labelNames: ["reason"] as const,
     registers: [registry],
   });
+  const tickets = new Counter({
+    name: "bdhai_handoff_tickets_total",
+    help: "Hand-off to a person: tickets opened, staff answers relayed, tickets closed, learner messages relayed to staff.",
+    labelNames: ["event"] as const,
+    registers: [registry],
+  });
   // One read of the store per scrape, shared by the gauges below.
   let read: { at: number; value: Promise<Backlog | undefined> } | undefined;
   const current = () => {
@@ -160,6 +166,7 @@ export function createMetrics(
     syntheses,
     synthesisCacheHits,
     synthesisFailures,
+    tickets,
   };
 }
 

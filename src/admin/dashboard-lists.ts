@@ -3,7 +3,7 @@ import { redactPii } from "../qa/pii.js";
 import type { DashboardInput } from "./dashboard.js";
 import { channelName, DAY_MS, fmtInt, vnDateTime } from "./format.js";
 import { csrfField, esc, table, td } from "./html.js";
-import type { Announcement, ContentGap, QuestionTotals, QueueFigures, RecentLearner } from "./ports.js";
+import type { Announcement, ContentGap, QuestionTotals, QueueFigures, RecentLearner, TicketListRow } from "./ports.js";
 
 // The dashboard's quick sections: lists and counts read on every view (questions without a good answer, recent
 // learners, the queues, announcements), the curriculum's health, the forms and links. Pure once `readLists` has
@@ -16,18 +16,21 @@ export interface Lists {
   recent: RecentLearner[];
   queues: QueueFigures;
   announcements: Announcement[];
+  /** Hand-off tickets open now and opened in the period. */
+  tickets: TicketListRow[];
 }
 
 export async function readLists(input: DashboardInput): Promise<Lists> {
   const since = input.now - input.days * DAY_MS;
-  const [totals, gaps, recent, queues, announcements] = await Promise.all([
+  const [totals, gaps, recent, queues, announcements, tickets] = await Promise.all([
     input.store.questionTotals(since),
     input.store.contentGaps(since, 50),
     input.store.recentLearners(50),
     input.store.queues(input.now, input.replyWindows ?? {}),
     input.store.recentAnnouncements(5),
+    input.store.tickets(since, 1000),
   ]);
-  return { totals, gaps, recent, queues, announcements };
+  return { totals, gaps, recent, queues, announcements, tickets };
 }
 
 function lessonTitle(c: Curriculum, id: string): string {
@@ -134,6 +137,7 @@ export function reportsSection(): string {
   return `<section class="card" id="bao-cao"><h2>Báo cáo (CSV, mở bằng Excel)</h2><ul>
 <li><a href="/admin/reports/progress.csv" download>Tiến độ từng người học, từng bài</a> — mã ẩn danh, kênh, bài, trạng thái, thời gian, điểm kiểm tra.</li>
 <li><a href="/admin/reports/lessons.csv" download>Tổng hợp từng bài</a> — số bắt đầu, học xong, tỉ lệ, thời gian trung vị, bước hay dừng, tỉ lệ đúng ngay lần đầu và khi hỏi lại sau ≥ 1 và ≥ 7 ngày, số người đã vững; mỗi chủ đề có thêm một dòng tổng.</li>
+<li><a href="/admin/reports/tickets.csv" download>Phiếu gặp cán bộ</a> — số phiếu, kênh, mã ẩn danh, bài, lý do, giờ mở, giờ trả lời, giờ đóng, số phút chờ.</li>
 </ul></section>`;
 }
 

@@ -20,6 +20,7 @@ import {
   readLists,
   reportsSection,
 } from "./dashboard-lists.js";
+import { ticketsSection } from "./dashboard-tickets.js";
 import { vnDateTime } from "./format.js";
 import { csrfField, esc, page } from "./html.js";
 import type { AdminStore } from "./ports.js";
@@ -62,6 +63,7 @@ export interface DashboardInput {
 function pendingPage(input: DashboardInput, lists: Lists, header: string): string {
   const body = `<p class="notice" role="status">Các số liệu tổng hợp (người học, người học theo ngày, học xong, phễu, câu hỏi kiểm tra, mục tiêu) đang được tính vì dữ liệu lớn. Trang sẽ tự tải lại sau vài giây.</p>
 ${healthSection(input)}
+${ticketsSection(input, lists.tickets)}
 ${gapsSection(input, lists)}
 ${learnersSection(input, lists)}
 <div class="grid">${announceSection(input, lists)}${reportsSection()}</div>`;
@@ -87,6 +89,7 @@ export async function renderDashboard(input: DashboardInput): Promise<string> {
     ["pheu", "Dừng ở đâu"],
     ["cau-hoi-kiem-tra", "Câu hỏi khó"],
     ["nho-lau", "Nhớ lâu"],
+    ["gap-can-bo", "Gặp cán bộ"],
     ["lo-hong", "Thiếu nội dung"],
     ["nguoi-hoc", "Người học"],
     ["noi-dung", "Nội dung bài"],
@@ -105,6 +108,7 @@ ${funnelsSection(input, lessons)}
 <div class="grid">${quizSection(input, figures)}${healthSection(input)}</div>
 ${retentionSection(input, figures)}
 ${queuesSection(input, lists)}
+${ticketsSection(input, lists.tickets)}
 ${gapsSection(input, lists)}
 ${learnersSection(input, lists)}
 ${certificatesNote(input, certs)}

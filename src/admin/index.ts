@@ -11,7 +11,7 @@ import { MAX_DAYS } from "./heavy.js";
 import { esc, page, sendHtml } from "./html.js";
 import type { AdminStore } from "./ports.js";
 import { pseudonymizer } from "./pseudonym.js";
-import { csvFileName, lessonsCsv, progressCsv } from "./reports.js";
+import { csvFileName, lessonsCsv, progressCsv, ticketsCsv } from "./reports.js";
 import { readTargets } from "./targets.js";
 
 export type { AdminStore } from "./ports.js";
@@ -249,6 +249,9 @@ export function registerAdmin(app: FastifyInstance, deps: AdminDeps): void {
       );
       admin.get("/reports/lessons.csv", { onRequest: requireAdmin }, (_req, reply) =>
         csv(reply, "tong-hop-bai-hoc").send(lessonsCsv(deps.store, deps.curriculum())),
+      );
+      admin.get("/reports/tickets.csv", { onRequest: requireAdmin }, async (_req, reply) =>
+        csv(reply, "phieu-gap-can-bo").send(await ticketsCsv(deps.store, deps.curriculum(), channelName)),
       );
     },
     { prefix: "/admin" },

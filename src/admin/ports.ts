@@ -203,6 +203,19 @@ export interface OffThread {
   compute(req: HeavyRequest): Promise<Heavy>;
 }
 
+/** A hand-off ticket as the dashboard and its report show it (no text: there is none in the store). */
+export interface TicketListRow {
+  id: number;
+  learnerId: number;
+  channel: string;
+  lessonId: string | null;
+  step: number | null;
+  reason: string;
+  openedAt: number;
+  answeredAt: number | null;
+  closedAt: number | null;
+}
+
 export interface AdminStore extends FiguresSource {
   /** Median minutes from start to completion of one lesson that `completed` learners completed; undefined for none. */
   medianMinutes(lessonId: string, completed: number): Promise<number | undefined>;
@@ -213,6 +226,8 @@ export interface AdminStore extends FiguresSource {
   recentLearners(limit: number): Promise<RecentLearner[]>;
   /** The latest announcements, newest first. */
   recentAnnouncements(limit: number): Promise<Announcement[]>;
+  /** Hand-off tickets still open, and those opened since `since`; newest first, at most `limit`. */
+  tickets(since: number, limit: number): Promise<TicketListRow[]>;
   /** `windows`: the reply window of each channel that has one (ms), looked at `now`. */
   queues(now: number, windows: Readonly<Record<string, number>>): Promise<QueueFigures>;
   /**

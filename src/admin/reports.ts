@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
 import type { Curriculum, Lesson } from "../curriculum/types.js";
+import { type HandoffReason, REASONS } from "../handoff/texts.vi.js";
 import { MASTERED } from "../learning/mastery.js";
 import { csvPct, vnDateTime } from "./format.js";
 import { breathe, mostCommonStop } from "./heavy.js";
@@ -190,6 +191,47 @@ export function lessonsCsv(store: AdminStore, curriculum: Curriculum): Readable 
     }
   }
   return Readable.from(rows(), { objectMode: false });
+}
+
+export const TICKETS_HEADER = [
+  "Số phiếu",
+  "Kênh",
+  "Mã người học (ẩn danh)",
+  "Mã bài",
+  "Tên bài",
+  "Bước",
+  "Lý do",
+  "Mở lúc",
+  "Trả lời lúc",
+  "Đóng lúc",
+  "Chờ trả lời (phút)",
+];
+
+/** /admin/reports/tickets.csv: every hand-off ticket kept (open, and closed within six months), newest first. */
+export async function ticketsCsv(store: AdminStore, curriculum: Curriculum, channelName: (c: string) => string): Promise<string> {
+  const pseudo = await pseudonymizer(store);
+  const rows = await store.tickets(0, 1_000_000);
+  return (
+    BOM +
+    csvLine(TICKETS_HEADER) +
+    rows
+      .map((r) =>
+        csvLine([
+          r.id,
+          channelName(r.channel),
+          pseudo(r.learnerId),
+          r.lessonId,
+          r.lessonId ? (curriculum.lessons.get(r.lessonId)?.title ?? "") : "",
+          r.step,
+          REASONS[r.reason as HandoffReason] ?? r.reason,
+          vnDateTime(r.openedAt),
+          vnDateTime(r.answeredAt),
+          vnDateTime(r.closedAt),
+          r.answeredAt === null ? "" : Math.round((r.answeredAt - r.openedAt) / 60_000),
+        ]),
+      )
+      .join("")
+  );
 }
 
 export function csvFileName(kind: string, now: number): string {

@@ -24,11 +24,22 @@ export interface ChannelDeps {
   audio?: (key: string) => Promise<Buffer | undefined>;
 }
 
+const staffIds = (ids: readonly string[] | undefined) => (ids ? { userIds: new Set(ids) } : {});
+
 export function createChannels(config: Config, deps: ChannelDeps): ChannelAdapter[] {
   const { logger, mediaDir, learnerTag, zaloOaStore: store, registry, audio } = deps;
   return [
     ...(config.telegram
-      ? [createTelegramChannel({ config: config.telegram, logger, mediaDir, learnerTag, ...(audio ? { audio } : {}) })]
+      ? [
+          createTelegramChannel({
+            config: config.telegram,
+            logger,
+            mediaDir,
+            learnerTag,
+            ...(audio ? { audio } : {}),
+            ...(config.handoff ? { staff: { chatId: config.handoff.telegram.chatId, ...staffIds(config.handoff.telegram.userIds) } } : {}),
+          }),
+        ]
       : []),
     ...(config.zalo ? [createZaloChannel({ config: config.zalo, logger, publicBaseUrl: config.publicBaseUrl, learnerTag })] : []),
     ...(config.zaloOa

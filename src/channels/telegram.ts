@@ -14,6 +14,7 @@ import { downloadBounded } from "../voice/download.js";
 import { type AudioSource, VoiceError } from "../voice/types.js";
 import { BotApiNetworkError, type BotApiReply, createBotApi } from "./bot-api.js";
 import { secretMatches } from "./secret.js";
+import { normalizeStaffUpdate, type TelegramStaff } from "./telegram-staff.js";
 import { type ChannelSender, type OutboundCall, type SendOutcome, splitText } from "./types.js";
 
 // Telegram: the webhook (or long polling) only records the update; replies go out via the outbox, each call made
@@ -195,6 +196,8 @@ export function createTelegramChannel(deps: {
   pollBackoff?: { minMs: number; maxMs: number };
   /** A reply's audio (read aloud) by its key; absent: the channel does not send voice notes. */
   audio?: (key: string) => Promise<Buffer | undefined>;
+  /** The hand-off's staff group, if set up (telegram-staff.ts). */
+  staff?: TelegramStaff;
 }): ChannelAdapter {
   const { config, logger } = deps;
   const learnerTag = deps.learnerTag ?? learnerTagger();
@@ -240,9 +243,12 @@ export function createTelegramChannel(deps: {
     );
   }
 
+  /** A learner's update, or a staff member's in the staff group. */
+  const inbound = (update: Update) => normalizeUpdate(update) ?? (deps.staff ? normalizeStaffUpdate(update, deps.staff) : undefined);
+
   /** Records one update durably (polling: resolves after the commit). */
   async function record(inbox: Inbox, update: Update): Promise<void> {
-    const msg = normalizeUpdate(update);
+    const msg = inbound(update);
     if (!msg) return;
     logUpdate(msg, await inbox.accept(msg));
   }
@@ -341,6 +347,7 @@ export function createTelegramChannel(deps: {
     sender,
     voice,
     playsAudio: deps.audio !== undefined,
+    ...(deps.staff ? { staffDesk: { channel: "telegram" as const, chatId: deps.staff.chatId } } : {}),
     register(app, { inbox }) {
       // The webhook path is ours, not grammY's webhookCallback: it only has to check the secret,
       // validate, record and answer 200, and a grammY Context per update cost more than all of that.
@@ -360,8 +367,8 @@ export function createTelegramChannel(deps: {
         (req, reply) => {
           const parsed = updateSchema.safeParse(req.body);
           if (!parsed.success) return void reply.code(400).send({ error: "bad_request", message: "not a Telegram update" });
-          const msg = normalizeUpdate(parsed.data);
-          if (!msg) return void reply.type(JSON_TYPE).send(OK_BODY); // not for the tutor (a group, an edit…)
+          const msg = inbound(parsed.data);
+          if (!msg) return void reply.type(JSON_TYPE).send(OK_BODY); // not for the tutor (another group, an edit…)
           // 200 only once the update is committed; an error (a locked database) becomes a 5xx and
           // Telegram delivers the update again. The answer is sent from inside the commit's turn.
           inbox.acceptThen(msg, (err, outcome) => {

@@ -51,6 +51,19 @@ export interface ChannelAdapter {
   readonly voice?: AudioSource;
   /** Whether the channel delivers a reply's audio (a voice note): "đọc to" works there. Absent: text only. */
   readonly playsAudio?: boolean;
+  /** The staff group this channel hosts for the hand-off to a person, if it is set up (Telegram: STAFF_TELEGRAM_CHAT_ID). */
+  readonly staffDesk?: StaffDesk;
+}
+
+/**
+ * Where learners' hand-off tickets go and where staff answer them: a group chat on one channel (a Telegram group
+ * today; a Zalo group could be another). Tickets and relayed messages are queued to it like any reply; its members'
+ * messages reach the inbox under the desk's key (types.ts: staffKey) as commands (`/tl <số> …`, `/dong <số>`), which
+ * the channel makes of replies to a ticket's messages and of its buttons.
+ */
+export interface StaffDesk {
+  readonly channel: Channel;
+  readonly chatId: string;
 }
 
 export interface ReplyWindow {
@@ -116,6 +129,31 @@ export interface QueuedReplies {
   at: Date;
 }
 
+/** A learner's hand-off tickets as a turn sees them: the open one, and when their latest ones were opened. */
+export interface LearnerTickets {
+  open?: { id: number; openedAt: number };
+  /** When the learner's latest tickets (at most 10) were opened, newest first (epoch ms): the daily limit. */
+  recentOpenedAt: number[];
+}
+
+export interface NewTicket {
+  learnerId: number;
+  reason: string;
+  lessonId: string | null;
+  step: number | null;
+  at: Date;
+}
+
+/** A ticket as a staff turn reads it: whose it is and where their replies go. */
+export interface TicketRow {
+  id: number;
+  learnerId: number;
+  channel: string;
+  userKey: string;
+  chatId: string;
+  closed: boolean;
+}
+
 export interface LearnerStore {
   findLearner(channel: string, userKey: string): LearnerRow | undefined;
   loadState(learnerId: number): unknown;
@@ -140,6 +178,19 @@ export interface LearnerStore {
   clearUnreachable(learnerId: number): void;
   /** Queues replies for one chat, in order; the channel renders them when it sends. */
   enqueue(q: QueuedReplies): void;
+  tickets(learnerId: number): LearnerTickets;
+  /**
+   * The learner's latest kept questions (redacted; kept only with their consent to storage) asked since `since`, oldest
+   * first, at most 3: the "last few messages" of a ticket (on a shared store, loaded by prepare({ ticket: true })).
+   */
+  recentQuestions(learnerId: number, since: Date): string[];
+  /** Opens a ticket; returns its number (on a shared store, reserved by prepare({ ticket: true })). */
+  openTicket(t: NewTicket): number;
+  /** The ticket with this number (on a shared store, loaded by prepare({ ticketId })). */
+  ticket(id: number): TicketRow | undefined;
+  /** A staff answer was relayed: the first one's time is kept. */
+  ticketAnswered(id: number, at: Date): void;
+  closeTicket(id: number, at: Date): void;
 }
 
 /** An update as a webhook hands it to the inbox. */
@@ -148,8 +199,11 @@ export type InboundRecord = InboundMessage & { callbackId?: string };
 /** One learner's turn on a shared store: their rows, loaded; the writes, applied together by commit(). */
 export interface SharedTurn {
   readonly store: LearnerStore;
-  /** Reserves the ids the synchronous write phase may hand out (a new learner's, a question's). */
-  prepare(need: { question: boolean }): Promise<void>;
+  /**
+   * Reserves the ids the synchronous write phase may hand out (a new learner's, a question's, a ticket's), and loads
+   * the ticket a staff member's message names.
+   */
+  prepare(need: { question: boolean; ticket?: boolean; ticketId?: number }): Promise<void>;
   /**
    * Applies the recorded writes in one transaction, if the guard holds: the inbox row is still there (it is deleted
    * with them) and `owner` still holds the learner. False when the guard failed: nothing was written.
@@ -260,6 +314,14 @@ export interface RemindersStore {
    * counted) and records the announcement's `text`; returns how many.
    */
   announce(text: string, message: string, channels: readonly string[], at: number, rule?: WindowRule): Promise<number>;
+}
+
+/** The hand-off's background work (the staff group's reminder), once however many instances run. */
+export interface TicketsStore {
+  /** Open tickets neither answered nor reminded yet, oldest first. */
+  unreminded(): Promise<Array<{ id: number; openedAt: number; lessonId: string | null; step: number | null }>>;
+  /** Marks the ticket reminded and queues `reminder`, in one transaction, once: false when it was reminded, answered or closed. */
+  remind(id: number, reminder: QueuedReplies): Promise<boolean>;
 }
 
 /** A Zalo Official Account's OAuth tokens as kept in the store: one record, shared by every instance. */

@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import { z } from "zod";
 import type { Queued } from "../channels/types.js";
 import type { Curriculum } from "../curriculum/types.js";
+import type { Handoff, Relay, TicketEvent } from "../handoff/desk.js";
 import { learningWrites } from "../learning/record.js";
 import { emptyLearning, isEmptyWrites, type LearningView } from "../learning/types.js";
 import type { Qa, QaOutcome } from "../qa/service.js";
@@ -58,6 +59,10 @@ export interface ConversationDeps {
   speech?: { speaker: Speaker; plays: (channel: Channel) => boolean };
   /** Called after a learner's data is erased (the reply confirming it is then forgotten once sent, and the files scrubbed). */
   onErased?: (channel: Channel, chatId: string) => void;
+  /** The hand-off to a person (handoff/desk.ts), where a staff desk is set up. */
+  handoff?: Handoff;
+  /** Tickets opened, answered, closed and messages relayed by a turn, once it is applied (/metrics). */
+  onTickets?: (events: readonly TicketEvent[]) => void;
 }
 
 export type { InboxRow };
@@ -103,6 +108,8 @@ const plain = ({ speak: _, ...r }: Reply): Reply => r;
 interface Thought {
   out: StepResult;
   qa?: QaOutcome;
+  /** A ticket is open: the text goes to the staff instead of the tutor. */
+  relay?: Relay;
 }
 
 interface Turn {
@@ -110,6 +117,7 @@ interface Turn {
   learnerId: number | null;
   replies: Reply[];
   events: TutorEvent[];
+  tickets?: TicketEvent[];
 }
 
 export function createConversationService(deps: ConversationDeps) {
@@ -143,6 +151,7 @@ export function createConversationService(deps: ConversationDeps) {
         return learning;
       },
       seed: randomInt(2 ** 31),
+      ...(deps.handoff ? { handoff: deps.handoff.context(store, learner?.id) } : {}),
       ...(deps.publicBaseUrl ? { publicBaseUrl: deps.publicBaseUrl } : {}),
     };
   }
@@ -215,7 +224,10 @@ export function createConversationService(deps: ConversationDeps) {
   function thinkOn(store: LearnerStore, msg: InboundMessage, input: TutorInput, onSlow?: () => void): Thought | Promise<Thought> {
     const learner = store.findLearner(msg.channel, msg.userKey);
     const state = loadState(store, learner?.id);
-    const out = step(state, input, contextFor(store, learner, msg.channel));
+    const ctx = contextFor(store, learner, msg.channel);
+    const relay = input.kind === "text" ? deps.handoff?.relayOf(ctx.handoff?.open, state, input.text) : undefined;
+    if (relay) return { out: { state, replies: [], events: [] }, relay };
+    const out = step(state, input, ctx);
     if (!out.question || !deps.qa) {
       if (out.question)
         out.replies.push({
@@ -240,6 +252,12 @@ export function createConversationService(deps: ConversationDeps) {
     const consent = out.events.find((e) => e.type === "consent");
     if (consent) store.setConsent(learner.id, consent.granted, at);
     const storeHistory = consent ? consent.granted : learner.consent === true;
+    const tickets: TicketEvent[] = [];
+    const handoff = deps.handoff;
+    if (thought.relay && handoff) {
+      out = { ...out, replies: [...out.replies, ...handoff.relay(store, learner.id, thought.relay, at)] };
+      tickets.push("relayed");
+    }
     if (thought.qa) {
       const q = thought.qa;
       // A learner who declined storage has no question kept — except one that needs a human (self-harm), kept
@@ -260,6 +278,7 @@ export function createConversationService(deps: ConversationDeps) {
             })
           : undefined;
       const feedback = q.action === "answer" || q.action === "advice";
+      const offer = handoff?.offerFor(q);
       const after = answered(
         out.state,
         {
@@ -268,6 +287,7 @@ export function createConversationService(deps: ConversationDeps) {
           ...(q.closeLessonIds ? { closeLessonIds: q.closeLessonIds } : {}),
           questionId,
           feedback,
+          ...(offer ? { handoff: offer } : {}),
         },
         contextFor(store, learner, msg.channel),
       );
@@ -275,12 +295,14 @@ export function createConversationService(deps: ConversationDeps) {
     }
     if (out.events.some((e) => e.type === "delete_all")) {
       // Everything about the learner goes at once (progress, state, questions, certificates,
-      // reminders, queued messages) through the foreign keys' cascades; only the reply remains.
+      // reminders, tickets, queued messages) through the foreign keys' cascades; only the reply remains.
+      handoff?.erasing(store, learner.id, at);
       store.deleteLearner({ id: learner.id, channel: msg.channel, chatId: msg.chatId, userKey: msg.userKey });
       deps.onErased?.(msg.channel, msg.chatId);
       return { learnerId: null, replies: out.replies, events: out.events };
     }
     store.saveState(learner.id, out.state, at);
+    const replies = [...out.replies];
     for (const e of out.events) {
       if (e.type === "feedback") {
         store.setFeedback(e.questionId, learner.id, e.useful);
@@ -295,6 +317,9 @@ export function createConversationService(deps: ConversationDeps) {
           firstName: e.firstName ?? null,
           at,
         });
+      } else if (e.type === "handoff" && handoff) {
+        replies.push(...handoff.open(store, learner.id, msg, e, at));
+        tickets.push("opened");
       }
     }
     // Learning history is kept only with consent; the current position (state) is the minimum needed to teach.
@@ -306,10 +331,12 @@ export function createConversationService(deps: ConversationDeps) {
         if (!isEmptyWrites(writes)) store.saveLearning(learner.id, writes, at);
       }
     }
-    return { learnerId: learner.id, replies: out.replies, events: out.events };
+    return { learnerId: learner.id, replies, events: out.events, tickets };
   }
 
-  const logTurn = (msg: Pick<InboundMessage, "channel" | "userKey">, turn: Turn, qa?: QaOutcome) =>
+  /** Once a turn is applied: one log line (never the text), and its tickets counted. */
+  const logTurn = (msg: Pick<InboundMessage, "channel" | "userKey">, turn: Turn, qa?: QaOutcome) => {
+    if (turn.tickets?.length) deps.onTickets?.(turn.tickets);
     deps.logger.info(
       {
         channel: msg.channel,
@@ -321,6 +348,7 @@ export function createConversationService(deps: ConversationDeps) {
       },
       "message handled",
     );
+  };
 
   /** A voice note's row keeps its reference in the text column (types.ts: inboxText): it has no text of its own. */
   const voiceOf = (text: string): Pick<InboundMessage, "text" | "voice"> => {
@@ -356,6 +384,7 @@ export function createConversationService(deps: ConversationDeps) {
   function processInbox(row: InboxRow, onSlow?: () => void): void | Promise<void> {
     if (deps.store.kind !== "local") throw new Error("processInbox needs the local store");
     const local = deps.store.local;
+    if (deps.handoff?.isStaff(row)) return applyStaff(local, row, deps.handoff);
     const msg = messageOf(row);
     const thought = think(local.learners, msg, onSlow);
     if (thought instanceof Promise) return thought.then((t) => apply(local, row, msg, t));
@@ -373,14 +402,44 @@ export function createConversationService(deps: ConversationDeps) {
     if (turn) logTurn(msg, turn, thought.qa);
   }
 
+  /** A staff member's message from the desk's group: never shown to the tutor or a model, never logged as text. */
+  function staffTurn(store: LearnerStore, row: InboxRow, handoff: Handoff, at: Date): Turn {
+    const s = handoff.staffTurn(store, row.text, at);
+    const turn: Turn = { learnerId: null, replies: s.replies, events: [], tickets: s.events };
+    queueReplies(store, row, turn, at);
+    return turn;
+  }
+
+  function applyStaff(local: LocalStore, row: InboxRow, handoff: Handoff): void {
+    const at = now();
+    const turn = local.transaction(() => (local.deleteInbox(row.id) ? staffTurn(local.learners, row, handoff, at) : undefined));
+    if (turn) logStaff(row, turn);
+  }
+
+  const logStaff = (row: InboxRow, turn: Turn) => {
+    deps.logger.info(
+      { channel: row.channel, event: "staff", replies: turn.replies.length, tickets: turn.tickets },
+      "staff message handled",
+    );
+    if (turn.tickets?.length) deps.onTickets?.(turn.tickets);
+  };
+
   /**
    * The same on a shared store, by the instance holding the learner's lease: the writes are applied only if the
    * update is still unapplied and the lease still ours. False when it was not (another instance took over).
    */
   async function processShared(row: InboxRow, unit: SharedTurn, onSlow?: () => void): Promise<boolean> {
+    const handoff = deps.handoff;
+    if (handoff?.isStaff(row)) {
+      await unit.prepare({ question: false, ...handoff.staffNeed(row.text) });
+      const turn = staffTurn(unit.store, row, handoff, now());
+      const applied = await unit.commit({ inboxId: row.id });
+      if (applied) logStaff(row, turn);
+      return applied;
+    }
     const msg = messageOf(row);
     const thought = await think(unit.store, msg, onSlow);
-    await unit.prepare({ question: thought.qa !== undefined });
+    await unit.prepare({ question: thought.qa !== undefined, ticket: thought.out.events.some((e) => e.type === "handoff") });
     const at = now();
     const turn = commit(unit.store, msg, thought, at);
     queueReplies(unit.store, row, turn, at);

@@ -2,6 +2,12 @@ import { z } from "zod";
 
 export type Channel = "web" | "cli" | "telegram" | "zalo" | "zalo-oa";
 
+/**
+ * The inbox key of a staff group's messages (the hand-off desk): no learner's key has a colon (Telegram's are numbers),
+ * so staff and learners never share one.
+ */
+export const staffKey = (chatId: string) => `staff:${chatId}`;
+
 /** Channels whose learner waits for the replies in the same request: collected by it, never sent by a dispatcher. */
 export const DIRECT_CHANNELS: readonly Channel[] = ["web", "cli"];
 

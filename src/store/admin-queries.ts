@@ -14,6 +14,7 @@ import type {
   QuestionTotals,
   QueueFigures,
   RecentLearner,
+  TicketListRow,
 } from "../admin/ports.js";
 import { DAY_MS, VN_OFFSET_MS } from "../time.js";
 import { aggregate, medianOf, medianOffset } from "./admin-common.js";
@@ -211,6 +212,16 @@ export function recentAnnouncements(conn: Conn, limit: number): Announcement[] {
   return prep(conn, "select text, recipients, created_at as createdAt from announcements order by id desc limit ?").all(
     limit,
   ) as Announcement[];
+}
+
+export function tickets(conn: Conn, since: number, limit: number): TicketListRow[] {
+  return prep(
+    conn,
+    `select t.id, t.learner_id as learnerId, l.channel, t.lesson_id as lessonId, t.step, t.reason, t.opened_at as openedAt,
+            t.answered_at as answeredAt, t.closed_at as closedAt
+     from tickets t join learners l on l.id = t.learner_id
+     where t.closed_at is null or t.opened_at >= ? order by t.id desc limit ?`,
+  ).all(since, limit) as TicketListRow[];
 }
 
 /** The same backlogs and failures as GET /metrics, for an admin without Prometheus. */

@@ -26,6 +26,7 @@ export function sqliteAdminStore(db: Db): AdminStore {
     contentGaps: async (since, limit) => q.contentGaps(conn, since, limit),
     recentLearners: async (limit) => q.recentLearners(conn, limit),
     recentAnnouncements: async (limit) => q.recentAnnouncements(conn, limit),
+    tickets: async (since, limit) => q.tickets(conn, since, limit),
     queues: async (now, windows) => q.queues(conn, now, windows),
     progressRows: (pageRows = PROGRESS_PAGE_ROWS) => progressPages(conn, pageRows),
     installSecret: async (name) => installSecret(conn, name),

@@ -9,6 +9,7 @@ import type {
   RemindersStore,
   SharedOutboxStore,
   SharedStore,
+  TicketsStore,
   ZaloOaStore,
 } from "../conversation/ports.js";
 import type { BacklogSource } from "../metrics.js";
@@ -25,9 +26,11 @@ import { postgresOutboxStore } from "./postgres/outbox.js";
 import { postgresQaStore } from "./postgres/qa.js";
 import { sealer } from "./postgres/sealed.js";
 import { postgresSharedStore } from "./postgres/shared.js";
+import { postgresTicketsStore } from "./postgres/tickets.js";
 import { postgresZaloOaStore } from "./postgres/zalo-oa.js";
 import { remindersStore } from "./reminders.js";
 import { certificateByCode, directReplies, localStore, qaStore } from "./repo.js";
+import { ticketsStore } from "./tickets.js";
 import { sqliteZaloOaStore } from "./zalo-oa.js";
 
 // The store the configuration names, with every port the app needs from it: SQLite (DATABASE_PATH, one process,
@@ -44,12 +47,14 @@ interface Common {
   zaloOa: ZaloOaStore;
   /** The dashboard's and the reports' figures. */
   admin: AdminStore;
+  /** The hand-off tickets' reminder pass. */
+  tickets: TicketsStore;
   up(): Promise<boolean>;
   /**
    * Deletes what need not stay: sent replies after a day (uncollected web replies after an hour), deduplication keys
-   * after a week, questions after six months.
+   * after a week, questions and closed hand-off tickets after six months.
    */
-  tidy(now: number): Promise<{ sent: number; keys: number; questions: number }>;
+  tidy(now: number): Promise<{ sent: number; keys: number; questions: number; tickets: number }>;
   /** After a learner's data was erased: leave no trace in the files (SQLite: the WAL is checkpointed soon). */
   scrub(): void;
   /** The key of learners' pseudonyms in the logs. */
@@ -62,6 +67,8 @@ export type Store =
   | (Common & { kind: "shared"; pg: PgDb; shared: SharedStore; outbox: SharedOutboxStore });
 
 const DAY = 86_400_000;
+/** A closed hand-off ticket (times and lesson, no text) is kept this long for the dashboard, as questions are. */
+export const TICKETS_KEPT_DAYS = 180;
 
 export async function openStore(config: Config, pgOptions: PgOptions = {}, logger?: Logger): Promise<Store> {
   if (config.databaseUrl) {
@@ -89,6 +96,7 @@ export async function openStore(config: Config, pgOptions: PgOptions = {}, logge
           )
         ).rows[0],
       admin: postgresAdminStore(pg),
+      tickets: postgresTicketsStore(pg),
       zaloOa: postgresZaloOaStore(pg),
       up: () => isPostgresUp(pg),
       async tidy(now) {
@@ -99,6 +107,7 @@ export async function openStore(config: Config, pgOptions: PgOptions = {}, logge
           sent: await outbox.purge(now - DAY),
           keys: await q("delete from processed_messages where at < $1", now - 7 * DAY),
           questions: await q("delete from qa_questions where created_at < $1", now - 180 * DAY),
+          tickets: await q("delete from tickets where closed_at < $1", now - TICKETS_KEPT_DAYS * DAY),
         };
       },
       // PostgreSQL reuses a deleted row's space at its next VACUUM (autovacuum); nothing to do here.
@@ -122,6 +131,7 @@ export async function openStore(config: Config, pgOptions: PgOptions = {}, logge
     backlog: sqliteBacklog(db),
     certificates: certificateByCode(db),
     admin: sqliteAdminStore(db),
+    tickets: ticketsStore(db),
     zaloOa: sqliteZaloOaStore(db),
     up: async () => isDatabaseOpen(db),
     async tidy(now) {
@@ -132,6 +142,7 @@ export async function openStore(config: Config, pgOptions: PgOptions = {}, logge
         sent: run("delete from outbox where status = 'sent' and sent_at < ?", now - DAY),
         keys: run("delete from processed_messages where at < ?", now - 7 * DAY),
         questions: run("delete from qa_questions where created_at < ?", now - 180 * DAY),
+        tickets: run("delete from tickets where closed_at < ?", now - TICKETS_KEPT_DAYS * DAY),
       };
     },
     scrub: () => scrubSoon(db),

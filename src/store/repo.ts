@@ -16,6 +16,7 @@ import type { LessonProgressView, TutorEvent, TutorState } from "../tutor/engine
 import type { Reply } from "../tutor/replies.js";
 import { type Db, immediate } from "./db.js";
 import { loadLearning, saveLearning } from "./learning.js";
+import { closeTicket, learnerTickets, openTicket, recentQuestions, ticketAnswered, ticketById } from "./tickets.js";
 
 // The hot path's repository: small synchronous functions over cached prepared statements (no query
 // building per message). They run inside the caller's better-sqlite3 transaction. Column types
@@ -305,6 +306,12 @@ export function learnerStore(db: Db): LearnerStore {
     deleteLearner: (l) => deleteLearner(db, l),
     clearUnreachable: (id) => clearUnreachable(db, id),
     enqueue: (q) => enqueue(db, q),
+    tickets: (id) => learnerTickets(db, id),
+    recentQuestions: (id, since) => recentQuestions(db, id, since),
+    openTicket: (t) => openTicket(db, t),
+    ticket: (id) => ticketById(db, id),
+    ticketAnswered: (id, at) => ticketAnswered(db, id, at),
+    closeTicket: (id, at) => closeTicket(db, id, at),
   };
 }
 

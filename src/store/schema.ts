@@ -316,3 +316,33 @@ export const trackTests = sqliteTable(
   },
   (t) => [index("track_tests_learner").on(t.learnerId, t.trackId), index("track_tests_track").on(t.trackId)],
 );
+
+/**
+ * A learner's request for a person (hand-off to the community digital team): no message text, only who, when and on
+ * which lesson. The ticket number is the id. Open while `closedAt` is null: one open ticket per learner.
+ */
+export const tickets = sqliteTable(
+  "tickets",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    learnerId: integer("learner_id")
+      .notNull()
+      .references(() => learners.id, { onDelete: "cascade" }),
+    /** asked | no_lesson | not_understood | scam */
+    reason: text("reason").notNull(),
+    /** The lesson and step (1-based) the learner was on, if any: the dashboard's topic. */
+    lessonId: text("lesson_id"),
+    step: integer("step"),
+    openedAt: integer("opened_at", { mode: "timestamp_ms" }).notNull(),
+    /** The first staff answer relayed to the learner. */
+    answeredAt: integer("answered_at", { mode: "timestamp_ms" }),
+    /** When the staff group was reminded of it (once). */
+    remindedAt: integer("reminded_at", { mode: "timestamp_ms" }),
+    closedAt: integer("closed_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [
+    uniqueIndex("tickets_one_open").on(t.learnerId).where(sql`${t.closedAt} is null`),
+    index("tickets_learner").on(t.learnerId, t.id),
+    index("tickets_opened").on(t.openedAt),
+  ],
+);

@@ -1,6 +1,8 @@
 // Free-form questions: telling one from a command, and what follows an answer (the lesson offered, 👍/👎).
 
 import type { Lesson } from "../curriculum/types.js";
+import { type HandoffReason, handoffVi } from "../handoff/texts.vi.js";
+import { askHandoff, canOffer } from "./handoff.js";
 import { fold, type Intent } from "./intents.js";
 import { openLesson, resumeLesson } from "./lessons.js";
 import { outOfRange, pickOption } from "./menus.js";
@@ -31,15 +33,26 @@ export function explicitQuestion(text: string): string | undefined {
  */
 export function answered(
   state: TutorState,
-  outcome: { texts: string[]; lessonId?: string; closeLessonIds?: string[]; questionId?: number; feedback: boolean },
+  outcome: {
+    texts: string[];
+    lessonId?: string;
+    closeLessonIds?: string[];
+    questionId?: number;
+    feedback: boolean;
+    /** Offer a person too (where the hand-off is set up): why, and the question, redacted. */
+    handoff?: { reason: HandoffReason; recent: string[] };
+  },
   ctx: TutorContext,
 ): StepResult {
   const t = new Turn(state, ctx);
+  const handoff = outcome.handoff && canOffer(t) ? outcome.handoff : undefined;
   const prev = state.screen.kind === "answered" ? state.screen.prev : state.screen;
   const offers = [...(outcome.lessonId ? [outcome.lessonId] : []), ...(outcome.closeLessonIds ?? [])]
     .filter((id) => id !== state.lesson?.lessonId)
     .flatMap((id) => ctx.curriculum.lessons.get(id) ?? []);
-  const labels = answeredLabels(state, offers, outcome.feedback);
+  // 👍/👎 only where there is a kept question to refer to (onAnswered reads the same from the screen).
+  const feedback = outcome.feedback && outcome.questionId !== undefined;
+  const labels = answeredLabels(state, offers, feedback, handoff !== undefined);
   for (const x of outcome.texts.slice(0, -1)) t.say(x);
   const lastText = outcome.texts.at(-1) ?? "";
   if (labels.length === 0) {
@@ -50,16 +63,18 @@ export function answered(
     kind: "answered",
     prev,
     ...(offers.length > 0 ? { offerLessonIds: offers.map((l) => l.id) } : {}),
-    ...(outcome.questionId !== undefined && outcome.feedback ? { questionId: outcome.questionId } : {}),
+    ...(feedback ? { questionId: outcome.questionId } : {}),
+    ...(handoff ? { handoff } : {}),
   });
   t.say(withOptions(`${lastText}\n\n${vi.afterAnswerHint}`, labels));
   return t.result();
 }
 
-function answeredLabels(state: TutorState, offers: Lesson[], feedback: boolean): string[] {
+function answeredLabels(state: TutorState, offers: Lesson[], feedback: boolean, person: boolean): string[] {
   const labels: string[] = offers.map((l) => vi.learnOffer(l.title));
   if (state.lesson) labels.push(vi.continueLesson);
   if (feedback) labels.push(...vi.feedbackOptions);
+  if (person) labels.push(handoffVi.offerLabel);
   return labels;
 }
 
@@ -70,10 +85,14 @@ export function onAnswered(t: Turn, intent: Intent, raw: string): boolean {
     (id) => t.ctx.curriculum.lessons.get(id) ?? [],
   );
   const withFeedback = screen.questionId !== undefined;
-  const labels = answeredLabels(t.state, offers, withFeedback);
+  const labels = answeredLabels(t.state, offers, withFeedback, screen.handoff !== undefined);
   const pick = pickOption(intent, raw, labels);
   if (pick === "out-of-range") return outOfRange(t, labels.length);
   const chosen = pick === undefined ? undefined : labels[pick];
+  if (chosen === handoffVi.offerLabel && screen.handoff) {
+    askHandoff(t, screen.handoff.reason, screen.handoff.recent);
+    return true;
+  }
   const picked = chosen === undefined ? undefined : offers.find((l) => chosen === vi.learnOffer(l.title));
   if (picked) {
     t.go(screen.prev);

@@ -4,6 +4,7 @@
 // parts are answers.ts, menus.ts, lessons.ts, prompts.ts and screens.ts, sharing the Turn of state.ts.
 
 import { explicitQuestion, looksLikeQuestion, onAnswered } from "./answers.js";
+import { askHandoff, onHandoffConsent } from "./handoff.js";
 import { parseIntent } from "./intents.js";
 import { resumeLesson } from "./lessons.js";
 import { askConsent, offerResume, onConsent, onScreenAnswer, showMenu } from "./menus.js";
@@ -61,6 +62,7 @@ export function step(state: TutorState, input: TutorInput, ctx: TutorContext): S
     return t.result();
   }
 
+  if (onHandoffConsent(t, intent, input.text)) return t.result();
   // "hỏi …" always goes to the question pipeline.
   const asked = explicitQuestion(input.text);
   if (asked !== undefined) {
@@ -71,6 +73,10 @@ export function step(state: TutorState, input: TutorInput, ctx: TutorContext): S
   if (onPrompt(t, intent, input.text)) return t.result();
   if (onAccountCommand(t, intent)) return t.result();
   if (onReadAloud(t, intent)) return t.result();
+  if (intent.kind === "person") {
+    askHandoff(t, "asked");
+    return t.result();
+  }
   if (t.state.screen.kind === "answered") {
     if (onAnswered(t, intent, input.text)) return t.result();
     // Anything else: back to where they were, and handle the text there.

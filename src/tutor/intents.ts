@@ -20,6 +20,7 @@ export type Intent =
   | { kind: "readAloudOn" }
   | { kind: "readAloudOff" }
   | { kind: "explain" }
+  | { kind: "person" }
   | { kind: "start" }
   | { kind: "yes" }
   | { kind: "no" }
@@ -104,6 +105,29 @@ const COMMANDS: Array<[Intent["kind"], string[]]> = [
   ],
   ["start", ["/start", "start", "bat dau", "xin chao", "chao", "hello", "hi", "alo", "a lo", "chao ban", "chao bot"]],
   ["menu", ["/menu", "menu", "danh sach", "trang chu", "ve menu", "quay ve menu", "muc luc", "chu de", "xem menu", "ve trang chu"]],
+  // "cần giúp" alone is help; a person is asked for by name ("cần người giúp", "gặp cán bộ").
+  [
+    "person",
+    [
+      "/canbo",
+      "gap can bo",
+      "can can bo",
+      "goi can bo",
+      "lien he can bo",
+      "can nguoi giup",
+      "can nguoi",
+      "can nguoi that",
+      "can nguoi ho tro",
+      "gap nguoi that",
+      "nguoi that",
+      "noi chuyen voi nguoi that",
+      "noi chuyen voi nguoi",
+      "noi chuyen voi can bo",
+      "gap nhan vien",
+      "gap nguoi ho tro",
+      "can bo ho tro",
+    ],
+  ],
   ["help", ["/help", "/trogiup", "tro giup", "giup", "giup do", "huong dan", "help", "lenh", "can giup"]],
   ["progress", ["/tiendo", "tien do", "xem tien do", "ket qua", "da hoc gi", "da hoc den dau", "hoc den dau"]],
   ["review", ["/ontap", "on tap", "ontap", "on bai", "on lai bai", "on tap lai", "bat dau on tap", "lam on tap"]],
@@ -237,6 +261,13 @@ export function parseNumber(folded: string): number | undefined {
   return NUMBER_WORDS[last];
 }
 
+/**
+ * Asking for a person in a short sentence: "tôi muốn gặp cán bộ", "cho tôi nói chuyện với người thật", "cần người hỗ
+ * trợ ạ". A question that merely names staff ("cán bộ xã có kích hoạt VNeID không") is not one.
+ */
+const PERSON =
+  /^(?:(?:toi|tui|bac|minh|em|con|chau|cho|xin|muon|can|duoc|lam on)\s)*(?:(?:gap|noi chuyen voi|lien he|lien lac voi|nhan tin voi|goi cho|goi)\s(?:voi\s)?(?:can bo|nguoi that|nguoi ho tro|nhan vien|to cong nghe so|dai su so)|(?:co\s)?nguoi (?:that|ho tro|giup do|giup|huong dan))(?:\s(?:a|nhe|nha|voi|giup|di|duoc khong|ho|ho toi|giup toi))*$/;
+
 /** "đúng" (right) folds to "dung", as "dừng" (stop) does: written with its marks, it is a yes. */
 const MARKED_YES = /^(?:đúng|phải|chuẩn)(?:\s+(?:rồi|vậy|thế|ạ|á|nhé|luôn))*$/u;
 
@@ -282,6 +313,7 @@ export function parseIntent(input: string): Intent {
   const stripped = stripParticles(folded.split(" ")).join(" ");
   const kind = COMMAND_INDEX.get(stripped) ?? nearCommand(stripped);
   if (kind) return { kind } as Intent;
+  if (PERSON.test(stripped)) return { kind: "person" };
   return { kind: "text", normalized: folded };
 }
 

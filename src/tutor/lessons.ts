@@ -1,7 +1,9 @@
 // A lesson, step by step: opening and resuming it, instructions, checkpoints and quizzes, finishing it.
 
 import type { CheckpointStep, Lesson, QuizStep, Step } from "../curriculum/types.js";
+import { handoffVi } from "../handoff/texts.vi.js";
 import { looksLikeQuestion } from "./answers.js";
+import { askHandoff, canOffer } from "./handoff.js";
 import type { Intent } from "./intents.js";
 import { outOfRange, pickOption, showMenu } from "./menus.js";
 import { showPrompt } from "./prompts.js";
@@ -115,6 +117,22 @@ export function onStepInput(t: Turn, intent: Intent, raw: string): boolean {
   const lesson = pos && t.ctx.curriculum.lessons.get(pos.lessonId);
   if (!pos || !lesson) return false;
   const s = lesson.steps[pos.stepIndex] as Step;
+  const screen = t.state.screen;
+  const explained = screen.kind === "step" ? (screen.explained ?? 0) : 0;
+  const explaining =
+    intent.kind === "explain" || (s.kind === "instruction" && s.tip !== undefined && pickOption(intent, raw, vi.instructionOptions) === 1);
+  // "Không hiểu" twice in a row on the same step: a person is offered after the explanation.
+  if (!explaining && explained > 0) t.go({ kind: "step" });
+  if (explaining) {
+    t.say(s.tip ? `${vi.tipPrefix}${s.tip}` : vi.explainNoTip);
+    // A quiz answered after its hint is not counted as known (learning/record.ts).
+    if (s.kind === "quiz" && s.tip) t.state = { ...t.state, lesson: { ...pos, hinted: true } };
+    if (explained >= 1 && canOffer(t)) {
+      t.say(handoffVi.stillHard);
+      askHandoff(t, "not_understood");
+    } else t.go({ kind: "step", explained: explained + 1 });
+    return true;
+  }
 
   if (intent.kind === "repeat") {
     t.say(renderStep(lesson, pos.stepIndex));
@@ -130,23 +148,12 @@ export function onStepInput(t: Turn, intent: Intent, raw: string): boolean {
     t.say(renderStep(lesson, t.state.lesson?.stepIndex ?? 0));
     return true;
   }
-  if (intent.kind === "explain") {
-    t.say(s.tip ? `${vi.tipPrefix}${s.tip}` : vi.explainNoTip);
-    // A quiz answered after its hint is not counted as known (learning/record.ts).
-    if (s.kind === "quiz" && s.tip) t.state = { ...t.state, lesson: { ...pos, hinted: true } };
-    return true;
-  }
-
   if (s.kind === "instruction") {
     const labels = s.tip ? vi.instructionOptions : vi.instructionOptionsNoTip;
     const pick = pickOption(intent, raw, labels);
     if (pick === "out-of-range") return outOfRange(t, labels.length);
     if (pick === 0 || intent.kind === "next" || intent.kind === "yes") {
       advance(t, lesson);
-      return true;
-    }
-    if (pick === 1) {
-      t.say(`${vi.tipPrefix}${s.tip}`);
       return true;
     }
     if (intent.kind === "text" && looksLikeQuestion(raw)) {

@@ -1,6 +1,7 @@
 // Showing where the learner is again ("nhắc lại", progress, after a reload) and following curriculum edits.
 
 import type { Step } from "../curriculum/types.js";
+import { handoffVi } from "../handoff/texts.vi.js";
 import { masteryLevel } from "../learning/mastery.js";
 import { repeatDrill } from "./drill.js";
 import type { Intent } from "./intents.js";
@@ -93,6 +94,10 @@ export function repeatScreen(t: Turn): void {
   }
   if (screen.kind === "cert_name" || screen.kind === "ask_reminders" || screen.kind === "test_offer") {
     showPrompt(t, screen);
+    return;
+  }
+  if (screen.kind === "handoff_consent") {
+    t.say(withOptions(handoffVi.consentAsk, handoffVi.consentOptions));
     return;
   }
   if (screen.kind === "confirm_delete") {

@@ -2,6 +2,7 @@
 // events.
 
 import type { Curriculum } from "../curriculum/types.js";
+import type { HandoffReason } from "../handoff/texts.vi.js";
 import type { LearningView } from "../learning/types.js";
 import { isLessonContent, type Reply, text } from "./replies.js";
 
@@ -31,7 +32,8 @@ export type Screen =
   | { kind: "menu" }
   | { kind: "track"; trackId: string }
   | { kind: "resume" }
-  | { kind: "step" }
+  /** `explained`: how many times in a row the learner said they did not understand this step. */
+  | { kind: "step"; explained?: number }
   | { kind: "done"; lessonId: string; nextLessonId?: string }
   | { kind: "paused" }
   | {
@@ -42,7 +44,11 @@ export type Screen =
       /** The single offer of states saved before offerLessonIds. */
       offerLessonId?: string;
       questionId?: number;
+      /** A person is offered too (no lesson answered, or a scam story): why, and the question (redacted). */
+      handoff?: { reason: HandoffReason; recent: string[] };
     }
+  /** Asking whether the learner agrees to be put in touch with a person (the hand-off). */
+  | { kind: "handoff_consent"; prev: Screen; reason: HandoffReason; recent?: string[] }
   | { kind: "confirm_delete"; prev: Screen }
   | { kind: "ask_reminders"; after: Screen }
   | { kind: "cert_name"; trackId: string; code: string; after: Screen }
@@ -107,7 +113,9 @@ export type TutorEvent =
   | { type: "feedback"; questionId: number; useful: boolean }
   | { type: "delete_all" }
   | { type: "reminders"; on: boolean }
-  | { type: "certificate"; trackId: string; trackTitle: string; code: string; firstName?: string };
+  | { type: "certificate"; trackId: string; trackTitle: string; code: string; firstName?: string }
+  /** The learner agreed to a person: the caller opens the ticket and says its number. `step` is 1-based. */
+  | { type: "handoff"; reason: HandoffReason; recent: string[]; lessonId?: string; step?: number };
 
 export interface LessonProgressView {
   status: "in_progress" | "completed";
@@ -134,6 +142,8 @@ export interface TutorContext {
   day?: number;
   /** A fresh random number for this turn (the caller draws it): new orders of options and of test questions. */
   seed?: number;
+  /** The hand-off to a person, where it is set up: the learner's open ticket, and whether today's limit is reached. */
+  handoff?: { open?: number; full: boolean };
 }
 
 export interface StepResult {

@@ -109,9 +109,9 @@ export const vi = {
   thanksDown: "Cảm ơn bác đã góp ý. Người soạn bài sẽ xem lại câu này.",
 
   privacy:
-    "🔒 **Tôi lưu gì về bác?**\n• Tiến độ học: bài nào, bước nào, câu đố đúng hay sai, câu cần ôn lại, kết quả bài kiểm tra, thời gian học. Chỉ lưu khi bác đồng ý.\n• Câu hỏi bác gửi, sau khi đã che số giấy tờ, số điện thoại, mã OTP, mật khẩu. Để người soạn bài cải thiện bài học.\n• Tên gọi bác chọn ghi trên giấy chứng nhận (nếu có).\n• Tôi **không** lưu nội dung trò chuyện, không lưu tên hay số điện thoại của bác.\n\n**Để làm gì?** Để bác học tiếp đúng chỗ, và để chương trình biết bài nào khó mà sửa.\n**Bao lâu?** Tiến độ học: đến khi bác xóa. Câu hỏi: tối đa 6 tháng.\n**Xóa thế nào?** Gõ **xóa dữ liệu**: tôi xóa hết ngay, không giữ lại gì.\n(Theo Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15.)",
+    "🔒 **Tôi lưu gì về bác?**\n• Tiến độ học: bài nào, bước nào, câu đố đúng hay sai, câu cần ôn lại, kết quả bài kiểm tra, thời gian học. Chỉ lưu khi bác đồng ý.\n• Câu hỏi bác gửi, sau khi đã che số giấy tờ, số điện thoại, mã OTP, mật khẩu. Để người soạn bài cải thiện bài học.\n• Tên gọi bác chọn ghi trên giấy chứng nhận (nếu có).\n• Nếu bác gặp cán bộ: số phiếu, giờ gửi, giờ trả lời, tên bài. Tin nhắn gửi cán bộ đã che thông tin cá nhân, và được xóa trong vòng một ngày sau khi chuyển.\n• Tôi **không** lưu nội dung trò chuyện, không lưu tên hay số điện thoại của bác.\n\n**Để làm gì?** Để bác học tiếp đúng chỗ, và để chương trình biết bài nào khó mà sửa.\n**Bao lâu?** Tiến độ học: đến khi bác xóa. Câu hỏi, phiếu gặp cán bộ: tối đa 6 tháng.\n**Xóa thế nào?** Gõ **xóa dữ liệu**: tôi xóa hết ngay, không giữ lại gì.\n(Theo Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15.)",
   deleteAsk:
-    "Bác có chắc muốn **xóa toàn bộ dữ liệu** của bác không?\nTôi sẽ xóa tiến độ học, câu hỏi, giấy chứng nhận và lời nhắc. Không lấy lại được.",
+    "Bác có chắc muốn **xóa toàn bộ dữ liệu** của bác không?\nTôi sẽ xóa tiến độ học, câu hỏi, giấy chứng nhận, lời nhắc và phiếu gặp cán bộ. Không lấy lại được.",
   deleteOptions: ["Xóa hết dữ liệu", "Không xóa"],
   deleteDone: "Tôi đã xóa toàn bộ dữ liệu của bác. 🙏\nNếu muốn học lại từ đầu, bác gõ **xin chào** bất cứ lúc nào.",
   deleteCancelled: "Dữ liệu của bác vẫn được giữ nguyên ạ.",

@@ -197,3 +197,54 @@ export function postTelegram(
   if (secret !== null) headers["x-telegram-bot-api-secret-token"] = secret;
   return app.server.inject({ method: "POST", url: "/webhooks/telegram", payload: JSON.stringify(update), headers });
 }
+
+/** The bot's text as a Telegram client shows it (and sends back in reply_to_message): HTML tags gone, entities read. */
+export const plainText = (html: string) =>
+  html
+    .replace(/<[^>]+>/g, "")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
+
+const groupChat = (chatId: number) => ({ id: chatId, type: "supergroup", title: "Tổ công nghệ số" });
+
+/** A member of a group writes in it; `replyTo`: the bot's message they answer (its text as the client shows it). */
+export const tgGroupText = (chatId: number, userId: number, text: string, replyTo?: string, id = ++updateId) => ({
+  update_id: id,
+  message: {
+    message_id: id,
+    date: 1_750_000_000,
+    chat: groupChat(chatId),
+    from: from(userId),
+    text,
+    ...(replyTo !== undefined
+      ? {
+          reply_to_message: {
+            message_id: 7,
+            date: 1_750_000_000,
+            chat: groupChat(chatId),
+            from: { id: 42, is_bot: true, first_name: "Fake" },
+            text: replyTo,
+          },
+        }
+      : {}),
+  },
+});
+
+/** A member of a group taps a button under the bot's message (`messageText`: that message's text). */
+export const tgGroupButton = (chatId: number, userId: number, data: string, messageText: string, id = ++updateId) => ({
+  update_id: id,
+  callback_query: {
+    id: `cq${id}`,
+    from: from(userId),
+    chat_instance: "g",
+    data,
+    message: {
+      message_id: 8,
+      date: 1_750_000_000,
+      chat: groupChat(chatId),
+      from: { id: 42, is_bot: true, first_name: "Fake" },
+      text: messageText,
+    },
+  },
+});

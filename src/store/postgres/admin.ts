@@ -11,6 +11,7 @@ import type {
   QuestionStats,
   QuestionTotals,
   RecentLearner,
+  TicketListRow,
 } from "../../admin/ports.js";
 import { DAY_MS, VN_OFFSET_MS } from "../../time.js";
 import { aggregate, medianOf, medianOffset, PROGRESS_PAGE_ROWS } from "../admin-common.js";
@@ -167,6 +168,15 @@ export function postgresAdminStore(db: PgDb): AdminStore {
 
     recentAnnouncements: (limit) =>
       all<Announcement>(`select text, recipients, created_at as "createdAt" from announcements order by id desc limit $1`, [limit]),
+
+    tickets: (since, limit) =>
+      all<TicketListRow>(
+        `select t.id, t.learner_id as "learnerId", l.channel, t.lesson_id as "lessonId", t.step, t.reason, t.opened_at as "openedAt",
+                t.answered_at as "answeredAt", t.closed_at as "closedAt"
+         from tickets t join learners l on l.id = t.learner_id
+         where t.closed_at is null or t.opened_at >= $1 order by t.id desc limit $2`,
+        [since, limit],
+      ),
 
     async queues(now, windows) {
       const counts = await one<{ inbox: number; pending: number; oldest: number | null }>(

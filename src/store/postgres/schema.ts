@@ -282,3 +282,23 @@ export const trackTests = pgTable(
   },
   (t) => [index("track_tests_learner").on(t.learnerId, t.trackId), index("track_tests_track").on(t.trackId)],
 );
+
+export const tickets = pgTable(
+  "tickets",
+  {
+    id: id(),
+    learnerId: learnerRef("learner_id").notNull(),
+    reason: text("reason").notNull(),
+    lessonId: text("lesson_id"),
+    step: integer("step"),
+    openedAt: ms("opened_at").notNull(),
+    answeredAt: ms("answered_at"),
+    remindedAt: ms("reminded_at"),
+    closedAt: ms("closed_at"),
+  },
+  (t) => [
+    uniqueIndex("tickets_one_open").on(t.learnerId).where(sql`${t.closedAt} is null`),
+    index("tickets_learner").on(t.learnerId, t.id),
+    index("tickets_opened").on(t.openedAt),
+  ],
+);

@@ -8,6 +8,7 @@ import type {
   QueuedReplies,
   SharedStore,
   SharedTurn,
+  TicketRow,
 } from "../../conversation/ports.js";
 import { emptyLearning, type LearningView, type LearningWrites } from "../../learning/types.js";
 import { vnDayNumber } from "../../time.js";
@@ -28,7 +29,7 @@ function splitKey(key: string): [string, string] {
   return [key.slice(0, i), key.slice(i + 1)];
 }
 
-const insertReplies = (q: QueuedReplies, forget: boolean): string =>
+export const insertReplies = (q: QueuedReplies, forget: boolean): string =>
   q.items.length === 0
     ? ""
     : `insert into outbox (channel, chat_id, learner_id, method, params, status, attempts, next_attempt_at, created_at, forget) values ${q.items
@@ -52,7 +53,9 @@ const SNAPSHOT = `(
               from review_cards r where r.learner_id = l.id),
     'mastery', (select coalesce(json_agg(json_build_array(m.lesson_id, m.p_known)), '[]'::json) from lesson_mastery m where m.learner_id = l.id),
     'testFails', (select coalesce(json_agg(json_build_array(f.track_id, f.at)), '[]'::json)
-                  from (select track_id, max(at) as at from track_tests where learner_id = l.id and not passed group by track_id) f))
+                  from (select track_id, max(at) as at from track_tests where learner_id = l.id and not passed group by track_id) f),
+    'tickets', (select coalesce(json_agg(json_build_array(t.id, t.opened_at, t.closed_at is null) order by t.id desc), '[]'::json)
+                from (select id, opened_at, closed_at from tickets where learner_id = l.id order by id desc limit 10) t))
   from learners l where l.channel = $1 and l.channel_user_id = $2)`;
 
 // The statements every turn runs are prepared once per connection (named): PostgreSQL then plans them once, not on
@@ -87,6 +90,8 @@ interface Snapshot {
   cards: Array<[string, string, number, number, number, number, number, number, number, number | null, number, number]>;
   mastery: Array<[string, number]>;
   testFails: Array<[string, number]>;
+  /** The latest tickets, newest first: [id, opened at, open]. */
+  tickets?: Array<[number, number, boolean]>;
 }
 
 function learningOf(row: Snapshot | null): LearningView {
@@ -255,9 +260,14 @@ export function postgresSharedStore(
     );
     const tracks = new Set(row?.tracks ?? []);
     const learning = learningOf(row);
+    const latestTickets = row?.tickets ?? [];
     const ops: string[] = [];
     let newLearnerId = reservedId;
     let questionId: number | undefined;
+    let ticketId: number | undefined;
+    let namedTicket: TicketRow | undefined;
+    /** The learner's latest questions, [text, asked at], newest first (loaded with a ticket's id). */
+    let questions: Array<[string, number]> = [];
     let erased = false;
 
     const store: LearnerStore = {
@@ -321,19 +331,59 @@ export function postgresSharedStore(
         const s = insertReplies(q, erased);
         if (s) ops.push(s);
       },
+      tickets() {
+        const open = latestTickets.find(([, , isOpen]) => isOpen);
+        return { ...(open ? { open: { id: open[0], openedAt: open[1] } } : {}), recentOpenedAt: latestTickets.map(([, at]) => at) };
+      },
+      openTicket(t) {
+        if (ticketId === undefined) throw new Error("a ticket's id was not reserved (prepare)");
+        ops.push(
+          sql`insert into tickets (id, learner_id, reason, lesson_id, step, opened_at) values (${ticketId}, ${t.learnerId}, ${t.reason}, ${t.lessonId}, ${t.step}, ${t.at})`,
+        );
+        return ticketId;
+      },
+      recentQuestions: (id, since) =>
+        learner?.id === id
+          ? questions
+              .filter(([, at]) => at >= since.getTime())
+              .map(([q]) => q)
+              .reverse()
+          : [],
+      ticket: (id) => (namedTicket?.id === id ? namedTicket : undefined),
+      ticketAnswered: (id, at) => ops.push(sql`update tickets set answered_at = coalesce(answered_at, ${at}) where id = ${id}`),
+      closeTicket: (id, at) => ops.push(sql`update tickets set closed_at = ${at} where id = ${id} and closed_at is null`),
     };
 
     return {
       store,
       async prepare(need) {
         const wantLearner = !learner && newLearnerId === undefined;
-        if (!wantLearner && !need.question) return;
-        const r = await pool.query<{ l: number | null; q: number | null }>(
-          `select ${wantLearner ? "nextval('learners_id_seq')" : "null"} as l, ${need.question ? "nextval('qa_questions_id_seq')" : "null"} as q`,
+        if (!wantLearner && !need.question && !need.ticket && need.ticketId === undefined) return;
+        const recent =
+          need.ticket && learner
+            ? sql`(select coalesce(json_agg(json_build_array(q.question, q.created_at) order by q.id desc), '[]'::json)
+                   from (select id, question, created_at from qa_questions where learner_id = ${learner.id} order by id desc limit 3) q)`
+            : "null";
+        const r = await pool.query<{
+          l: number | null;
+          q: number | null;
+          t: number | null;
+          named: TicketRow | null;
+          questions: Array<[string, number]> | null;
+        }>(
+          `select ${wantLearner ? "nextval('learners_id_seq')" : "null"} as l, ${need.question ? "nextval('qa_questions_id_seq')" : "null"} as q,
+                  ${need.ticket ? "nextval('tickets_id_seq')" : "null"} as t, ${recent} as questions,
+                  (select json_build_object('id', t.id, 'learnerId', t.learner_id, 'channel', l.channel, 'userKey', l.channel_user_id,
+                                            'chatId', l.chat_id, 'closed', t.closed_at is not null)
+                   from tickets t join learners l on l.id = t.learner_id where t.id = $1) as named`,
+          [need.ticketId ?? null],
         );
         const ids = r.rows[0];
         if (ids?.l != null) newLearnerId = ids.l;
         if (ids?.q != null) questionId = ids.q;
+        if (ids?.t != null) ticketId = ids.t;
+        namedTicket = ids?.named ?? undefined;
+        questions = ids?.questions ?? [];
       },
       async commit(guard) {
         const update = sql`delete from inbox where id = ${guard.inboxId} returning 1`;

@@ -179,6 +179,21 @@ async function seed(run: Run): Promise<void> {
     "insert into inbox (channel, message_key, user_key, chat_id, text, received_at) values ('telegram', 'm1', 'u1', 'c1', 'x', ?)",
     NOW,
   );
+
+  // Hand-off tickets: an old closed one (out of the period), an old one still open, a recent one answered and closed.
+  const ticket = (id: number, learnerId: number, lesson: string | null, step: number | null, reason: string, times: Array<number | null>) =>
+    run(
+      "insert into tickets (id, learner_id, reason, lesson_id, step, opened_at, answered_at, closed_at) values (?, ?, ?, ?, ?, ?, ?, ?)",
+      id,
+      learnerId,
+      reason,
+      lesson,
+      step,
+      ...times,
+    );
+  await ticket(1, 1, "a-lesson", 2, "asked", [NOW - 40 * DAY, NOW - 40 * DAY + 5 * MIN, NOW - 40 * DAY + 30 * MIN]);
+  await ticket(2, 2, null, null, "scam", [NOW - 50 * DAY, null, null]);
+  await ticket(3, 3, "b-lesson", 1, "no_lesson", [NOW - DAY, NOW - DAY + 12 * MIN, NOW - DAY + 40 * MIN]);
 }
 
 async function allRows(store: AdminStore, pageRows?: number): Promise<{ pages: number; rows: ProgressRow[] }> {
@@ -294,6 +309,34 @@ describePostgres("the admin figures, the same on SQLite and PostgreSQL", () => {
       learners: 0,
       mastered: 0,
     });
+  });
+
+  it("hand-off tickets: those still open and those opened in the period, newest first, with their learner's channel", async () => {
+    expect(await both((s) => s.tickets(NOW - 30 * DAY, 10))).toEqual([
+      {
+        id: 3,
+        learnerId: 3,
+        channel: "web",
+        lessonId: "b-lesson",
+        step: 1,
+        reason: "no_lesson",
+        openedAt: NOW - DAY,
+        answeredAt: NOW - DAY + 12 * MIN,
+        closedAt: NOW - DAY + 40 * MIN,
+      },
+      {
+        id: 2,
+        learnerId: 2,
+        channel: "zalo",
+        lessonId: null,
+        step: null,
+        reason: "scam",
+        openedAt: NOW - 50 * DAY,
+        answeredAt: null,
+        closedAt: null,
+      },
+    ]);
+    expect((await both((s) => s.tickets(0, 10))).map((t) => t.id)).toEqual([3, 2, 1]);
   });
 
   it("questions without a good answer, recent learners, announcements and the queues", async () => {

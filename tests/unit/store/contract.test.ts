@@ -14,7 +14,11 @@ import { describePostgres, dropSchema, POSTGRES_URL, schemaName } from "../../he
 // next — on SQLite (the database itself) and on PostgreSQL (a turn's rows loaded, its writes applied by commit).
 
 /** Runs one turn of a learner against the store and returns what `fn` returned, once its writes are committed. */
-type Turn = <T>(learner: [channel: string, userKey: string], fn: (s: LearnerStore) => T, need?: { question?: boolean }) => Promise<T>;
+type Turn = <T>(
+  learner: [channel: string, userKey: string],
+  fn: (s: LearnerStore) => T,
+  need?: { question?: boolean; ticket?: boolean; ticketId?: number },
+) => Promise<T>;
 
 function contract(open: () => Promise<{ turn: Turn; count(table: string, where?: string): Promise<number>; close(): Promise<void> }>) {
   let turn: Turn;
@@ -162,6 +166,67 @@ function contract(open: () => Promise<{ turn: Turn; count(table: string, where?:
       expect(s.loadState(id)).toBeUndefined();
     });
   });
+
+  it("a hand-off ticket: opened once, seen by the learner's next turns, answered and closed by a staff turn, erased with the learner", async () => {
+    const id = await turn(T42, (s) => s.upsertLearner("telegram", "42", "42", at).id);
+    expect(await turn(T42, (s) => s.tickets(id))).toEqual({ recentOpenedAt: [] });
+    // The learner's latest kept questions (at most three, oldest first), loaded with the ticket's id.
+    for (const [i, question] of ["một", "hai", "ba", "bốn"].entries())
+      await turn(
+        T42,
+        (s) =>
+          s.insertQuestion({
+            learnerId: id,
+            channel: "telegram",
+            question,
+            action: "answer",
+            rule: "r",
+            lessonId: null,
+            source: "lessons",
+            grounded: true,
+            flagged: false,
+            at: new Date(at.getTime() - (4 - i) * 60_000),
+          }),
+        { question: true },
+      );
+    expect(await turn(T42, (s) => s.recentQuestions(id, new Date(at.getTime() - 3 * 60_000)), { ticket: true })).toEqual([
+      "hai",
+      "ba",
+      "bốn",
+    ]);
+    expect(await turn(T42, (s) => s.recentQuestions(id, new Date(at.getTime() - 90_000)), { ticket: true })).toEqual(["bốn"]);
+    const n = await turn(T42, (s) => s.openTicket({ learnerId: id, reason: "asked", lessonId: "otp", step: 2, at }), { ticket: true });
+    expect(n).toBeGreaterThan(0);
+    expect(await turn(T42, (s) => s.tickets(id))).toEqual({ open: { id: n, openedAt: at.getTime() }, recentOpenedAt: [at.getTime()] });
+    // A staff member's turn (the desk's own key) reads the ticket it names and answers it.
+    const STAFF: [string, string] = ["telegram", "staff:-100"];
+    const later = new Date(at.getTime() + 60_000);
+    const seen = await turn(
+      STAFF,
+      (s) => {
+        const t = s.ticket(n);
+        s.ticketAnswered(n, later);
+        s.ticketAnswered(n, new Date(later.getTime() + 60_000));
+        return t;
+      },
+      { ticketId: n },
+    );
+    expect(seen).toEqual({ id: n, learnerId: id, channel: "telegram", userKey: "42", chatId: "42", closed: false });
+    await turn(STAFF, (s) => s.closeTicket(n, later), { ticketId: n });
+    expect(await turn(STAFF, (s) => s.ticket(n), { ticketId: n })).toMatchObject({ closed: true });
+    expect(await turn(T42, (s) => s.tickets(id))).toEqual({ recentOpenedAt: [at.getTime()] });
+    // A second ticket after the first was closed; then the learner is erased, and their tickets with them.
+    const n2 = await turn(T42, (s) => s.openTicket({ learnerId: id, reason: "scam", lessonId: null, step: null, at: later }), {
+      ticket: true,
+    });
+    expect(await turn(T42, (s) => s.tickets(id))).toEqual({
+      open: { id: n2, openedAt: later.getTime() },
+      recentOpenedAt: [later.getTime(), at.getTime()],
+    });
+    await turn(T42, (s) => s.deleteLearner({ id, channel: "telegram", chatId: "42", userKey: "42" }));
+    expect(await turn(STAFF, (s) => s.ticket(n2), { ticketId: n2 })).toBeUndefined();
+    expect(await turn(STAFF, (s) => s.ticket(n), { ticketId: n })).toBeUndefined();
+  });
 }
 
 describe("LearnerStore on SQLite", () =>
@@ -195,7 +260,11 @@ describePostgres("LearnerStore on PostgreSQL", () =>
         expect(await shared.claimLearners("me", 1, 10_000, new Set())).toEqual([key]);
         const next = await shared.openNext("me", key);
         if (!next) throw new Error("no update");
-        await next.turn.prepare({ question: need?.question === true });
+        await next.turn.prepare({
+          question: need?.question === true,
+          ...(need?.ticket ? { ticket: true } : {}),
+          ...(need?.ticketId !== undefined ? { ticketId: need.ticketId } : {}),
+        });
         const r = fn(next.turn.store);
         expect(await next.turn.commit({ inboxId: next.row.id })).toBe(true);
         expect(await shared.openNext("me", key)).toBeUndefined();
