@@ -1,7 +1,7 @@
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { RemindersStore } from "../conversation/ports.js";
 import { type Db, immediate } from "./db.js";
-import { lessonOf } from "./reminders-common.js";
+import { type DueLearner, lessonOf } from "./reminders-common.js";
 import { reportOutside, splitByWindow } from "./reply-window.js";
 import { enqueue } from "./repo.js";
 import { announcements, learners } from "./schema.js";
@@ -28,14 +28,7 @@ export function remindersStore(db: Db): RemindersStore {
                   or (l.last_active_at < @dayStart and exists (select 1 from review_cards c where c.learner_id = l.id and c.due < @dayEnd)))
            limit 1000`,
         )
-        .all({ dayEnd, dayStart, cutoff, channels: JSON.stringify(channels) }) as Array<{
-        id: number;
-        channel: string;
-        chatId: string;
-        lastActiveAt: number;
-        state: string | null;
-        dueReviews: number;
-      }>;
+        .all({ dayEnd, dayStart, cutoff, channels: JSON.stringify(channels) }) as DueLearner[];
       // Past their channel's reply window: not written to, but marked reminded too, so that each stretch of silence is
       // counted once rather than at every pass.
       const { inside, outside } = splitByWindow(due, (l) => l.lastActiveAt, at, rule);

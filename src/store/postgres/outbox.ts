@@ -1,6 +1,6 @@
 import type { DirectReplies, OutboxRow, RemindersStore, SharedOutboxStore } from "../../conversation/ports.js";
 import type { Reply } from "../../tutor/replies.js";
-import { lessonOf } from "../reminders-common.js";
+import { type DueLearner, lessonOf } from "../reminders-common.js";
 import { reportOutside, splitByWindow } from "../reply-window.js";
 import { inTransaction, type PgDb } from "./db.js";
 import { NOW as NOW_SQL } from "./sql.js";
@@ -118,14 +118,7 @@ export function postgresOutboxStore(db: PgDb): SharedOutboxStore & RemindersStor
       const { inside, outside } = await inTransaction(db, async (c) => {
         // One instance at a time; the others wait, then find these learners reminded already.
         await c.query("select pg_advisory_xact_lock(4104310026)");
-        const due = await c.query<{
-          id: number;
-          channel: string;
-          chatId: string;
-          lastActiveAt: number;
-          state: string | null;
-          dueReviews: number;
-        }>(
+        const due = await c.query<DueLearner>(
           `select l.id, l.channel, l.chat_id as "chatId", l.last_active_at as "lastActiveAt", s.state,
              (select count(*)::int from review_cards r where r.learner_id = l.id and r.due < $4) as "dueReviews"
            from learners l
