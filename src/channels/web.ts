@@ -12,7 +12,8 @@ import { MAX_VOICE_BYTES } from "../voice/stt.js";
 import { TTS_FORMAT, TTS_MIME } from "../voice/tts.js";
 import { problemOf, type Transcriber } from "../voice/types.js";
 
-// The local web chat: a single page (no build step) over one JSON endpoint.
+// The local web chat: a single page (no build step) over one JSON endpoint, with the microphone's upload and the
+// read-aloud player's audio beside it.
 
 const page = readFileSync(new URL("./web/index.html", import.meta.url), "utf8");
 
