@@ -76,7 +76,7 @@ export function startNode(core: number, script: string, env: Record<string, stri
   const proc = spawn(cmd, args, {
     cwd: root,
     env: { ...process.env, ...env, PORT: String(port), BENCH_STATS_FILE: stats },
-    stdio: ["ignore", "ignore", "inherit"],
+    stdio: ["ignore", process.env.BENCH_SERVER_LOGS ? "inherit" : "ignore", "inherit"],
   });
   children.push(proc);
   return { proc, port, stats };

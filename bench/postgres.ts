@@ -164,10 +164,11 @@ async function run(
     servers = await start(1000);
   }
   const drainS = await drained(db.schema);
-  const [counts] = await sql<{ processed: string; inbox: string; failed: string }>(
+  const [counts] = await sql<{ processed: string; inbox: string; failed: string; pending: string }>(
     db.schema,
     `select (select count(*) from processed_messages) as processed, (select count(*) from inbox) as inbox,
-            (select count(*) from outbox where status in ('failed', 'cancelled')) as failed`,
+            (select count(*) from outbox where status in ('failed', 'cancelled')) as failed,
+            (select count(*) from outbox where status = 'pending') as pending`,
   );
   let queuedCalls = 0;
   for (const row of await sql<{ chat_id: string; params: string }>(
@@ -184,6 +185,7 @@ async function run(
     processed === warmAcked + acked &&
     Number(counts?.inbox) === 0 &&
     Number(counts?.failed) === 0 &&
+    Number(counts?.pending) === 0 &&
     delivered === queuedCalls;
   for (const s of servers) await stop(s.proc);
   await sql(undefined, `drop schema ${db.schema} cascade`);
@@ -196,7 +198,7 @@ async function run(
     turns: (acked - backlog) / seconds,
     backlog,
     rss,
-    exactlyOnce: `${ok ? "yes" : "NO"}: ${warmAcked + acked} acknowledged (${warmAcked} in the warm-up), ${processed} recorded, ${counts?.inbox} left unapplied, ${delivered} messages delivered for ${queuedCalls} queued (${counts?.failed} failed); ${backlog} still to work at the end of the load, worked and answered within ${drainS.toFixed(1)} s`,
+    exactlyOnce: `${ok ? "yes" : "NO"}: ${warmAcked + acked} acknowledged (${warmAcked} in the warm-up), ${processed} recorded, ${counts?.inbox} left unapplied, ${delivered} messages delivered for ${queuedCalls} queued (${counts?.failed} failed, ${counts?.pending} never sent); ${backlog} still to work at the end of the load, worked and answered within ${drainS.toFixed(1)} s`,
   };
 }
 
