@@ -68,12 +68,25 @@ const left = async (schema: string) =>
 
 async function drained(schema: string): Promise<number> {
   const start = performance.now();
+  let shown = false;
   for (;;) {
     const [r] = await sql<{ n: string }>(
       schema,
       "select (select count(*) from inbox) + (select count(*) from outbox where status = 'pending') as n",
     );
     if (Number(r?.n) === 0 || performance.now() - start > 300_000) return (performance.now() - start) / 1000;
+    if (!shown && performance.now() - start > 120_000) {
+      // Still not answered after two minutes: what the servers' connections are doing, for whoever looks into it.
+      shown = true;
+      const activity = await sql<{ state: string; wait: string; n: string; longest: string; query: string }>(
+        undefined,
+        `select state, coalesce(wait_event_type || ':' || wait_event, '') as wait, count(*) as n,
+                max(now() - state_change)::text as longest, left(min(query), 70) as query
+         from pg_stat_activity where application_name = 'binh-dan-hoc-ai' group by 1, 2 order by 3 desc`,
+      );
+      console.log(`  after 2 min, ${r?.n} still to answer; the servers' connections:`);
+      for (const a of activity) console.log(`    ${a.n} ${a.state} ${a.wait} (longest ${a.longest}): ${a.query.replace(/\s+/g, " ")}`);
+    }
     await new Promise((res) => setTimeout(res, 250));
   }
 }
