@@ -172,8 +172,8 @@ export function postgresSharedStore(
   async function claimLearners(owner: string, limit: number, leaseMs: number, skip: ReadonlySet<string>): Promise<string[]> {
     // Learners' oldest updates (no older one of theirs recorded), in id order, passing over the learners this
     // instance works already and those another instance holds: a claim reads about as many rows as it takes.
+    // Planned at each claim, not prepared, for the reason given at the outbox's claim (store/postgres/outbox.ts).
     const r = await pool.query<{ key: string }>({
-      name: "bdhai_claim_learners",
       text: `with free as (
          select i.channel || ':' || i.user_key as key, i.id as first from inbox i
          where not exists (select 1 from inbox p where p.channel = i.channel and p.user_key = i.user_key and p.id < i.id)
