@@ -5,28 +5,13 @@ import { stmt } from "./repo.js";
 // A learner's review cards, mastery and track tests on SQLite (see src/learning/types.ts), read and written inside the
 // turn's transaction. Times are epoch milliseconds, booleans 0/1.
 
-interface RawCard {
-  lessonId: string;
-  stepTitle: string;
-  stepIndex: number;
-  due: number;
-  stability: number;
-  difficulty: number;
-  reps: number;
-  lapses: number;
-  state: number;
-  lastReview: number | null;
-  scheduledDays: number;
-  learningSteps: number;
-}
-
 export function loadLearning(db: Db, learnerId: number): LearningView {
   const cards = stmt(
     db,
     `select lesson_id as lessonId, step_title as stepTitle, step_index as stepIndex, due, stability, difficulty, reps, lapses, state,
        last_review as lastReview, scheduled_days as scheduledDays, learning_steps as learningSteps
      from review_cards where learner_id = ?`,
-  ).all(learnerId) as RawCard[];
+  ).all(learnerId) as ReviewCard[];
   const mastery = stmt(db, "select lesson_id as lessonId, p_known as p from lesson_mastery where learner_id = ?").all(learnerId) as Array<{
     lessonId: string;
     p: number;
@@ -36,7 +21,7 @@ export function loadLearning(db: Db, learnerId: number): LearningView {
     "select track_id as trackId, max(at) as at from track_tests where learner_id = ? and passed = 0 group by track_id",
   ).all(learnerId) as Array<{ trackId: string; at: number }>;
   return {
-    cards: cards satisfies ReviewCard[],
+    cards,
     mastery: new Map(mastery.map((m) => [m.lessonId, m.p])),
     testFailedAt: new Map(failed.map((f) => [f.trackId, f.at])),
   };
