@@ -181,12 +181,12 @@ export interface LearnerStore {
   tickets(learnerId: number): LearnerTickets;
   /**
    * The learner's latest kept questions (redacted; kept only with their consent to storage) asked since `since`, oldest
-   * first, at most 3: the "last few messages" of a ticket (on a shared store, loaded by prepare({ ticket: true })).
+   * first, at most 3: the "last few messages" of a ticket (on a shared store, loaded by reserve({ ticket: true })).
    */
   recentQuestions(learnerId: number, since: Date): string[];
-  /** Opens a ticket; returns its number (on a shared store, reserved by prepare({ ticket: true })). */
+  /** Opens a ticket; returns its number (on a shared store, reserved by reserve({ ticket: true })). */
   openTicket(t: NewTicket): number;
-  /** The ticket with this number (on a shared store, loaded by prepare({ ticketId })). */
+  /** The ticket with this number (on a shared store, loaded by reserve({ ticketId })). */
   ticket(id: number): TicketRow | undefined;
   /** A staff answer was relayed: the first one's time is kept. */
   ticketAnswered(id: number, at: Date): void;
@@ -203,7 +203,7 @@ export interface SharedTurn {
    * Reserves the ids the synchronous write phase may hand out (a new learner's, a question's, a ticket's), and loads
    * the ticket a staff member's message names.
    */
-  prepare(need: { question: boolean; ticket?: boolean; ticketId?: number }): Promise<void>;
+  reserve(need: { question: boolean; ticket?: boolean; ticketId?: number }): Promise<void>;
   /**
    * Applies the recorded writes in one transaction, if the guard holds: the inbox row is still there (it is deleted
    * with them) and `owner` still holds the learner. False when the guard failed: nothing was written.

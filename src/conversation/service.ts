@@ -431,7 +431,7 @@ export function createConversationService(deps: ConversationDeps) {
   async function processShared(row: InboxRow, unit: SharedTurn, onSlow?: () => void): Promise<boolean> {
     const handoff = deps.handoff;
     if (handoff?.isStaff(row)) {
-      await unit.prepare({ question: false, ...handoff.staffNeed(row.text) });
+      await unit.reserve({ question: false, ...handoff.staffNeed(row.text) });
       const turn = staffTurn(unit.store, row, handoff, now());
       const applied = await unit.commit({ inboxId: row.id });
       if (applied) logStaff(row, turn);
@@ -439,7 +439,7 @@ export function createConversationService(deps: ConversationDeps) {
     }
     const msg = messageOf(row);
     const thought = await think(unit.store, msg, onSlow);
-    await unit.prepare({ question: thought.qa !== undefined, ticket: thought.out.events.some((e) => e.type === "handoff") });
+    await unit.reserve({ question: thought.qa !== undefined, ticket: thought.out.events.some((e) => e.type === "handoff") });
     const at = now();
     const turn = commit(unit.store, msg, thought, at);
     queueReplies(unit.store, row, turn, at);

@@ -281,7 +281,7 @@ export function postgresSharedStore(
           learner = { ...learner, lastActiveAt: at, chatId };
           return learner;
         }
-        if (newLearnerId === undefined) throw new Error("a new learner's id was not reserved (prepare)");
+        if (newLearnerId === undefined) throw new Error("a new learner's id was not reserved (reserve)");
         ops.push(
           sql`insert into learners (id, channel, channel_user_id, chat_id, created_at, last_active_at) values (${newLearnerId}, ${ch}, ${uk}, ${chatId}, ${at}, ${at})`,
         );
@@ -293,7 +293,7 @@ export function postgresSharedStore(
         if (learner?.id === id) learner = { ...learner, consent: granted };
       },
       insertQuestion(q) {
-        if (questionId === undefined) throw new Error("a question's id was not reserved (prepare)");
+        if (questionId === undefined) throw new Error("a question's id was not reserved (reserve)");
         ops.push(
           sql`insert into qa_questions (id, learner_id, channel, question, action, rule, lesson_id, source, grounded, flagged, created_at)
               values (${questionId}, ${q.learnerId}, ${q.channel}, ${q.question}, ${q.action}, ${q.rule}, ${q.lessonId}, ${q.source}, ${q.grounded}, ${q.flagged}, ${q.at})`,
@@ -336,7 +336,7 @@ export function postgresSharedStore(
         return { ...(open ? { open: { id: open[0], openedAt: open[1] } } : {}), recentOpenedAt: latestTickets.map(([, at]) => at) };
       },
       openTicket(t) {
-        if (ticketId === undefined) throw new Error("a ticket's id was not reserved (prepare)");
+        if (ticketId === undefined) throw new Error("a ticket's id was not reserved (reserve)");
         ops.push(
           sql`insert into tickets (id, learner_id, reason, lesson_id, step, opened_at) values (${ticketId}, ${t.learnerId}, ${t.reason}, ${t.lessonId}, ${t.step}, ${t.at})`,
         );
@@ -356,7 +356,7 @@ export function postgresSharedStore(
 
     return {
       store,
-      async prepare(need) {
+      async reserve(need) {
         const wantLearner = !learner && newLearnerId === undefined;
         if (!wantLearner && !need.question && !need.ticket && need.ticketId === undefined) return;
         const recent =

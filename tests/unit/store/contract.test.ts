@@ -260,7 +260,7 @@ describePostgres("LearnerStore on PostgreSQL", () =>
         expect(await shared.claimLearners("me", 1, 10_000, new Set())).toEqual([key]);
         const next = await shared.openNext("me", key);
         if (!next) throw new Error("no update");
-        await next.turn.prepare({
+        await next.turn.reserve({
           question: need?.question === true,
           ...(need?.ticket ? { ticket: true } : {}),
           ...(need?.ticketId !== undefined ? { ticketId: need.ticketId } : {}),

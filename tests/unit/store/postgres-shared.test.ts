@@ -77,7 +77,7 @@ describePostgres("the shared store", () => {
     const first = await shared.openNext("A", "telegram:7");
     if (!first) throw new Error("no update");
     const { row, turn: slow } = first;
-    await slow.prepare({ question: false });
+    await slow.reserve({ question: false });
     slow.store.upsertLearner("telegram", "7", "7", new Date());
     // A is too slow: its lease runs out and B takes the learner over, and applies the update.
     await new Promise((r) => setTimeout(r, 300));
@@ -85,7 +85,7 @@ describePostgres("the shared store", () => {
     const taken = await shared.openNext("B", "telegram:7");
     expect(taken?.row.id).toBe(row.id); // the same, oldest update
     const fast = taken!.turn;
-    await fast.prepare({ question: false });
+    await fast.reserve({ question: false });
     fast.store.upsertLearner("telegram", "7", "7", new Date());
     expect(await fast.commit({ inboxId: row.id })).toBe(true);
     // A's writes are refused: nothing applied twice.
