@@ -158,7 +158,10 @@ export function createSharedOutbox(deps: SharedOutboxDeps) {
     while (!stopped) {
       let waitMs = o.pollMs;
       try {
-        const rows = await deps.store.claim(owner, o.concurrency - inFlight, o.leaseMs, now(), DIRECT_CHANNELS);
+        // Every slot busy (replies waiting for the bot's rate): nothing to claim until a send ends and kicks the loop.
+        // Claiming anyway cost the database a scan of the queue for each reply queued, hundreds a second under load.
+        const free = o.concurrency - inFlight;
+        const rows = free > 0 ? await deps.store.claim(owner, free, o.leaseMs, now(), DIRECT_CHANNELS) : [];
         lastClaimed = rows.length;
         const reserved = await reserve(rows);
         for (const row of rows) {
