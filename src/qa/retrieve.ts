@@ -2,7 +2,7 @@ import type { Curriculum, Lesson } from "../curriculum/types.js";
 import { KIND_WEIGHT, type Passage, type PassageKind, passagesOf, SHOWN } from "./passages.js";
 import { stripPersonalData } from "./pii.js";
 import { isFunctionWord, termsOf, Vocabulary } from "./terms.js";
-import { isVietnameseSyllable, type Syllable, syllables, typedWithMarks } from "./vietnamese.js";
+import { foldWords, isVietnameseSyllable, MARKED, type Syllable, syllables, typedWithMarks } from "./vietnamese.js";
 
 // Retrieval over the lessons, read the way citizens type: every syllable is indexed with its marks and without
 // them (a learner who types marks is matched on them first), two-syllable units ("điện thoại", "căn cước") count
@@ -57,13 +57,22 @@ export interface LessonIndex {
 
 /** How much more a name ("Grab", "TikTok") weighs than an ordinary word of the same rarity. */
 const NAME_WEIGHT = 2;
+/** How much a word weighs that only the story around a question says, and only when a lesson matches it. */
+const STORY_WEIGHT = 0.5;
 const K1 = 1.2;
+/** How much of a word a lesson covers at most when the question pairs it with a word the lessons never put next to it. */
+const APART_CREDIT = 0.5;
 /** Longest stretch the index build holds the event loop before letting a webhook or a lesson step through. */
 const SLICE_MS = 10;
 /** Passages kept per lesson while ranking: the best decides, the next four add to it or are shown. */
 const PER_LESSON = 5;
 /** How often a term counts in one passage at most (a byte); BM25 saturates long before. */
 const MAX_FREQ = 255;
+/**
+ * Lessons whose passages an index keeps cut, the ones searches returned last: cutting a lesson again for each search
+ * took a third of the search's time, and the same few lessons answer most questions.
+ */
+const RECENT_LESSONS = 256;
 const B = 0.75;
 
 /**
@@ -83,7 +92,7 @@ function termId(term: string): number {
 /**
  * A lesson cut into passages and terms, kept for as long as the lesson is unchanged: a reload re-reads only what
  * was edited. Flat arrays, not objects per passage: a national curriculum has a hundred thousand passages. The
- * passages' text is not kept; `passagesOf` gives it again for the few lessons a search returns.
+ * passages' text is kept only for the lessons searches returned last (RECENT_LESSONS).
  */
 interface Segment {
   /**
@@ -417,10 +426,14 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
     foldsByShape.set(key, list);
   }
 
-  /** The lesson word one typo away (two for long words: "dipfake"), the most common if several are. */
+  /**
+   * The lesson word one typo away (two for long words: "dipfake"), the most common if several are; only for a word
+   * that cannot be a Vietnamese syllable ("hag", "wep", "hoatt"). One that can is meant as typed: "nuốt" (a card
+   * swallowed by the machine) is not "nước", and a word no lesson uses says the question may be about something else.
+   */
   const near = new Map<string, string | undefined>();
   function nearWord(w: string): string | undefined {
-    if (w.length < 4 || /\d/.test(w)) return undefined;
+    if (w.length < 3 || isVietnameseSyllable(w) || /\d/.test(w)) return undefined;
     if (near.has(w)) return near.get(w);
     if (near.size > 50_000) near.clear();
     const most = w.length >= 7 ? 2 : 1;
@@ -435,15 +448,52 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
     return best;
   }
 
+  /**
+   * Lesson words typed without the spaces between them ("oto", "dienthoai", "dichvucong"): the fewest Vietnamese
+   * syllables, each one the lessons use, that spell the word; undefined when there are none or the word is one.
+   */
+  function joinedWords(w: string): string[] | undefined {
+    if (w.length < 3 || w.length > 24 || !/^[a-z]+$/.test(w) || isVietnameseSyllable(w)) return undefined;
+    const best: Array<string[] | undefined> = [[]];
+    for (let end = 1; end <= w.length; end++)
+      for (let start = Math.max(0, end - 7); start < end; start++) {
+        const before = best[start];
+        const piece = w.slice(start, end);
+        if (!before || !isVietnameseSyllable(piece) || !vocab.contentFolds.has(piece)) continue;
+        if (!best[end] || (best[end] as string[]).length > before.length + 1) best[end] = [...before, piece];
+      }
+    const parts = best[w.length];
+    return parts && parts.length >= 2 ? parts : undefined;
+  }
+
+  const recent = new Map<Lesson, Passage[]>();
+  function recentPassages(lesson: Lesson): Passage[] {
+    let passages = recent.get(lesson);
+    if (passages) recent.delete(lesson);
+    else {
+      passages = passagesOf(lesson);
+      if (recent.size >= RECENT_LESSONS) recent.delete(recent.keys().next().value as Lesson);
+    }
+    recent.set(lesson, passages);
+    return passages;
+  }
+
   function search(query: string, opts: SearchOptions = {}): SearchResult {
-    const syl = syllables(stripPersonalData(query));
+    const said = sentencesOf(stripPersonalData(query)).map((x) => ({ syl: syllables(x.text), asks: x.asks }));
+    const syl = said.flatMap((x) => x.syl);
     const marked = typedWithMarks(syl, query);
-    // A word the lessons never use may be a typo of one they do.
-    const fixed = syl.map((s) => {
-      if (vocab.isStop(s, marked) || used(`f:${s.fold}`) !== undefined) return s;
+    // A word the lessons never use may be lesson words run together ("oto", "dienthoai") or a typo of one they do.
+    const mend = (s: Syllable): Syllable[] => {
+      if (vocab.isStop(s, marked) || used(`f:${s.fold}`) !== undefined) return [s];
+      const parts = joinedWords(s.fold);
+      if (parts) return parts.map((p) => ({ acc: p, fold: p }));
       const near = nearWord(s.fold);
-      return near ? { acc: near, fold: near } : s;
-    });
+      return [near ? { acc: near, fold: near } : s];
+    };
+    const fixed = syl.flatMap(mend);
+    // In a message of several sentences, the words of those that only tell the story ("Bà 68 tuổi, đi chợ phiên…")
+    // count only where a lesson matches them: what is asked is in the sentences that ask.
+    const asked = new Set(said.filter((x) => x.asks).flatMap((x) => x.syl.flatMap(mend).map((s) => s.fold)));
     // Each term once: a word said three times ("app … app … app") is not three times the question.
     const terms = [...new Map(termsOf(fixed, vocab, marked).map((t) => [t.key, t])).values()];
     // The question's meaning, word by word, weighted by how few lessons use each word. Numbers (ages, amounts) and
@@ -453,10 +503,29 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
     for (const s of fixed) {
       if (vocab.isStop(s, marked) || words.has(s.fold)) continue;
       const optional = vocab.isAmbiguous(s, marked) || /^\d+$/.test(s.fold);
+      const story = !optional && !asked.has(s.fold);
       words.set(s.fold, {
-        weight: informative(s.fold) * (optional ? 0.3 : 1) * (!optional && !isVietnameseSyllable(s.fold) ? NAME_WEIGHT : 1),
-        optional,
+        weight:
+          informative(s.fold) *
+          (optional ? 0.3 : story ? STORY_WEIGHT : 1) *
+          (!optional && !isVietnameseSyllable(s.fold) ? NAME_WEIGHT : 1),
+        optional: optional || story,
       });
+    }
+    // Two words side by side that the lessons use apart but never together ("bộ nhớ", "sang tên", "kinh doanh") most
+    // often name something the lessons do not speak of: a lesson with both words apart covers them only in part. A word
+    // already in a pair the lessons know ("y tế", "xe máy") belongs to that pair, not to its other neighbour.
+    const content = (s: Syllable | undefined) =>
+      s !== undefined && !vocab.isStop(s, marked) && !/\d/.test(s.fold) && used(`f:${s.fold}`) !== undefined;
+    const known = fixed.map((s, i) => {
+      const n = fixed[i + 1];
+      return content(s) && content(n) && used(`F:${s.fold}_${n?.fold}`) !== undefined;
+    });
+    const apart = new Set<string>();
+    for (let i = 0; i + 1 < fixed.length; i++) {
+      if (!content(fixed[i]) || !content(fixed[i + 1]) || known[i] || known[i - 1] || known[i + 1]) continue;
+      apart.add((fixed[i] as Syllable).fold);
+      apart.add((fixed[i + 1] as Syllable).fold);
     }
     const wordList = [...words.entries()];
     const wordAt = new Map(wordList.map(([w], i) => [w, i]));
@@ -521,7 +590,7 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
       let covered = 0;
       let extra = 0;
       wordList.forEach(([, v], i) => {
-        const c = matched[i] as number;
+        const c = apart.has(wordList[i]?.[0] as string) ? Math.min(APART_CREDIT, matched[i] as number) : (matched[i] as number);
         if (c === 0) return;
         covered += v.weight * c;
         if (v.optional) extra += v.weight;
@@ -591,12 +660,44 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
         if (score > 0) shown.push({ id, score });
       }
       shown.sort((a, b) => b.score - a.score);
+      // The lesson is about what was asked (its title or an example question says so) in words none of its steps
+      // uses: what it says first, in order.
+      if (shown.length === 0)
+        for (let id = first; id < (firstDoc[i + 1] as number); id++)
+          if (SHOWN_KINDS[kindOf(id)] && (excluded === undefined || seg.quizSteps[id - first] !== excluded)) shown.push({ id, score: 0 });
     }
-    const passages = passagesOf(lesson);
+    const passages = recentPassages(lesson);
     return shown.slice(0, 5).map((h) => ({ ...(passages[h.id - first] as Passage), score: h.score }));
   }
 
   return { version: curriculum.version, size: n, search };
+}
+
+/**
+ * A question cut into sentences, each marked whether it asks: a sentence ending in "?", one with a question word, or
+ * the last. A message of one sentence asks as a whole.
+ */
+export function sentencesOf(text: string): Array<{ text: string; asks: boolean }> {
+  const parts = text
+    .split(/(?<=[.!?;…])\s+|\n+/u)
+    .map((t) => t.trim())
+    .filter((t) => /[\p{L}\p{N}]/u.test(t));
+  if (parts.length < 2) return [{ text, asks: true }];
+  return parts.map((t, i) => ({ text: t, asks: i === parts.length - 1 || /\?\s*$/.test(t) || asks(t) }));
+}
+/** Question words: "làm sao", "thế nào", "ở đâu" (not "ở đầu"), "có nên", "được không", "gì"… */
+const ASKS =
+  "lam sao|the nao|ntn|o dau|cho nao|bao gio|bao nhieu|co nen|nen (?:\\S+ ){0,3}khong|duoc khong|duoc ko|phai khong|co phai|gi|j|sao|hay khong|khong a|chua";
+const ASKS_FOLDED = new RegExp(`(?:^|\\s)(?:${ASKS})(?=\\s|$)`);
+const ASKS_MARKED =
+  /(?:^|\s)(?:làm sao|thế nào|ntn|ở đâu|chỗ nào|bao giờ|bao nhiêu|có nên|nên (?:\S+ ){0,3}không|được không|được ko|phải không|có phải|gì|j|sao|hay không|không ạ|chưa)(?=\s|$)/;
+/** Whether a sentence asks something: read with its marks when it has them, so "ở đầu ngõ" does not ask "ở đâu". */
+function asks(sentence: string): boolean {
+  const words = sentence
+    .normalize("NFC")
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, " ");
+  return MARKED.test(words) ? ASKS_MARKED.test(words) : ASKS_FOLDED.test(foldWords(sentence));
 }
 
 /** Edits (a letter added, removed, changed, or two neighbours swapped) from a to b; stops counting past `most`. */

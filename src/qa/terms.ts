@@ -21,14 +21,17 @@ const STOP_MARKED: ReadonlySet<string> = new Set(
     "dùm hộ lại vẫn cũng đã đang sẽ muốn cần biết phải nên ở tại trong trên về ra vào đi đến khi lúc nếu nhưng vì do để bị thể " +
     "ai đâu bao giờ nhiêu mấy thôi chứ chăng hết rất quá lắm luôn ngay nay mới vừa xong ok ờ ừm dạ vâng thưa ad admin bot " +
     "hello hi alo nha nhe oi a o u uh ah nói bảo nghe thấy cứ hoài mãi vài kiểu chỗ nhờ hôm " +
-    "tí ti chút xíu tẹo lên xuống bây"
+    "tí ti chút xíu tẹo lên xuống bây tụi bọn"
   ).split(" "),
 );
 const STOP_FOLDED: ReadonlySet<string> = new Set([...STOP_MARKED].map(foldForMatch));
 
-/** A function word as spelt with its marks (lessons are written with marks); anything without a letter or digit is one too. */
+/**
+ * A function word as spelt with its marks (lessons are written with marks); anything without a letter or digit is one
+ * too, and a lone consonant ("z", "x", "r" in chat), which names nothing ("y" is a word: "y tế").
+ */
 export function isFunctionWord(s: Syllable): boolean {
-  return STOP_MARKED.has(s.acc) || !/\p{L}|\p{N}/u.test(s.acc);
+  return STOP_MARKED.has(s.acc) || !/\p{L}|\p{N}/u.test(s.acc) || /^[b-df-hj-np-tv-xz]$/.test(s.acc);
 }
 
 export class Vocabulary {

@@ -31,6 +31,10 @@ const ABBREVIATIONS: ReadonlyMap<string, string> = new Map(
     đc: "được",
     dk: "được",
     j: "gì",
+    z: "vậy",
+    zậy: "vậy",
+    dzậy: "vậy",
+    hông: "không",
     ntn: "như thế nào",
     // people and everyday words
     vs: "với",
@@ -133,6 +137,41 @@ export function syllables(text: string): Syllable[] {
   return out;
 }
 
+/** A number written together with its unit, as people type amounts and times: "10tr", "500k", "4h", "30p" ("4g" is the network). */
+const AMOUNT = /^(\d+(?:[.,]\d+)?)([a-zđ]+)$/u;
+const UNITS: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    tr: "triệu",
+    trieu: "triệu",
+    k: "nghìn",
+    ng: "nghìn",
+    ngan: "nghìn",
+    d: "đồng",
+    đ: "đồng",
+    h: "giờ",
+    p: "phút",
+    ph: "phút",
+  }),
+);
+
+/**
+ * One place for the tone mark where the two spellings in use differ, in open syllables ending in "oa", "oe", "uy":
+ * "khoá" and "khóa", "hoà" and "hòa", "thuỷ" and "thủy" are the same word, and lessons use both. The mark goes on
+ * the last vowel ("khoá", "thuỷ"), as the 2018 school spelling has it.
+ */
+export function canonicalTone(word: string): string {
+  return word
+    .normalize("NFC")
+    .replace(/([òóỏõọ])([ae])$/u, (_, o: string, v: string) => `o${retone(v, o)}`)
+    .replace(/([ùúủũụ])y$/u, (_, u: string) => `u${retone("y", u)}`);
+}
+const TONES: Record<string, string> = { a: "àáảãạ", e: "èéẻẽẹ", y: "ỳýỷỹỵ", o: "òóỏõọ", u: "ùúủũụ" };
+/** The vowel `v` with the tone mark `from` carries. */
+const retone = (v: string, from: string) => {
+  const tone = (TONES[foldForMatch(from)] as string).indexOf(from);
+  return (TONES[v] as string)[tone] as string;
+};
+
 /** A word's syllables, remembered: the same few thousand words make up every lesson (indexing 3,000 lessons folds millions). */
 const wordCache = new Map<string, readonly Syllable[]>();
 function syllablesOfWord(word: string): readonly Syllable[] {
@@ -141,9 +180,18 @@ function syllablesOfWord(word: string): readonly Syllable[] {
   // "AI" in capitals is the technology; "ai" is "who".
   if (word === "AI") known = [{ acc: "AI", fold: "ai" }];
   else {
-    const w = word.toLowerCase();
+    const w = canonicalTone(word.toLowerCase());
     const expanded = ABBREVIATIONS.get(w);
-    known = expanded ? expanded.split(" ").map((e) => ({ acc: e, fold: foldForMatch(e) })) : [{ acc: w, fold: foldForMatch(w) }];
+    const amount = AMOUNT.exec(w);
+    const unit = amount ? UNITS.get(amount[2] as string) : undefined;
+    if (expanded) known = expanded.split(" ").map((e) => ({ acc: e, fold: foldForMatch(e) }));
+    // "10tr", "500k", "4h": a number and its unit, read as the two words they are.
+    else if (amount && unit)
+      known = [
+        { acc: amount[1] as string, fold: amount[1] as string },
+        { acc: unit, fold: foldForMatch(unit) },
+      ];
+    else known = [{ acc: w, fold: foldForMatch(w) }];
   }
   if (wordCache.size >= 200_000) wordCache.clear();
   wordCache.set(word, known);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Lesson } from "../../../src/curriculum/types.js";
 import { answering, closeLessons } from "../../../src/qa/compose.js";
 import type { Hit, LessonMatch } from "../../../src/qa/retrieve.js";
-import { buildIndex } from "../../../src/qa/retrieve.js";
+import { buildIndex, sentencesOf } from "../../../src/qa/retrieve.js";
 import { buildCurriculum, lesson, step } from "../../helpers/curriculum.js";
 
 // A small curriculum written for these tests: lessons whose words collide once the marks are gone.
@@ -139,6 +139,45 @@ describe("retrieval that reads Vietnamese", () => {
       expect(first?.lesson.id).toBe("danh-ba");
       expect(first?.lessonCoverage).toBeGreaterThan(first?.coverage ?? 1);
     }
+  });
+});
+
+describe("words as citizens run them together, mistype them and wrap them in a story", () => {
+  const fines = lesson(
+    "phat-nguoi",
+    "bao-hiem",
+    2,
+    [instruction(1, "Tra cứu phạt nguội", "Bác mở trang của Cục Cảnh sát giao thông, gõ biển số ô tô hoặc xe máy để tra cứu phạt nguội.")],
+    { title: "Tra cứu phạt nguội" },
+  );
+  const index = buildIndex(curriculum([fines]));
+
+  it("splits lesson words typed without spaces ('oto') and mends a short typo that cannot be a word ('hag')", () => {
+    const joined = index.search("tra phat nguoi oto");
+    expect(joined.lessons[0]?.lesson.id).toBe("phat-nguoi");
+    expect(joined.lessons[0]?.coverage).toBeGreaterThan(0.9);
+    const typo = index.search("chuyen tien app ngan hag bat quet mat");
+    expect(typo.lessons[0]?.lesson.id).toBe("quet-mat");
+    expect(typo.lessons[0]?.coverage).toBeGreaterThan(0.9);
+  });
+
+  it("covers only in part two words the lessons use apart but never together ('xe ngân')", () => {
+    // "xe" and "ngân" are both lesson words, never side by side: together they name something no lesson speaks of.
+    const apart = index.search("tra cuu xe ngan").lessons[0];
+    const together = index.search("tra cuu xe may").lessons[0];
+    expect(together?.coverage).toBeGreaterThan(0.9);
+    expect(apart?.coverage ?? 0).toBeLessThan(together?.coverage ?? 0);
+  });
+
+  it("reads what is asked in the sentence that asks; the story around it counts only where a lesson matches it", () => {
+    expect(sentencesOf("Bà 72 tuổi rồi, ở đầu ngõ. Đi khám quên thẻ giấy thì sao?").map((x) => x.asks)).toEqual([false, true]);
+    expect(sentencesOf("Làm sao tra phạt nguội? Con bảo vậy.").map((x) => x.asks)).toEqual([true, true]);
+    expect(sentencesOf("tra phạt nguội ở trang dichvucong.gov.vn được không")).toHaveLength(1);
+    const story = index.search("Bà năm nay 72 tuổi, đi chợ phiên về mệt lắm. Đi khám mà quên thẻ giấy thì sao?");
+    expect(story.lessons[0]?.lesson.id).toBe("the-bhyt");
+    expect(answering(story)?.lesson.id).toBe("the-bhyt");
+    // The same story words in the sentence that asks are what is asked: no lesson speaks of them.
+    expect(answering(index.search("đi chợ phiên về mệt lắm thì sao"))).toBeUndefined();
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isVietnameseSyllable, syllables, typedWithMarks } from "../../../src/qa/vietnamese.js";
+import { canonicalTone, isVietnameseSyllable, syllables, typedWithMarks } from "../../../src/qa/vietnamese.js";
 
 const folds = (t: string) => syllables(t).map((s) => s.fold);
 
@@ -28,5 +28,26 @@ describe("reading what citizens type", () => {
   it("tells Vietnamese syllables from names and brands", () => {
     for (const w of ["nguyen", "thoai", "ngoai", "khuon", "quet", "vay", "chuyen"]) expect(isVietnameseSyllable(w)).toBe(true);
     for (const w of ["grab", "shopee", "zalo", "wifi", "bluetooth", "vneid"]) expect(isVietnameseSyllable(w)).toBe(false);
+  });
+
+  it("reads the two placements of a tone mark as one word: 'khóa' is 'khoá', 'thủy' is 'thuỷ'", () => {
+    const acc = (t: string) => syllables(t).map((x) => x.acc);
+    expect(acc("khóa tài khoản")).toEqual(acc("khoá tài khoản"));
+    expect(acc("hòa mạng toà án thủy")).toEqual(["hoà", "mạng", "toà", "án", "thuỷ"]);
+    expect(canonicalTone("qúy")).toBe("quý");
+    // With a final consonant both spellings already agree, and other words are left alone.
+    for (const w of ["hoàn", "thoại", "đoàn", "quý", "mất"]) expect(canonicalTone(w)).toBe(w);
+  });
+
+  it("reads an amount or a time typed with its unit as the number and the word: '10tr', '4h'; '4g' stays the network", () => {
+    expect(folds("chuyển 10tr")).toEqual(["chuyen", "10", "trieu"]);
+    expect(folds("500k")).toEqual(["500", "nghin"]);
+    expect(folds("tu 4h sang")).toEqual(["tu", "4", "gio", "sang"]);
+    expect(folds("bat 4g")).toEqual(["bat", "4g"]);
+  });
+
+  it("expands 'z' and 'hông' as people type them", () => {
+    expect(syllables("sao z").map((x) => x.acc)).toEqual(["sao", "vậy"]);
+    expect(syllables("được hông").map((x) => x.acc)).toEqual(["được", "không"]);
   });
 });
