@@ -93,14 +93,26 @@ function addresses(text: string): WordFinding[] {
   return out;
 }
 
+/**
+ * A date after "sinh" (up to three words between: "ngày sinh tôi 05-08-1949", "ngày sinh của bà là …"), or any full date
+ * whose year is a living person's birth year and not a recent one (a law's or a form's date stays).
+ */
 function birthdates(text: string): WordFinding[] {
   const out: WordFinding[] = [];
-  const pattern =
-    /(?:sinh|ngày sinh|ngay sinh|ns|dob)\s*(?:ngày|ngay|vào|vao|năm|nam)?\s*:?\s*(\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}|\d{1,2}\s+(?:tháng|thang)\s+\d{1,2}\s+(?:năm|nam)\s+\d{4})/giu;
-  for (const m of text.matchAll(pattern)) {
+  const date = String.raw`\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}|\d{1,2}\s+(?:tháng|thang)\s+\d{1,2}\s+(?:năm|nam)\s+\d{4}`;
+  const afterSinh = new RegExp(
+    String.raw`(?:sinh|ngày sinh|ngay sinh|ns|dob)(?:\s+(?!\d)[\p{L}]+){0,3}?\s*(?:ngày|ngay|vào|vao|năm|nam)?\s*:?\s*(${date})`,
+    "giu",
+  );
+  for (const m of text.matchAll(afterSinh)) {
     const value = m[1] ?? "";
     const start = (m.index ?? 0) + m[0].length - value.length;
     out.push({ type: "birthdate", start, end: start + value.length, value });
+  }
+  for (const m of text.matchAll(/(?<![\d/.-])\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*(19\d\d|200\d|201[0-2])(?![\d/.-])/g)) {
+    const start = m.index ?? 0;
+    if (out.some((f) => start >= f.start && start < f.end)) continue;
+    out.push({ type: "birthdate", start, end: start + m[0].length, value: m[0] });
   }
   return out;
 }

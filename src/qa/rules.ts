@@ -137,7 +137,7 @@ export const RETOLD: RegExp[] = [
   ),
   w(`(?:duoc|bi) ${g(1)}(?:goi|goi dien|nhan tin|moi|them|add|keo|ket ban|du|ru|tu van|lien he|lien lac|dua vao|cho vao)`),
   w(
-    `(?:nhan duoc|vua nhan|moi nhan|co|thay|vua co|doc duoc|xem duoc) ${g(2)}(?:tin nhan|cuoc goi|email|thu (?:moi|bao|tu|cua|dien tu|nay)|buc thu|la thu|sms|link|duong link|giay moi|giay trieu tap|thong bao|ma qr|loi moi|quang cao|bai dang|livestream)`,
+    `(?:nhan duoc|vua nhan|moi nhan|duoc|co|thay|vua co|doc duoc|xem duoc) ${g(2)}(?:tin nhan|cuoc goi|email|thu (?:moi|bao|tu|cua|dien tu|nay)|buc thu|la thu|sms|link|duong link|giay moi|giay trieu tap|thong bao|ma qr|loi moi|quang cao|bai dang|livestream)`,
   ),
   new RegExp(`(?:^|\\s)(?=(?:${SENDER}) )(?<!(?:^|\\s)(?:app|ung dung|trang|web) )(?:${SENDER}) ${g(3)}(?:${SAY})(?=\\s|$)`),
   new RegExp(
@@ -293,6 +293,17 @@ export const SCAM_RULES: Rule[] = [
     ],
     lesson: "ld-video-gia-nguoi-than",
   },
+  // Installing a file someone sent is the most dangerous step of any story that asks for it (a gift, a refund, a
+  // subsidy): the lesson on installing apps only from the store comes first.
+  {
+    id: "scam.install-link",
+    all: [
+      w("cai|tai|download|cai dat|tai ve|cai vao"),
+      w("ung dung|app|apk|file|phan mem|ban moi|phien ban moi|ultraviewer|teamviewer|anydesk|chia se man hinh|dieu khien tu xa|rustdesk"),
+    ],
+    none: [w("ch play|app store|cua hang|google play")],
+    lesson: "tai-ung-dung-dung-cho",
+  },
   {
     id: "scam.gift-fee",
     all: [
@@ -327,7 +338,7 @@ export const SCAM_RULES: Rule[] = [
         "dau tu|lai suat|loi nhuan|tien ao|coin|crypto|chung khoan|san giao dich|san|forex|nhan doi|x2|x3|x5|hoa hong|lai|vang online|quy dau tu|nap tien|ty gia",
       ),
       w(
-        `cam ket|moi ngay|mot ngay|1 ngay|hang ngay|\\d+ phan tram ${g(1)}(?:ngay|tuan|thang)|lai cao|lai gap|gap doi|gap ba|chac chan|khong rui ro|bao lai|thay dan|chuyen gia|nhom zalo|nhom telegram|rut (?:lai|ve|tien)|livestream|tham gia nhom|100 phan tram`,
+        `cam ket|moi ngay|mot ngay|1 ngay|hang ngay|\\d+ phan tram ${g(1)}(?:ngay|tuan|thang)|lai cao|lai gap|gap doi|gap ba|chac chan|khong rui ro|bao lai|thay dan|chuyen gia|nhom zalo|nhom telegram|rut (?:lai|ve|tien)|livestream|tham gia nhom|100 phan tram|rut ${g(2)}(?:khong duoc|ko duoc|chua duoc|khong ra)|(?:phi|dong|nop|thue) ${g(4)}(?:moi )?(?:duoc )?rut|nhom dau tu`,
       ),
     ],
     lesson: "ld-nhom-dau-tu-tien-ao",
@@ -351,15 +362,6 @@ export const SCAM_RULES: Rule[] = [
       w(`phi|dong|nop|cam ket|lien he|chuyen|luat su|hoa hong|phan tram|hacker`),
     ],
     lesson: "ld-viec-nhe-luong-cao",
-  },
-  {
-    id: "scam.install-link",
-    all: [
-      w("cai|tai|download|cai dat|tai ve|cai vao"),
-      w("ung dung|app|apk|file|phan mem|ban moi|phien ban moi|ultraviewer|teamviewer|anydesk|chia se man hinh|dieu khien tu xa|rustdesk"),
-    ],
-    none: [w("ch play|app store|cua hang|google play")],
-    lesson: "tai-ung-dung-dung-cho",
   },
   {
     id: "scam.deepfake",

@@ -16,6 +16,9 @@ describe("personal data written in words is redacted", () => {
     ["toi o 17 nguyen van cu quan 5, doi dia chi tren vneid", "17 nguyen van cu", "[ĐỊA CHỈ]"],
     ["tôi sinh ngày 12/03/1958, về hưu rồi", "12/03/1958", "[NGÀY SINH]"],
     ["ngay sinh 5-7-1962 co can khai khong", "5-7-1962", "[NGÀY SINH]"],
+    ["ngay sinh toi 05-08-1949, dang nhap vneid no bat nhap gi nua", "05-08-1949", "[NGÀY SINH]"],
+    ["ngày sinh của bà là 3 tháng 4 năm 1952", "3 tháng 4 năm 1952", "[NGÀY SINH]"],
+    ["điền 20.11.1955 vào ô nào", "20.11.1955", "[NGÀY SINH]"],
     ["mã OTP là bốn bảy không hai chín tám", "bốn bảy không hai chín tám", "[OTP]"],
     ["ma xac thuc 7 3 9 1 0 5 bao het han", "7 3 9 1 0 5", "[OTP]"],
   ])("%s", (text, secret, placeholder) => {
@@ -33,6 +36,8 @@ describe("personal data written in words is redacted", () => {
     "đường link này có phải lừa đảo không",
     "tôi ở 2 năm ở quận 3 rồi mà chưa đăng ký tạm trú",
     "mat 2 trieu o 3 ngan hang, phuong nao giai quyet",
+    "luật có hiệu lực từ 01/07/2025 phải không",
+    "bà sinh năm 1948 thì có được nhận không",
   ])("leaves an ordinary sentence alone: %s", (text) => {
     expect(redactPii(text).text).toBe(text);
   });

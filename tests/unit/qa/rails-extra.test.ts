@@ -58,6 +58,9 @@ describe("scams retold or pasted are warned about", () => {
     ["tin nhắn bảo tài khoản ngân hàng của tôi sẽ bị tạm khóa nếu không cập nhật sinh trắc học tại link gửi kèm", "warn"],
     ["ho bat toi cai app tu link de xac thuc lai vneid, cai xong thi dien thoai bi dieu khien", "warn"],
     ["một chị làm quen qua mạng rủ tôi nạp tiền vào sàn đầu tư, hứa lãi 10% mỗi tuần", "warn"],
+    // Money in an investment group that cannot be taken out without a "fee"; a prize message "got", not "received".
+    ["Tôi nạp 30 triệu vào nhóm đầu tư tiền ảo, app báo lời nhưng rút không được, họ bảo đóng thêm phí mới rút ra", "warn"],
+    ["toi dc tin nhan trung thuong xe may, bao chuyen truoc 1 trieu phi van chuyen", "warn"],
     ["nhóm telegram tuyển cộng tác viên, làm nhiệm vụ xong phải nạp 2 triệu mới rút được tiền công", "warn"],
     ["Tin nhắn: 'Quý khách được hoàn phí bảo hiểm 1.200.000đ, vui lòng đăng nhập hoan-phi-bh.online để nhận'", "warn"],
     ["người ta bảo tôi đứng tên một vụ rửa tiền, phải giữ bí mật không được kể với con", "warn"],
