@@ -220,7 +220,7 @@ async function main() {
   const table = ["| measure | result | target |", "|---|---|---|", ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
   console.log(`\n${table}`);
   if (!QUICK) {
-    const doc = `# Curriculum at a national scale\n\nMeasured ${new Date().toISOString().slice(0, 10)} with \`npm run bench:curriculum\` on this machine (${cpus().length} CPUs): copies of the ${made.real} real lessons with new ids.\n\n${table}\n`;
+    const doc = `# Curriculum at a national scale\n\nMeasured ${new Date().toISOString().slice(0, 10)} with \`npm run bench:curriculum\` on this machine (${cpus().length} × ${cpus()[0]?.model.trim() ?? "CPU"}): copies of the ${made.real} real lessons with new ids.\n\n${table}\n`;
     writeFileSync(join(root, "docs/benchmarks-curriculum.md"), doc);
     console.log("\ndocs/benchmarks-curriculum.md written.");
   }

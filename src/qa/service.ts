@@ -101,7 +101,9 @@ export function createQa(deps: QaDeps) {
         for (const l of c.lessons.values())
           for (const s of l.steps) for (const m of `${s.text} ${s.tip ?? ""}`.matchAll(/\b\d{3,11}\b/g)) phones.add(m[0]);
         const next = { version: c.version, index: lessons, phones };
-        if (deps.curriculum().version === c.version) built = next;
+        // Kept unless the version now served is built already: when an admin saved a lesson while this build ran,
+        // questions are answered from it until the new version's index is ready, instead of waiting for that one.
+        if (built?.version !== deps.curriculum().version) built = next;
         return next;
       })();
       building = { version: c.version, done };
