@@ -19,6 +19,9 @@ describe("rules do not misfire on accented words that fold alike", () => {
     "toi chua biet bat dau tu dau de nop ho so tren mang",
     // What an AI said about a medicine is a question about checking an AI's answer (the lessons say: ask a doctor).
     "chatgpt noi thuoc tieu duong nay uong sau bua an, co tin duoc ko",
+    // Asking whether a site is a scam, or in surprise that a voice can be faked, is not asking how to do either.
+    "Trang web lạ có lừa đảo ko thì tra ở đâu?",
+    "Giọng nói y hệt con tôi mà máy móc cũng làm giả được à?",
   ])("%s → answered", (text) => {
     expect(action(text)).toBe("answer");
   });
