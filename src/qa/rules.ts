@@ -117,8 +117,9 @@ export const SCOPE_SENSES: Record<string, string[]> = {
 // ── who tells the story: is this a call or message the learner got, or a pasted one? ──────────
 
 const ME = "toi|tui|bac|em|minh|me|ba|ong|chau|con|nha toi|gia dinh toi|tao";
+/** Someone who contacted the learner; "ho" is "họ" (they), not the "hồ" of "hồ sơ" (a file) or "hộ" of "hộ khẩu". */
 const PERSON =
-  "ho|nguoi ta|nguoi la|ai do|co nguoi|co ai|mot nguoi|nguoi tu xung|nguoi xung|ke gian|doi tuong|nhan vien|can bo|so la|so nay|so do|tong dai vien|tong dai|anh ay|chi ay|ong ay|ba ay|co ay|chu ay|no|thang|con kia|ben kia|mot anh|mot chi|co anh|co chi|co co|co ong|co ba|co chu|co em|co thang|shipper|ban (?:be |cu )?(?:toi|tui|em|minh|bac|cu|cua toi)|ban cu|nguoi quen|nguoi yeu|hang xom|tai khoan la|nick la|facebook la|zalo la|fanpage";
+  "ho(?! (?:so|khau|chieu|kinh doanh|gia dinh|ngheo|can ngheo|tich|ten|va ten))|nguoi ta|nguoi la|ai do|co nguoi|co ai|mot nguoi|nguoi tu xung|nguoi xung|ke gian|doi tuong|nhan vien|can bo|so la|so nay|so do|tong dai vien|tong dai|anh ay|chi ay|ong ay|ba ay|co ay|chu ay|no|thang|con kia|ben kia|mot anh|mot chi|co anh|co chi|co co|co ong|co ba|co chu|co em|co thang|shipper|ban (?:be |cu )?(?:toi|tui|em|minh|bac|cu|cua toi)|ban cu|nguoi quen|nguoi yeu|hang xom|tai khoan la|nick la|facebook la|zalo la|fanpage";
 const SAY =
   "bao(?! (?:hiem|mat|gio|nhieu|lau|ve|cao|lanh|tang|dam|chi|loi|sai|do|het han|khong|chua|dang|ket qua)(?:\\s|$))|noi|xung|tu xung|tu nhan|nhan la|yeu cau|bat|doi|xin|nho|hua|moi|ru|hoi|nhan|nhan tin|goi|goi dien|gui|ket ban|de nghi|thong bao|huong dan|hen|doa|giuc|ep|khuyen|day|keu|chi dan|gioi thieu|tu van|mach|cho biet";
 /** "vneid nó báo…": "nó" after a thing is the app, not a person. */
@@ -133,7 +134,8 @@ export const RETOLD: RegExp[] = [
   // "nó" is a person only when no app, site or system was named just before ("mới cài app định danh, nó bắt nhập mã").
   new RegExp(`(?:^|\\s)(?<!(?:^|\\s)${THING} ${g(6)})no ${g(3)}(?:${SAY})(?=\\s|$)`),
   new RegExp(
-    `(?:^|\\s)(?:goi|goi dien|nhan tin|nhan|gui|ket ban|add|them|lien he|lien lac|nt) ${g(1)}(?:cho |den |toi |vao )?(?:${ME})(?=\\s|$)`,
+    // "gửi đi, tới nơi…" (sent away, and on arrival) is the learner sending, not someone sending to "tôi".
+    `(?:^|\\s)(?:goi|goi dien|nhan tin|nhan|gui|ket ban|add|them|lien he|lien lac|nt) (?!di )${g(1)}(?:cho |den |toi |vao )?(?:${ME})(?=\\s|$)`,
   ),
   w(`(?:duoc|bi) ${g(1)}(?:goi|goi dien|nhan tin|moi|them|add|keo|ket ban|du|ru|tu van|lien he|lien lac|dua vao|cho vao)`),
   w(

@@ -22,6 +22,9 @@ describe("rules do not misfire on accented words that fold alike", () => {
     // Asking whether a site is a scam, or in surprise that a voice can be faked, is not asking how to do either.
     "Trang web lạ có lừa đảo ko thì tra ở đâu?",
     "Giọng nói y hệt con tôi mà máy móc cũng làm giả được à?",
+    // "ho so" is "hồ sơ", not "họ" (they) asking for money; "gửi đi tới nơi" is the learner sending goods.
+    "nop ho so xong no bat dong phi, tra bang the atm dc ko",
+    "nha em trong ca chua, lan truoc gui di toi noi bi dap mot nua, khach doi tra tien. Dong thung kieu gi cho khoi dap a",
   ])("%s → answered", (text) => {
     expect(action(text)).toBe("answer");
   });
