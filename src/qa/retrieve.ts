@@ -490,10 +490,11 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
       const near = nearWord(s.fold);
       return [near ? { acc: near, fold: near } : s];
     };
-    const fixed = syl.flatMap(mend);
+    const mended = said.map((x) => ({ syl: x.syl.flatMap(mend), asks: x.asks }));
+    const fixed = mended.flatMap((x) => x.syl);
     // In a message of several sentences, the words of those that only tell the story ("Bà 68 tuổi, đi chợ phiên…")
     // count only where a lesson matches them: what is asked is in the sentences that ask.
-    const asked = new Set(said.filter((x) => x.asks).flatMap((x) => x.syl.flatMap(mend).map((s) => s.fold)));
+    const asked = new Set(mended.filter((x) => x.asks).flatMap((x) => x.syl.map((s) => s.fold)));
     // Each term once: a word said three times ("app … app … app") is not three times the question.
     const terms = [...new Map(termsOf(fixed, vocab, marked).map((t) => [t.key, t])).values()];
     // The question's meaning, word by word, weighted by how few lessons use each word. Numbers (ages, amounts) and
@@ -589,8 +590,8 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
     const cover = (matched: ArrayLike<number>) => {
       let covered = 0;
       let extra = 0;
-      wordList.forEach(([, v], i) => {
-        const c = apart.has(wordList[i]?.[0] as string) ? Math.min(APART_CREDIT, matched[i] as number) : (matched[i] as number);
+      wordList.forEach(([w, v], i) => {
+        const c = apart.has(w) ? Math.min(APART_CREDIT, matched[i] as number) : (matched[i] as number);
         if (c === 0) return;
         covered += v.weight * c;
         if (v.optional) extra += v.weight;
