@@ -157,7 +157,7 @@ const UNITS: ReadonlyMap<string, string> = new Map(
 /**
  * One place for the tone mark where the two spellings in use differ, in open syllables ending in "oa", "oe", "uy":
  * "khoá" and "khóa", "hoà" and "hòa", "thuỷ" and "thủy" are the same word, and lessons use both. The mark goes on
- * the last vowel ("khoá", "thuỷ"), as the 2018 school spelling has it.
+ * the last vowel ("khoá", "thuỷ"), the newer of the two placements.
  */
 export function canonicalTone(word: string): string {
   return word
