@@ -12,9 +12,9 @@ import { qaVi } from "./texts.vi.js";
  * A scam story's own lesson is shown after the warning when its best passages cover MIN_COVERAGE.
  */
 const SURE_COVERAGE = 0.85;
-const LESSON_COVERAGE = 0.65;
+const LESSON_COVERAGE = 0.55;
 const PASSAGES_COVERAGE = 0.5;
-const MAX_MARGIN = 0.8;
+const MAX_MARGIN = 0.7;
 /** A question with no word of the programme's topics: one passage must cover this much, clearly better than the next. */
 const UNSCOPED_COVERAGE = 0.75;
 export const MIN_COVERAGE = 0.4;
@@ -35,9 +35,9 @@ export const checkedOf = (l: Lesson) =>
 /**
  * The lesson that answers the question, or none. Decided without the score's scale: how much of the question the
  * lesson covers, and how clearly it stands out from the next lesson. Chosen over a grid on the five sets of
- * tests/answer-cases (own, fresh, sealed, blind 7 and 8): on average as many right lessons as the previous thresholds,
- * more honest "no lesson" answers and fewer wrong lessons cited, and on no set fewer honest answers
- * (docs/guardrails.md).
+ * tests/answer-cases (own, fresh, sealed, blind 7 and 8), with the lessons ranked by their breadth too: as many right
+ * lessons as before on average, more honest "no lesson" answers, fewer wrong lessons cited, and on no set fewer honest
+ * answers (docs/guardrails.md).
  */
 export function answering(result: SearchResult, opts: { unscoped?: boolean } = {}): LessonMatch | undefined {
   const [best, next] = result.lessons;

@@ -29,7 +29,7 @@ export interface LessonMatch {
   lessonCoverage: number;
   /**
    * How well the lesson matches what is asked, the order lessons are ranked in: its score times how much of the
-   * question its best passages and the whole lesson cover.
+   * question its best passages and the whole lesson cover, and more when many of its passages speak of it.
    */
   strength: number;
   /** The same share, covered by one passage alone (an example question counts): the best of its five best. */
@@ -62,6 +62,14 @@ const STORY_WEIGHT = 0.5;
 const K1 = 1.2;
 /** How much of a word a lesson covers at most when the question pairs it with a word the lessons never put next to it. */
 const APART_CREDIT = 0.5;
+/**
+ * A lesson about what is asked says it in many of its passages (steps, tips, example questions), a lesson that only
+ * touches it in one or two: its match counts up to BREADTH_WEIGHT more when STRONG_PASSAGE of the question is covered
+ * by BREADTH_SHARE of its passages ("mã OTP là gì": the OTP lesson, not the voice-typing lesson that explains the word once).
+ */
+const BREADTH_WEIGHT = 0.6;
+const BREADTH_SHARE = 0.25;
+const STRONG_PASSAGE = 0.5;
 /** Longest stretch the index build holds the event loop before letting a webhook or a lesson step through. */
 const SLICE_MS = 10;
 /** Passages kept per lesson while ranking: the best decides, the next four add to it or are shown. */
@@ -564,27 +572,6 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
       if (at < PER_LESSON) top.splice(at, 0, h);
       if (top.length > PER_LESSON) top.pop();
     };
-    const byLesson = new Map<number, { top: Scored[]; shown: Scored[]; anywhere: Float32Array }>();
-    const excluded = opts.exclude ? curriculum.lessons.get(opts.exclude.lessonId) : undefined;
-    for (const id of Int32Array.from(touched).sort()) {
-      const i = docLesson[id] as number;
-      const seg = segs[i] as Segment;
-      const k = id - (firstDoc[i] as number);
-      const score = scoreOf[id] as number;
-      const slot = slotOf[id] as number;
-      scoreOf[id] = 0;
-      slotOf[id] = -1;
-      if (excluded && lessons[i] === excluded && seg.quizSteps[k] === opts.exclude?.quizStep) continue;
-      let entry = byLesson.get(i);
-      if (!entry) {
-        entry = { top: [], shown: [], anywhere: new Float32Array(W) };
-        byLesson.set(i, entry);
-      }
-      for (let w = 0; w < W; w++) entry.anywhere[w] = Math.max(entry.anywhere[w] as number, matchedBuf[slot * W + w] as number);
-      const h = { id, score: score * (KIND_WEIGHTS[seg.kinds[k] as number] as number), slot };
-      keep(entry.top, h);
-      if (SHOWN_KINDS[seg.kinds[k] as number]) keep(entry.shown, h);
-    }
     const required = wordList.filter(([, w]) => !w.optional).reduce((a, [, w]) => a + w.weight, 0);
     /** Share of the question's weight that these per-word matches cover. */
     const cover = (matched: ArrayLike<number>) => {
@@ -598,10 +585,32 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
       });
       return required + extra > 0 ? covered / (required + extra) : 0;
     };
+    const byLesson = new Map<number, { top: Scored[]; shown: Scored[]; anywhere: Float32Array; strong: number }>();
+    const excluded = opts.exclude ? curriculum.lessons.get(opts.exclude.lessonId) : undefined;
+    for (const id of Int32Array.from(touched).sort()) {
+      const i = docLesson[id] as number;
+      const seg = segs[i] as Segment;
+      const k = id - (firstDoc[i] as number);
+      const score = scoreOf[id] as number;
+      const slot = slotOf[id] as number;
+      scoreOf[id] = 0;
+      slotOf[id] = -1;
+      if (excluded && lessons[i] === excluded && seg.quizSteps[k] === opts.exclude?.quizStep) continue;
+      let entry = byLesson.get(i);
+      if (!entry) {
+        entry = { top: [], shown: [], anywhere: new Float32Array(W), strong: 0 };
+        byLesson.set(i, entry);
+      }
+      for (let w = 0; w < W; w++) entry.anywhere[w] = Math.max(entry.anywhere[w] as number, matchedBuf[slot * W + w] as number);
+      if (cover(matchedBuf.subarray(slot * W, (slot + 1) * W)) >= STRONG_PASSAGE) entry.strong++;
+      const h = { id, score: score * (KIND_WEIGHTS[seg.kinds[k] as number] as number), slot };
+      keep(entry.top, h);
+      if (SHOWN_KINDS[seg.kinds[k] as number]) keep(entry.shown, h);
+    }
     const matchedOf = (h: Scored) => matchedBuf.subarray(h.slot * W, (h.slot + 1) * W);
     type Ranked = Omit<LessonMatch, "passages"> & { list: Scored[]; shown: Scored[] };
     const ranked: Ranked[] = [];
-    for (const [i, { top: list, shown, anywhere }] of byLesson) {
+    for (const [i, { top: list, shown, anywhere, strong }] of byLesson) {
       const lesson = lessons[i] as Lesson;
       const best = list[0];
       if (!best) continue;
@@ -621,7 +630,9 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
         score,
         coverage,
         lessonCoverage,
-        strength: (score * (coverage + lessonCoverage)) / 2,
+        strength:
+          ((score * (coverage + lessonCoverage)) / 2) *
+          (1 + BREADTH_WEIGHT * Math.min(1, strong / (BREADTH_SHARE * Math.max(1, (segs[i] as Segment).lens.length)))),
         passageCoverage: Math.max(0, ...list.map((h) => cover(matchedOf(h)))),
         list,
         shown,
