@@ -16,7 +16,8 @@ export type PiiType =
   | "email"
   | "name"
   | "address"
-  | "birthdate";
+  | "birthdate"
+  | "plate";
 
 export const PLACEHOLDER: Record<PiiType, string> = {
   cccd: "[CCCD]",
@@ -32,6 +33,7 @@ export const PLACEHOLDER: Record<PiiType, string> = {
   name: "[TÊN]",
   address: "[ĐỊA CHỈ]",
   birthdate: "[NGÀY SINH]",
+  plate: "[BIỂN SỐ]",
 };
 
 const PLACEHOLDER_PATTERN = new RegExp(`\\[(?:${[...new Set(Object.values(PLACEHOLDER))].map((p) => p.slice(1, -1)).join("|")})\\]`, "gu");
@@ -62,6 +64,11 @@ export interface Redaction {
 // Digit runs, allowing single spaces, dots or dashes inside ("0912 345 678", "001.203.004.567"), and "+84".
 const DIGIT_RUN = /(?:\+\s?)?\d(?:[ .-]?\d)+/g;
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
+/**
+ * A vehicle's number plate, which names its owner: two digits, the series letters (and a digit), then four or five
+ * digits ("99A-999.99", "30A 12345", "51G1-123.45", "29-B1 234.56").
+ */
+const PLATE = /(?<![\p{L}\p{N}])\d{2}\s?-?\s?[A-Za-z]{1,2}\d?\s?-?\s?(?:\d{3}\.?\d{2}|\d{4})(?![\p{N}])/gu;
 /** A health-insurance card code: two letters, then 13 digits ("HC4010123456789", "HC 4 01 0123456789"). */
 const BHYT_CODE = /(?<![\p{L}\p{N}])[A-Za-z]{2}[ .-]?\d(?:[ .-]?\d){12}(?![\p{N}])/gu;
 
@@ -309,6 +316,9 @@ export function findPii(text: string): PiiFinding[] {
       findings.push({ type: "email", start: m.index ?? 0, end: (m.index ?? 0) + m[0].length, value: m[0] });
   for (const m of text.matchAll(BHYT_CODE))
     findings.push({ type: "insurance", start: m.index ?? 0, end: (m.index ?? 0) + m[0].length, value: m[0] });
+  for (const m of text.matchAll(PLATE))
+    if (!findings.some((f) => (m.index ?? 0) < f.end && (m.index ?? 0) + m[0].length > f.start))
+      findings.push({ type: "plate", start: m.index ?? 0, end: (m.index ?? 0) + m[0].length, value: m[0] });
   // Passwords first: a password may contain digits ("Abc@12345") that must go with it. Then what is written in
   // words (a name, an address, a date of birth, a code read out), whose digits go with it too.
   for (const p of [...findPasswords(text), ...findWordPii(text)])

@@ -20,6 +20,9 @@ describe("personal data written in words is redacted", () => {
     ["ngày sinh của bà là 3 tháng 4 năm 1952", "3 tháng 4 năm 1952", "[NGÀY SINH]"],
     ["điền 20.11.1955 vào ô nào", "20.11.1955", "[NGÀY SINH]"],
     ["mã OTP là bốn bảy không hai chín tám", "bốn bảy không hai chín tám", "[OTP]"],
+    // A number plate names the vehicle's owner.
+    ["Biển số xe tôi 99A-999.99, bị phạt bao nhiêu vậy?", "99A-999.99", "[BIỂN SỐ]"],
+    ["bien so 30a 12345 co bi phat nguoi ko", "30a 12345", "[BIỂN SỐ]"],
     ["ma xac thuc 7 3 9 1 0 5 bao het han", "7 3 9 1 0 5", "[OTP]"],
   ])("%s", (text, secret, placeholder) => {
     const r = redactPii(text);
@@ -38,6 +41,7 @@ describe("personal data written in words is redacted", () => {
     "mat 2 trieu o 3 ngan hang, phuong nao giai quyet",
     "luật có hiệu lực từ 01/07/2025 phải không",
     "bà sinh năm 1948 thì có được nhận không",
+    "chuyển 10tr lúc 11h, phí 500k",
   ])("leaves an ordinary sentence alone: %s", (text) => {
     expect(redactPii(text).text).toBe(text);
   });
