@@ -30,6 +30,15 @@ describe("rules do not misfire on accented words that fold alike", () => {
   });
 });
 
+describe("'lua' without marks is as often 'lúa' (rice) as 'lừa' (to cheat)", () => {
+  it("a question about the price of rice is not in the programme's scope", () => {
+    expect(checkInput("gia lua hom nay bao nhieu 1 ky").rule).toBe("scope.none");
+  });
+  it.each(["co phai lua ko", "toi bi lua roi", "nó lừa tôi"])("%s → in scope", (text) => {
+    expect(checkInput(text).rule).not.toBe("scope.none");
+  });
+});
+
 describe("words that hold the letters of a self-harm phrase do not get the support text", () => {
   // "từ tuần" folds to letters of "tu tu"; a rule matches whole words, and marks tell "từ" from "tự".
   it.each(["Tôi gửi đơn từ tuần trước mà vẫn chưa có kết quả, xem ở đâu", "làm từ từ từng bước cho bà với"])("%s", (text) => {
