@@ -107,7 +107,7 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
   const tts = config.tts;
   const speaker = tts
     ? createTtsSpeaker({
-        baseUrl: tts.baseUrl ?? "https://api.openai.com/v1",
+        baseUrl: tts.baseUrl,
         ...(tts.apiKey ? { apiKey: tts.apiKey } : {}),
         model: tts.model,
         voice: tts.voice,
@@ -148,7 +148,7 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
   const stt = config.stt;
   const transcriber = stt
     ? createSttTranscriber({
-        baseUrl: stt.baseUrl ?? "https://api.openai.com/v1",
+        baseUrl: stt.baseUrl,
         ...(stt.apiKey ? { apiKey: stt.apiKey } : {}),
         model: stt.model,
         timeoutMs: opts.sttTimeoutMs ?? stt.timeoutMs,

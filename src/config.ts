@@ -220,12 +220,12 @@ export interface Config {
    * Speech to text for voice notes (an OpenAI-compatible /audio/transcriptions): its own endpoint, or the OPENAI_*
    * one when only that is set. Absent: voice notes get a kind "please type" reply.
    */
-  stt?: { baseUrl?: string; apiKey?: string; model: string; timeoutMs: number; dailyCalls: number };
+  stt?: { baseUrl: string; apiKey?: string; model: string; timeoutMs: number; dailyCalls: number };
   /**
    * Text to speech for "đọc to" (an OpenAI-compatible /audio/speech): set up only by TTS_MODEL or TTS_BASE_URL (no
    * vendor is assumed: OpenAI's speech models end on 2027-01-06). Absent: "đọc to" gets a kind "not here" reply.
    */
-  tts?: { baseUrl?: string; apiKey?: string; model: string; voice: string; timeoutMs: number; dailyCalls: number; cacheDir: string };
+  tts?: { baseUrl: string; apiKey?: string; model: string; voice: string; timeoutMs: number; dailyCalls: number; cacheDir: string };
   adminToken?: string;
   targetsFile: string;
   reminderDays: number;
@@ -352,21 +352,26 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 /** The default model when STT_MODEL is not set: OpenAI's (speaches and whisper.cpp's server take any name or their own). */
 export const DEFAULT_STT_MODEL = "whisper-1";
 
+/** Where speech goes when no endpoint of its own and no OPENAI_BASE_URL is set. */
+const OPENAI_API_URL = "https://api.openai.com/v1";
+
+/**
+ * A speech endpoint's address and key: its own (`url`), else the OPENAI_* endpoint's, else OpenAI's. The OpenAI key
+ * goes only to the OpenAI (or OPENAI_BASE_URL) endpoint, never to a speech server of its own.
+ */
+function speechEndpoint(e: z.infer<typeof envSchema>, url: string | undefined, key: string | undefined) {
+  const apiKey = key ?? (url ? undefined : e.OPENAI_API_KEY);
+  return { baseUrl: url ?? e.OPENAI_BASE_URL ?? OPENAI_API_URL, ...(apiKey ? { apiKey } : {}) };
+}
+
 function sttConfig(e: z.infer<typeof envSchema>): Config["stt"] {
-  const own = e.STT_BASE_URL || e.STT_API_KEY || e.STT_MODEL;
-  const base = { model: e.STT_MODEL ?? DEFAULT_STT_MODEL, timeoutMs: e.STT_TIMEOUT_SECONDS * 1000, dailyCalls: e.OPENAI_DAILY_CALLS };
-  if (own) {
-    // Its own endpoint: the OPENAI_API_KEY is never sent to another server; with no base URL, OpenAI's (or OPENAI_BASE_URL's).
-    const baseUrl = e.STT_BASE_URL ?? e.OPENAI_BASE_URL;
-    const apiKey = e.STT_API_KEY ?? (e.STT_BASE_URL ? undefined : e.OPENAI_API_KEY);
-    return { ...base, ...(baseUrl ? { baseUrl } : {}), ...(apiKey ? { apiKey } : {}) };
-  }
-  if (!e.OPENAI_MODEL) return undefined;
-  // Only the OPENAI_* endpoint: voice notes go there too.
+  // Without settings of its own, voice notes go to the OPENAI_* endpoint when a model is set there.
+  if (!(e.STT_BASE_URL || e.STT_API_KEY || e.STT_MODEL || e.OPENAI_MODEL)) return undefined;
   return {
-    ...base,
-    ...(e.OPENAI_BASE_URL ? { baseUrl: e.OPENAI_BASE_URL } : {}),
-    ...(e.OPENAI_API_KEY ? { apiKey: e.OPENAI_API_KEY } : {}),
+    model: e.STT_MODEL ?? DEFAULT_STT_MODEL,
+    timeoutMs: e.STT_TIMEOUT_SECONDS * 1000,
+    dailyCalls: e.OPENAI_DAILY_CALLS,
+    ...speechEndpoint(e, e.STT_BASE_URL, e.STT_API_KEY),
   };
 }
 
@@ -380,17 +385,13 @@ function ttsConfig(e: z.infer<typeof envSchema>): Config["tts"] {
       "Cấu hình không hợp lệ (biến môi trường):\n  - TTS_MODEL: cần đặt tên mô hình đọc khi dùng TTS_BASE_URL (ví dụ một giọng Piper tiếng Việt)",
     );
   }
-  const baseUrl = e.TTS_BASE_URL ?? e.OPENAI_BASE_URL;
-  // The OpenAI key goes only to the OpenAI (or OPENAI_BASE_URL) endpoint, never to a speech server of its own.
-  const apiKey = e.TTS_API_KEY ?? (e.TTS_BASE_URL ? undefined : e.OPENAI_API_KEY);
   return {
     model: e.TTS_MODEL,
     voice: e.TTS_VOICE ?? DEFAULT_TTS_VOICE,
     timeoutMs: e.TTS_TIMEOUT_SECONDS * 1000,
     dailyCalls: e.OPENAI_DAILY_CALLS,
     cacheDir: e.TTS_CACHE_DIR ?? join(dirname(resolve(e.DATABASE_PATH)), "tts-cache"),
-    ...(baseUrl ? { baseUrl } : {}),
-    ...(apiKey ? { apiKey } : {}),
+    ...speechEndpoint(e, e.TTS_BASE_URL, e.TTS_API_KEY),
   };
 }
 
