@@ -102,7 +102,6 @@ const ABBREVIATIONS: ReadonlyMap<string, string> = new Map(
   }),
 );
 
-/** Folded keys and folded expansions, for the keyword rules. */
 /** Folded and with punctuation turned into spaces. */
 export function foldWords(text: string): string {
   return foldForMatch(text)
@@ -110,8 +109,12 @@ export function foldWords(text: string): string {
     .trim();
 }
 
+/**
+ * Folded keys and folded expansions, for the keyword rules, which read folded text. Only shorthand typed without
+ * tone or vowel marks: folded, "hông" would make every "hong" (hỏng: broken) a "không".
+ */
 export const FOLDED_ABBREVIATIONS: ReadonlyMap<string, string> = new Map(
-  [...ABBREVIATIONS].map(([k, v]) => [foldForMatch(k), foldForMatch(v)]),
+  [...ABBREVIATIONS].filter(([k]) => foldForMatch(k) === k.replace(/đ/g, "d")).map(([k, v]) => [foldForMatch(k), foldForMatch(v)]),
 );
 
 /** Vietnamese letters that carry a diacritic (or đ). */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkInput } from "../../../src/qa/guard.js";
+import { ruleView } from "../../../src/qa/normalize.js";
 
 // Sentences written for these tests. Folding diacritics merges words; a rule written for one must not fire on the
 // other ("vậy"/"vay", "thế"/"thẻ", "nhật"/"nhặt", "từ"/"tư", "thi"/"thị"). Questions about scams are questions.
@@ -27,6 +28,13 @@ describe("rules do not misfire on accented words that fold alike", () => {
     "nha em trong ca chua, lan truoc gui di toi noi bi dap mot nua, khach doi tra tien. Dong thung kieu gi cho khoi dap a",
   ])("%s → answered", (text) => {
     expect(action(text)).toBe("answer");
+  });
+});
+
+describe("shorthand typed with marks stays out of the folded rules", () => {
+  it("'hông' (không) does not turn an unmarked 'hong' (hỏng: broken) into 'không'", () => {
+    expect(ruleView("dien thoai bi hong roi")).toBe("dien thoai bi hong roi");
+    expect(ruleView("ko dc")).toBe("khong duoc");
   });
 });
 
