@@ -2,7 +2,7 @@ import type { Curriculum, Lesson } from "../curriculum/types.js";
 import { KIND_WEIGHT, type Passage, type PassageKind, passagesOf, SHOWN } from "./passages.js";
 import { stripPersonalData } from "./pii.js";
 import { isFunctionWord, termsOf, Vocabulary } from "./terms.js";
-import { foldWords, isVietnameseSyllable, MARKED, type Syllable, syllables, typedWithMarks } from "./vietnamese.js";
+import { foldForMatch, foldWords, isVietnameseSyllable, MARKED, type Syllable, syllables, typedWithMarks } from "./vietnamese.js";
 
 // Retrieval over the lessons, read the way citizens type: every syllable is indexed with its marks and without
 // them (a learner who types marks is matched on them first), two-syllable units ("điện thoại", "căn cước") count
@@ -697,12 +697,31 @@ export function sentencesOf(text: string): Array<{ text: string; asks: boolean }
   if (parts.length < 2) return [{ text, asks: true }];
   return parts.map((t, i) => ({ text: t, asks: i === parts.length - 1 || /\?\s*$/.test(t) || asks(t) }));
 }
-/** Question words: "làm sao", "thế nào", "ở đâu" (not "ở đầu"), "có nên", "được không", "gì"… */
-const ASKS =
-  "lam sao|the nao|ntn|o dau|cho nao|bao gio|bao nhieu|co nen|nen (?:\\S+ ){0,3}khong|duoc khong|duoc ko|phai khong|co phai|gi|j|sao|hay khong|khong a|chua";
-const ASKS_FOLDED = new RegExp(`(?:^|\\s)(?:${ASKS})(?=\\s|$)`);
-const ASKS_MARKED =
-  /(?:^|\s)(?:làm sao|thế nào|ntn|ở đâu|chỗ nào|bao giờ|bao nhiêu|có nên|nên (?:\S+ ){0,3}không|được không|được ko|phải không|có phải|gì|j|sao|hay không|không ạ|chưa)(?=\s|$)/;
+/** Question words, with their marks: "làm sao", "thế nào", "ở đâu" (not "ở đầu"), "có nên", "nên … không", "gì"… */
+const QUESTION_WORDS = [
+  "làm sao",
+  "thế nào",
+  "ntn",
+  "ở đâu",
+  "chỗ nào",
+  "bao giờ",
+  "bao nhiêu",
+  "có nên",
+  "nên (?:[^ ]+ ){0,3}không",
+  "được không",
+  "được ko",
+  "phải không",
+  "có phải",
+  "gì",
+  "j",
+  "sao",
+  "hay không",
+  "không ạ",
+  "chưa",
+];
+const asksIn = (words: readonly string[]) => new RegExp(`(?:^|\\s)(?:${words.join("|")})(?=\\s|$)`);
+const ASKS_MARKED = asksIn(QUESTION_WORDS);
+const ASKS_FOLDED = asksIn(QUESTION_WORDS.map(foldForMatch));
 /** Whether a sentence asks something: read with its marks when it has them, so "ở đầu ngõ" does not ask "ở đâu". */
 function asks(sentence: string): boolean {
   const words = sentence
