@@ -187,6 +187,16 @@ export const tgButton = (userId: number, data: string, id = ++updateId) => ({
   },
 });
 
+/** The webhook secret the tests' bots use. */
+export const TG_SECRET = "tg_secret_for_tests";
+
+/** What the app needs to serve a Telegram bot whose Bot API is the stand-in at `apiRoot`. */
+export const telegramEnv = (apiRoot: string) => ({
+  TELEGRAM_BOT_TOKEN: "123456:TEST-token",
+  TELEGRAM_WEBHOOK_SECRET: TG_SECRET,
+  TELEGRAM_API_ROOT: apiRoot,
+});
+
 /** Posts an update to the app's Telegram webhook with the given secret header (null: none). */
 export function postTelegram(
   app: { server: { inject: (o: object) => Promise<{ statusCode: number }> } },

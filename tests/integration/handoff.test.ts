@@ -1,14 +1,23 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { App } from "../../src/app.js";
 import { eventually, joined, startApp, tempDir, webChat } from "../helpers/app.js";
-import { plainText, postTelegram, startFakeTelegram, tgButton, tgGroupButton, tgGroupText, tgText } from "../helpers/fake-telegram.js";
+import {
+  plainText,
+  postTelegram,
+  startFakeTelegram,
+  TG_SECRET,
+  telegramEnv,
+  tgButton,
+  tgGroupButton,
+  tgGroupText,
+  tgText,
+} from "../helpers/fake-telegram.js";
 import { describePostgres, dropSchema, POSTGRES_URL, schemaName } from "../helpers/postgres.js";
 
 // The hand-off to a person, end to end on Telegram: a learner asks, agrees, the staff group gets a redacted ticket,
 // a staff member's reply reaches the learner, the learner's messages reach the group, the ticket is closed and the
 // lesson goes on. The stand-in Bot API receives what the bot sends to the group and to the learner.
 
-const SECRET = "tg_secret_for_tests";
 const GROUP = -1001234567890;
 const STAFF = 501;
 const LEARNER = 7001;
@@ -42,9 +51,7 @@ const start = (env: Record<string, string> = {}) =>
   startApp({
     dbPath: `${dir.path}/t.db`,
     env: {
-      TELEGRAM_BOT_TOKEN: "123456:TEST-token",
-      TELEGRAM_WEBHOOK_SECRET: SECRET,
-      TELEGRAM_API_ROOT: fake.url,
+      ...telegramEnv(fake.url),
       STAFF_TELEGRAM_CHAT_ID: String(GROUP),
       ...(schema ? { DATABASE_URL: POSTGRES_URL } : {}),
       ...env,
@@ -59,7 +66,7 @@ async function count(query: string): Promise<number> {
   return Number((await a.store.pg.$client.query<{ n: number }>(query)).rows[0]?.n);
 }
 
-const post = async (update: unknown) => expect((await postTelegram(app!, update, SECRET)).statusCode).toBe(200);
+const post = async (update: unknown) => expect((await postTelegram(app!, update, TG_SECRET)).statusCode).toBe(200);
 
 /** Sends an update and waits until `chat` has received `more` further messages; returns them as a client shows them. */
 async function exchange(chat: number, update: unknown, more = 1): Promise<string[]> {
@@ -343,7 +350,7 @@ describe("hand-off not set up", () => {
   it("a learner asking for a person is pointed kindly to the community digital team; no ticket is offered", async () => {
     app = await startApp({
       dbPath: `${dir.path}/t.db`,
-      env: { TELEGRAM_BOT_TOKEN: "123456:TEST-token", TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fake.url },
+      env: telegramEnv(fake.url),
     });
     await exchange(LEARNER, tgText(LEARNER, "/start"), 2);
     await exchange(LEARNER, tgText(LEARNER, "1"), 2);

@@ -6,7 +6,7 @@ import { vi } from "../../src/tutor/texts.vi.js";
 import { durationOf } from "../../src/voice/remux.js";
 import { eventually, joined, startApp, tempDir, webChat } from "../helpers/app.js";
 import { adtsAudio, startFakeStt } from "../helpers/fake-stt.js";
-import { postTelegram, startFakeTelegram, tgText, tgVoice } from "../helpers/fake-telegram.js";
+import { postTelegram, startFakeTelegram, TG_SECRET, telegramEnv, tgText, tgVoice } from "../helpers/fake-telegram.js";
 import { type FakeTts, startFakeTts } from "../helpers/fake-tts.js";
 import {
   type FakeZaloOa,
@@ -23,7 +23,6 @@ import {
 // Voice out ("đọc to") and voice in on the web page and Zalo OA: the real app, a real SQLite file, stand-ins for
 // Telegram, Zalo OA, and OpenAI-compatible speech endpoints on loopback.
 
-const TG_SECRET = "tg_secret_for_tests";
 const ADMIN = "voice-out-admin-token-01";
 
 let dir: ReturnType<typeof tempDir>;
@@ -64,9 +63,7 @@ describe("“đọc to” on Telegram", () => {
     startApp({
       dbPath: `${dir.path}/t.db`,
       env: {
-        TELEGRAM_BOT_TOKEN: "123456:TEST-token",
-        TELEGRAM_WEBHOOK_SECRET: TG_SECRET,
-        TELEGRAM_API_ROOT: tg.url,
+        ...telegramEnv(tg.url),
         ADMIN_TOKEN: ADMIN,
         ...env,
       },

@@ -4,13 +4,12 @@ import type { App } from "../../src/app.js";
 import { vi } from "../../src/tutor/texts.vi.js";
 import { eventually, startApp, tempDir } from "../helpers/app.js";
 import { adtsAudio, startFakeStt } from "../helpers/fake-stt.js";
-import { postTelegram, startFakeTelegram, tgText, tgVoice } from "../helpers/fake-telegram.js";
+import { postTelegram, startFakeTelegram, TG_SECRET, telegramEnv, tgText, tgVoice } from "../helpers/fake-telegram.js";
 import { type FakeZalo, startFakeZalo } from "../helpers/fake-zalo.js";
 
 // Voice in: a learner speaks instead of typing. Real app, real SQLite file, stand-ins for Telegram, Zalo and an
 // OpenAI-compatible speech-to-text endpoint on loopback.
 
-const TG_SECRET = "tg_secret_for_tests";
 const ZALO_TOKEN = "3141592653:Zalo-bot-TOKEN_for-tests";
 const ZALO_SECRET = "zalo-webhook-secret-123";
 const ADMIN = "voice-admin-token-000001";
@@ -53,9 +52,7 @@ describe("voice notes on Telegram", () => {
     startApp({
       dbPath: `${dir.path}/t.db`,
       env: {
-        TELEGRAM_BOT_TOKEN: "123456:TEST-token",
-        TELEGRAM_WEBHOOK_SECRET: TG_SECRET,
-        TELEGRAM_API_ROOT: tg.url,
+        ...telegramEnv(tg.url),
         ADMIN_TOKEN: ADMIN,
         ...env,
       },
