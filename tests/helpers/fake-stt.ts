@@ -1,5 +1,5 @@
 import { createServer, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenOnLoopback } from "./loopback.js";
 
 // A stand-in for an OpenAI-compatible speech-to-text endpoint (POST /v1/audio/transcriptions, multipart) on
 // loopback: records every request, and answers with the transcript set for the audio it was sent (by a tag inside
@@ -73,9 +73,9 @@ export async function startFakeStt(defaultText = "xin chào") {
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ text: s.text }));
     });
   });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const loopback = await listenOnLoopback(server, hanging);
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
+    url: loopback.url,
     requests,
     /** The transcript of audio whose content holds this tag. */
     hears(audio: string, text: string) {
@@ -85,11 +85,7 @@ export async function startFakeStt(defaultText = "xin chào") {
     script(...s: Script[]) {
       scripts.push(...s);
     },
-    async close() {
-      for (const h of hanging) h.destroy();
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
-    },
+    close: loopback.close,
   };
 }
 

@@ -1,5 +1,5 @@
 import { createServer, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenOnLoopback } from "./loopback.js";
 
 // A stand-in for an OpenAI-compatible text-to-speech endpoint (POST /v1/audio/speech, JSON) on loopback: records
 // every request and answers with a small valid MP3 (silent MPEG-1 Layer III frames, about a second), or the next
@@ -61,20 +61,16 @@ export async function startFakeTts() {
       res.writeHead(200, { "content-type": "audio/mpeg" }).end(audio);
     });
   });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const loopback = await listenOnLoopback(server, hanging);
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
+    url: loopback.url,
     requests,
     audio,
     /** The next requests get these answers, in order; then audio again. */
     script(...s: Script[]) {
       scripts.push(...s);
     },
-    async close() {
-      for (const h of hanging) h.destroy();
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
-    },
+    close: loopback.close,
   };
 }
 
