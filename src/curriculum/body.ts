@@ -489,11 +489,40 @@ export function checkLength(text: string | undefined, line: number, what: string
 }
 
 /** Long sentences are hard to read on a phone for people new to the internet. */
+/** True when `text` has at most `most` runs of characters between whitespace. */
+function piecesAtMost(text: string, most: number): boolean {
+  let pieces = 0;
+  let inPiece = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const space =
+      c === 32 ||
+      (c >= 9 && c <= 13) ||
+      c === 0xa0 ||
+      c === 0x2028 ||
+      c === 0x2029 ||
+      c === 0xfeff ||
+      c === 0x3000 ||
+      (c >= 0x2000 && c <= 0x200a) ||
+      c === 0x1680 ||
+      c === 0x202f ||
+      c === 0x205f;
+    if (space) inPiece = false;
+    else if (!inPiece) {
+      inPiece = true;
+      if (++pieces > most) return false;
+    }
+  }
+  return true;
+}
+
 export function checkSentences(blocks: readonly TextBlock[], ctx: BodyContext): void {
   for (const block of blocks) {
     const text = block.text.replace(/\*\*/g, "");
     const pattern = /[^.!?…\n]+(?:[.!?…]+|$)/gmu;
     for (const match of text.matchAll(pattern)) {
+      // Most sentences are short: fewer pieces between spaces than the limit means fewer words too.
+      if (piecesAtMost(match[0], MAX_SENTENCE_WORDS)) continue;
       const sentence = match[0].replace(/^[\s•◦]+|^\d+\.\s+/u, "");
       const words = sentence.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w));
       if (words.length <= MAX_SENTENCE_WORDS) continue;

@@ -65,7 +65,13 @@ export function problemSink(file: string): ProblemSink {
 
 /** Character count as a person counts them (an emoji or "ệ" is one), not UTF-16 units. */
 export function charCount(text: string): number {
-  return [...text].length;
+  // Code points: UTF-16 units less the second half of each surrogate pair.
+  let n = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xdc00 && c <= 0xdfff && i > 0 && (text.charCodeAt(i - 1) & 0xfc00) === 0xd800) n--;
+  }
+  return n;
 }
 
 export function stripDiacritics(text: string): string {

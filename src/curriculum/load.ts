@@ -7,7 +7,8 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { vnIsoDate } from "../time.js";
 import { editDistance, ID_PATTERN, suggest } from "./common.js";
-import { type LessonMeta, type ParseOptions, parseLesson, parseTrack } from "./parse.js";
+import { type LessonMeta, type ParseLessonResult, type ParseOptions, type parseLesson, parseTrack } from "./parse.js";
+import { type LessonParser, lessonParser } from "./parse-pool.js";
 import type { Curriculum, CurriculumProblem, Lesson, LoadResult, Track } from "./types.js";
 
 export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
@@ -42,6 +43,8 @@ export type ParseCache = Map<
 
 export interface LoadOptions extends ParseOptions {
   cache?: ParseCache;
+  /** Lessons to parse in one load from which they are parsed on every core (tests lower it). */
+  parallelFrom?: number;
 }
 
 /** A lesson file as parsed, kept even when broken so cross-file checks can name it. */
@@ -78,8 +81,14 @@ const byName = (a: Dirent, b: Dirent) => (a.name < b.name ? -1 : a.name > b.name
 interface Io {
   list(path: string): Promise<Dirent[]>;
   read(path: string): Promise<Buffer>;
+  /** Undefined when there is nothing at `path`. */
+  stat(path: string): Promise<Stats | undefined>;
 }
-const ASYNC_IO: Io = { list: (path) => readdir(path, { withFileTypes: true }), read: (path) => readFile(path) };
+const ASYNC_IO: Io = {
+  list: (path) => readdir(path, { withFileTypes: true }),
+  read: (path) => readFile(path),
+  stat: (path) => stat(path).catch(() => undefined),
+};
 /**
  * A reload with a cache lists folders and reads only the changed files: in one synchronous pass that is a few
  * milliseconds, where thousands of round trips through the thread pool took hundreds while learners were served.
@@ -87,6 +96,7 @@ const ASYNC_IO: Io = { list: (path) => readdir(path, { withFileTypes: true }), r
 const SYNC_IO: Io = {
   list: async (path) => readdirSync(path, { withFileTypes: true }),
   read: async (path) => readFileSync(path),
+  stat: async (path) => statSync(path, { throwIfNoEntry: false }),
 };
 const ioOf = (options: LoadOptions) => (options.cache ? SYNC_IO : ASYNC_IO);
 
@@ -123,7 +133,14 @@ const linkMessage = (file: string) =>
 const outsideTrackMessage = (file: string) =>
   `Bài học nằm ngoài thư mục chủ đề: hãy chuyển \`${file}\` vào một thư mục chủ đề (ví dụ \`an-toan/\`), cạnh tệp track.yaml.`;
 
-async function readTrack(dir: string, id: string, problems: Problems, hashed: HashedFile[], options: LoadOptions): Promise<TrackEntry> {
+async function readTrack(
+  dir: string,
+  id: string,
+  problems: Problems,
+  hashed: HashedFile[],
+  options: LoadOptions,
+  parser: LessonParser,
+): Promise<TrackEntry> {
   const trackFile = `${id}/${TRACK_FILE}`;
   const entry: TrackEntry = { id, file: trackFile, lessons: [] };
   if (!ID_PATTERN.test(id)) {
@@ -186,8 +203,15 @@ async function readTrack(dir: string, id: string, problems: Problems, hashed: Ha
   }
 
   const seenOrders = new Map<number, string>();
-  // Read together, parsed one by one: at thousands of lessons, waiting for each file in turn was a third of the time.
+  // Read together, then parsed together (on every core when there are many; see parse-pool.ts): at thousands of
+  // lessons, waiting for each file in turn was a third of the time.
   const files = await Promise.all(lessonFiles.map(({ name }) => readCached(dir, `${id}/${name}`, options)));
+  const fresh = await parser.parse(
+    lessonFiles.flatMap(({ name, order }, k) => {
+      const file = files[k] as CachedFile;
+      return file.parsed ? [] : [{ bytes: file.content ?? new Uint8Array(), file: `${id}/${name}`, trackId: id, order }];
+    }),
+  );
   for (const [k, { name, order }] of lessonFiles.entries()) {
     const rel = `${id}/${name}`;
     const other = seenOrders.get(order);
@@ -197,7 +221,7 @@ async function readTrack(dir: string, id: string, problems: Problems, hashed: Ha
     seenOrders.set(order, rel);
     const file = files[k] as CachedFile;
     hashed.push({ path: rel, hash: file.hash });
-    const parsed = file.parsed ?? parseLesson(file.content?.toString("utf8") ?? "", rel, id, order, options);
+    const parsed = file.parsed ?? (fresh.shift() as ParseLessonResult);
     const cached = options.cache?.get(rel);
     if (cached) cached.result = parsed;
     problems.add(parsed.problems);
@@ -241,13 +265,19 @@ async function readCached(dir: string, rel: string, options: LoadOptions, lesson
   return { hash, content };
 }
 
-async function checkMedia(dir: string, lessons: readonly LessonEntry[], mediaFiles: readonly string[], problems: Problems): Promise<void> {
+async function checkMedia(
+  io: Io,
+  dir: string,
+  lessons: readonly LessonEntry[],
+  mediaFiles: readonly string[],
+  problems: Problems,
+): Promise<void> {
   // Each picture is looked at once, however many lessons use it.
   const seen = new Map<string, Promise<Stats | undefined>>();
   const statOnce = (rel: string) => {
     let info = seen.get(rel);
     if (!info) {
-      info = stat(join(dir, rel)).catch(() => undefined);
+      info = io.stat(join(dir, rel)).catch(() => undefined);
       seen.set(rel, info);
     }
     return info;
@@ -418,15 +448,31 @@ export async function loadCurriculum(dir: string, options: LoadOptions = {}): Pr
   const root = resolve(dir);
   const problems = new Problems();
   const hashed: HashedFile[] = [];
-  const rootInfo = await stat(root).catch(() => undefined);
+  const io = ioOf(options);
+  const rootInfo = await io.stat(root).catch(() => undefined);
   if (!rootInfo?.isDirectory()) {
     problems.error(root, 1, `Không tìm thấy thư mục nội dung \`${root}\`; hãy kiểm tra biến CURRICULUM_DIR.`);
     return { problems: problems.list, stats: { tracks: 0, lessons: 0 } };
   }
 
+  const parser = lessonParser(options);
+  try {
+    return await loadFrom(root, options, parser, problems, hashed);
+  } finally {
+    await parser.close();
+  }
+}
+
+async function loadFrom(
+  root: string,
+  options: LoadOptions,
+  parser: LessonParser,
+  problems: Problems,
+  hashed: HashedFile[],
+): Promise<LoadReport> {
+  const io = ioOf(options);
   const reading: Array<Promise<TrackEntry>> = [];
   let mediaFiles: string[] = [];
-  const io = ioOf(options);
   for (const entry of await listDir(io, root)) {
     if (entry.isSymbolicLink()) problems.error(entry.name, 1, linkMessage(entry.name));
     else if (entry.isFile()) {
@@ -440,7 +486,7 @@ export async function loadCurriculum(dir: string, options: LoadOptions = {}): Pr
       });
       for (const file of mediaFiles) hashed.push({ path: file, hash: (await readCached(root, file, options, false)).hash });
     } else if (entry.isDirectory()) {
-      const track = readTrack(root, entry.name, problems, hashed, options);
+      const track = readTrack(root, entry.name, problems, hashed, options, parser);
       // Awaited below with the others; until then a failure must not count as unhandled.
       track.catch(() => {});
       reading.push(track);
@@ -454,7 +500,7 @@ export async function loadCurriculum(dir: string, options: LoadOptions = {}): Pr
     const present = new Set(hashed.map((f) => f.path));
     for (const file of options.cache.keys()) if (!present.has(file)) options.cache.delete(file);
   }
-  await checkMedia(root, lessons, mediaFiles, problems);
+  await checkMedia(io, root, lessons, mediaFiles, problems);
   checkDuplicateIds(lessons, problems);
   checkRequires(lessons, problems);
   checkCycles(lessons, problems);

@@ -57,7 +57,7 @@ export interface ParseOptions {
  */
 function lessonMeta(block: YamlBlock | undefined, images: ImageRef[]): LessonMeta {
   const raw = block?.value as Record<string, unknown> | null | undefined;
-  const id = raw && typeof raw.id === "string" && ID_PATTERN.test(raw.id) ? detached(raw.id) : undefined;
+  const id = raw && typeof raw.id === "string" && ID_PATTERN.test(raw.id) ? raw.id : undefined;
   const requiresRaw = raw?.requires;
   const requiresList = typeof requiresRaw === "string" ? [requiresRaw] : Array.isArray(requiresRaw) ? requiresRaw : [];
   const lines = block?.text.split("\n") ?? [];
@@ -67,14 +67,12 @@ function lessonMeta(block: YamlBlock | undefined, images: ImageRef[]): LessonMet
   const items: number[] = [];
   if (requiresAt >= 0 && /^requires\s*:\s*(#.*)?$/.test(lines[requiresAt] ?? ""))
     for (let i = requiresAt + 1; i < lines.length && !/^\S/.test(lines[i] ?? ""); i++) if (/^\s*-/.test(lines[i] ?? "")) items.push(i);
-  const requires = requiresList.flatMap((value, i) =>
-    typeof value === "string" ? [{ id: detached(value), line: at(items[i] ?? requiresAt) }] : [],
-  );
+  const requires = requiresList.flatMap((value, i) => (typeof value === "string" ? [{ id: value, line: at(items[i] ?? requiresAt) }] : []));
   return {
     id,
     idLine: block ? at(keyLine("id")) : 1,
     requires,
-    images: images.map((image) => ({ file: detached(image.url), line: image.line })),
+    images: images.map((image) => ({ file: image.url, line: image.line })),
   };
 }
 
@@ -164,25 +162,7 @@ export function parseLesson(source: string, file: string, trackId: string, order
     order,
     file,
   };
-  return { lesson: detached(lesson), problems: sink.problems, meta };
-}
-
-/**
- * The same value with strings of its own. A string cut from a larger one (every YAML value and Markdown token is)
- * keeps the whole file's text alive; at thousands of lessons that doubled the memory the curriculum takes. V8 copies
- * short cuts anyway, so short strings (kinds, dates, levels) are kept as they are, shared. A JSON round trip is the
- * cheapest copy that is one flat string (`(" " + s).slice(1)` keeps a flat copy and a 32-byte cut of it: 180,000
- * such cuts at 3,000 lessons).
- */
-function detached<T>(value: T): T {
-  if (typeof value === "string") return (value.length < 13 ? value : JSON.parse(JSON.stringify(value))) as T;
-  if (Array.isArray(value)) return value.map(detached) as T;
-  if (value && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = detached(v);
-    return out as T;
-  }
-  return value;
+  return { lesson, problems: sink.problems, meta };
 }
 
 /** A track's own fields; the id (folder name) and lessons are added by the loader. */

@@ -257,6 +257,15 @@ describe("loadCurriculum reports each broken edit at its file and line", () => {
     expect((await loadCurriculum(dir)).curriculum).toBeDefined();
   });
 
+  it("an emoji counts as one character, as a learner sees it: 40 with two emoji is fine", async () => {
+    const dir = await copyFixture();
+    const label = `Đã nghĩ ra 👍 ${"ă".repeat(25)} 👌`;
+    expect([...label]).toHaveLength(40);
+    expect(label.length).toBe(42);
+    await edit(dir, PASSWORD, (s) => replaceOnce(s, "- Đã nghĩ ra\n", `- ${label}\n`));
+    expect((await loadCurriculum(dir)).curriculum).toBeDefined();
+  });
+
   it("a lesson with no steps", async () => {
     const dir = await copyFixture();
     const content = await edit(dir, INSTALL, (s) => s.slice(0, s.indexOf("## Bước 1")));

@@ -1,0 +1,141 @@
+// Parses a large curriculum on every core. A national curriculum has thousands of lessons and each takes a
+// millisecond or two to parse and check (YAML, Markdown, the schema, the writing rules): on one thread that was most
+// of `curriculum:check` and of a server's start. Small curricula parse in the loader's own thread, where starting
+// threads would cost more than it saves.
+
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import { type ParseLessonResult, parseLesson } from "./parse.js";
+
+export interface ParseJob {
+  bytes: Uint8Array;
+  file: string;
+  trackId: string;
+  order: number;
+}
+
+export interface ParseBatch {
+  id: number;
+  /** The clock of the "checked date is in the future" rule, as a timestamp. */
+  now: number;
+  jobs: ParseJob[];
+}
+
+export interface ParsePool {
+  parse(jobs: ParseJob[], now: Date): Promise<ParseLessonResult[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * The parse as values with strings of their own. A string cut from a larger one (every YAML value and Markdown token
+ * is) keeps the whole file's text alive: at thousands of lessons that doubled the memory the curriculum takes. A JSON
+ * round trip copies the whole value at once into flat strings, and the pool's threads hand their results over as JSON.
+ */
+export const ownStrings = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+/** The compiled worker next to this file; under a TypeScript runner (tests, `tsx`) there is none and parsing stays in-thread. */
+const WORKER = new URL("./parse-worker.js", import.meta.url);
+export const poolAvailable = import.meta.url.endsWith(".js");
+
+/** Threads that take batches as they finish the last, so a slow batch does not hold the others up. */
+export function createParsePool(size = Math.min(8, availableParallelism())): ParsePool {
+  type Pending = { batch: ParseBatch; resolve: (r: ParseLessonResult[]) => void; reject: (e: Error) => void };
+  const queue: Pending[] = [];
+  const running = new Map<Worker, Pending>();
+  const idle: Worker[] = [];
+  let nextId = 0;
+  let failed: Error | undefined;
+  let closing = false;
+
+  const dispatch = () => {
+    while (idle.length > 0 && queue.length > 0) {
+      const worker = idle.pop() as Worker;
+      const job = queue.shift() as Pending;
+      running.set(worker, job);
+      worker.postMessage(job.batch);
+    }
+  };
+  const fail = (err: Error) => {
+    failed ??= err;
+    for (const p of [...queue, ...running.values()]) p.reject(err);
+    queue.length = 0;
+    running.clear();
+  };
+  const workers = Array.from({ length: Math.max(1, size) }, () => {
+    const worker = new Worker(WORKER);
+    worker.on("message", (msg: { id: number; json: string }) => {
+      const job = running.get(worker);
+      running.delete(worker);
+      idle.push(worker);
+      job?.resolve(JSON.parse(msg.json) as ParseLessonResult[]);
+      dispatch();
+    });
+    worker.on("error", fail);
+    worker.on("exit", (code) => {
+      if (code !== 0 && !closing) fail(new Error(`curriculum parse thread exited with code ${code}`));
+    });
+    idle.push(worker);
+    return worker;
+  });
+
+  return {
+    parse(jobs, now) {
+      if (failed) return Promise.reject(failed);
+      return new Promise((resolve, reject) => {
+        queue.push({ batch: { id: nextId++, now: now.getTime(), jobs }, resolve, reject });
+        dispatch();
+      });
+    },
+    async close() {
+      closing = true;
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
+  };
+}
+
+/** From this many lessons to parse in one load, threads pay for their start (a tenth of a second, loading the parser). */
+const PARALLEL_FROM = 200;
+
+export interface LessonParser {
+  parse(jobs: ParseJob[]): Promise<ParseLessonResult[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * The lessons of one load, parsed in this thread while they are few (a reload parses only what was edited) and on the
+ * pool once more than `parallelFrom` have come. Requests wait for the next turn of the event loop, so the loader has
+ * asked for every file it has read by then and the pool starts before the first lesson is parsed.
+ */
+export function lessonParser(options: { now?: Date; parallelFrom?: number }): LessonParser {
+  const now = options.now ?? new Date();
+  const from = options.parallelFrom ?? PARALLEL_FROM;
+  type Waiting = { jobs: ParseJob[]; resolve: (r: ParseLessonResult[]) => void; reject: (e: unknown) => void };
+  const waiting: Waiting[] = [];
+  let count = 0;
+  let pool: ParsePool | undefined;
+  const flush = () => {
+    if (!pool && poolAvailable && count > from) pool = createParsePool();
+    for (const { jobs, resolve, reject } of waiting.splice(0)) {
+      if (pool) pool.parse(jobs, now).then(resolve, reject);
+      else {
+        try {
+          resolve(jobs.map((job) => ownStrings(parseLesson(textOf(job.bytes), job.file, job.trackId, job.order, { now }))));
+        } catch (err) {
+          reject(err);
+        }
+      }
+    }
+  };
+  return {
+    parse(jobs) {
+      if (jobs.length === 0) return Promise.resolve([]);
+      count += jobs.length;
+      if (waiting.length === 0) setImmediate(flush);
+      return new Promise((resolve, reject) => waiting.push({ jobs, resolve, reject }));
+    },
+    close: async () => pool?.close(),
+  };
+}
+
+/** UTF-8 bytes as text, without copying them first. */
+export const textOf = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");

@@ -1,0 +1,47 @@
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { loadCurriculum } from "../../../src/curriculum/load.js";
+import { copyFixture, edit, removeTempDirs, replaceOnce } from "./fixture.js";
+
+// The parse pool runs compiled code in threads (dist/, built before the tests): a large curriculum is parsed there,
+// and must come out exactly as it does in the loader's own thread — lessons, versions and every problem.
+
+afterEach(removeTempDirs);
+
+const CURRICULUM = fileURLToPath(new URL("../../../curriculum", import.meta.url));
+const compiled = (await import(
+  new URL("../../../dist/curriculum/load.js", import.meta.url).href
+)) as typeof import("../../../src/curriculum/load.js");
+const NOW = new Date("2026-12-07T03:00:00Z");
+
+describe("lessons parsed on every core", () => {
+  it("gives the real curriculum exactly as one thread does", async () => {
+    const alone = await loadCurriculum(CURRICULUM, { now: NOW });
+    const pooled = await compiled.loadCurriculum(CURRICULUM, { now: NOW, parallelFrom: 0 });
+    expect(alone.curriculum?.lessons.size).toBeGreaterThan(30);
+    expect(pooled.curriculum?.version).toBe(alone.curriculum?.version);
+    expect(pooled.problems).toEqual(alone.problems);
+    expect(pooled.curriculum?.tracks).toEqual(alone.curriculum?.tracks);
+  });
+
+  it("reports a broken lesson at the same file and line, and serves nothing", async () => {
+    const dir = await copyFixture();
+    await edit(dir, "an-toan/02-ma-otp.md", (s) => replaceOnce(s, "id: an-toan-ma-otp", "id: [an-toan-ma-otp"));
+    const alone = await loadCurriculum(dir, { now: NOW });
+    const pooled = await compiled.loadCurriculum(dir, { now: NOW, parallelFrom: 0 });
+    expect(alone.problems.some((p) => p.file === "an-toan/02-ma-otp.md" && p.severity === "error")).toBe(true);
+    expect(pooled.problems).toEqual(alone.problems);
+    expect(pooled.curriculum).toBeUndefined();
+  });
+
+  it("reloads with a cache: only the edited lesson is parsed again, and the others stay the same objects", async () => {
+    const dir = await copyFixture();
+    const cache = new Map();
+    const first = await compiled.loadCurriculum(dir, { now: NOW, parallelFrom: 0, cache });
+    await edit(dir, "vneid/01-cai-dat.md", (s) => s.replace("Bác mở **CH Play**", "Bác mở **Google Play**"));
+    const second = await compiled.loadCurriculum(dir, { now: NOW, parallelFrom: 0, cache });
+    expect(second.curriculum?.version).not.toBe(first.curriculum?.version);
+    expect(second.curriculum?.lessons.get("an-toan-ma-otp")).toBe(first.curriculum?.lessons.get("an-toan-ma-otp"));
+    expect(JSON.stringify(second.curriculum?.lessons.get("vneid-cai-dat"))).toContain("Google Play");
+  });
+});
