@@ -19,7 +19,7 @@ import { createCurriculumStore } from "./curriculum/store.js";
 import { createHandoff } from "./handoff/desk.js";
 import { createTicketReminders, type TicketReminders } from "./handoff/reminders.js";
 import { createMetrics } from "./metrics.js";
-import { createOpenAiLlm, type LlmClient } from "./qa/llm.js";
+import type { LlmClient } from "./qa/llm.js";
 import { createQa } from "./qa/service.js";
 import { buildServer } from "./server.js";
 import type { Db } from "./store/db.js";
@@ -141,9 +141,7 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     promptsDir: config.promptsDir,
     ...(config.llm ? { dailyLlmBudget: config.llm.dailyCalls } : {}),
     ...(opts.qaDeadlineMs ? { deadlineMs: opts.qaDeadlineMs } : {}),
-    ...(config.llm
-      ? { llm: opts.llm ?? createOpenAiLlm({ ...config.llm, logger, timeoutMs: Math.min(15_000, opts.qaDeadlineMs ?? 15_000) }) }
-      : {}),
+    ...(config.llm ? { llm: opts.llm ?? (await openAiLlm(config.llm, logger, opts.qaDeadlineMs)) } : {}),
   });
   const stt = config.stt;
   const transcriber = stt
@@ -377,3 +375,9 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
 }
 
 export type { PgDb };
+
+/** The model client, loaded only when a model is configured (its SDK takes a tenth of a second to load). */
+async function openAiLlm(llm: NonNullable<Config["llm"]>, logger: Logger, deadlineMs?: number): Promise<LlmClient> {
+  const { createOpenAiLlm } = await import("./qa/llm.js");
+  return createOpenAiLlm({ ...llm, logger, timeoutMs: Math.min(15_000, deadlineMs ?? 15_000) });
+}

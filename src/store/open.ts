@@ -17,17 +17,9 @@ import type { QaStore } from "../qa/service.js";
 import { sqliteAdminStore } from "./admin.js";
 import { sqliteBacklog } from "./backlog.js";
 import { closeDatabase, type Db, isDatabaseOpen, openDatabase, scrubSoon } from "./db.js";
-import { logKeyBeside, logPseudonymKey } from "./log-key.js";
+import { logPseudonymKey } from "./log-key.js";
 import { localOutboxStore } from "./outbox.js";
-import { postgresAdminStore } from "./postgres/admin.js";
-import { postgresBacklog } from "./postgres/backlog.js";
-import { closePostgres, isPostgresUp, openPool, openPostgres, type PgDb, type PgOptions } from "./postgres/db.js";
-import { postgresOutboxStore } from "./postgres/outbox.js";
-import { postgresQaStore } from "./postgres/qa.js";
-import { sealer } from "./postgres/sealed.js";
-import { postgresSharedStore } from "./postgres/shared.js";
-import { postgresTicketsStore } from "./postgres/tickets.js";
-import { postgresZaloOaStore } from "./postgres/zalo-oa.js";
+import type { PgDb, PgOptions } from "./postgres/db.js";
 import { remindersStore } from "./reminders.js";
 import { certificateByCode, directReplies, localStore, qaStore } from "./repo.js";
 import { ticketsStore } from "./tickets.js";
@@ -66,58 +58,15 @@ export type Store =
   | (Common & { kind: "local"; db: Db; local: LocalStore; outbox: LocalOutboxStore })
   | (Common & { kind: "shared"; pg: PgDb; shared: SharedStore; outbox: SharedOutboxStore });
 
-const DAY = 86_400_000;
+export const DAY = 86_400_000;
 /** A closed hand-off ticket (times and lesson, no text) is kept this long for the dashboard, as questions are. */
 export const TICKETS_KEPT_DAYS = 180;
 
 export async function openStore(config: Config, pgOptions: PgOptions = {}, logger?: Logger): Promise<Store> {
   if (config.databaseUrl) {
-    const pg = await openPostgres(config.databaseUrl, pgOptions);
-    const logKey = logKeyBeside(config.databasePath, config.logPseudonymKey);
-    // Webhooks record their updates on connections of their own: never queued behind the work's queries.
-    const front = openPool(config.databaseUrl, { ...pgOptions, max: 4 });
-    const outbox = postgresOutboxStore(pg);
-    return {
-      kind: "shared",
-      pg,
-      shared: postgresSharedStore(pg, sealer(logKey), front, () =>
-        logger?.error("an update was sealed under another key: every instance needs the same LOG_PSEUDONYM_KEY"),
-      ),
-      outbox,
-      qa: postgresQaStore(pg),
-      reminders: outbox,
-      direct: outbox,
-      backlog: postgresBacklog(pg),
-      certificates: async (code) =>
-        (
-          await pg.$client.query<{ trackTitle: string; firstName: string | null; issuedAt: number }>(
-            `select track_title as "trackTitle", first_name as "firstName", issued_at as "issuedAt" from certificates where code = $1`,
-            [code],
-          )
-        ).rows[0],
-      admin: postgresAdminStore(pg),
-      tickets: postgresTicketsStore(pg),
-      zaloOa: postgresZaloOaStore(pg),
-      up: () => isPostgresUp(pg),
-      async tidy(now) {
-        const q = (sql: string, t: number) => pg.$client.query(sql, [t]).then((r) => r.rowCount ?? 0);
-        // Replies a web page never collected (it was closed) need not stay either.
-        await q("delete from outbox where status = 'pending' and channel in ('web', 'cli') and created_at < $1", now - 3600_000);
-        return {
-          sent: await outbox.purge(now - DAY),
-          keys: await q("delete from processed_messages where at < $1", now - 7 * DAY),
-          questions: await q("delete from qa_questions where created_at < $1", now - 180 * DAY),
-          tickets: await q("delete from tickets where closed_at < $1", now - TICKETS_KEPT_DAYS * DAY),
-        };
-      },
-      // PostgreSQL reuses a deleted row's space at its next VACUUM (autovacuum); nothing to do here.
-      scrub: () => undefined,
-      logKey,
-      async close() {
-        await front.end();
-        await closePostgres(pg);
-      },
-    };
+    // Loaded only when asked for: a SQLite server never loads the PostgreSQL driver (a tenth of a second at start).
+    const { openPostgresStore } = await import("./postgres/open.js");
+    return openPostgresStore(config.databaseUrl, config, pgOptions, logger);
   }
   const db = openDatabase(config.databasePath, { backgroundCheckpoints: true });
   return {
