@@ -32,28 +32,33 @@ export const KIND_WEIGHT: Record<PassageKind, number> = {
 };
 
 export function passagesOf(lesson: Lesson): Passage[] {
-  const base = { lessonId: lesson.id, lessonTitle: lesson.title };
-  const out: Passage[] = [
-    { ...base, step: 0, kind: "title", text: lesson.title },
-    { ...base, step: 0, kind: "intro", text: lesson.intro },
-    ...lesson.questions.map((q) => ({ ...base, step: 0, kind: "question" as const, text: q })),
-  ];
-  if (lesson.summary) out.push({ ...base, step: 0, kind: "summary", text: lesson.summary });
+  const out: Passage[] = [];
+  // One object shape for every passage (a national curriculum has a hundred thousand of them): no spreads.
+  const add = (step: number, kind: PassageKind, text: string, quizStep?: number) => {
+    if (text.trim().length === 0) return;
+    const p: Passage = { lessonId: lesson.id, lessonTitle: lesson.title, step, kind, text };
+    if (quizStep !== undefined) p.quizStep = quizStep;
+    out.push(p);
+  };
+  add(0, "title", lesson.title);
+  add(0, "intro", lesson.intro);
+  for (const q of lesson.questions) add(0, "question", q);
+  if (lesson.summary) add(0, "summary", lesson.summary);
   for (const s of lesson.steps) {
-    const quiz = s.kind === "quiz" ? { quizStep: s.index } : {};
+    const quiz = s.kind === "quiz" ? s.index : undefined;
     if (s.kind === "instruction") {
-      out.push({ ...base, step: s.index, kind: "step", text: `${s.title}${/[.?!:…]$/u.test(s.title) ? "" : ":"} ${s.text}`.trim() });
+      add(s.index, "step", `${s.title}${/[.?!:…]$/u.test(s.title) ? "" : ":"} ${s.text}`.trim());
     } else if (s.kind === "checkpoint") {
       // "Bác đã thấy … chưa?" asks; it does not answer. What the step tells the learner to do does.
-      out.push({ ...base, step: s.index, kind: "prompt", text: s.title });
-      if (s.text) out.push({ ...base, step: s.index, kind: "step", text: s.text });
-      for (const o of s.options) if (o.help) out.push({ ...base, step: s.index, kind: "help", text: o.help });
+      add(s.index, "prompt", s.title);
+      if (s.text) add(s.index, "step", s.text);
+      for (const o of s.options) if (o.help) add(s.index, "help", o.help);
     } else {
-      out.push({ ...base, step: s.index, kind: "prompt", text: s.title, ...quiz });
+      add(s.index, "prompt", s.title, quiz);
       const explanation = (s.explanation ?? "").replace(/^Giải thích:\s*/u, "").trim();
-      if (explanation) out.push({ ...base, step: s.index, kind: "explanation", text: explanation, ...quiz });
+      if (explanation) add(s.index, "explanation", explanation, quiz);
     }
-    if (s.tip) out.push({ ...base, step: s.index, kind: "tip", text: s.tip, ...quiz });
+    if (s.tip) add(s.index, "tip", s.tip, quiz);
   }
-  return out.filter((p) => p.text.trim().length > 0);
+  return out;
 }

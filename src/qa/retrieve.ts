@@ -273,7 +273,7 @@ function termsIn(seg: Segment, k: number, into: { terms: Int32Array; freqs: Uint
       let b: number;
       do {
         b = packed[at++] as number;
-        v += (b & 0x7f) * 2 ** shift;
+        v |= (b & 0x7f) << shift;
         shift += 7;
       } while (b & 0x80);
       if (field === 0) term += v;
