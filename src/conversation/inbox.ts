@@ -51,7 +51,12 @@ export function createInbox(deps: InboxDeps) {
   let idleWaiters: Array<() => void> = [];
 
   /** Updates received in this turn of the event loop, recorded together in one transaction. */
-  let batch: Array<{ msg: InboundMessage & { callbackId?: string }; done: (err: unknown, r?: AcceptResult) => void }> = [];
+  let batch: Array<{
+    msg: InboundMessage & { callbackId?: string };
+    done: (err: unknown, r?: AcceptResult) => void;
+    /** Answered as soon as it is recorded (a webhook), not when its turn is done (the web chat, the terminal, polling). */
+    webhook: boolean;
+  }> = [];
   let flushScheduled = false;
 
   /**
@@ -61,7 +66,11 @@ export function createInbox(deps: InboxDeps) {
    * loop shares one transaction (group commit): a commit costs far more than an insert.
    */
   function acceptThen(msg: InboundMessage & { callbackId?: string }, done: (err: unknown, r?: AcceptResult) => void): void {
-    batch.push({ msg, done });
+    enter(msg, done, true);
+  }
+
+  function enter(msg: InboundMessage & { callbackId?: string }, done: (err: unknown, r?: AcceptResult) => void, webhook: boolean): void {
+    batch.push({ msg, done, webhook });
     if (!flushScheduled) {
       flushScheduled = true;
       // After the poll phase: every request that arrived in this turn joins the batch.
@@ -69,9 +78,12 @@ export function createInbox(deps: InboxDeps) {
     }
   }
 
-  /** acceptThen as a promise (polling, tests). */
+  /**
+   * acceptThen as a promise, for those who wait for the turn itself (the web chat, the terminal, polling): they do not
+   * count as webhooks arriving, since holding the tutor's work back for them would only delay their own answer.
+   */
   function accept(msg: InboundMessage & { callbackId?: string }): Promise<AcceptResult> {
-    return new Promise((resolve, reject) => acceptThen(msg, (err, r) => (err ? reject(err) : resolve(r as AcceptResult))));
+    return new Promise((resolve, reject) => enter(msg, (err, r) => (err ? reject(err) : resolve(r as AcceptResult)), false));
   }
 
   /** Records the items in one transaction: each one's inbox row id, or undefined for a duplicate. */
@@ -99,7 +111,7 @@ export function createInbox(deps: InboxDeps) {
     const items = batch;
     if (items.length === 0) return;
     batch = [];
-    governor.webhooks();
+    if (items.some((it) => it.webhook)) governor.webhooks();
     try {
       recordAll(items);
     } finally {

@@ -16,6 +16,10 @@ export type AcceptResult = "recorded" | "duplicate";
 export interface Inbox {
   /** Calls `done` once the update is durably recorded (then the webhook may answer 200), or with the error. */
   acceptThen(msg: InboundRecord, done: (err: unknown, r?: AcceptResult) => void): void;
+  /**
+   * Resolves once the update is recorded, for those who then wait for its turn themselves (the web chat, the terminal,
+   * polling): unlike a webhook's, their arrival does not hold the tutor's work back (see conversation/governor.ts).
+   */
   accept(msg: InboundRecord): Promise<AcceptResult>;
 }
 

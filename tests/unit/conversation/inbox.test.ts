@@ -46,6 +46,10 @@ afterEach(() => {
   dir.cleanup();
 });
 
+/** An update recorded as a webhook records it: answered once recorded, before its turn is worked. */
+const webhook = (inbox: ReturnType<typeof createInbox>, m: Parameters<ReturnType<typeof createInbox>["acceptThen"]>[0]) =>
+  new Promise((resolve, reject) => inbox.acceptThen(m, (err, r) => (err ? reject(err) : resolve(r))));
+
 describe("inbox", () => {
   it("is idle once a turn that waited on something slow (a model answer) is applied", async () => {
     const slow = {
@@ -200,14 +204,24 @@ describe("inbox", () => {
     const inbox = createInbox({ store: repo.localStore(db), conversation, logger: pino({ level: "silent" }), governor });
     workMs = 0.5;
     // The governor's clock stands still: the flood never ends and no more share is earned.
-    await Promise.all(Array.from({ length: 50 }, (_, i) => inbox.accept(msg(`u${i}`, String(i)))));
+    await Promise.all(Array.from({ length: 50 }, (_, i) => webhook(inbox, msg(`u${i}`, String(i)))));
     await new Promise((r) => setTimeout(r, 100));
     // One saved-up slice (4 ms) at the start of the flood, and nothing more while it lasts.
     expect(worked.length).toBeGreaterThan(0);
     expect(worked.length).toBeLessThanOrEqual(10);
     // Webhooks are still answered at once.
-    expect(await inbox.accept(msg("late", "999"))).toBe("recorded");
+    expect(await webhook(inbox, msg("late", "999"))).toBe("recorded");
     t += 1000; // the flood is over
     await eventually(() => expect(worked).toHaveLength(51));
+  });
+
+  it("messages whose request waits for its own turn (web chat, terminal) are not held back as a flood of webhooks", async () => {
+    const governor = createGovernor({ now: () => 0, utilization: () => 1, sampleMs: 0 });
+    const inbox = createInbox({ store: repo.localStore(db), conversation, logger: pino({ level: "silent" }), governor });
+    workMs = 0.5;
+    await Promise.all(Array.from({ length: 50 }, (_, i) => inbox.accept(msg(`u${i}`, String(i)))));
+    // The same flood as above, from learners who wait for their answers: all of it is worked at once.
+    await eventually(() => expect(worked).toHaveLength(50));
+    expect(governor.busy()).toBe(false);
   });
 });
