@@ -566,6 +566,8 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
     // Per lesson, only its five best passages, and its five best among those shown as answers: a question with a
     // common word touches tens of thousands of passages in a national curriculum.
     type Scored = { id: number; score: number; slot: number };
+    /** Whether a passage scoring `score` would enter `top`. */
+    const beats = (top: Scored[], score: number) => top.length < PER_LESSON || (top[top.length - 1] as Scored).score < score;
     const keep = (top: Scored[], h: Scored) => {
       let at = top.length;
       while (at > 0 && (top[at - 1] as Scored).score < h.score) at--;
@@ -573,16 +575,21 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
       if (top.length > PER_LESSON) top.pop();
     };
     const required = wordList.filter(([, w]) => !w.optional).reduce((a, [, w]) => a + w.weight, 0);
-    /** Share of the question's weight that these per-word matches cover. */
-    const cover = (matched: ArrayLike<number>) => {
+    // Each word's weight, whether it is optional and the most it can be covered, as arrays: coverage is worked out for
+    // every passage a question touches, tens of thousands in a national curriculum.
+    const weightOf = Float64Array.from(wordList, ([, v]) => v.weight);
+    const optionalOf = Uint8Array.from(wordList, ([, v]) => (v.optional ? 1 : 0));
+    const capOf = Float64Array.from(wordList, ([w]) => (apart.has(w) ? APART_CREDIT : 1));
+    /** Share of the question's weight that these per-word matches (from `at` on) cover. */
+    const cover = (matched: ArrayLike<number>, at = 0) => {
       let covered = 0;
       let extra = 0;
-      wordList.forEach(([w, v], i) => {
-        const c = apart.has(w) ? Math.min(APART_CREDIT, matched[i] as number) : (matched[i] as number);
-        if (c === 0) return;
-        covered += v.weight * c;
-        if (v.optional) extra += v.weight;
-      });
+      for (let i = 0; i < wordList.length; i++) {
+        const c = Math.min(capOf[i] as number, matched[at + i] as number);
+        if (c === 0) continue;
+        covered += (weightOf[i] as number) * c;
+        if (optionalOf[i]) extra += weightOf[i] as number;
+      }
       return required + extra > 0 ? covered / (required + extra) : 0;
     };
     const byLesson = new Map<number, { top: Scored[]; shown: Scored[]; anywhere: Float32Array; strong: number }>();
@@ -602,10 +609,13 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
         byLesson.set(i, entry);
       }
       for (let w = 0; w < W; w++) entry.anywhere[w] = Math.max(entry.anywhere[w] as number, matchedBuf[slot * W + w] as number);
-      if (cover(matchedBuf.subarray(slot * W, (slot + 1) * W)) >= STRONG_PASSAGE) entry.strong++;
-      const h = { id, score: score * (KIND_WEIGHTS[seg.kinds[k] as number] as number), slot };
+      if (cover(matchedBuf, slot * W) >= STRONG_PASSAGE) entry.strong++;
+      const weighted = score * (KIND_WEIGHTS[seg.kinds[k] as number] as number);
+      const shown = SHOWN_KINDS[seg.kinds[k] as number] === 1;
+      if (!beats(entry.top, weighted) && !(shown && beats(entry.shown, weighted))) continue;
+      const h = { id, score: weighted, slot };
       keep(entry.top, h);
-      if (SHOWN_KINDS[seg.kinds[k] as number]) keep(entry.shown, h);
+      if (shown) keep(entry.shown, h);
     }
     const matchedOf = (h: Scored) => matchedBuf.subarray(h.slot * W, (h.slot + 1) * W);
     type Ranked = Omit<LessonMatch, "passages"> & { list: Scored[]; shown: Scored[] };
