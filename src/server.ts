@@ -86,9 +86,13 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   app.get("/health", () => ({ status: "ok" }));
   app.get("/health/ready", async (_req, reply) => {
     const db = await deps.databaseUp();
-    const curriculum = deps.curriculum() !== undefined;
-    const ok = db && curriculum;
-    return reply.code(ok ? 200 : 503).send({ status: ok ? "ready" : "not_ready", db, curriculum });
+    const served = deps.curriculum();
+    const ok = db && served !== undefined;
+    // The lessons' version tells an operator (or a benchmark) that every instance serves the same files, and when an
+    // edit is being served.
+    return reply
+      .code(ok ? 200 : 503)
+      .send({ status: ok ? "ready" : "not_ready", db, curriculum: served !== undefined, ...(served ? { version: served.version } : {}) });
   });
 
   // Behind a proxy that is not trusted, every client has the proxy's address: limits would be shared by all.

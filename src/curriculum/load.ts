@@ -455,7 +455,8 @@ export async function loadCurriculum(dir: string, options: LoadOptions = {}): Pr
     return { problems: problems.list, stats: { tracks: 0, lessons: 0 } };
   }
 
-  const parser = lessonParser(options);
+  // A reload with a cache parses only what was edited.
+  const parser = lessonParser({ ...options, fromScratch: !options.cache?.size });
   try {
     return await loadFrom(root, options, parser, problems, hashed);
   } finally {

@@ -102,11 +102,12 @@ export interface LessonParser {
 }
 
 /**
- * The lessons of one load, parsed in this thread while they are few (a reload parses only what was edited) and on the
- * pool once more than `parallelFrom` have come. Requests wait for the next turn of the event loop, so the loader has
- * asked for every file it has read by then and the pool starts before the first lesson is parsed.
+ * The lessons of one load, parsed in this thread while they are few and on the pool once more than `parallelFrom`
+ * have come. A load from scratch waits for the next turn of the event loop before parsing, so the loader has asked for
+ * every file it has read by then and the pool starts before the first lesson is parsed; a reload (`fromScratch`
+ * false) parses what was edited at once, without waiting behind learners' requests.
  */
-export function lessonParser(options: { now?: Date; parallelFrom?: number }): LessonParser {
+export function lessonParser(options: { now?: Date; parallelFrom?: number; fromScratch: boolean }): LessonParser {
   const now = options.now ?? new Date();
   const from = options.parallelFrom ?? PARALLEL_FROM;
   type Waiting = { jobs: ParseJob[]; resolve: (r: ParseLessonResult[]) => void; reject: (e: unknown) => void };
@@ -130,8 +131,10 @@ export function lessonParser(options: { now?: Date; parallelFrom?: number }): Le
     parse(jobs) {
       if (jobs.length === 0) return Promise.resolve([]);
       count += jobs.length;
-      if (waiting.length === 0) setImmediate(flush);
-      return new Promise((resolve, reject) => waiting.push({ jobs, resolve, reject }));
+      const asked = new Promise<ParseLessonResult[]>((resolve, reject) => waiting.push({ jobs, resolve, reject }));
+      if (!options.fromScratch) flush();
+      else if (waiting.length === 1) setImmediate(flush);
+      return asked;
     },
     close: async () => pool?.close(),
   };

@@ -28,7 +28,7 @@ export interface ReloadStatus {
 export interface CurriculumStoreOptions {
   dir: string;
   logger: Logger;
-  /** Editors write a file in several steps; wait this long after the last change. */
+  /** Editors write a file in several steps, a few milliseconds apart; wait this long after the last change. */
   debounceMs?: number;
   /** Used when fs.watch is unavailable (e.g. inotify limit reached). */
   pollMs?: number;
@@ -58,7 +58,7 @@ const KEPT_VERSION = ".version";
 export function createCurriculumStore(options: CurriculumStoreOptions): CurriculumStore {
   const dir = resolve(options.dir);
   const logger = options.logger.child({ module: "curriculum" });
-  const debounceMs = options.debounceMs ?? 100;
+  const debounceMs = options.debounceMs ?? 50;
   const pollMs = options.pollMs ?? 5000;
 
   let curriculum: Curriculum | undefined;

@@ -138,7 +138,8 @@ describe("web chat, end to end with a real database file", () => {
     expect((await app.server.inject({ method: "GET", url: "/health" })).json()).toEqual({ status: "ok" });
     const ready = await app.server.inject({ method: "GET", url: "/health/ready" });
     expect(ready.statusCode).toBe(200);
-    expect(ready.json()).toEqual({ status: "ready", db: true, curriculum: true });
+    expect(ready.json()).toEqual({ status: "ready", db: true, curriculum: true, version: app.curriculum.current().version });
+    expect(ready.json().version).toMatch(/^[0-9a-f]{12}$/);
   });
 });
 
