@@ -15,8 +15,12 @@ const SURE_COVERAGE = 0.85;
 const LESSON_COVERAGE = 0.55;
 const PASSAGES_COVERAGE = 0.5;
 const MAX_MARGIN = 0.7;
-/** A question with no word of the programme's topics: one passage must cover this much, clearly better than the next. */
+/**
+ * A question with no word of the programme's topics: one passage must cover this much (or the lesson's best passages
+ * together UNSCOPED_PASSAGES), clearly better than the next lesson.
+ */
 const UNSCOPED_COVERAGE = 0.75;
+const UNSCOPED_PASSAGES = 0.9;
 export const MIN_COVERAGE = 0.4;
 /** Passages shown in a lessons-only answer, and their length together. */
 const MAX_SHOWN = 3;
@@ -44,8 +48,12 @@ export function answering(result: SearchResult, opts: { unscoped?: boolean } = {
   if (!best || result.words === 0 || best.passages.length === 0) return undefined;
   const margin = next ? next.strength / best.strength : 0;
   // A question with no word of the programme's topics ("trồng hoa hồng", "tối nay Việt Nam đá mấy giờ") is answered
-  // only when one passage covers it, clearly better than any other lesson, and it says more than two things.
-  if (opts.unscoped) return best.passageCoverage >= UNSCOPED_COVERAGE && margin <= MAX_MARGIN && result.words >= 3 ? best : undefined;
+  // only when the lesson covers all of it ("Gửi xoài ra Hà Nội, gói sao khỏi dập?"), clearly better than any other
+  // lesson, and it says more than two things.
+  if (opts.unscoped) {
+    const covered = best.passageCoverage >= UNSCOPED_COVERAGE || best.coverage >= UNSCOPED_PASSAGES;
+    return covered && margin <= MAX_MARGIN && result.words >= 3 ? best : undefined;
+  }
   if (best.passageCoverage >= SURE_COVERAGE) return best;
   return margin <= MAX_MARGIN && (best.lessonCoverage >= LESSON_COVERAGE || best.coverage >= PASSAGES_COVERAGE) ? best : undefined;
 }

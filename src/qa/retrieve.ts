@@ -502,7 +502,10 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
     const fixed = mended.flatMap((x) => x.syl);
     // In a message of several sentences, the words of those that only tell the story ("Bà 68 tuổi, đi chợ phiên…")
     // count only where a lesson matches them: what is asked is in the sentences that ask.
-    const asked = new Set(mended.filter((x) => x.asks).flatMap((x) => x.syl.map((s) => s.fold)));
+    // A question of function words only ("Làm thế nào vậy ạ?") asks about what the sentences before it tell.
+    const meaningful = (s: Syllable) => !vocab.isStop(s, marked) && !vocab.isAmbiguous(s, marked) && !/^\d+$/.test(s.fold);
+    const asking = mended.filter((x) => x.asks);
+    const asked = new Set((asking.some((x) => x.syl.some(meaningful)) ? asking : mended).flatMap((x) => x.syl.map((s) => s.fold)));
     // Each term once: a word said three times ("app … app … app") is not three times the question.
     const terms = [...new Map(termsOf(fixed, vocab, marked).map((t) => [t.key, t])).values()];
     // The question's meaning, word by word, weighted by how few lessons use each word. Numbers (ages, amounts) and

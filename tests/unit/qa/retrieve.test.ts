@@ -179,6 +179,12 @@ describe("words as citizens run them together, mistype them and wrap them in a s
     // The same story words in the sentence that asks are what is asked: no lesson speaks of them.
     expect(answering(index.search("đi chợ phiên về mệt lắm thì sao"))).toBeUndefined();
   });
+
+  it('when the sentence that asks has no word of its own ("Làm sao vậy?"), it asks about the story before it', () => {
+    const asked = index.search("Bà 72 tuổi, hay đi khám mà quên thẻ giấy. Nghe nói dùng thẻ trên điện thoại được. Làm sao vậy?");
+    expect(asked.words).toBeGreaterThan(0);
+    expect(answering(asked)?.lesson.id).toBe("the-bhyt");
+  });
 });
 
 describe("a choice, not a guess", () => {
@@ -205,5 +211,19 @@ describe("a choice, not a guess", () => {
     expect(closeLessons({ words: 6, lessons: [match("the-bhyt", 10, 0.5, 0.8), match("mat-tien", 9, 0.3, 0.4)] })).toEqual([]);
     const sure = { words: 6, lessons: [match("the-bhyt", 10, 0.9, 0.9), match("mat-tien", 9.5, 0.9, 0.9)] };
     expect(answering(sure)?.lesson.id).toBe("the-bhyt");
+  });
+
+  it("a question with no word of the programme's topics is answered only by a lesson that covers all of it, far ahead of the next", () => {
+    const unscoped = { unscoped: true };
+    // Its best passages together cover it, no one passage alone (a packing lesson for "gửi xoài … gói sao khỏi dập").
+    const covered = { words: 5, lessons: [match("the-bhyt", 10, 0.95, 1, 0.6), match("mat-tien", 1, 0.3, 0.3)] };
+    expect(answering(covered, unscoped)?.lesson.id).toBe("the-bhyt");
+    expect(
+      answering({ ...covered, lessons: [match("the-bhyt", 10, 0.8, 1, 0.6), match("mat-tien", 1, 0.3, 0.3)] }, unscoped),
+    ).toBeUndefined();
+    expect(
+      answering({ ...covered, lessons: [match("the-bhyt", 10, 0.95, 1, 0.6), match("mat-tien", 8, 0.3, 0.3)] }, unscoped),
+    ).toBeUndefined();
+    expect(answering({ ...covered, words: 2 }, unscoped)).toBeUndefined();
   });
 });
