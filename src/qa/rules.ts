@@ -34,6 +34,8 @@ const g = (n: number) => `(?:\\S+ ){0,${n}}`;
 // ("bổ sung" is not "súng", "kể chuyện" is not "ke", "đâu" is not "đau", "dân" is not "DAN").
 
 export const HARM_SENSES: Record<string, string[]> = {
+  // "mã độc" (malware) and "ma túy", not "mà đọc" (but reads).
+  ma: ["mã", "ma"],
   ke: ["ke"],
   ngu: ["ngu"],
   sung: ["súng"],
@@ -61,9 +63,11 @@ export const HARM_SENSES: Record<string, string[]> = {
 };
 /**
  * Typed without marks, phrases far more often innocent than harmful: "bang gia" is a price list (bảng giá) before it
- * is a fake diploma (bằng giả). With marks, the senses above already tell them apart.
+ * is a fake diploma (bằng giả); "ma doc tin nhan" is "mà đọc tin nhắn" (but reading messages), not malware. With marks,
+ * the senses above already tell them apart.
  */
-export const HARM_UNMARKED_INNOCENT = /(^|\s)(bang gia)(?=\s|$)/g;
+export const HARM_UNMARKED_INNOCENT =
+  /(^|\s)(bang gia|ma doc(?= (?:tin|sach|bao|chu|thu|email|truyen|kinh|lai|duoc|khong|ko|het|xong|to|nho|cham|ki|ky|kip)(?:\s|$)))(?=\s|$)/g;
 export const SCAM_SENSES: Record<string, string[]> = {
   ma: ["mã"],
   phi: ["phí"],
@@ -128,6 +132,10 @@ const THING =
 const SENDER =
   "tin nhan|sms|email|mail|buc thu|la thu|cuoc goi|zalo|messenger|facebook|tiktok|fanpage|nhom|quang cao|bai dang|thong bao|link|nha mang|ngan hang|dien luc|cong an|bhxh|co quan|cuc thue|chi cuc thue|toa an|vien kiem sat|tong dai|cskh|shop|so dien thoai la|so la|hai quan";
 
+/** Someone who said they were an official, a bank, the power company…: always an event, never a general question. */
+const IMPERSONATION = w(
+  "(?:xung|tu xung|tu nhan|nhan la|mao danh|gia danh|tu gioi thieu) (?:la )?(?:ben |o )?(?:cong an|can bo|nhan vien|canh sat|toa an|vien kiem sat|bo|cuc|chi cuc|so|ngan hang|dien luc|bhxh|bao hiem|nha mang|shipper|giam doc|sep|luat su|nha bao|co quan|dieu tra|an ninh)",
+);
 /** Someone contacted the learner, or the learner retells what they were told ("họ nói…", "nó bảo…"). */
 export const RETOLD: RegExp[] = [
   new RegExp(`(?:^|\\s)(?=(?:${PERSON}) )(?<!(?:^|\\s)${THING} )(?!no )(?:${PERSON}) ${g(3)}(?:${SAY})(?=\\s|$)`),
@@ -145,16 +153,17 @@ export const RETOLD: RegExp[] = [
   new RegExp(
     `(?:^|\\s)(?:doc|gui|dua|cung cap|chuyen|cho|nhap|chup|bam|cai) ${g(5)}(?:cho|vao tai khoan cua|vao tk cua|theo loi) (?:${PERSON})(?=\\s|$)`,
   ),
-  w(
-    "(?:xung|tu xung|tu nhan|nhan la|mao danh|gia danh|tu gioi thieu) (?:la )?(?:ben |o )?(?:cong an|can bo|nhan vien|canh sat|toa an|vien kiem sat|bo|cuc|chi cuc|so|ngan hang|dien luc|bhxh|bao hiem|nha mang|shipper|giam doc|sep|luat su|nha bao|co quan|dieu tra|an ninh)",
-  ),
+  IMPERSONATION,
   new RegExp(
     `\\s(?=(?:bat|bao|yeu cau|doi|xin|nho|giuc|ep|hua|moi|ru|huong dan|doa|de nghi|dan) (?:${ME}))(?<!(?:^|\\s)(?:app|ung dung|vneid|vssid|may|dien thoai|he thong|trang|web) ${g(2)})(?<!(?:oi|hay|lam on|giup|vui long|xin|ban|bot|chau|em|con|huong|chi) )(?:bat|bao(?! (?:hiem|mat|gio|nhieu|lau|ve|cao))|yeu cau|doi|xin|nho|giuc|ep|hua|moi|ru|huong dan|doa|de nghi|dan) (?:${ME})(?=\\s|$)`,
   ),
 ];
-/** "Công an có gọi… không", "ngân hàng có bao giờ xin OTP không": a question about practice, not an event. */
+/**
+ * "Công an có gọi… không", "ngân hàng có bao giờ xin OTP không": a question about practice, not an event. "Tôi có làm
+ * theo không" is not: it asks whether to do what someone just said.
+ */
 const GENERIC_QUESTION = w(
-  `co (?:bao gio |khi nao |hay |the |duoc |phai )?(?:goi|goi dien|nhan|nhan tin|gui|xin|yeu cau|bat|doi|hoi|lien he|thong bao|kich hoat|lam) ${g(12)}(?:khong|chua|ha|a|hay khong|phai khong|nhi)`,
+  `co (?:bao gio |khi nao |hay |the |duoc |phai )?(?:goi|goi dien|nhan|nhan tin|gui|xin|yeu cau|bat|doi|hoi|lien he|thong bao|kich hoat|lam(?! theo)) ${g(12)}(?:khong|chua|ha|a|hay khong|phai khong|nhi)`,
 );
 const TO_ME = new RegExp(`(?:^|\\s)(?:goi|nhan|gui|bao|bat|yeu cau|doi|xin) ${g(2)}(?:cho )?(?:toi|tui|bac|em|minh|nha toi)(?=\\s|$)`);
 /** "Nếu…", "khi…", "lỡ như…" at the start, with nothing that places it in the past: a what-if question. */
@@ -163,7 +172,7 @@ const CONCRETE = w("roi|vua|hom qua|hom nay|sang nay|chieu nay|toi qua|da|moi (?
 
 export function retold(folded: string): boolean {
   if (HYPOTHETICAL.test(folded) && !CONCRETE.test(folded)) return false;
-  if (GENERIC_QUESTION.test(folded) && !TO_ME.test(folded)) return false;
+  if (GENERIC_QUESTION.test(folded) && !TO_ME.test(folded) && !IMPERSONATION.test(folded)) return false;
   return RETOLD.some((p) => p.test(folded));
 }
 

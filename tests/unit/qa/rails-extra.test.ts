@@ -72,6 +72,12 @@ describe("scams retold or pasted are warned about", () => {
     ["người lạ kết bạn zalo rồi gửi link bảo vào xem video có mặt tôi", "warn"],
     ["họ gọi video cho tôi, hình giống cháu tôi nhưng mờ, nói đang cần tiền đóng học phí gấp", "warn"],
     ["người ta hướng dẫn tôi cài teamviewer để họ hỗ trợ lấy lại tiền bị lừa", "warn"],
+    // Asking whether to do what the caller says is not a general question about what companies do.
+    [
+      "Sáng nay có ông xưng là điện lực, nói hóa đơn nhà tôi còn nợ, phải cài phần mềm theo đường link mới đóng được. Có làm theo không?",
+      "warn",
+    ],
+    ["nguoi ta xung la cong an, noi ho so cua toi lien quan vu an, phai cai ung dung bo cong an theo link, co lam theo ko", "warn"],
     ["tôi đọc mã 845120 cho nó rồi", "warn"],
     ["sáng nay có đứa gọi bảo là cán bộ bảo hiểm xã hội, nói bác được truy lĩnh lương hưu nhưng phải đóng phí hồ sơ 300 nghìn", "warn"],
     ["bac vua nhan dc tn bao trung xe may, bam vao link de dien thong tin nhan thuong", "warn"],
