@@ -36,6 +36,11 @@ export interface LessonMatch {
   passageCoverage: number;
   /** The lesson's passages that answer the question, best first (at most five). */
   passages: Hit[];
+  /**
+   * The same share, covered by the lesson's title or one of its example questions: whether the lesson is about what is
+   * asked, as its author says, or only mentions its words in its steps.
+   */
+  topicCoverage: number;
 }
 
 export interface SearchResult {
@@ -121,6 +126,7 @@ const KINDS = Object.keys(KIND_WEIGHT) as PassageKind[];
 const KIND_INDEX = new Map(KINDS.map((k, i) => [k, i]));
 const KIND_WEIGHTS = Float64Array.from(KINDS, (k) => KIND_WEIGHT[k]);
 const SHOWN_KINDS = Uint8Array.from(KINDS, (k) => (SHOWN.has(k) ? 1 : 0));
+const TOPIC_KINDS = Uint8Array.from(KINDS, (k) => (k === "question" || k === "title" ? 1 : 0));
 
 /** A syllable's part in a passage's terms, worked out once per distinct spelling (syllables are shared objects). */
 interface SyllableTerms {
@@ -595,7 +601,7 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
       }
       return required + extra > 0 ? covered / (required + extra) : 0;
     };
-    const byLesson = new Map<number, { top: Scored[]; shown: Scored[]; anywhere: Float32Array; strong: number }>();
+    const byLesson = new Map<number, { top: Scored[]; shown: Scored[]; anywhere: Float32Array; strong: number; topic: number }>();
     const excluded = opts.exclude ? curriculum.lessons.get(opts.exclude.lessonId) : undefined;
     for (const id of Int32Array.from(touched).sort()) {
       const i = docLesson[id] as number;
@@ -608,11 +614,13 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
       if (excluded && lessons[i] === excluded && seg.quizSteps[k] === opts.exclude?.quizStep) continue;
       let entry = byLesson.get(i);
       if (!entry) {
-        entry = { top: [], shown: [], anywhere: new Float32Array(W), strong: 0 };
+        entry = { top: [], shown: [], anywhere: new Float32Array(W), strong: 0, topic: 0 };
         byLesson.set(i, entry);
       }
       for (let w = 0; w < W; w++) entry.anywhere[w] = Math.max(entry.anywhere[w] as number, matchedBuf[slot * W + w] as number);
-      if (cover(matchedBuf, slot * W) >= STRONG_PASSAGE) entry.strong++;
+      const pc = cover(matchedBuf, slot * W);
+      if (pc >= STRONG_PASSAGE) entry.strong++;
+      if (TOPIC_KINDS[seg.kinds[k] as number]) entry.topic = Math.max(entry.topic, pc);
       const weighted = score * (KIND_WEIGHTS[seg.kinds[k] as number] as number);
       const shown = SHOWN_KINDS[seg.kinds[k] as number] === 1;
       if (!beats(entry.top, weighted) && !(shown && beats(entry.shown, weighted))) continue;
@@ -623,7 +631,7 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
     const matchedOf = (h: Scored) => matchedBuf.subarray(h.slot * W, (h.slot + 1) * W);
     type Ranked = Omit<LessonMatch, "passages"> & { list: Scored[]; shown: Scored[] };
     const ranked: Ranked[] = [];
-    for (const [i, { top: list, shown, anywhere, strong }] of byLesson) {
+    for (const [i, { top: list, shown, anywhere, strong, topic }] of byLesson) {
       const lesson = lessons[i] as Lesson;
       const best = list[0];
       if (!best) continue;
@@ -647,6 +655,7 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
           ((score * (coverage + lessonCoverage)) / 2) *
           (1 + BREADTH_WEIGHT * Math.min(1, strong / (BREADTH_SHARE * Math.max(1, (segs[i] as Segment).lens.length)))),
         passageCoverage: Math.max(0, ...list.map((h) => cover(matchedOf(h)))),
+        topicCoverage: topic,
         list,
         shown,
       });

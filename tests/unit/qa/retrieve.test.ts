@@ -43,7 +43,7 @@ function curriculum(extra: Lesson[] = []) {
     "bao-hiem",
     1,
     [instruction(1, "Mở thẻ BHYT", "Bác mở Ví giấy tờ trong VNeID, chọn thẻ bảo hiểm y tế.", "Thẻ trên điện thoại dùng thay thẻ giấy.")],
-    { title: "Thẻ BHYT trên điện thoại", intro: "Mục tiêu: bác mở được thẻ.", questions: ["di kham quen the giay thi sao"] },
+    { title: "Thẻ BHYT trên điện thoại", intro: "Mục tiêu: bác mở được thẻ.", questions: ["di kham quen the giay thi sao", "dùng thẻ bảo hiểm y tế trên điện thoại thế nào"] },
   );
   return buildCurriculum([
     { id: "an-toan", title: "An toàn", description: "x", order: 1, lessons: [face] },
@@ -190,12 +190,20 @@ describe("words as citizens run them together, mistype them and wrap them in a s
 describe("a choice, not a guess", () => {
   // The decision reads only the shares and the strengths, not the score's scale: matches made by hand.
   const c = curriculum();
-  const match = (id: string, strength: number, coverage: number, lessonCoverage: number, passageCoverage = coverage): LessonMatch => ({
+  const match = (
+    id: string,
+    strength: number,
+    coverage: number,
+    lessonCoverage: number,
+    passageCoverage = coverage,
+    topicCoverage = coverage,
+  ): LessonMatch => ({
     lesson: c.lessons.get(id) as Lesson,
     score: strength,
     coverage,
     lessonCoverage,
     passageCoverage,
+    topicCoverage,
     strength,
     passages: [{ kind: "step", text: "…", step: 1, score: 1 } as Hit],
   });
@@ -211,6 +219,17 @@ describe("a choice, not a guess", () => {
     expect(closeLessons({ words: 6, lessons: [match("the-bhyt", 10, 0.5, 0.8), match("mat-tien", 9, 0.3, 0.4)] })).toEqual([]);
     const sure = { words: 6, lessons: [match("the-bhyt", 10, 0.9, 0.9), match("mat-tien", 9.5, 0.9, 0.9)] };
     expect(answering(sure)?.lesson.id).toBe("the-bhyt");
+  });
+
+  it("a lesson whose title and example questions speak of little of the question is not cited, however well its steps match", () => {
+    const about = { words: 6, lessons: [match("the-bhyt", 10, 0.7, 0.8, 0.7, 0.5), match("mat-tien", 5, 0.3, 0.3)] };
+    expect(answering(about)?.lesson.id).toBe("the-bhyt");
+    const mentions = { words: 6, lessons: [match("the-bhyt", 10, 0.7, 0.8, 0.7, 0.2), match("mat-tien", 5, 0.3, 0.3)] };
+    expect(answering(mentions)).toBeUndefined();
+    // One passage that says all of it is enough.
+    expect(answering({ words: 6, lessons: [match("the-bhyt", 10, 0.9, 0.9, 0.9, 0.2), match("mat-tien", 5, 0.3, 0.3)] })?.lesson.id).toBe(
+      "the-bhyt",
+    );
   });
 
   it("a question with no word of the programme's topics is answered only by a lesson that covers all of it, far ahead of the next", () => {
