@@ -15,7 +15,6 @@ export interface ParseJob {
 }
 
 export interface ParseBatch {
-  id: number;
   /** The clock of the "checked date is in the future" rule, as a timestamp. */
   now: number;
   jobs: ParseJob[];
@@ -43,7 +42,6 @@ export function createParsePool(size = Math.min(8, availableParallelism())): Par
   const queue: Pending[] = [];
   const running = new Map<Worker, Pending>();
   const idle: Worker[] = [];
-  let nextId = 0;
   let failed: Error | undefined;
   let closing = false;
 
@@ -63,11 +61,11 @@ export function createParsePool(size = Math.min(8, availableParallelism())): Par
   };
   const workers = Array.from({ length: Math.max(1, size) }, () => {
     const worker = new Worker(WORKER);
-    worker.on("message", (msg: { id: number; json: string }) => {
+    worker.on("message", (json: string) => {
       const job = running.get(worker);
       running.delete(worker);
       idle.push(worker);
-      job?.resolve(JSON.parse(msg.json) as ParseLessonResult[]);
+      job?.resolve(JSON.parse(json) as ParseLessonResult[]);
       dispatch();
     });
     worker.on("error", fail);
@@ -82,7 +80,7 @@ export function createParsePool(size = Math.min(8, availableParallelism())): Par
     parse(jobs, now) {
       if (failed) return Promise.reject(failed);
       return new Promise((resolve, reject) => {
-        queue.push({ batch: { id: nextId++, now: now.getTime(), jobs }, resolve, reject });
+        queue.push({ batch: { now: now.getTime(), jobs }, resolve, reject });
         dispatch();
       });
     },

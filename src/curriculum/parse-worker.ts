@@ -8,5 +8,5 @@ import { type ParseBatch, textOf } from "./parse-pool.js";
 parentPort?.on("message", (batch: ParseBatch) => {
   const now = new Date(batch.now);
   const results = batch.jobs.map((job) => parseLesson(textOf(job.bytes), job.file, job.trackId, job.order, { now }));
-  parentPort?.postMessage({ id: batch.id, json: JSON.stringify(results) });
+  parentPort?.postMessage(JSON.stringify(results));
 });

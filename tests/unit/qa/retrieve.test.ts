@@ -43,7 +43,11 @@ function curriculum(extra: Lesson[] = []) {
     "bao-hiem",
     1,
     [instruction(1, "Mở thẻ BHYT", "Bác mở Ví giấy tờ trong VNeID, chọn thẻ bảo hiểm y tế.", "Thẻ trên điện thoại dùng thay thẻ giấy.")],
-    { title: "Thẻ BHYT trên điện thoại", intro: "Mục tiêu: bác mở được thẻ.", questions: ["di kham quen the giay thi sao", "dùng thẻ bảo hiểm y tế trên điện thoại thế nào"] },
+    {
+      title: "Thẻ BHYT trên điện thoại",
+      intro: "Mục tiêu: bác mở được thẻ.",
+      questions: ["di kham quen the giay thi sao", "dùng thẻ bảo hiểm y tế trên điện thoại thế nào"],
+    },
   );
   return buildCurriculum([
     { id: "an-toan", title: "An toàn", description: "x", order: 1, lessons: [face] },
