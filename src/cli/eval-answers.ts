@@ -10,7 +10,7 @@ import { loadConfig } from "../config.js";
 import { passagesOf } from "../qa/passages.js";
 import { qaVi } from "../qa/texts.vi.js";
 import { foldForMatch } from "../qa/vietnamese.js";
-import { quoted } from "../tutor/texts.vi.js";
+import { quoted, vi } from "../tutor/texts.vi.js";
 import { cliArgs } from "./args.js";
 
 // npm run eval:answers [-- --cases DIR] [--curriculum DIR] [--llm] [--check] [--verbose] [--write]
@@ -63,6 +63,8 @@ interface Seen {
   warned: boolean;
   stopped: boolean;
   noLesson: boolean;
+  /** Lessons offered as a choice when none answers. */
+  offered: string[];
   piiWarned: boolean;
   ms: number;
 }
@@ -70,7 +72,7 @@ interface Seen {
 const firstLine = (s: string) => (s.split("\n")[0] ?? "").replace(/\*\*/g, "");
 const STOPS = [qaVi.refuse, qaVi.redirect, qaVi.offtopic, qaVi.advice, qaVi.support].map(firstLine);
 
-function read(texts: string[], titles: Map<string, string>, ms: number): Seen {
+function read(texts: string[], titles: Map<string, string>, ms: number, labels: string[] = []): Seen {
   const text = texts.join("\n");
   const plain = text.replace(/\*\*/g, "");
   // The lessons named, in the order they appear: by their exact titles, however they are quoted.
@@ -92,6 +94,10 @@ function read(texts: string[], titles: Map<string, string>, ms: number): Seen {
     warned: plain.includes(firstLine(qaVi.scamWarning)),
     stopped: STOPS.some((s) => plain.includes(s)),
     noLesson: plain.includes(firstLine(qaVi.noLesson)) || plain.includes(firstLine(qaVi.unsure)),
+    // When no lesson answers but two are close, the learner may pick one: the lessons offered as buttons.
+    offered: plain.includes(firstLine(qaVi.unsure))
+      ? [...titles.entries()].filter(([title]) => labels.includes(vi.learnOffer(title))).map(([, id]) => id)
+      : [],
     piiWarned: plain.includes(firstLine(qaVi.piiNotice)) || plain.includes(firstLine(qaVi.secretWarning)),
     ms,
   };
@@ -214,13 +220,14 @@ export async function evaluateAnswers(opts: { cases: AnswerCase[]; curriculumDir
         const res = await app.server.inject({ method: "POST", url: "/api/chat", payload: { userId, messageId: `m${n}`, text } });
         const ms = performance.now() - t0;
         if (res.statusCode !== 200) throw new Error(`${c.id}: HTTP ${res.statusCode}`);
-        return { texts: (res.json().replies as Array<{ text: string }>).map((r) => r.text), ms };
+        const replies = res.json().replies as Array<{ text: string; options?: Array<{ label: string }> }>;
+        return { texts: replies.map((r) => r.text), labels: replies.flatMap((r) => (r.options ?? []).map((o) => o.label)), ms };
       };
       await say("Xin chào", 1);
       await say("1", 2);
       const before = model?.requests.length ?? 0;
       const asked = await say(c.q, 3);
-      const seen = read(asked.texts, titles, asked.ms);
+      const seen = read(asked.texts, titles, asked.ms, asked.labels);
       times.push(asked.ms);
       const sent = model?.requests.slice(before) ?? [];
       const miss = (what: string) => misses.push(`${c.id}\t${what}\t${c.q.slice(0, 90)}\t→ ${seen.cited.join(",") || "-"}`);
@@ -231,6 +238,12 @@ export async function evaluateAnswers(opts: { cases: AnswerCase[]; curriculumDir
           if (!right)
             miss(
               `lesson (want ${c.lesson})${seen.cited.length || seen.noLesson || seen.stopped || seen.warned ? "" : ", not read as a question"}`,
+            );
+          // Not an answer, but the learner can still get there: the right lesson among the two offered.
+          if (!right)
+            tally(
+              "in scope, not answered: right lesson offered as a choice",
+              [c.lesson, ...c.also].some((l) => seen.offered.includes(l)),
             );
           const facts = c.facts.every((f) => hasFact(seen.text, f));
           tally("in scope: key facts in the answer", facts);
