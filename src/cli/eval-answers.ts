@@ -258,6 +258,7 @@ export async function evaluateAnswers(opts: { cases: AnswerCase[]; curriculumDir
         case "uncovered": {
           const honest = seen.cited.length === 0 || seen.cited.every((l) => c.acceptable.includes(l));
           tally("uncovered: honest (or a lesson that covers it)", honest);
+          if (honest) tally("uncovered, not answered: a lesson offered as a choice", seen.offered.length > 0);
           if (!honest) miss("not honest");
           break;
         }

@@ -67,14 +67,15 @@ export function answering(result: SearchResult, opts: { unscoped?: boolean } = {
 }
 
 /**
- * When no lesson answers clearly: the two best, if both speak of most of the question (LESSON_COVERAGE) and are
- * close to each other — a choice for the learner, not an answer.
+ * When no lesson answers clearly, what the learner may pick instead (nothing is cited): the best lesson if it speaks of
+ * most of the question (LESSON_COVERAGE), with the next one when it does too and is close.
  */
 export function closeLessons(result: SearchResult): LessonMatch[] {
   const [best, next] = result.lessons;
-  if (!best || !next || result.words < 2) return [];
+  if (!best || result.words < 2) return [];
   const close = (m: LessonMatch) => m.lessonCoverage >= LESSON_COVERAGE && m.passages.length > 0;
-  return close(best) && close(next) && next.strength >= best.strength * MAX_MARGIN ? [best, next] : [];
+  if (!close(best)) return [];
+  return next && close(next) && next.strength >= best.strength * MAX_MARGIN ? [best, next] : [best];
 }
 
 /** The passages shown: the best, and the next ones when they score at least a third as well; in step order. */

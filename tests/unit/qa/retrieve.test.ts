@@ -218,9 +218,14 @@ describe("a choice, not a guess", () => {
     expect(closeLessons(r).map((m) => m.lesson.id)).toEqual(["the-bhyt", "mat-tien"]);
   });
 
-  it("offers nothing when one lesson stands out, when the next speaks of little of the question, or when one passage covers it", () => {
-    expect(closeLessons({ words: 6, lessons: [match("the-bhyt", 10, 0.5, 0.8), match("mat-tien", 5, 0.45, 0.7)] })).toEqual([]);
-    expect(closeLessons({ words: 6, lessons: [match("the-bhyt", 10, 0.5, 0.8), match("mat-tien", 9, 0.3, 0.4)] })).toEqual([]);
+  it("offers only the best when it stands out or the next speaks of little of the question, nothing when neither speaks of most of it", () => {
+    const ids = (r: Parameters<typeof closeLessons>[0]) => closeLessons(r).map((m) => m.lesson.id);
+    expect(ids({ words: 6, lessons: [match("the-bhyt", 10, 0.5, 0.8), match("mat-tien", 5, 0.45, 0.7)] })).toEqual(["the-bhyt"]);
+    expect(ids({ words: 6, lessons: [match("the-bhyt", 10, 0.5, 0.8), match("mat-tien", 9, 0.3, 0.4)] })).toEqual(["the-bhyt"]);
+    expect(ids({ words: 6, lessons: [match("the-bhyt", 10, 0.4, 0.5), match("mat-tien", 9, 0.4, 0.5)] })).toEqual([]);
+  });
+
+  it("a passage that covers the question decides, however close the next lesson", () => {
     const sure = { words: 6, lessons: [match("the-bhyt", 10, 0.9, 0.9), match("mat-tien", 9.5, 0.9, 0.9)] };
     expect(answering(sure)?.lesson.id).toBe("the-bhyt");
   });
