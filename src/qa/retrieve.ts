@@ -216,6 +216,21 @@ const grown = (a: Uint8Array, least: number) => {
   return b;
 };
 
+/** Sorted in place: by insertion while short (most passages; a typed array's sort is slow on a few dozen numbers). */
+function sortSmall(a: Int32Array): Int32Array {
+  if (a.length > 64) return a.sort();
+  for (let i = 1; i < a.length; i++) {
+    const x = a[i] as number;
+    let j = i - 1;
+    while (j >= 0 && (a[j] as number) > x) {
+      a[j + 1] = a[j] as number;
+      j--;
+    }
+    a[j + 1] = x;
+  }
+  return a;
+}
+
 function segmentOf(lesson: Lesson): Segment {
   const known = segments.get(lesson);
   if (known) return known;
@@ -239,7 +254,7 @@ function segmentOf(lesson: Lesson): Segment {
     const { ids, count } = passageTermIds(syl);
     if (ids.length > scratch.ids.length) scratch.ids = new Int32Array(ids.length * 2);
     scratch.ids.set(ids);
-    const all = scratch.ids.subarray(0, ids.length).sort();
+    const all = sortSmall(scratch.ids.subarray(0, ids.length));
     // Sorted, each term once with how often it occurs.
     let previous = 0;
     for (let i = 0; i < all.length; ) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canonicalTone, isVietnameseSyllable, syllables, typedWithMarks } from "../../../src/qa/vietnamese.js";
+import { canonicalTone, isVietnameseSyllable, syllables, typedWithMarks, wordsOf } from "../../../src/qa/vietnamese.js";
 
 const folds = (t: string) => syllables(t).map((s) => s.fold);
 
@@ -49,5 +49,43 @@ describe("reading what citizens type", () => {
   it("expands 'z' and 'hông' as people type them", () => {
     expect(syllables("sao z").map((x) => x.acc)).toEqual(["sao", "vậy"]);
     expect(syllables("được hông").map((x) => x.acc)).toEqual(["được", "không"]);
+  });
+});
+
+describe("wordsOf reads the runs of letters and numbers exactly as the Unicode regex does", () => {
+  const reference = (t: string) => t.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  it.each([
+    "Xin chào bác! 👋 Tôi là trợ lý",
+    "tiền: 10.000đ — ok… a²b³ ½ µ ª º",
+    "漢字テスト 한국어 𝒜𝒷𝒸 𐐷",
+    "🇻🇳 👨‍👩‍👧 x\u0301y ǅ ʼn",
+    "a\ud800b \udc00c",
+    "",
+  ])("%j", (text) => {
+    expect(wordsOf(text)).toEqual(reference(text));
+  });
+
+  it("on thousands of strings drawn from every plane", () => {
+    let seed = 7;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    for (let k = 0; k < 5000; k++) {
+      let text = "";
+      for (let j = 0; j < 12; j++) {
+        const r = next();
+        const cp =
+          r < 0.3
+            ? 32 + Math.floor(next() * 95)
+            : r < 0.6
+              ? 0xc0 + Math.floor(next() * 0x1e40)
+              : r < 0.8
+                ? Math.floor(next() * 0xffff)
+                : 0x10000 + Math.floor(next() * 0x20000);
+        text += String.fromCodePoint(cp);
+      }
+      expect(wordsOf(text)).toEqual(reference(text));
+    }
   });
 });
