@@ -59,7 +59,8 @@ export function createParsePool(size = Math.min(8, availableParallelism())): Par
     queue.length = 0;
     running.clear();
   };
-  const workers = Array.from({ length: Math.max(1, size) }, () => {
+  const workers: Worker[] = [];
+  const start = () => {
     const worker = new Worker(WORKER);
     worker.on("message", (json: string) => {
       const job = running.get(worker);
@@ -73,8 +74,16 @@ export function createParsePool(size = Math.min(8, availableParallelism())): Par
       if (code !== 0 && !closing) fail(new Error(`curriculum parse thread exited with code ${code}`));
     });
     idle.push(worker);
-    return worker;
-  });
+    workers.push(worker);
+  };
+  try {
+    for (let k = 0; k < Math.max(1, size); k++) start();
+  } catch (err) {
+    // Not all threads could start: none is kept, so none holds the process open.
+    closing = true;
+    for (const w of workers) void w.terminate();
+    throw err;
+  }
 
   return {
     parse(jobs, now) {
@@ -112,17 +121,31 @@ export function lessonParser(options: { now?: Date; parallelFrom?: number; fromS
   const waiting: Waiting[] = [];
   let count = 0;
   let pool: ParsePool | undefined;
+  let inThread = !poolAvailable;
   const flush = () => {
-    if (!pool && poolAvailable && count > from) pool = createParsePool();
+    if (!pool && !inThread && count > from) {
+      try {
+        pool = createParsePool();
+      } catch {
+        // No threads to be had (a container's limit): parse here, slower but the same.
+        inThread = true;
+      }
+    }
     for (const { jobs, resolve, reject } of waiting.splice(0)) {
-      if (pool) pool.parse(jobs, now).then(resolve, reject);
-      else {
+      const here = () => {
         try {
           resolve(jobs.map((job) => ownStrings(parseLesson(textOf(job.bytes), job.file, job.trackId, job.order, { now }))));
         } catch (err) {
           reject(err);
         }
-      }
+      };
+      // A thread that fails (out of memory, killed) costs speed, not the load: its lessons are parsed here.
+      if (pool && !inThread)
+        pool.parse(jobs, now).then(resolve, () => {
+          inThread = true;
+          here();
+        });
+      else here();
     }
   };
   return {
