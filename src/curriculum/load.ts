@@ -7,7 +7,7 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { vnIsoDate } from "../time.js";
 import { editDistance, ID_PATTERN, suggest } from "./common.js";
-import { type LessonMeta, type ParseLessonResult, type ParseOptions, type parseLesson, parseTrack } from "./parse.js";
+import { type LessonMeta, type ParseLessonResult, type ParseOptions, parseTrack } from "./parse.js";
 import { type LessonParser, lessonParser } from "./parse-pool.js";
 import type { Curriculum, CurriculumProblem, Lesson, LoadResult, Track } from "./types.js";
 
@@ -38,7 +38,7 @@ export interface HashedFile {
  */
 export type ParseCache = Map<
   string,
-  { stamp: string; hash: string; day: string; result?: ReturnType<typeof parseLesson>; track?: ReturnType<typeof parseTrack> }
+  { stamp: string; hash: string; day: string; result?: ParseLessonResult; track?: ReturnType<typeof parseTrack> }
 >;
 
 export interface LoadOptions extends ParseOptions {
@@ -237,7 +237,7 @@ interface CachedFile {
   /** The content, when the file had to be read. */
   content?: Buffer;
   /** The lesson parsed from this very content before. */
-  parsed?: ReturnType<typeof parseLesson>;
+  parsed?: ParseLessonResult;
 }
 
 /**
@@ -458,7 +458,7 @@ export async function loadCurriculum(dir: string, options: LoadOptions = {}): Pr
   // A reload with a cache parses only what was edited.
   const parser = lessonParser({ ...options, fromScratch: !options.cache?.size });
   try {
-    return await loadFrom(root, options, parser, problems, hashed);
+    return await loadFrom(root, io, options, parser, problems, hashed);
   } finally {
     await parser.close();
   }
@@ -466,12 +466,12 @@ export async function loadCurriculum(dir: string, options: LoadOptions = {}): Pr
 
 async function loadFrom(
   root: string,
+  io: Io,
   options: LoadOptions,
   parser: LessonParser,
   problems: Problems,
   hashed: HashedFile[],
 ): Promise<LoadReport> {
-  const io = ioOf(options);
   const reading: Array<Promise<TrackEntry>> = [];
   let mediaFiles: string[] = [];
   for (const entry of await listDir(io, root)) {

@@ -311,23 +311,26 @@ export function findPii(text: string): PiiFinding[] {
   const ctxOf = (start: number) =>
     sameLength ? folded.slice(Math.max(0, start - 40), start) : foldForMatch(text.slice(Math.max(0, start - 40), start));
   const findings: PiiFinding[] = [];
-  if (text.includes("@"))
-    for (const m of text.matchAll(EMAIL))
-      findings.push({ type: "email", start: m.index ?? 0, end: (m.index ?? 0) + m[0].length, value: m[0] });
-  for (const m of text.matchAll(BHYT_CODE))
-    findings.push({ type: "insurance", start: m.index ?? 0, end: (m.index ?? 0) + m[0].length, value: m[0] });
-  for (const m of text.matchAll(PLATE))
-    if (!findings.some((f) => (m.index ?? 0) < f.end && (m.index ?? 0) + m[0].length > f.start))
-      findings.push({ type: "plate", start: m.index ?? 0, end: (m.index ?? 0) + m[0].length, value: m[0] });
+  /** Nothing found yet covers any of start..end: what is found first keeps its characters. */
+  const free = (start: number, end: number) => findings.every((f) => end <= f.start || start >= f.end);
+  const matchesOf = (type: PiiType, pattern: RegExp) => {
+    for (const m of text.matchAll(pattern)) {
+      const start = m.index ?? 0;
+      const end = start + m[0].length;
+      if (free(start, end)) findings.push({ type, start, end, value: m[0] });
+    }
+  };
+  if (text.includes("@")) matchesOf("email", EMAIL);
+  matchesOf("insurance", BHYT_CODE);
+  matchesOf("plate", PLATE);
   // Passwords first: a password may contain digits ("Abc@12345") that must go with it. Then what is written in
   // words (a name, an address, a date of birth, a code read out), whose digits go with it too.
-  for (const p of [...findPasswords(text), ...findWordPii(text)])
-    if (!findings.some((f) => p.start < f.end && p.end > f.start)) findings.push(p);
+  for (const p of [...findPasswords(text), ...findWordPii(text)]) if (free(p.start, p.end)) findings.push(p);
   for (const m of text.matchAll(DIGIT_RUN)) {
     const start = m.index ?? 0;
     const raw = m[0];
     const end = start + raw.length;
-    if (findings.some((f) => start < f.end && end > f.start)) continue; // inside an e-mail or a password
+    if (!free(start, end)) continue; // inside an e-mail, a plate or a password
     // A run glued to letters is a code or a word ("2fa", "v2.2.2" handled below), not an id.
     if (
       /[\p{L}]$/u.test(text.slice(Math.max(0, start - 1), start)) &&

@@ -524,7 +524,9 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
     // In a message of several sentences, the words of those that only tell the story ("Bà 68 tuổi, đi chợ phiên…")
     // count only where a lesson matches them: what is asked is in the sentences that ask.
     // A question of function words only ("Làm thế nào vậy ạ?") asks about what the sentences before it tell.
-    const meaningful = (s: Syllable) => !vocab.isStop(s, marked) && !vocab.isAmbiguous(s, marked) && !/^\d+$/.test(s.fold);
+    /** Numbers (ages, amounts) and unmarked words that may be function words ("muon": muốn or mượn). */
+    const optionalWord = (s: Syllable) => vocab.isAmbiguous(s, marked) || /^\d+$/.test(s.fold);
+    const meaningful = (s: Syllable) => !vocab.isStop(s, marked) && !optionalWord(s);
     const asking = mended.filter((x) => x.asks);
     const asked = new Set((asking.some((x) => x.syl.some(meaningful)) ? asking : mended).flatMap((x) => x.syl.map((s) => s.fold)));
     // Each term once: a word said three times ("app … app … app") is not three times the question.
@@ -535,7 +537,7 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
     const words = new Map<string, { weight: number; optional: boolean }>();
     for (const s of fixed) {
       if (vocab.isStop(s, marked) || words.has(s.fold)) continue;
-      const optional = vocab.isAmbiguous(s, marked) || /^\d+$/.test(s.fold);
+      const optional = optionalWord(s);
       const story = !optional && !asked.has(s.fold);
       words.set(s.fold, {
         weight:
