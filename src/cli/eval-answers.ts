@@ -94,7 +94,7 @@ function read(texts: string[], titles: Map<string, string>, ms: number, labels: 
     warned: plain.includes(firstLine(qaVi.scamWarning)),
     stopped: STOPS.some((s) => plain.includes(s)),
     noLesson: plain.includes(firstLine(qaVi.noLesson)) || plain.includes(firstLine(qaVi.unsure)),
-    // When no lesson answers but two are close, the learner may pick one: the lessons offered as buttons.
+    // When no lesson answers, the closest one (or two) the learner may pick: the lessons offered as buttons.
     offered: plain.includes(firstLine(qaVi.unsure))
       ? [...titles.entries()].filter(([title]) => labels.includes(vi.learnOffer(title))).map(([, id]) => id)
       : [],
@@ -239,7 +239,7 @@ export async function evaluateAnswers(opts: { cases: AnswerCase[]; curriculumDir
             miss(
               `lesson (want ${c.lesson})${seen.cited.length || seen.noLesson || seen.stopped || seen.warned ? "" : ", not read as a question"}`,
             );
-          // Not an answer, but the learner can still get there: the right lesson among the two offered.
+          // Not an answer, but the learner can still get there: the right lesson among those offered.
           if (!right)
             tally(
               "in scope, not answered: right lesson offered as a choice",

@@ -489,7 +489,7 @@ export function checkLength(text: string | undefined, line: number, what: string
 }
 
 /** Long sentences are hard to read on a phone for people new to the internet. */
-/** True when `text` has at most `most` runs of characters between whitespace. */
+/** True when `text` has at most `most` runs of characters between whitespace (the characters of JavaScript's `\s`). */
 function piecesAtMost(text: string, most: number): boolean {
   let pieces = 0;
   let inPiece = false;
