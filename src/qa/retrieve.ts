@@ -366,51 +366,56 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
       vocab.contentFolds.add(f);
       lessonsWith.set(f, (lessonsWith.get(f) ?? 0) + 1);
     }
-  // Postings, flat: term t's passages are postDocs[offsets[t]..offsets[t+1]), with postFreqs alongside.
+  // Postings, packed: term t's passages are in bytes offsets[t]..offsets[t+1] of `post`, in passage order, each as a
+  // varint of (the gap from the previous passage << 1 | whether it occurs more than once), then, if it does, how
+  // often (one byte). About 1.6 bytes a posting instead of 5: a national curriculum has millions of them.
   const vocabSize = TERM_IDS.size;
   const offsets = new Int32Array(vocabSize + 1);
+  /** How many passages have term t. */
+  const dfs = new Int32Array(vocabSize);
+  const lastDoc = new Int32Array(vocabSize);
   const scratch = { terms: new Int32Array(256), freqs: new Uint8Array(256) };
-  for (const seg of segs) {
+  const varintBytes = (v: number) => (v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5);
+  for (const [i, seg] of segs.entries()) {
     for (let k = 0; k < seg.lens.length; k++) {
+      const id = (firstDoc[i] as number) + k;
       const count = termsIn(seg, k, scratch);
       for (let j = 0; j < count; j++) {
-        const t = (scratch.terms[j] as number) + 1;
-        offsets[t] = (offsets[t] as number) + 1;
+        const t = scratch.terms[j] as number;
+        const many = (scratch.freqs[j] as number) > 1 ? 1 : 0;
+        offsets[t + 1] = (offsets[t + 1] as number) + varintBytes(((id - (lastDoc[t] as number)) << 1) | many) + many;
+        lastDoc[t] = id;
+        dfs[t] = (dfs[t] as number) + 1;
       }
     }
     yield;
   }
   for (let t = 0; t < vocabSize; t++) offsets[t + 1] = (offsets[t + 1] as number) + (offsets[t] as number);
-  const postDocs = new Int32Array(offsets[vocabSize] as number);
-  const postFreqs = new Uint8Array(postDocs.length);
+  const post = new Uint8Array(offsets[vocabSize] as number);
   const fill = offsets.slice(0, vocabSize);
+  lastDoc.fill(0);
   for (const [i, seg] of segs.entries()) {
     for (let k = 0; k < seg.lens.length; k++) {
+      const id = (firstDoc[i] as number) + k;
       const count = termsIn(seg, k, scratch);
       for (let j = 0; j < count; j++) {
         const t = scratch.terms[j] as number;
-        const at = fill[t] as number;
-        postDocs[at] = (firstDoc[i] as number) + k;
-        postFreqs[at] = scratch.freqs[j] as number;
-        fill[t] = at + 1;
+        const f = scratch.freqs[j] as number;
+        let at = fill[t] as number;
+        let v = ((id - (lastDoc[t] as number)) << 1) | (f > 1 ? 1 : 0);
+        while (v >= 0x80) {
+          post[at++] = (v & 0x7f) | 0x80;
+          v >>>= 7;
+        }
+        post[at++] = v;
+        if (f > 1) post[at++] = f;
+        fill[t] = at;
+        lastDoc[t] = id;
       }
     }
     yield;
   }
-  /** How often a passage has a term: its postings are in passage order. */
-  const freqIn = (id: number, t: number) => {
-    let lo = offsets[t] as number;
-    let hi = (offsets[t + 1] as number) - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const d = postDocs[mid] as number;
-      if (d === id) return postFreqs[mid] as number;
-      if (d < id) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return 0;
-  };
-  const dfOfId = (t: number) => (offsets[t + 1] as number) - (offsets[t] as number);
+  const dfOfId = (t: number) => dfs[t] as number;
   /** The id of a term the lessons use, if they do. */
   const used = (term: string): number | undefined => {
     const id = TERM_IDS.get(term);
@@ -571,8 +576,18 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
       if (tid === undefined) continue;
       const w = idf(tid) * t.weight;
       const at = t.words.flatMap((x) => wordAt.get(x) ?? []);
-      for (let k = offsets[tid] as number; k < (offsets[tid + 1] as number); k++) {
-        const id = postDocs[k] as number;
+      const end = offsets[tid + 1] as number;
+      for (let k = offsets[tid] as number, id = 0; k < end; ) {
+        let v = 0;
+        let shift = 0;
+        let b: number;
+        do {
+          b = post[k++] as number;
+          v |= (b & 0x7f) << shift;
+          shift += 7;
+        } while (b & 0x80);
+        id += v >>> 1;
+        const f = v & 1 ? (post[k++] as number) : 1;
         let slot = slotOf[id] as number;
         if (slot < 0) {
           slot = touched.length;
@@ -585,7 +600,7 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
           }
           matchedBuf.fill(0, slot * W, (slot + 1) * W);
         }
-        scoreOf[id] = (scoreOf[id] as number) + bm25(id, postFreqs[k] as number, w);
+        scoreOf[id] = (scoreOf[id] as number) + bm25(id, f, w);
         for (const i of at) matchedBuf[slot * W + i] = Math.max(matchedBuf[slot * W + i] as number, t.credit);
       }
     }
@@ -705,9 +720,23 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
       const via = into.terms.slice(0, termsIn(seg, k, into));
       const excluded = opts.exclude?.lessonId === lesson.id ? opts.exclude.quizStep : undefined;
       shown = [];
+      const own = { terms: new Int32Array(64), freqs: new Uint8Array(64) };
       for (let id = first; id < (firstDoc[i + 1] as number); id++) {
         if (!SHOWN_KINDS[kindOf(id)] || (excluded !== undefined && seg.quizSteps[id - first] === excluded)) continue;
-        const score = via.reduce((a, t) => a + bm25(id, freqIn(id, t), idf(t) * 0.5), 0);
+        // The terms they share, both lists in id order.
+        const count = termsIn(seg, id - first, own);
+        let score = 0;
+        for (let a = 0, b = 0; a < via.length && b < count; ) {
+          const t = via[a] as number;
+          const u = own.terms[b] as number;
+          if (t < u) a++;
+          else if (u < t) b++;
+          else {
+            score += bm25(id, own.freqs[b] as number, idf(t) * 0.5);
+            a++;
+            b++;
+          }
+        }
         if (score > 0) shown.push({ id, score });
       }
       shown.sort((a, b) => b.score - a.score);
