@@ -63,6 +63,9 @@ const HOUSE = "(?:số nhà|so nha|số|so|sn|nhà số|nha so)\\s*\\d+[a-zA-Z]?
 /** A place name: capitalised words, or (in lowercase text) up to three words. */
 const PLACE = (lower: boolean) => (lower ? `[${L}\\d]+(?:\\s+[${L}]+){0,2}` : `(?:\\d+[a-zA-Z]?|${CAP}(?:\\s+${CAP})*)`);
 
+/** A host name with its top-level domain, or a link: "vietcombank-hotro.xyz", "www.abc", "https://…". */
+const WEB_ADDRESS = /^(?:https?:\/\/|www\.|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?![\p{L}]))/iu;
+
 function addresses(text: string): WordFinding[] {
   const lower = !/\p{Lu}/u.test(text);
   const place = PLACE(lower);
@@ -88,6 +91,8 @@ function addresses(text: string): WordFinding[] {
   )) {
     const value = (m[1] ?? "").trim();
     const start = (m.index ?? 0) + m[0].length - (m[1] ?? "").length + ((m[1] ?? "").length - (m[1] ?? "").trimStart().length);
+    // A web address ("địa chỉ là vietcombank-hotro.xyz") is not where someone lives: it stays for the link rules.
+    if (WEB_ADDRESS.test(text.slice(start, start + value.length + 12))) continue;
     out.push({ type: "address", start, end: start + value.length, value });
   }
   return out;

@@ -42,6 +42,9 @@ describe("personal data written in words is redacted", () => {
     "luật có hiệu lực từ 01/07/2025 phải không",
     "bà sinh năm 1948 thì có được nhận không",
     "chuyển 10tr lúc 11h, phí 500k",
+    // A web address is not where someone lives: the link rules must see it.
+    "thay trang vietcombank ma dia chi la vietcombank-hotro.xyz, vay la trang that hay gia",
+    "địa chỉ là https://dichvucong.gov.vn phải không",
   ])("leaves an ordinary sentence alone: %s", (text) => {
     expect(redactPii(text).text).toBe(text);
   });
