@@ -7,6 +7,7 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { vnIsoDate } from "../time.js";
 import { editDistance, ID_PATTERN, suggest } from "./common.js";
+import type { BodyShelf } from "./packed.js";
 import { type LessonMeta, type ParseLessonResult, type ParseOptions, parseTrack } from "./parse.js";
 import { type LessonParser, lessonParser } from "./parse-pool.js";
 import type { Curriculum, CurriculumProblem, Lesson, LoadResult, Track } from "./types.js";
@@ -45,6 +46,8 @@ export interface LoadOptions extends ParseOptions {
   cache?: ParseCache;
   /** Lessons to parse in one load from which they are parsed on every core (tests lower it). */
   parallelFrom?: number;
+  /** Where lessons' bodies are kept packed until read (the server); without it they are plain values. */
+  shelf?: BodyShelf;
 }
 
 /** A lesson file as parsed, kept even when broken so cross-file checks can name it. */

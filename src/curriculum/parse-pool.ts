@@ -5,6 +5,7 @@
 
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import { type BodyShelf, packBody, withoutBody } from "./packed.js";
 import { type ParseLessonResult, parseLesson } from "./parse.js";
 
 export interface ParseJob {
@@ -18,19 +19,43 @@ export interface ParseBatch {
   /** The clock of the "checked date is in the future" rule, as a timestamp. */
   now: number;
   jobs: ParseJob[];
+  /** Lessons' bodies handed back packed (packed.ts), apart from the JSON. */
+  pack: boolean;
 }
 
-export interface ParsePool {
-  parse(jobs: ParseJob[], now: Date): Promise<ParseLessonResult[]>;
-  close(): Promise<void>;
+/** A thread's answer: the parse as JSON and, when packing, each lesson's body (null where the file has errors). */
+export interface ParsedBatch {
+  json: string;
+  bodies?: Array<Uint8Array | null>;
+}
+
+/** A batch parsed (in a thread or here), bodies packed when asked: lessons without bodies, and the bodies apart. */
+export function parseBatch(batch: ParseBatch): { results: ParseLessonResult[]; bodies?: Array<Uint8Array | null> } {
+  const now = new Date(batch.now);
+  const results = batch.jobs.map((job) => parseLesson(textOf(job.bytes), job.file, job.trackId, job.order, { now }));
+  if (!batch.pack) return { results };
+  const bodies = results.map((r) => (r.lesson ? packBody(r.lesson) : null));
+  return { results: results.map((r) => (r.lesson ? { ...r, lesson: withoutBody(r.lesson) as ParseLessonResult["lesson"] } : r)), bodies };
 }
 
 /**
- * The parse as values with strings of their own. A string cut from a larger one (every YAML value and Markdown token
- * is) keeps the whole file's text alive: at thousands of lessons that doubled the memory the curriculum takes. A JSON
- * round trip copies the whole value at once into flat strings, and the pool's threads hand their results over as JSON.
+ * A thread's answer read back, bodies attached to their lessons. Read from JSON, the parse has strings of its own: a
+ * string cut from a larger one (every YAML value and Markdown token is) keeps the whole file's text alive, and at
+ * thousands of lessons that doubled the memory the curriculum takes.
  */
-export const ownStrings = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+function received({ json, bodies }: ParsedBatch, shelf: BodyShelf | undefined): ParseLessonResult[] {
+  const results = JSON.parse(json) as ParseLessonResult[];
+  if (!bodies || !shelf) return results;
+  return results.map((r, k) => {
+    const bytes = bodies[k];
+    return r.lesson && bytes ? { ...r, lesson: shelf.attach(r.lesson, bytes) } : r;
+  });
+}
+
+export interface ParsePool {
+  parse(jobs: ParseJob[], now: Date, shelf?: BodyShelf): Promise<ParseLessonResult[]>;
+  close(): Promise<void>;
+}
 
 /** The compiled worker next to this file; under a TypeScript runner (tests, `tsx`) there is none and parsing stays in-thread. */
 const WORKER = new URL("./parse-worker.js", import.meta.url);
@@ -38,7 +63,7 @@ export const poolAvailable = import.meta.url.endsWith(".js");
 
 /** Threads that take batches as they finish the last, so a slow batch does not hold the others up. */
 export function createParsePool(size = Math.min(8, availableParallelism())): ParsePool {
-  type Pending = { batch: ParseBatch; resolve: (r: ParseLessonResult[]) => void; reject: (e: Error) => void };
+  type Pending = { batch: ParseBatch; shelf?: BodyShelf; resolve: (r: ParseLessonResult[]) => void; reject: (e: Error) => void };
   const queue: Pending[] = [];
   const running = new Map<Worker, Pending>();
   const idle: Worker[] = [];
@@ -62,11 +87,11 @@ export function createParsePool(size = Math.min(8, availableParallelism())): Par
   const workers: Worker[] = [];
   const start = () => {
     const worker = new Worker(WORKER);
-    worker.on("message", (json: string) => {
+    worker.on("message", (parsed: ParsedBatch) => {
       const job = running.get(worker);
       running.delete(worker);
       idle.push(worker);
-      job?.resolve(JSON.parse(json) as ParseLessonResult[]);
+      job?.resolve(received(parsed, job.shelf));
       dispatch();
     });
     worker.on("error", fail);
@@ -86,10 +111,10 @@ export function createParsePool(size = Math.min(8, availableParallelism())): Par
   }
 
   return {
-    parse(jobs, now) {
+    parse(jobs, now, shelf) {
       if (failed) return Promise.reject(failed);
       return new Promise((resolve, reject) => {
-        queue.push({ batch: { now: now.getTime(), jobs }, resolve, reject });
+        queue.push({ batch: { now: now.getTime(), jobs, pack: shelf !== undefined }, ...(shelf ? { shelf } : {}), resolve, reject });
         dispatch();
       });
     },
@@ -114,7 +139,7 @@ export interface LessonParser {
  * every file it has read by then and the pool starts before the first lesson is parsed; a reload (`fromScratch`
  * false) parses what was edited at once, without waiting behind learners' requests.
  */
-export function lessonParser(options: { now?: Date; parallelFrom?: number; fromScratch: boolean }): LessonParser {
+export function lessonParser(options: { now?: Date; parallelFrom?: number; fromScratch: boolean; shelf?: BodyShelf }): LessonParser {
   const now = options.now ?? new Date();
   const from = options.parallelFrom ?? PARALLEL_FROM;
   type Waiting = { jobs: ParseJob[]; resolve: (r: ParseLessonResult[]) => void; reject: (e: unknown) => void };
@@ -134,14 +159,16 @@ export function lessonParser(options: { now?: Date; parallelFrom?: number; fromS
     for (const { jobs, resolve, reject } of waiting.splice(0)) {
       const here = () => {
         try {
-          resolve(jobs.map((job) => ownStrings(parseLesson(textOf(job.bytes), job.file, job.trackId, job.order, { now }))));
+          // As a thread would: the same parse, read back the same way.
+          const { results, bodies } = parseBatch({ now: now.getTime(), jobs, pack: options.shelf !== undefined });
+          resolve(received({ json: JSON.stringify(results), ...(bodies ? { bodies } : {}) }, options.shelf));
         } catch (err) {
           reject(err);
         }
       };
       // A thread that fails (out of memory, killed) costs speed, not the load: its lessons are parsed here.
       if (pool && !inThread)
-        pool.parse(jobs, now).then(resolve, () => {
+        pool.parse(jobs, now, options.shelf).then(resolve, () => {
           inThread = true;
           here();
         });

@@ -9,6 +9,7 @@ import { dirname, join, resolve } from "node:path";
 import type { Logger } from "pino";
 import { formatProblem } from "./format.js";
 import { type HashedFile, type LoadReport, loadCurriculum, type ParseCache } from "./load.js";
+import { bodyShelf } from "./packed.js";
 import type { Curriculum, CurriculumProblem, LoadResult } from "./types.js";
 import { type TreeWatcher, watchTree } from "./watch-tree.js";
 
@@ -73,9 +74,11 @@ export function createCurriculumStore(options: CurriculumStoreOptions): Curricul
   let lastLogged = "";
 
   const cache: ParseCache = new Map();
+  // The lessons' bodies packed until a learner or a search reads them (packed.ts): most of the curriculum's memory.
+  const shelf = bodyShelf();
   const safeLoad = async (): Promise<LoadReport | LoadResult> => {
     try {
-      return await loadCurriculum(dir, { cache });
+      return await loadCurriculum(dir, { cache, shelf });
     } catch (err) {
       // A permission error or a folder removed mid-read must not crash the server.
       return {
@@ -216,7 +219,7 @@ export function createCurriculumStore(options: CurriculumStoreOptions): Curricul
       const result = await reload();
       if ((!curriculum || !result.ok) && options.keepDir && existsSync(options.keepDir)) {
         // Broken files at a restart must not take the tutor down: serve the last good copy and say so.
-        const kept = await loadCurriculum(resolve(options.keepDir)).catch(() => undefined);
+        const kept = await loadCurriculum(resolve(options.keepDir), { shelf }).catch(() => undefined);
         if (kept?.curriculum) {
           curriculum = kept.curriculum;
           const at = new Date();

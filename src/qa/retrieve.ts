@@ -57,6 +57,8 @@ export interface SearchOptions {
 export interface LessonIndex {
   version: string;
   size: number;
+  /** Numbers of 3–11 digits the lessons' steps and tips state (the phone numbers an answer may give). */
+  numbers: ReadonlySet<string>;
   search(query: string, opts?: SearchOptions): SearchResult;
 }
 
@@ -120,6 +122,8 @@ interface Segment {
   quizSteps: Int16Array;
   /** Its meaningful words, folded, once each. */
   folds: string[];
+  /** The numbers of 3–11 digits its steps and tips state. */
+  numbers: string[];
 }
 const segments = new WeakMap<Lesson, Segment>();
 const KINDS = Object.keys(KIND_WEIGHT) as PassageKind[];
@@ -275,6 +279,7 @@ function segmentOf(lesson: Lesson): Segment {
     kinds: Uint8Array.from(passages, (p) => KIND_INDEX.get(p.kind) ?? 0),
     quizSteps: Int16Array.from(passages, (p) => p.quizStep ?? 0),
     folds: [...folds],
+    numbers: [...new Set(lesson.steps.flatMap((st) => [...`${st.text} ${st.tip ?? ""}`.matchAll(/\b\d{3,11}\b/g)].map((m) => m[0])))],
   };
   segments.set(lesson, segment);
   return segment;
@@ -750,7 +755,7 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
     return shown.slice(0, 5).map((h) => ({ ...(passages[h.id - first] as Passage), score: h.score }));
   }
 
-  return { version: curriculum.version, size: n, search };
+  return { version: curriculum.version, size: n, numbers: new Set(segs.flatMap((seg) => seg.numbers)), search };
 }
 
 /**

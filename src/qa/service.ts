@@ -82,7 +82,7 @@ export function createQa(deps: QaDeps) {
   const shingles = prompts ? promptShingles(prompts.system) : new Set<string>();
   const limit = deps.dailyLlmLimit ?? 30;
   const usage = new Map<string, { day: number; n: number }>();
-  type Built = { version: string; index: LessonIndex; phones: Set<string> };
+  type Built = { version: string; index: LessonIndex };
   let built: Built | undefined;
   let building: { version: string; done: Promise<Built> } | undefined;
 
@@ -96,11 +96,7 @@ export function createQa(deps: QaDeps) {
     if (built?.version === c.version) return Promise.resolve(built);
     if (building?.version !== c.version) {
       const done = (async () => {
-        const lessons = await buildIndexInSlices(c);
-        const phones = new Set<string>();
-        for (const l of c.lessons.values())
-          for (const s of l.steps) for (const m of `${s.text} ${s.tip ?? ""}`.matchAll(/\b\d{3,11}\b/g)) phones.add(m[0]);
-        const next = { version: c.version, index: lessons, phones };
+        const next = { version: c.version, index: await buildIndexInSlices(c) };
         // Kept unless the version now served is built already: when an admin saved a lesson while this build ran,
         // questions are answered from it until the new version's index is ready, instead of waiting for that one.
         if (built?.version !== deps.curriculum().version) built = next;
@@ -174,7 +170,7 @@ export function createQa(deps: QaDeps) {
       deps.metrics?.modelFallbacks.inc({ reason: "error_or_timeout" });
       return undefined; // logged by the client; the learner gets the lessons-only answer
     }
-    const checked = checkOutput(raw, { systemPrompt: prompts.system, lessonPhones: (await index()).phones }, shingles);
+    const checked = checkOutput(raw, { systemPrompt: prompts.system, lessonPhones: (await index()).index.numbers }, shingles);
     if (!checked.ok) {
       log.warn({ rule: checked.rule }, "model answer rejected by the output rails");
       deps.metrics?.modelFallbacks.inc({ reason: "output_rails" });

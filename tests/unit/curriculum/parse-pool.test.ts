@@ -1,6 +1,8 @@
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadCurriculum } from "../../../src/curriculum/load.js";
+import { bodyShelf } from "../../../src/curriculum/packed.js";
+import type { Lesson } from "../../../src/curriculum/types.js";
 import { copyFixture, edit, removeTempDirs, replaceOnce } from "./fixture.js";
 
 // The parse pool runs compiled code in threads (dist/, built before the tests): a large curriculum is parsed there,
@@ -12,7 +14,14 @@ const CURRICULUM = fileURLToPath(new URL("../../../curriculum", import.meta.url)
 const compiled = (await import(
   new URL("../../../dist/curriculum/load.js", import.meta.url).href
 )) as typeof import("../../../src/curriculum/load.js");
+const compiledPacked = (await import(
+  new URL("../../../dist/curriculum/packed.js", import.meta.url).href
+)) as typeof import("../../../src/curriculum/packed.js");
 const NOW = new Date("2026-12-07T03:00:00Z");
+
+/** Every field of `like` as `lesson` reads it (a packed lesson's body fields are read through getters). */
+const asRead = (lesson: Lesson | undefined, like: Lesson) =>
+  Object.fromEntries(Object.keys(like).map((k) => [k, lesson?.[k as keyof Lesson]]));
 
 describe("lessons parsed on every core", () => {
   it("gives the real curriculum exactly as one thread does", async () => {
@@ -22,6 +31,22 @@ describe("lessons parsed on every core", () => {
     expect(pooled.curriculum?.version).toBe(alone.curriculum?.version);
     expect(pooled.problems).toEqual(alone.problems);
     expect(pooled.curriculum?.tracks).toEqual(alone.curriculum?.tracks);
+  });
+
+  it("keeps the server's lessons packed and reads every field back exactly, in threads and in this one", async () => {
+    const plain = await loadCurriculum(CURRICULUM, { now: NOW });
+    // Two lessons unpacked at a time: reading them all twice unpacks each again.
+    const pooled = await compiled.loadCurriculum(CURRICULUM, { now: NOW, parallelFrom: 0, shelf: compiledPacked.bodyShelf(2) });
+    const here = await loadCurriculum(CURRICULUM, { now: NOW, shelf: bodyShelf(2) });
+    const lessons = [...(plain.curriculum?.lessons.values() ?? [])];
+    expect(lessons.length).toBeGreaterThan(30);
+    for (let round = 0; round < 2; round++)
+      for (const lesson of lessons) {
+        expect(asRead(pooled.curriculum?.lessons.get(lesson.id), lesson)).toEqual(lesson);
+        expect(asRead(here.curriculum?.lessons.get(lesson.id), lesson)).toEqual(lesson);
+      }
+    expect(pooled.curriculum?.version).toBe(plain.curriculum?.version);
+    expect(pooled.problems).toEqual(plain.problems);
   });
 
   it("reports a broken lesson at the same file and line, and serves nothing", async () => {
