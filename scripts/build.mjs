@@ -23,6 +23,8 @@ await build({
   platform: "node",
   target: "node20",
   sourcemap: "linked",
+  // Stack traces name src/ files and lines; the maps need not carry the sources (kept in memory with --enable-source-maps).
+  sourcesContent: false,
   logLevel: "warning",
 });
 // Assets read at run time (the web chat page).
