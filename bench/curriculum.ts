@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
@@ -216,8 +216,11 @@ async function main() {
   const table = ["| measure | result | target |", "|---|---|---|", ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
   console.log(`\n${table}`);
   if (!QUICK) {
-    const doc = `# Curriculum at a national scale\n\nMeasured ${new Date().toISOString().slice(0, 10)} with \`npm run bench:curriculum\` on this machine (${cpus().length} × ${cpus()[0]?.model.trim() ?? "CPU"}): copies of the ${made.real} real lessons with new ids.\n\n${table}\n`;
-    writeFileSync(join(root, "docs/benchmarks-curriculum.md"), doc);
+    // What was written by hand below the table (from its marker on) is kept.
+    const file = join(root, "docs/benchmarks-curriculum.md");
+    const notes = existsSync(file) ? (/\n<!-- notes -->[\s\S]*$/.exec(readFileSync(file, "utf8"))?.[0] ?? "") : "";
+    const doc = `# Curriculum at a national scale\n\nMeasured ${new Date().toISOString().slice(0, 10)} with \`npm run bench:curriculum\` on this machine (${cpus().length} × ${cpus()[0]?.model.trim() ?? "CPU"}): copies of the ${made.real} real lessons with new ids.\n\n${table}\n${notes}`;
+    writeFileSync(file, doc);
     console.log("\ndocs/benchmarks-curriculum.md written.");
   }
 }

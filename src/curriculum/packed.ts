@@ -75,7 +75,20 @@ class PackedLesson {
   toJSON(): Lesson {
     return { ...(this as unknown as Head), ...this.#body };
   }
+  /** The whole lesson as a plain value, unpacked for this one use and not kept among the recent ones. */
+  static once(lesson: PackedLesson): Lesson {
+    return { ...(lesson as unknown as Head), ...unpackBody(lesson.#bytes) };
+  }
 }
+
+const unpackBody = (bytes: Uint8Array): Body => JSON.parse(inflateRawSync(bytes).toString("utf8")) as Body;
+
+/**
+ * The lesson, its body unpacked for one use and not kept: for a pass over every lesson (the search index). Kept, the
+ * bodies would push the lessons learners are in out of the recent ones, and live long enough to fill the old
+ * generation of the heap with thousands of them.
+ */
+export const readOnce = (lesson: Lesson): Lesson => (lesson instanceof PackedLesson ? PackedLesson.once(lesson) : lesson);
 
 /** Packed bodies, with the `capacity` lessons read last kept unpacked. */
 export function bodyShelf(capacity = RECENT): BodyShelf {
@@ -84,7 +97,7 @@ export function bodyShelf(capacity = RECENT): BodyShelf {
     let body = unpacked.get(lesson);
     if (body) unpacked.delete(lesson);
     else {
-      body = JSON.parse(inflateRawSync(bytes).toString("utf8")) as Body;
+      body = unpackBody(bytes);
       if (unpacked.size >= capacity) unpacked.delete(unpacked.keys().next().value as PackedLesson);
     }
     unpacked.set(lesson, body);

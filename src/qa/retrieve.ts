@@ -1,3 +1,4 @@
+import { readOnce } from "../curriculum/packed.js";
 import type { Curriculum, Lesson } from "../curriculum/types.js";
 import { KIND_WEIGHT, type Passage, type PassageKind, passagesOf, SHOWN } from "./passages.js";
 import { stripPersonalData } from "./pii.js";
@@ -236,9 +237,10 @@ function sortSmall(a: Int32Array): Int32Array {
   return a;
 }
 
-function segmentOf(lesson: Lesson): Segment {
-  const known = segments.get(lesson);
+function segmentOf(packed: Lesson): Segment {
+  const known = segments.get(packed);
   if (known) return known;
+  const lesson = readOnce(packed);
   const passages = passagesOf(lesson);
   const folds = new Set<string>();
   const starts = new Int32Array(passages.length + 1);
@@ -283,7 +285,7 @@ function segmentOf(lesson: Lesson): Segment {
     folds: [...folds],
     numbers: [...new Set(lesson.steps.flatMap((st) => [...`${st.text} ${st.tip ?? ""}`.matchAll(/\b\d{3,11}\b/g)].map((m) => m[0])))],
   };
-  segments.set(lesson, segment);
+  segments.set(packed, segment);
   return segment;
 }
 
