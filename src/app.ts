@@ -247,6 +247,7 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
       logger,
       owner: conversationStore.kind === "shared" ? conversationStore.owner : undefined,
       leaseMs,
+      concurrency: config.workConcurrency,
       onQueued: () => {
         shared.kick();
         direct.notify();

@@ -92,6 +92,7 @@ export const envSchema = z
     TARGETS_FILE: z.string().trim().min(1).default("./targets.yaml"),
     REMINDER_DAYS: z.coerce.number().int().min(1, "ít nhất 1 ngày").max(60, "nhiều nhất 60 ngày").default(3),
     INSTANCE_LEASE_SECONDS: z.coerce.number().int().min(2).max(300).default(15),
+    WORK_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(16),
     OUTBOX_GLOBAL_PER_SECOND: z.coerce.number().positive().max(1000).default(25),
     OUTBOX_PER_CHAT_PER_SECOND: z.coerce.number().positive().max(1000).default(1),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -231,6 +232,8 @@ export interface Config {
   reminderDays: number;
   /** PostgreSQL: how long an instance's hold on a learner (and on a reply it sends) lasts unless renewed, in ms. */
   instanceLeaseMs: number;
+  /** PostgreSQL: learners one instance works at once (each turn holds a database connection while it runs). */
+  workConcurrency: number;
   /** Send rates of the outbox (Telegram's working limits: about 30/s overall, 1/s per chat). */
   outbox: { globalPerSecond: number; perChatPerSecond: number };
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
@@ -316,6 +319,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     targetsFile: e.TARGETS_FILE,
     reminderDays: e.REMINDER_DAYS,
     instanceLeaseMs: e.INSTANCE_LEASE_SECONDS * 1000,
+    workConcurrency: e.WORK_CONCURRENCY,
     outbox: { globalPerSecond: e.OUTBOX_GLOBAL_PER_SECOND, perChatPerSecond: e.OUTBOX_PER_CHAT_PER_SECOND },
     logLevel: e.LOG_LEVEL,
     trustProxy:
