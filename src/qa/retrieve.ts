@@ -248,12 +248,7 @@ function segmentOf(packed: Lesson): Segment {
   let length = 0;
   const varint = (v: number) => {
     if (length + 5 > scratch.bytes.length) scratch.bytes = grown(scratch.bytes, length + 5);
-    let x = v;
-    while (x >= 0x80) {
-      scratch.bytes[length++] = (x & 0x7f) | 0x80;
-      x >>>= 7;
-    }
-    scratch.bytes[length++] = x;
+    length = writeVarint(scratch.bytes, length, v);
   };
   passages.forEach((p, k) => {
     const syl = syllables(p.text);
@@ -289,28 +284,45 @@ function segmentOf(packed: Lesson): Segment {
   return segment;
 }
 
+/** Writes `v` (non-negative) as a varint at `at` of `bytes`, seven bits a byte; returns where it ends. */
+function writeVarint(bytes: Uint8Array, at: number, v: number): number {
+  let x = v;
+  let i = at;
+  while (x >= 0x80) {
+    bytes[i++] = (x & 0x7f) | 0x80;
+    x >>>= 7;
+  }
+  bytes[i++] = x;
+  return i;
+}
+const varintBytes = (v: number) => (v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5);
+
+/** Where the next varint is read (one cursor: a read runs to its end without yielding). */
+const cursor = { at: 0 };
+/** Reads the varint at `c.at` of `bytes` and moves `c.at` past it. */
+function readVarint(bytes: Uint8Array, c: { at: number }): number {
+  let v = 0;
+  let shift = 0;
+  let b: number;
+  do {
+    b = bytes[c.at++] as number;
+    v |= (b & 0x7f) << shift;
+    shift += 7;
+  } while (b & 0x80);
+  return v;
+}
+
 /** Passage k's terms, in id order, with how often each occurs, written into `into`; returns how many. */
 function termsIn(seg: Segment, k: number, into: { terms: Int32Array; freqs: Uint8Array }): number {
   const { packed } = seg;
-  let at = seg.starts[k] as number;
   const end = seg.starts[k + 1] as number;
   let term = 0;
   let n = 0;
-  const varint = () => {
-    let v = 0;
-    let shift = 0;
-    let b: number;
-    do {
-      b = packed[at++] as number;
-      v |= (b & 0x7f) << shift;
-      shift += 7;
-    } while (b & 0x80);
-    return v;
-  };
-  while (at < end) {
-    const v = varint();
+  cursor.at = seg.starts[k] as number;
+  while (cursor.at < end) {
+    const v = readVarint(packed, cursor);
     term += v >>> 1;
-    const freq = v & 1 ? varint() : 1;
+    const freq = v & 1 ? readVarint(packed, cursor) : 1;
     if (n === into.terms.length) {
       const terms = new Int32Array(n * 2);
       terms.set(into.terms);
@@ -385,7 +397,6 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
   const dfs = new Int32Array(vocabSize);
   const lastDoc = new Int32Array(vocabSize);
   const scratch = { terms: new Int32Array(256), freqs: new Uint8Array(256) };
-  const varintBytes = (v: number) => (v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5);
   for (const [i, seg] of segs.entries()) {
     for (let k = 0; k < seg.lens.length; k++) {
       const id = (firstDoc[i] as number) + k;
@@ -393,7 +404,10 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
       for (let j = 0; j < count; j++) {
         const t = scratch.terms[j] as number;
         const many = (scratch.freqs[j] as number) > 1 ? 1 : 0;
-        offsets[t + 1] = (offsets[t + 1] as number) + varintBytes(((id - (lastDoc[t] as number)) << 1) | many) + many;
+        offsets[t + 1] =
+          (offsets[t + 1] as number) +
+          varintBytes(((id - (lastDoc[t] as number)) << 1) | many) +
+          (many ? varintBytes(scratch.freqs[j] as number) : 0);
         lastDoc[t] = id;
         dfs[t] = (dfs[t] as number) + 1;
       }
@@ -411,14 +425,8 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
       for (let j = 0; j < count; j++) {
         const t = scratch.terms[j] as number;
         const f = scratch.freqs[j] as number;
-        let at = fill[t] as number;
-        let v = ((id - (lastDoc[t] as number)) << 1) | (f > 1 ? 1 : 0);
-        while (v >= 0x80) {
-          post[at++] = (v & 0x7f) | 0x80;
-          v >>>= 7;
-        }
-        post[at++] = v;
-        if (f > 1) post[at++] = f;
+        let at = writeVarint(post, fill[t] as number, ((id - (lastDoc[t] as number)) << 1) | (f > 1 ? 1 : 0));
+        if (f > 1) at = writeVarint(post, at, f);
         fill[t] = at;
         lastDoc[t] = id;
       }
@@ -587,17 +595,11 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
       const w = idf(tid) * t.weight;
       const at = t.words.flatMap((x) => wordAt.get(x) ?? []);
       const end = offsets[tid + 1] as number;
-      for (let k = offsets[tid] as number, id = 0; k < end; ) {
-        let v = 0;
-        let shift = 0;
-        let b: number;
-        do {
-          b = post[k++] as number;
-          v |= (b & 0x7f) << shift;
-          shift += 7;
-        } while (b & 0x80);
+      cursor.at = offsets[tid] as number;
+      for (let id = 0; cursor.at < end; ) {
+        const v = readVarint(post, cursor);
         id += v >>> 1;
-        const f = v & 1 ? (post[k++] as number) : 1;
+        const f = v & 1 ? readVarint(post, cursor) : 1;
         let slot = slotOf[id] as number;
         if (slot < 0) {
           slot = touched.length;
