@@ -27,8 +27,13 @@ beforeAll(async () => {
   child = await spawnServer(port, { DATABASE_PATH: `${dir.path}/t.db`, ...Object.fromEntries(unset.map((k) => [k, undefined])) });
 }, 60_000);
 
-afterAll(() => {
-  child?.kill("SIGTERM");
+afterAll(async () => {
+  // The server writes its last files while it stops: the folder is removed once it has exited.
+  if (child && child.exitCode === null) {
+    const exited = new Promise((resolve) => child?.once("exit", resolve));
+    child.kill("SIGTERM");
+    await exited;
+  }
   dir.cleanup();
 });
 
