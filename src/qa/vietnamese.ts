@@ -31,6 +31,7 @@ const ABBREVIATIONS: ReadonlyMap<string, string> = new Map(
     đc: "được",
     dk: "được",
     j: "gì",
+    gj: "gì",
     z: "vậy",
     zậy: "vậy",
     dzậy: "vậy",

@@ -13,6 +13,7 @@ const route = (cases: Array<[string, string]>) => it.each(cases)("%s → %s", (t
 describe("rule views", () => {
   it("expands teencode and keeps amounts", () => {
     expect(ruleView("ko dc thi lam ntn j")).toBe("khong duoc thi lam nhu the nao gi");
+    expect(ruleView("vssid dang nhap bang vneid kieu gj")).toBe("vssid dang nhap bang vneid kieu gi");
     expect(ruleView("mất 50 k")).toBe("mat 50 k");
     expect(ruleView("constructor toString")).toBe("constructor tostring");
   });
