@@ -488,7 +488,6 @@ export function checkLength(text: string | undefined, line: number, what: string
   }
 }
 
-/** Long sentences are hard to read on a phone for people new to the internet. */
 /** True when `text` has at most `most` runs of characters between whitespace (the characters of JavaScript's `\s`). */
 function piecesAtMost(text: string, most: number): boolean {
   let pieces = 0;
@@ -516,6 +515,7 @@ function piecesAtMost(text: string, most: number): boolean {
   return true;
 }
 
+/** Long sentences are hard to read on a phone for people new to the internet. */
 export function checkSentences(blocks: readonly TextBlock[], ctx: BodyContext): void {
   for (const block of blocks) {
     const text = block.text.replace(/\*\*/g, "");

@@ -82,21 +82,20 @@ export function createQa(deps: QaDeps) {
   const shingles = prompts ? promptShingles(prompts.system) : new Set<string>();
   const limit = deps.dailyLlmLimit ?? 30;
   const usage = new Map<string, { day: number; n: number }>();
-  type Built = { version: string; index: LessonIndex };
-  let built: Built | undefined;
-  let building: { version: string; done: Promise<Built> } | undefined;
+  let built: LessonIndex | undefined;
+  let building: { version: string; done: Promise<LessonIndex> } | undefined;
 
   /**
    * The index of the curriculum now served, built in slices that let webhooks and lessons through (thousands of
    * lessons take a second or two). While a new version's index is being built, questions are answered from the
    * previous one (for that second, as before the edit); only the very first build is waited for.
    */
-  function index(): Promise<Built> {
+  function index(): Promise<LessonIndex> {
     const c = deps.curriculum();
     if (built?.version === c.version) return Promise.resolve(built);
     if (building?.version !== c.version) {
       const done = (async () => {
-        const next = { version: c.version, index: await buildIndexInSlices(c) };
+        const next = await buildIndexInSlices(c);
         // Kept unless the version now served is built already: when an admin saved a lesson while this build ran,
         // questions are answered from it until the new version's index is ready, instead of waiting for that one.
         if (built?.version !== deps.curriculum().version) built = next;
@@ -107,7 +106,7 @@ export function createQa(deps: QaDeps) {
         if (building?.done === done) building = undefined;
       });
     }
-    return built ? Promise.resolve(built) : (building as { done: Promise<Built> }).done;
+    return built ? Promise.resolve(built) : (building as { done: Promise<LessonIndex> }).done;
   }
 
   async function takeLlmQuota(key: string): Promise<"ok" | "capped" | "budget"> {
@@ -170,7 +169,7 @@ export function createQa(deps: QaDeps) {
       deps.metrics?.modelFallbacks.inc({ reason: "error_or_timeout" });
       return undefined; // logged by the client; the learner gets the lessons-only answer
     }
-    const checked = checkOutput(raw, { systemPrompt: prompts.system, lessonPhones: (await index()).index.numbers }, shingles);
+    const checked = checkOutput(raw, { systemPrompt: prompts.system, lessonPhones: (await index()).numbers }, shingles);
     if (!checked.ok) {
       log.warn({ rule: checked.rule }, "model answer rejected by the output rails");
       deps.metrics?.modelFallbacks.inc({ reason: "output_rails" });
@@ -204,7 +203,7 @@ export function createQa(deps: QaDeps) {
       ...extra,
     });
 
-    const { index: lessons } = await index();
+    const lessons = await index();
     const search = () =>
       lessons.search(d.redacted, input.quiz ? { exclude: { lessonId: input.quiz.lessonId, quizStep: input.quiz.step } } : {});
     switch (d.action) {
