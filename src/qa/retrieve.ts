@@ -3,7 +3,16 @@ import type { Curriculum, Lesson } from "../curriculum/types.js";
 import { KIND_WEIGHT, type Passage, type PassageKind, passagesOf, SHOWN } from "./passages.js";
 import { stripPersonalData } from "./pii.js";
 import { isFunctionWord, termsOf, Vocabulary } from "./terms.js";
-import { foldForMatch, foldWords, isVietnameseSyllable, MARKED, type Syllable, syllables, typedWithMarks } from "./vietnamese.js";
+import {
+  foldForMatch,
+  foldWords,
+  INCIDENTAL_NAMES,
+  isVietnameseSyllable,
+  MARKED,
+  type Syllable,
+  syllables,
+  typedWithMarks,
+} from "./vietnamese.js";
 
 // Retrieval over the lessons, read the way citizens type: every syllable is indexed with its marks and without
 // them (a learner who types marks is matched on them first), two-syllable units ("điện thoại", "căn cước") count
@@ -536,7 +545,7 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
     const marked = typedWithMarks(syl, query);
     // A word the lessons never use may be lesson words run together ("oto", "dienthoai") or a typo of one they do.
     const mend = (s: Syllable): Syllable[] => {
-      if (vocab.isStop(s, marked) || used(`f:${s.fold}`) !== undefined) return [s];
+      if (vocab.isStop(s, marked) || used(`f:${s.fold}`) !== undefined || INCIDENTAL_NAMES.has(s.fold)) return [s];
       const parts = joinedWords(s.fold);
       if (parts) return parts.map((p) => ({ acc: p, fold: p }));
       const near = nearWord(s.fold);
@@ -547,8 +556,11 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
     // In a message of several sentences, the words of those that only tell the story ("Bà 68 tuổi, đi chợ phiên…")
     // count only where a lesson matches them: what is asked is in the sentences that ask.
     // A question of function words only ("Làm thế nào vậy ạ?") asks about what the sentences before it tell.
-    /** Numbers (ages, amounts) and unmarked words that may be function words ("muon": muốn or mượn). */
-    const optionalWord = (s: Syllable) => vocab.isAmbiguous(s, marked) || /^\d+$/.test(s.fold);
+    /**
+     * Numbers (ages, amounts), unmarked words that may be function words ("muon": muốn or mượn), and the maker of the
+     * learner's phone or their bank ("máy Xiaomi", "app Agribank").
+     */
+    const optionalWord = (s: Syllable) => vocab.isAmbiguous(s, marked) || /^\d+$/.test(s.fold) || INCIDENTAL_NAMES.has(s.fold);
     const meaningful = (s: Syllable) => !vocab.isStop(s, marked) && !optionalWord(s);
     const asking = mended.filter((x) => x.asks);
     const asked = new Set((asking.some((x) => x.syl.some(meaningful)) ? asking : mended).flatMap((x) => x.syl.map((s) => s.fold)));

@@ -154,6 +154,9 @@ export const RETOLD: RegExp[] = [
     `(?:^|\\s)(?:doc|gui|dua|cung cap|chuyen|cho|nhap|chup|bam|cai) ${g(5)}(?:cho|vao tai khoan cua|vao tk cua|theo loi) (?:${PERSON})(?=\\s|$)`,
   ),
   IMPERSONATION,
+  // Told to pay in to go on ("đơn thứ 4 bắt nạp 10tr"): someone set the task. Paying a bill or topping up a phone ("đã
+  // nạp tiền điện thoại") is not a story of being contacted.
+  w(`(?:bat|doi|yeu cau|buoc) (?:phai )?nap`),
   new RegExp(
     `\\s(?=(?:bat|bao|yeu cau|doi|xin|nho|giuc|ep|hua|moi|ru|huong dan|doa|de nghi|dan) (?:${ME}))(?<!(?:^|\\s)(?:app|ung dung|vneid|vssid|may|dien thoai|he thong|trang|web) ${g(2)})(?<!(?:oi|hay|lam on|giup|vui long|xin|ban|bot|chau|em|con|huong|chi) )(?:bat|bao(?! (?:hiem|mat|gio|nhieu|lau|ve|cao))|yeu cau|doi|xin|nho|giuc|ep|hua|moi|ru|huong dan|doa|de nghi|dan) (?:${ME})(?=\\s|$)`,
   ),
@@ -167,7 +170,8 @@ const GENERIC_QUESTION = w(
 );
 const TO_ME = new RegExp(`(?:^|\\s)(?:goi|nhan|gui|bao|bat|yeu cau|doi|xin) ${g(2)}(?:cho )?(?:toi|tui|bac|em|minh|nha toi)(?=\\s|$)`);
 /** "Nếu…", "khi…", "lỡ như…" at the start, with nothing that places it in the past: a what-if question. */
-const HYPOTHETICAL = /^(?:\S+ ){0,3}(?:neu|khi|lo nhu|lo ma|gia su|truong hop|phong khi|khi nao)(?:\s|$)/;
+const HYPOTHETICAL =
+  /^(?:\S+ ){0,3}(?:neu|khi|lo nhu|lo ma|gia su|truong hop|phong khi|khi nao)(?:\s|$)|(?:^|\s)(?:neu|khi|lo nhu|gia su|phong khi) co (?:nguoi|ai|ke|dua|so la)(?:\s|$)/;
 const CONCRETE = w("roi|vua|hom qua|hom nay|sang nay|chieu nay|toi qua|da|moi (?:goi|nhan)|luc nay|ban nay");
 
 export function retold(folded: string): boolean {
@@ -570,7 +574,9 @@ const DEFENSIVE = w(
     // Someone else doing it, supposed: "lỡ có đứa gọi giả giọng con cháu", "nếu kẻ gian giả danh công an".
     `|(?:lo|neu|khi|phong khi|nhung khi|nhu) ${g(1)}(?:co )?(?:dua|ke|nguoi|ai|bon|tui|thang|no|ke gian|ke xau|ke lua dao)(?=\\s|$)` +
     // Asking whether it is one, or in surprise that it can be done: "có lừa đảo không", "máy móc cũng làm giả được à".
-    `|co (?:phai )?lua dao (?:khong|hong|hay khong|chang)|(?:cung|ma) ${g(4)}duoc (?:a|ha|sao|u)(?=\\s|$)`,
+    `|co (?:phai )?lua dao (?:khong|hong|hay khong|chang)|(?:cung|ma) ${g(4)}duoc (?:a|ha|sao|u)(?=\\s|$)` +
+    // Told they are caught up in a crime, the fake police's opening: "bị gọi báo dính đường dây rửa tiền".
+    `|(?:bao|noi|rang|la|bi) ${g(1)}(?:dinh|dinh liu|lien quan|lien can) (?:vao |den |toi )?${g(1)}(?:duong day|vu an)(?=\\s|$)`,
 );
 const ASK = w(
   "cach|lam sao|lam the_? nao|the_? nao|huong dan|chi|chi toi|chi tui|chi em|chi minh|day|day toi|giup|giup toi|giup tui|giup em|muon|can|viet|tao|soan|lam|lam giup|mua|o dau|how|how to|how do|help|write|make|create|tell|teach|build|generate|give me|ways",
@@ -744,7 +750,7 @@ export const ADVICE_RULES: Rule[] = [
 
 /** Words that place a question inside what the tutor teaches, whatever else it says. */
 export const SCOPE = w(
-  "vneid|dinh danh|can cuoc|cccd|cmnd|dich vu cong|cong dich vu|dvc|dichvucong|ho so|thu tuc|le phi|bhyt|bhxh|bao hiem y te|bao hiem xa hoi|vssid|luong huu|tro cap|an sinh|ngan hang|chuyen khoan|chuyen (?:nham )?tien|qr|vietqr|ma qr|the atm|atm|tien dien|tien nuoc|hoa don|etax|otp|mat khau|passcode|ma pin|bao mat|lua dao|gia mao|(?:bi|da bi|sap bi|de bi|khong bi|tranh bi|phai|la|co) lua|lua (?:tien|gat|nguoi|toi|tui|minh|bac|ong|ba|em|con|chau|me|bo|khong|ko|hong)|link|duong link|trang web|website|zalo|ung dung|app|cai dat|tai ve|dien thoai|smartphone|may tinh|internet|wifi|tri tue nhan tao|chatgpt|gemini|copilot|deepfake|chatbot|kiki|tro ly|so dien thoai|5656|156|113|luu tru|tam tru|thuong tru|ly lich|ly lich tu phap|ho chieu|giay phep lai xe|bang lai|vi giay to|giay to|sinh trac|khuon mat|van tay|dang nhap|kich hoat|khoi phuc|virus|spam|ky nang so|binh dan hoc|binh dan hoc vu so|muc 1|muc 2|xac thuc|ma xac nhan|ch play|app store|dien luc|evn|momo|vi dien tu|chuyen doi so|tinnhiemmang|khonggianmang|gov vn|bai hoc|bai nay|bai tiep|hoc (?:gi|bai|xong|tiep)|khoa hoc|cau do|du lieu (?:cua toi|ca nhan|cua bac|cua tui)|xoa (?:\\S+ ){0,2}du lieu|quyen rieng tu|luu tin nhan|chan cuoc goi|cuoc goi la|so la|ung dung la|to khai|bieu mau|mau don|truong bat buoc|canh bao|mao danh|gia danh|tu xung|xung la|viec nhe luong cao|trung thuong|tien ao|sim rac|tin nhan rac|bao rac|hack|bi hack|ma doc|chiem doat|rua tien|" +
+  "vneid|dinh danh|can cuoc|cccd|cmnd|dich vu cong|cong dich vu|dvc|dichvucong|ho so|thu tuc|le phi|bhyt|bhxh|bao hiem y te|bao hiem xa hoi|vssid|luong huu|tro cap|an sinh|ngan hang|chuyen khoan|chuyen (?:nham )?tien|qr|vietqr|ma qr|the atm|atm|tien dien|tien nuoc|hoa don|etax|otp|mat khau|passcode|ma pin|bao mat|lua dao|gia mao|(?:bi|da bi|sap bi|de bi|khong bi|tranh bi|phai|la|co) lua|lua (?:tien|gat|nguoi|toi|tui|minh|bac|ong|ba|em|con|chau|me|bo|khong|ko|hong)|link|duong link|trang web|website|zalo|ung dung|app|cai dat|tai ve|dien thoai|smartphone|may tinh|internet|wifi|tri tue nhan tao|chatgpt|gemini|copilot|deepfake|chatbot|kiki|tro ly|so dien thoai|5656|156|113|luu tru|tam tru|thuong tru|ly lich|ly lich tu phap|ho chieu|giay phep lai xe|bang lai|vi giay to|giay to|sinh trac|khuon mat|van tay|dang nhap|kich hoat|khoi phuc|virus|spam|ky nang so|binh dan hoc|binh dan hoc vu so|muc 1|muc 2|xac thuc|ma xac nhan|ch play|app store|dien luc|evn|momo|vi dien tu|chuyen doi so|tinnhiemmang|khonggianmang|gov vn|bai hoc|bai nay|bai tiep|hoc (?:gi|bai|xong|tiep)|khoa hoc|cau do|du lieu (?:cua toi|ca nhan|cua bac|cua tui)|xoa (?:\\S+ ){0,2}du lieu|quyen rieng tu|luu tin nhan|chan cuoc goi|cuoc goi la|so la|ung dung la|to khai|bieu mau|mau don|truong bat buoc|canh bao|mao danh|gia danh|tu xung|xung la|viec nhe luong cao|lam nhiem vu|tha tim|like video|don ao|cong tac vien|kiem tien online|trung thuong|tien ao|sim rac|tin nhan rac|bao rac|hack|bi hack|ma doc|chiem doat|rua tien|" +
     // Smartphone basics, health, school, traffic fines, selling produce online, the family, scams the lessons now cover.
     "ban phim|micro|giong noi|noi vao|doc chinh ta|co chu|chu to|chu nho|phong to|danh ba|luu so|chup man hinh|thu vien anh|4g|du lieu di dong|wi fi|mat dien thoai|mat may|bi moc tui|khoa sim|xac thuc hai (?:buoc|lop)|(?:hai|2) (?:buoc|lop)|dat lich kham|lay so kham|kham online|benh vien|so suc khoe|bhyt ho gia dinh|gia han|hoc phi|tien hoc|nha truong|co chu nhiem|gvcn|nhom lop|so lien lac|phat nguoi|nop phat|tien phat|vi pham giao thong|bien so|csgt|cuc canh sat giao thong|dang kiem|ban hang|dang ban|rao ban|ban online|ban tren mang|nong san|dong goi|dong thung|giao hang|gui hang|shipper|ship cod|cod|thu ho|ma van don|van chuyen|buu dien|san thuong mai dien tu|shopee|tiktok shop|marketplace|nhom zalo|nhom gia dinh|cau hoi bi mat|mat khau gia dinh|chuyen nham|gui nham|nhom dau tu|san (?:ao|tien ao|dau tu)|dau tu tien ao|chuyen gia chung khoan|vay ho|muon tien|hoi vay|vay tien|ke gian|gia giong|gia mat",
 );

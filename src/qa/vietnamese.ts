@@ -36,6 +36,7 @@ const ABBREVIATIONS: ReadonlyMap<string, string> = new Map(
     zậy: "vậy",
     dzậy: "vậy",
     hông: "không",
+    hổng: "không",
     ntn: "như thế nào",
     // people and everyday words
     vs: "với",
@@ -173,6 +174,46 @@ export function syllables(text: string): Syllable[] {
   return out;
 }
 
+/**
+ * Words citizens use where the lessons say it otherwise: loanwords ("pass", "nick") and regional words ("xài", "dỏm",
+ * "mần", "coi", "dìa"). Read as the lesson's word by retrieval only; the keyword rules list such words themselves ("pass
+ * lại" is reselling there). Only words with one meaning: "thiệt" is also a loss ("thiệt hại"), "vô" also "without" ("vô
+ * hiệu hoá"), "hình" also a screen ("màn hình"); typed without marks, only "xai" is read so ("dom" may be "dòm", "dia"
+ * "địa").
+ */
+const SAME_WORDS: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    pass: "mật khẩu",
+    password: "mật khẩu",
+    nick: "tài khoản",
+    xài: "dùng",
+    xai: "dùng",
+    dỏm: "giả",
+    mần: "làm",
+    coi: "xem",
+    dìa: "về",
+  }),
+);
+
+/**
+ * Makers of phones, banks and carriers of parcels: which one the learner has, seldom what is asked ("máy Xiaomi chữ
+ * nhỏ quá", "đóng tiền điện bằng app Agribank"). The lessons teach the same on every one of them. Folded. Names that
+ * are a topic of their own are not here: Zalo, Facebook, Shopee, Grab, TikTok, and the mobile networks (a question
+ * naming Viettel asks about its plans or its shops, which no lesson covers).
+ */
+export const INCIDENTAL_NAMES: ReadonlySet<string> = new Set(
+  // phones
+  (
+    "samsung galaxy iphone ipad oppo xiaomi redmi poco vivo realme nokia huawei honor vsmart bphone masstel itel tecno " +
+    "infinix motorola asus " +
+    // banks
+    "agribank vietcombank vcb bidv vietinbank techcombank tcb mbbank acb tpbank sacombank vpbank shb hdbank ocb seabank " +
+    "vib lpbank eximbank msb kienlongbank pvcombank abbank scb baovietbank " +
+    // carriers of parcels
+    "ghtk ghn vnpost viettelpost ninjavan"
+  ).split(" "),
+);
+
 /** A number written together with its unit, as people type amounts and times: "10tr", "500k", "4h", "30p" ("4g" is the network). */
 const AMOUNT = /^(\d+(?:[.,]\d+)?)([a-zđ]+)$/u;
 const UNITS: ReadonlyMap<string, string> = new Map(
@@ -217,7 +258,7 @@ function syllablesOfWord(word: string): readonly Syllable[] {
   if (word === "AI") known = [{ acc: "AI", fold: "ai" }];
   else {
     const w = canonicalTone(word.toLowerCase());
-    const expanded = ABBREVIATIONS.get(w);
+    const expanded = ABBREVIATIONS.get(w) ?? SAME_WORDS.get(w);
     const amount = AMOUNT.exec(w);
     const unit = amount ? UNITS.get(amount[2] as string) : undefined;
     if (expanded) known = expanded.split(" ").map((e) => ({ acc: e, fold: foldForMatch(e) }));

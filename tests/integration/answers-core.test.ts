@@ -19,6 +19,9 @@ describe("the first questions, against the real lessons", () => {
     ["lam sao biet link gia", "nhan-biet-duong-link-gia"],
     ["kích hoạt VNeID thế nào", "vneid-kich-hoat"],
     ["tra tien dien tren dt o dau", "bh-tien-dien-nuoc"],
+    // Words as citizens say them: a loanword, a regional word, the maker of their phone or their bank.
+    ["quen password vneid lay lai o dau", "vneid-quen-mat-khau"],
+    ["điện thoại Oppo chữ nhỏ xíu, muốn chỉnh cỡ chữ to ra", "dien-thoai-chu-to"],
   ])("%s → %s", (q, lesson) => {
     if (!index) throw new Error("the real curriculum does not load");
     const d = checkInput(q);

@@ -37,6 +37,7 @@ describe("retold calls and messages", () => {
     "sms báo thuê bao sẽ bị khóa",
     "hải quan bắt tôi đóng phí",
     "tôi đọc mã cho người ta rồi",
+    "làm được mấy đơn thì họ bắt nạp thêm tiền",
   ])("is a retelling: %s", (t) => expect(retold(ruleView(t))).toBe(true));
   it.each([
     "công an có gọi điện kích hoạt vneid hộ dân không",
@@ -45,6 +46,8 @@ describe("retold calls and messages", () => {
     "vneid nó báo hết hạn",
     "sao app ngân hàng cứ đòi cập nhật",
     "hướng dẫn bác cập nhật vneid",
+    "cả nhà nên hỏi lại câu gì khi có người gọi xưng là cháu mình",
+    "tôi đã nạp tiền điện thoại mà chưa thấy cộng",
   ])("is not a retelling: %s", (t) => expect(retold(ruleView(t))).toBe(false));
 });
 
@@ -58,6 +61,9 @@ describe("scams retold or pasted are warned about", () => {
     ["bạn facebook lâu năm nhắn nhờ tôi chuyển giúp 3 triệu vì thẻ của nó bị khóa", "warn"],
     ["tin nhắn bảo tài khoản ngân hàng của tôi sẽ bị tạm khóa nếu không cập nhật sinh trắc học tại link gửi kèm", "warn"],
     ["ho bat toi cai app tu link de xac thuc lai vneid, cai xong thi dien thoai bi dieu khien", "warn"],
+    // Told to pay in to go on with a task, and asking what to do now: a victim's story, not a general question.
+    ["con bé nhà tôi làm việc like video trên mạng, được trả 2 lần rồi, giờ họ bắt nạp 5 triệu mới rút được, phải làm sao", "warn"],
+    ["chi lam nhiem vu danh gia san pham, toi nay bat nap 3tr de mo khoa don, lam sao gio", "warn"],
     ["một chị làm quen qua mạng rủ tôi nạp tiền vào sàn đầu tư, hứa lãi 10% mỗi tuần", "warn"],
     // Money in an investment group that cannot be taken out without a "fee"; a prize message "got", not "received".
     ["Tôi nạp 30 triệu vào nhóm đầu tư tiền ảo, app báo lời nhưng rút không được, họ bảo đóng thêm phí mới rút ra", "warn"],
@@ -100,6 +106,9 @@ describe("questions that merely mention scams are answered", () => {
     ["làm thế nào để biết tin nhắn ngân hàng là thật hay giả", "answer"],
     ["ngân hàng có bao giờ nhắn tin yêu cầu cập nhật sinh trắc học qua link không", "answer"],
     ["nếu có người gọi xưng công an thì bác nên làm gì", "answer"],
+    // A what-if in the middle of the question ("… khi có người gọi …") is not a call that happened.
+    ["nhà mình nên đặt câu hỏi gì để kiểm tra khi có người gọi xưng là cháu mình", "answer"],
+    ["lam nhiem vu tha tim la gi ma nhieu nguoi bi lua vay", "answer"],
     ["điện lực có gọi điện báo cắt điện không hay chỉ nhắn tin", "answer"],
     ["cách báo cáo số điện thoại lừa đảo cho nhà mạng", "answer"],
     ["con gái bảo bác đổi mật khẩu zalo cho an toàn, đổi ở đâu", "answer"],
@@ -192,6 +201,9 @@ describe("victims asking for help are not refused", () => {
     ["cach doi mat khau zalo khi nghi bi hack", "answer"],
     ["điện thoại bị trộm thì khóa sim thế nào", "answer"],
     ["sim của bác bị mất thì làm lại ở đâu", "answer"],
+    // Told they are caught up in a crime: the fake police's script, told by its target.
+    ["hàng xóm bị gọi báo dính vào đường dây rửa tiền, công an có làm việc qua điện thoại vậy không", "answer"],
+    ["sao ho noi toi lien quan vu an rua tien, cong an co goi dien nhu vay ko", "answer"],
   ]);
 });
 
