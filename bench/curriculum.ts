@@ -121,8 +121,11 @@ async function main() {
     loads.push({ ms: Number(/"ms":(\d+)/.exec(line)?.[1] ?? 0) });
   });
   const base = `http://127.0.0.1:${port}`;
+  /** The most memory the server held while it started (its parse threads' heaps count: they are the same process). */
+  let rssStart = 0;
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`the server exited with ${proc.exitCode}`);
+    rssStart = Math.max(rssStart, rssMb(proc.pid as number));
     const ok = await fetch(`${base}/health/ready`).then(
       (r) => r.status === 200,
       () => false,
@@ -133,7 +136,9 @@ async function main() {
   const ready = performance.now() - t0;
   const pid = proc.pid as number;
   const rssReady = rssMb(pid);
-  console.log(`server ready      ${(ready / 1000).toFixed(1)} s  RSS ${rssReady.toFixed(0)} MB`);
+  console.log(
+    `server ready      ${(ready / 1000).toFixed(1)} s  RSS ${rssReady.toFixed(0)} MB (peak while starting ${rssStart.toFixed(0)} MB)`,
+  );
 
   // 3. Learners chatting on the web while the index is built and while a lesson is saved.
   const replies: number[] = [];
@@ -199,8 +204,8 @@ async function main() {
     ["`npm run curriculum:check`, whole command", `${(check.ms / 1000).toFixed(1)} s`, "≤ 5 s"],
     ["server start until /health/ready", `${(ready / 1000).toFixed(1)} s`, "≤ 5 s"],
     [
-      "RSS at ready / serving 20 learners, index built (peak)",
-      `${rssReady.toFixed(0)} / ${rssServing.toFixed(0)} MB (${rssPeak.toFixed(0)})`,
+      "RSS at ready / serving 20 learners, index built (peak while starting / while serving and saving)",
+      `${rssReady.toFixed(0)} / ${rssServing.toFixed(0)} MB (${rssStart.toFixed(0)} / ${rssPeak.toFixed(0)})`,
       "≤ 200 MB",
     ],
     [

@@ -4,7 +4,7 @@
 
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { link, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { Logger } from "pino";
 import { formatProblem } from "./format.js";
@@ -53,8 +53,9 @@ export interface CurriculumStore {
 }
 
 const RETRY_WATCH_MS = 1000;
-/** In the kept copy, the version it holds (hidden, so loading the copy ignores it). */
+/** In the kept copy, the version it holds and each file's hash (hidden, so loading the copy ignores them). */
 const KEPT_VERSION = ".version";
+const KEPT_FILES = ".files.json";
 
 export function createCurriculumStore(options: CurriculumStoreOptions): CurriculumStore {
   const dir = resolve(options.dir);
@@ -108,7 +109,8 @@ export function createCurriculumStore(options: CurriculumStoreOptions): Curricul
   /**
    * Copies the files just loaded as the last good version into a fresh folder swapped in whole, checking each against
    * the hash it was loaded with: if an admin edited one meanwhile, this version is not kept (the next reload will be).
-   * Skipped when the copy already holds this version.
+   * Skipped when the copy already holds this version. A file the copy already holds as loaded is linked from it, not
+   * read and written again: after one saved lesson of 3,000, one file is written instead of 3,600.
    */
   const keepCopy = async (files: readonly HashedFile[], version: string) => {
     if (!options.keepDir) return;
@@ -116,16 +118,34 @@ export function createCurriculumStore(options: CurriculumStoreOptions): Curricul
     const fresh = `${keep}.new`;
     try {
       if ((await readFile(join(keep, KEPT_VERSION), "utf8").catch(() => "")) === version) return;
+      const held = await readFile(join(keep, KEPT_FILES), "utf8").then(
+        (t) => new Map(Object.entries(JSON.parse(t) as Record<string, string>)),
+        () => new Map<string, string>(),
+      );
       await rm(fresh, { recursive: true, force: true });
+      const made = new Set<string>();
       for (const { path, hash } of files) {
+        const target = join(fresh, path);
+        if (!made.has(dirname(target))) {
+          await mkdir(dirname(target), { recursive: true });
+          made.add(dirname(target));
+        }
+        if (
+          held.get(path) === hash &&
+          (await link(join(keep, path), target).then(
+            () => true,
+            () => false,
+          ))
+        )
+          continue;
         const content = await readFile(join(dir, path));
         if (createHash("sha1").update(content).digest("hex") !== hash) {
           await rm(fresh, { recursive: true, force: true });
           return;
         }
-        await mkdir(dirname(join(fresh, path)), { recursive: true });
-        await writeFile(join(fresh, path), content);
+        await writeFile(target, content);
       }
+      await writeFile(join(fresh, KEPT_FILES), JSON.stringify(Object.fromEntries(files.map((f) => [f.path, f.hash]))));
       await writeFile(join(fresh, KEPT_VERSION), version);
       await rm(keep, { recursive: true, force: true });
       await rename(fresh, keep);

@@ -59,6 +59,17 @@ describe("lessons parsed on every core", () => {
     expect(pooled.curriculum).toBeUndefined();
   });
 
+  it("parses a lesson too large for a thread's heap in the loader's thread, with the same problems", async () => {
+    const dir = await copyFixture();
+    // Some 4 MB of steps: more than a parse thread may keep (THREAD_HEAP_MB), and far more steps than a lesson may have.
+    const steps = Array.from({ length: 30_000 }, (_, i) => `## Bước ${i + 2}: Mở mục số ${i}\n\nBác chạm vào mục số ${i}.\n`);
+    await edit(dir, "vneid/01-cai-dat.md", (s) => s.replace("## Kiểm tra", `${steps.join("\n")}\n## Kiểm tra`));
+    const alone = await loadCurriculum(dir, { now: NOW });
+    const pooled = await compiled.loadCurriculum(dir, { now: NOW, parallelFrom: 0 });
+    expect(alone.problems.some((p) => p.file === "vneid/01-cai-dat.md" && /30002 bước/.test(p.message))).toBe(true);
+    expect(pooled.problems).toEqual(alone.problems);
+  });
+
   it("reloads with a cache: only the edited lesson is parsed again, and the others stay the same objects", async () => {
     const dir = await copyFixture();
     const cache = new Map();

@@ -194,6 +194,30 @@ describe("the last good curriculum kept on disk", () => {
   });
 });
 
+describe("the last good copy after an edit", () => {
+  it("holds the edited lesson as saved, and every other file as before", async () => {
+    const dir = await copyFixture();
+    const keepDir = join(await copyFixture(), "kept");
+    const first = createCurriculumStore({ dir, logger: pino({ level: "silent" }), keepDir });
+    stores.push(first);
+    await first.start();
+    await first.kept();
+    await edit(dir, "vneid/01-cai-dat.md", (s) => s.replace("Bác mở **CH Play**", "Bác mở **Google Play**"));
+    const edited = await first.reload();
+    await first.kept();
+    expect(readFileSync(join(keepDir, "vneid/01-cai-dat.md"), "utf8")).toBe(readFileSync(join(dir, "vneid/01-cai-dat.md"), "utf8"));
+    expect(readFileSync(join(keepDir, OTP), "utf8")).toBe(readFileSync(join(dir, OTP), "utf8"));
+
+    // Broken at the restart: the edited version is served from the copy.
+    await edit(dir, OTP, breakQuiz);
+    const restarted = createCurriculumStore({ dir, logger: pino({ level: "silent" }), keepDir });
+    stores.push(restarted);
+    const served = await restarted.start();
+    expect(served.version).toBe(edited.version);
+    expect(JSON.stringify(served.lessons.get("vneid-cai-dat")?.steps)).toContain("Google Play");
+  });
+});
+
 describe("reloading after an edit", () => {
   it("reads an edited track file again, though unchanged ones are reused", async () => {
     const dir = await copyFixture();
