@@ -58,8 +58,9 @@ await build({
   target: "node20",
   logLevel: "warning",
 });
-/** The Node flags `npm start` runs the server with (from package.json, so both stay the same). */
+/** The Node flags and environment `npm start` runs the server with (from package.json, so both stay the same). */
 export const startFlags = startCommand().flags;
+const startEnv = startCommand().env;
 export const compiled = (script: string) =>
   script === "src/main.ts"
     ? join(root, startCommand().entry)
@@ -75,7 +76,7 @@ export function startNode(core: number, script: string, env: Record<string, stri
   const [cmd, args] = pinned(core, process.execPath, [...flags, "--import", join(benchBuild, "eld.js"), compiled(script)]);
   const proc = spawn(cmd, args, {
     cwd: root,
-    env: { ...process.env, ...env, PORT: String(port), BENCH_STATS_FILE: stats },
+    env: { ...process.env, ...(script === "src/main.ts" ? startEnv : {}), ...env, PORT: String(port), BENCH_STATS_FILE: stats },
     stdio: ["ignore", process.env.BENCH_SERVER_LOGS ? "inherit" : "ignore", "inherit"],
   });
   children.push(proc);

@@ -97,13 +97,14 @@ async function main() {
 
   // 2. The server as npm start runs it.
   execFileSync(process.execPath, [join(root, "scripts/build.mjs")], { cwd: root, stdio: "ignore" });
-  const { flags, entry } = startCommand();
+  const { env: startEnv, flags, entry } = startCommand();
   const port = 20000 + Math.floor(Math.random() * 10000);
   const t0 = performance.now();
   const proc = spawn(process.execPath, [...flags, entry], {
     cwd: root,
     env: {
       ...process.env,
+      ...startEnv,
       PORT: String(port),
       HOST: "127.0.0.1",
       CURRICULUM_DIR: dir,

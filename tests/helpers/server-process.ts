@@ -8,13 +8,20 @@ import { resolve } from "node:path";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 
-/** The Node flags and entry file of package.json's start script. */
-export function startCommand(): { flags: string[]; entry: string } {
+/** The environment (`env K=V …`), Node flags and entry file of package.json's start script. */
+export function startCommand(): { env: Record<string, string>; flags: string[]; entry: string } {
   const start =
     (JSON.parse(readFileSync(resolve(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.start ?? "";
-  const m = /node ((?:--\S+ )*)(dist\/main\.js|scripts\/start\.mjs)/.exec(start);
-  if (!m?.[2]) throw new Error(`npm start does not run the server with node: ${start}`);
-  return { flags: m[1]?.trim().split(" ").filter(Boolean) ?? [], entry: m[2] };
+  const m = /(?:env ((?:\w+=\S+ )*))?node ((?:--\S+ )*)(dist\/main\.js|scripts\/start\.mjs)/.exec(start);
+  if (!m?.[3]) throw new Error(`npm start does not run the server with node: ${start}`);
+  const env = Object.fromEntries(
+    (m[1] ?? "")
+      .trim()
+      .split(" ")
+      .filter(Boolean)
+      .map((kv) => kv.split("=", 2) as [string, string]),
+  );
+  return { env, flags: m[2]?.trim().split(" ").filter(Boolean) ?? [], entry: m[3] };
 }
 
 /**
@@ -22,8 +29,9 @@ export function startCommand(): { flags: string[]; entry: string } {
  * a variable) and resolves once /health/ready answers 200 on `port`.
  */
 export async function spawnServer(port: number, env: Record<string, string | undefined>): Promise<ChildProcess> {
-  const { flags, entry } = startCommand();
-  const merged: Record<string, string | undefined> = { ...process.env, PORT: String(port), HOST: "127.0.0.1", ...env };
+  const start = startCommand();
+  const { flags, entry } = start;
+  const merged: Record<string, string | undefined> = { ...process.env, ...start.env, PORT: String(port), HOST: "127.0.0.1", ...env };
   for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];
   const proc = spawn(process.execPath, [...flags, entry], { cwd: ROOT, env: merged, stdio: "ignore" });
   const until = Date.now() + 30_000;
