@@ -98,6 +98,9 @@ const ABBREVIATIONS: ReadonlyMap<string, string> = new Map(
     cmnd: "chứng minh nhân dân",
     cmt: "chứng minh nhân dân",
     gplx: "giấy phép lái xe",
+    ltp: "lý lịch tư pháp",
+    lltp: "lý lịch tư pháp",
+    tthc: "thủ tục hành chính",
     ubnd: "ủy ban nhân dân",
     csgt: "cảnh sát giao thông",
     bv: "bệnh viện",
@@ -196,8 +199,8 @@ const SAME_WORDS: ReadonlyMap<string, string> = new Map(
 );
 
 /**
- * Makers of phones, banks and carriers of parcels: which one the learner has, seldom what is asked ("máy Xiaomi chữ
- * nhỏ quá", "đóng tiền điện bằng app Agribank"). The lessons teach the same on every one of them. Folded. Names that
+ * Makers of phones, banks, the power company and carriers of parcels: which one the learner has, seldom what is asked
+ * ("máy Xiaomi chữ nhỏ quá", "đóng tiền điện EVN bằng app Agribank"). The lessons teach the same on every one of them. Folded. Names that
  * are a topic of their own are not here: Zalo, Facebook, Shopee, Grab, TikTok, and the mobile networks (a question
  * naming Viettel asks about its plans or its shops, which no lesson covers).
  */
@@ -209,8 +212,8 @@ export const INCIDENTAL_NAMES: ReadonlySet<string> = new Set(
     // banks
     "agribank vietcombank vcb bidv vietinbank techcombank tcb mbbank acb tpbank sacombank vpbank shb hdbank ocb seabank " +
     "vib lpbank eximbank msb kienlongbank pvcombank abbank scb baovietbank " +
-    // carriers of parcels
-    "ghtk ghn vnpost viettelpost ninjavan"
+    // the power company, and carriers of parcels
+    "evn evnspc evnhcmc evnnpc evncpc evnhanoi ghtk ghn vnpost viettelpost ninjavan"
   ).split(" "),
 );
 

@@ -22,6 +22,8 @@ describe("the first questions, against the real lessons", () => {
     // Words as citizens say them: a loanword, a regional word, the maker of their phone or their bank.
     ["quen password vneid lay lai o dau", "vneid-quen-mat-khau"],
     ["điện thoại Oppo chữ nhỏ xíu, muốn chỉnh cỡ chữ to ra", "dien-thoai-chu-to"],
+    ["xin phieu ltp online tren vneid the nao", "vneid-ly-lich-tu-phap"],
+    ["tien dien evn thang nay dong qua app the nao", "bh-tien-dien-nuoc"],
   ])("%s → %s", (q, lesson) => {
     if (!index) throw new Error("the real curriculum does not load");
     const d = checkInput(q);
