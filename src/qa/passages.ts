@@ -1,4 +1,5 @@
 import type { Lesson } from "../curriculum/types.js";
+import { sentencesOf } from "./sentences.js";
 
 // What a lesson says, cut into passages for the search: each step, tip, checkpoint help and quiz explanation, its
 // summary, and what only steers the search (title, goal, example questions, the questions a step asks).
@@ -42,7 +43,13 @@ export function passagesOf(lesson: Lesson): Passage[] {
   };
   add(0, "title", lesson.title);
   add(0, "intro", lesson.intro);
-  for (const q of lesson.questions) add(0, "question", q);
+  // An example question that tells a story first: the lesson is about what it asks, not about every word of the story
+  // ("Tôi bán mảnh đất, cần chuyển 50 triệu … sao app bắt nhìn vào?" is not a lesson on selling land).
+  for (const q of lesson.questions) {
+    const said = sentencesOf(q);
+    const asked = said.filter((x) => x.asks).map((x) => x.text);
+    add(0, "question", said.length > 1 ? asked.join(" ") : q);
+  }
   if (lesson.summary) add(0, "summary", lesson.summary);
   for (const s of lesson.steps) {
     const quiz = s.kind === "quiz" ? s.index : undefined;

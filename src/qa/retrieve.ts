@@ -2,17 +2,9 @@ import { readOnce } from "../curriculum/packed.js";
 import type { Curriculum, Lesson } from "../curriculum/types.js";
 import { KIND_WEIGHT, type Passage, type PassageKind, passagesOf, SHOWN } from "./passages.js";
 import { stripPersonalData } from "./pii.js";
+import { sentencesOf } from "./sentences.js";
 import { isFunctionWord, termsOf, Vocabulary } from "./terms.js";
-import {
-  foldForMatch,
-  foldWords,
-  INCIDENTAL_NAMES,
-  isVietnameseSyllable,
-  MARKED,
-  type Syllable,
-  syllables,
-  typedWithMarks,
-} from "./vietnamese.js";
+import { INCIDENTAL_NAMES, isVietnameseSyllable, type Syllable, syllables, typedWithMarks } from "./vietnamese.js";
 
 // Retrieval over the lessons, read the way citizens type: every syllable is indexed with its marks and without
 // them (a learner who types marks is matched on them first), two-syllable units ("điện thoại", "căn cước") count
@@ -775,52 +767,6 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
   }
 
   return { version: curriculum.version, size: n, numbers: new Set(segs.flatMap((seg) => seg.numbers)), search };
-}
-
-/**
- * A question cut into sentences, each marked whether it asks: a sentence ending in "?", one with a question word, or
- * the last. A message of one sentence asks as a whole.
- */
-export function sentencesOf(text: string): Array<{ text: string; asks: boolean }> {
-  const parts = text
-    .split(/(?<=[.!?;…])\s+|\n+/u)
-    .map((t) => t.trim())
-    .filter((t) => /[\p{L}\p{N}]/u.test(t));
-  if (parts.length < 2) return [{ text, asks: true }];
-  return parts.map((t, i) => ({ text: t, asks: i === parts.length - 1 || /\?\s*$/.test(t) || asks(t) }));
-}
-/** Question words, with their marks: "làm sao", "thế nào", "ở đâu" (not "ở đầu"), "có nên", "nên … không", "gì"… */
-const QUESTION_WORDS = [
-  "làm sao",
-  "thế nào",
-  "ntn",
-  "ở đâu",
-  "chỗ nào",
-  "bao giờ",
-  "bao nhiêu",
-  "có nên",
-  "nên (?:[^ ]+ ){0,3}không",
-  "được không",
-  "được ko",
-  "phải không",
-  "có phải",
-  "gì",
-  "j",
-  "sao",
-  "hay không",
-  "không ạ",
-  "chưa",
-];
-const asksIn = (words: readonly string[]) => new RegExp(`(?:^|\\s)(?:${words.join("|")})(?=\\s|$)`);
-const ASKS_MARKED = asksIn(QUESTION_WORDS);
-const ASKS_FOLDED = asksIn(QUESTION_WORDS.map(foldForMatch));
-/** Whether a sentence asks something: read with its marks when it has them, so "ở đầu ngõ" does not ask "ở đâu". */
-function asks(sentence: string): boolean {
-  const words = sentence
-    .normalize("NFC")
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, " ");
-  return MARKED.test(words) ? ASKS_MARKED.test(words) : ASKS_FOLDED.test(foldWords(sentence));
 }
 
 /** Edits (a letter added, removed, changed, or two neighbours swapped) from a to b; stops counting past `most`. */

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { Lesson } from "../../../src/curriculum/types.js";
 import { answering, closeLessons } from "../../../src/qa/compose.js";
 import type { Hit, LessonMatch } from "../../../src/qa/retrieve.js";
-import { buildIndex, sentencesOf } from "../../../src/qa/retrieve.js";
+import { buildIndex } from "../../../src/qa/retrieve.js";
+import { sentencesOf } from "../../../src/qa/sentences.js";
 import { buildCurriculum, lesson, step } from "../../helpers/curriculum.js";
 
 // A small curriculum written for these tests: lessons whose words collide once the marks are gone.
@@ -78,6 +79,24 @@ describe("retrieval that reads Vietnamese", () => {
 
   it("finds a lesson through its authors' example questions", () => {
     expect(top("đi khám mà quên thẻ giấy")?.lesson.id).toBe("the-bhyt");
+  });
+
+  it("an example question that tells a story first makes the lesson about what it asks, not about the story", () => {
+    const qr = lesson(
+      "ma-qr",
+      "bao-hiem",
+      2,
+      [instruction(1, "Quét mã QR", "Bác mở ứng dụng ngân hàng, chọn Quét mã, đưa camera vào mã.")],
+      {
+        title: "Trả tiền bằng mã QR",
+        intro: "Mục tiêu: bác trả tiền bằng mã QR.",
+        questions: ["Tôi mới bán mảnh đất, làm sổ đỏ cho người mua xong. Người ta đưa mã QR, tôi quét trả lệ phí thế nào?"],
+      },
+    );
+    const index = buildIndex(curriculum([qr]));
+    // The story's words (land, its red book) do not make it a lesson on land papers.
+    expect(answering(index.search("làm sổ đỏ cho mảnh đất thế nào"))).toBeUndefined();
+    expect(answering(index.search("quét mã QR trả lệ phí thế nào"))?.lesson.id).toBe("ma-qr");
   });
 
   it("forgives a typo in a word the lessons use", () => {
