@@ -1,7 +1,7 @@
 import { foldForMatch, foldWords, MARKED } from "./vietnamese.js";
 
-// A message or an example question cut into sentences, each marked whether it asks: what is asked is in the sentences
-// that ask; the others tell the story.
+// Used for a learner's message and for a lesson's example questions alike: what is asked is in the sentences that
+// ask; the others tell the story.
 
 /**
  * A question cut into sentences, each marked whether it asks: a sentence ending in "?", one with a question word, or

@@ -200,9 +200,9 @@ const SAME_WORDS: ReadonlyMap<string, string> = new Map(
 
 /**
  * Makers of phones, banks, the power company and carriers of parcels: which one the learner has, seldom what is asked
- * ("máy Xiaomi chữ nhỏ quá", "đóng tiền điện EVN bằng app Agribank"). The lessons teach the same on every one of them. Folded. Names that
- * are a topic of their own are not here: Zalo, Facebook, Shopee, Grab, TikTok, and the mobile networks (a question
- * naming Viettel asks about its plans or its shops, which no lesson covers).
+ * ("máy Xiaomi chữ nhỏ quá", "đóng tiền điện EVN bằng app Agribank"). The lessons teach the same on every one of
+ * them. Folded. Names that are a topic of their own are not here: Zalo, Facebook, Shopee, Grab, TikTok, and the
+ * mobile networks (a question naming Viettel asks about its plans or its shops, which no lesson covers).
  */
 export const INCIDENTAL_NAMES: ReadonlySet<string> = new Set(
   // phones
