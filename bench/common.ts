@@ -58,13 +58,12 @@ await build({
   target: "node20",
   logLevel: "warning",
 });
-/** The Node flags and environment `npm start` runs the server with (from package.json, so both stay the same). */
-export const startFlags = startCommand().flags;
-const startEnv = startCommand().env;
+/** The Node flags, environment and entry `npm start` runs the server with (from package.json, so both stay the same). */
+const start = startCommand();
+export const startFlags = start.flags;
+const startEnv = start.env;
 export const compiled = (script: string) =>
-  script === "src/main.ts"
-    ? join(root, startCommand().entry)
-    : join(benchBuild, `${script.replace(/^bench\//, "").replace(/\.ts$/, "")}.js`);
+  script === "src/main.ts" ? join(root, start.entry) : join(benchBuild, `${script.replace(/^bench\//, "").replace(/\.ts$/, "")}.js`);
 
 // Below Linux's ephemeral range (32768–60999): a port there can be taken by an outgoing connection
 // (the load generator's, the outbox's) between runs, and the next server would fail to listen.

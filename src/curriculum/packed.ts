@@ -4,6 +4,7 @@
 // other fields menus and checks read; its body is JSON, deflated, unpacked when read and kept for the lessons read last.
 
 import { deflateRawSync, inflateRawSync } from "node:zlib";
+import { recentlyUsed } from "../recent.js";
 import type { Lesson } from "./types.js";
 
 /** The fields of a lesson that are packed. */
@@ -50,26 +51,14 @@ class PackedLesson {
   get #body(): Body {
     return this.#unpack(this, this.#bytes);
   }
-  get sources() {
-    return this.#body.sources;
-  }
-  get unverified() {
-    return this.#body.unverified;
-  }
-  get real() {
-    return this.#body.real;
-  }
-  get questions() {
-    return this.#body.questions;
-  }
-  get intro() {
-    return this.#body.intro;
-  }
-  get steps() {
-    return this.#body.steps;
-  }
-  get summary() {
-    return this.#body.summary;
+  // A getter on the class for each field of the body (sources, steps…), read from the body unpacked.
+  static {
+    for (const key of BODY_KEYS)
+      Object.defineProperty(PackedLesson.prototype, key, {
+        get(this: PackedLesson) {
+          return this.#body[key];
+        },
+      });
   }
   /** Written out whole, as a plain lesson is. */
   toJSON(): Lesson {
@@ -92,16 +81,7 @@ export const readOnce = (lesson: Lesson): Lesson => (lesson instanceof PackedLes
 
 /** Packed bodies, with the `capacity` lessons read last kept unpacked. */
 export function bodyShelf(capacity = RECENT): BodyShelf {
-  const unpacked = new Map<PackedLesson, Body>();
-  const unpack = (lesson: PackedLesson, bytes: Uint8Array): Body => {
-    let body = unpacked.get(lesson);
-    if (body) unpacked.delete(lesson);
-    else {
-      body = unpackBody(bytes);
-      if (unpacked.size >= capacity) unpacked.delete(unpacked.keys().next().value as PackedLesson);
-    }
-    unpacked.set(lesson, body);
-    return body;
-  };
+  const unpacked = recentlyUsed<PackedLesson, Body>(capacity);
+  const unpack = (lesson: PackedLesson, bytes: Uint8Array) => unpacked(lesson, () => unpackBody(bytes));
   return { attach: (head, bytes) => new PackedLesson(head, bytes, unpack) as unknown as Lesson };
 }

@@ -1,5 +1,6 @@
 import { readOnce } from "../curriculum/packed.js";
 import type { Curriculum, Lesson } from "../curriculum/types.js";
+import { recentlyUsed } from "../recent.js";
 import { KIND_WEIGHT, type Passage, type PassageKind, passagesOf, SHOWN } from "./passages.js";
 import { stripPersonalData } from "./pii.js";
 import { sentencesOf } from "./sentences.js";
@@ -519,17 +520,8 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
     return parts && parts.length >= 2 ? parts : undefined;
   }
 
-  const recent = new Map<Lesson, Passage[]>();
-  function recentPassages(lesson: Lesson): Passage[] {
-    let passages = recent.get(lesson);
-    if (passages) recent.delete(lesson);
-    else {
-      passages = passagesOf(lesson);
-      if (recent.size >= RECENT_LESSONS) recent.delete(recent.keys().next().value as Lesson);
-    }
-    recent.set(lesson, passages);
-    return passages;
-  }
+  const recent = recentlyUsed<Lesson, Passage[]>(RECENT_LESSONS);
+  const recentPassages = (lesson: Lesson) => recent(lesson, () => passagesOf(lesson));
 
   function search(query: string, opts: SearchOptions = {}): SearchResult {
     const said = sentencesOf(stripPersonalData(query)).map((x) => ({ syl: syllables(x.text), asks: x.asks }));

@@ -148,36 +148,35 @@ describe("createCurriculumStore", () => {
 });
 
 describe("the last good curriculum kept on disk", () => {
+  /** A store over `dir` that keeps its last good copy in `keepDir`, closed after the test. */
+  const keeping = (dir: string, keepDir: string) => {
+    const store = createCurriculumStore({ dir, logger: pino({ level: "silent" }), keepDir });
+    stores.push(store);
+    return store;
+  };
+
   it("an edit made while the copy is written never reaches it: that version is not kept", async () => {
     const dir = await copyFixture();
     const keepDir = join(await copyFixture(), "kept");
-    const store = createCurriculumStore({ dir, logger: pino({ level: "silent" }), keepDir });
-    stores.push(store);
+    const store = keeping(dir, keepDir);
     // The admin saves a broken file right after the good version is served, before the copy is written.
     const path = join(dir, OTP);
     store.onChange(() => writeFileSync(path, breakQuiz(readFileSync(path, "utf8"))));
     await store.start();
     await store.kept();
-    const restarted = createCurriculumStore({ dir, logger: pino({ level: "silent" }), keepDir });
-    stores.push(restarted);
-    await expect(restarted.start()).rejects.toThrow(/Câu hỏi có 2 đáp án đúng/);
+    await expect(keeping(dir, keepDir).start()).rejects.toThrow(/Câu hỏi có 2 đáp án đúng/);
   });
 
   it("a restart with broken files serves the last good copy and says so; without a copy it refuses to start", async () => {
     const dir = await copyFixture();
     const keepDir = join(await copyFixture(), "kept");
-    const keep = (d: string) => {
-      const store = createCurriculumStore({ dir: d, logger: pino({ level: "silent" }), keepDir });
-      stores.push(store);
-      return store;
-    };
-    const first = keep(dir);
+    const first = keeping(dir, keepDir);
     const good = await first.start();
     // The copy is written in the background, checked file by file against what was loaded.
     await first.kept();
     await edit(dir, OTP, breakQuiz);
 
-    const restarted = keep(dir);
+    const restarted = keeping(dir, keepDir);
     const served = await restarted.start();
     expect(served.version).toBe(good.version);
     expect(quizTitle(served)).toBe(quizTitle(good));
@@ -192,14 +191,11 @@ describe("the last good curriculum kept on disk", () => {
     const { store: plain } = newStore(dir);
     await expect(plain.start()).rejects.toThrow();
   });
-});
 
-describe("the last good copy after an edit", () => {
-  it("holds the edited lesson as saved, and every other file as before", async () => {
+  it("after an edit, holds the edited lesson as saved and every other file as before", async () => {
     const dir = await copyFixture();
     const keepDir = join(await copyFixture(), "kept");
-    const first = createCurriculumStore({ dir, logger: pino({ level: "silent" }), keepDir });
-    stores.push(first);
+    const first = keeping(dir, keepDir);
     await first.start();
     await first.kept();
     await edit(dir, "vneid/01-cai-dat.md", (s) => s.replace("Bác mở **CH Play**", "Bác mở **Google Play**"));
@@ -210,9 +206,7 @@ describe("the last good copy after an edit", () => {
 
     // Broken at the restart: the edited version is served from the copy.
     await edit(dir, OTP, breakQuiz);
-    const restarted = createCurriculumStore({ dir, logger: pino({ level: "silent" }), keepDir });
-    stores.push(restarted);
-    const served = await restarted.start();
+    const served = await keeping(dir, keepDir).start();
     expect(served.version).toBe(edited.version);
     expect(JSON.stringify(served.lessons.get("vneid-cai-dat")?.steps)).toContain("Google Play");
   });
