@@ -18,6 +18,7 @@ import type { Channel } from "./conversation/types.js";
 import { createCurriculumStore } from "./curriculum/store.js";
 import { createHandoff } from "./handoff/desk.js";
 import { createTicketReminders, type TicketReminders } from "./handoff/reminders.js";
+import { compactHeap } from "./heap.js";
 import { createMetrics } from "./metrics.js";
 import type { LlmClient } from "./qa/llm.js";
 import { createQa } from "./qa/service.js";
@@ -139,6 +140,7 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     curriculum: () => curriculum.current(),
     logger,
     promptsDir: config.promptsDir,
+    compactHeap,
     ...(config.llm ? { dailyLlmBudget: config.llm.dailyCalls } : {}),
     ...(opts.qaDeadlineMs ? { deadlineMs: opts.qaDeadlineMs } : {}),
     ...(config.llm ? { llm: opts.llm ?? (await openAiLlm(config.llm, logger, opts.qaDeadlineMs)) } : {}),

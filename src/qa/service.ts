@@ -66,6 +66,8 @@ export interface QaDeps {
   deadlineMs?: number;
   cacheTtlMs?: number;
   now?: () => number;
+  /** Called after each index build, once the index in use is the new one: the build's garbage can be given back. */
+  compactHeap?: () => void;
 }
 
 export function loadPrompts(dir: string): { system: string; answer: string } {
@@ -99,6 +101,8 @@ export function createQa(deps: QaDeps) {
         // Kept unless the version now served is built already: when an admin saved a lesson while this build ran,
         // questions are answered from it until the new version's index is ready, instead of waiting for that one.
         if (built?.version !== deps.curriculum().version) built = next;
+        // After the questions that waited for it are answered.
+        if (deps.compactHeap) setImmediate(deps.compactHeap);
         return next;
       })();
       building = { version: c.version, done };

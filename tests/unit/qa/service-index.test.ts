@@ -37,3 +37,38 @@ describe("the question index while a lesson is saved", () => {
     expect(latest).toContain("(bản sửa)");
   });
 });
+
+describe("the memory of an index build", () => {
+  it("is given back once after each build, after the new index is in use", async () => {
+    let current = version("v1", "Mã OTP là mã số dùng một lần, không đọc cho ai.");
+    const answers: string[] = [];
+    let compactions = 0;
+    const qa = createQa({
+      store,
+      curriculum: () => current,
+      logger: pino({ level: "silent" }),
+      promptsDir: "/nonexistent",
+      compactHeap: () => {
+        compactions++;
+      },
+    });
+    answers.push((await qa.ask({ text: "mã otp là gì", learnerKey: "a" })).texts.join("\n"));
+    // Not before the question that waited for the first index was answered.
+    expect(answers[0]).toContain("Mã OTP là mã số dùng một lần");
+    await new Promise((r) => setImmediate(r));
+    expect(compactions).toBe(1);
+    // A question on the same version builds nothing, so nothing more is collected.
+    await qa.ask({ text: "mã otp là gì", learnerKey: "b" });
+    await new Promise((r) => setImmediate(r));
+    expect(compactions).toBe(1);
+    current = version("v2", "Mã OTP (bản sửa) là mã số dùng một lần.");
+    let latest = "";
+    for (let i = 0; i < 200 && !latest.includes("(bản sửa)"); i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      latest = (await qa.ask({ text: "mã otp là gì", learnerKey: `c${i}` })).texts.join("\n");
+    }
+    expect(latest).toContain("(bản sửa)");
+    await new Promise((r) => setImmediate(r));
+    expect(compactions).toBe(2);
+  });
+});
