@@ -62,12 +62,13 @@ const WORKER = new URL("./parse-worker.js", import.meta.url);
 export const poolAvailable = import.meta.url.endsWith(".js");
 
 /**
- * The most heap (MB) a parse thread may keep. Left alone, V8 let each thread's heap fill with some 40 MB of garbage
- * before collecting it: at 3,000 lessons two threads took the loading process from 135 to 222 MB at its peak; capped,
- * 194–196 MB, and no slower (the threads collect a little more often). A batch that needs more (a lesson file of many
- * megabytes) ends its thread, and its lessons are parsed in the loader's thread instead.
+ * The most heap (MB) a parse thread may keep, so that one huge lesson file cannot take the server's memory: a batch
+ * that needs more ends its thread, and its lessons are parsed in the loader's thread instead. A thread's live heap is
+ * ~11 MB (the parser's code and one batch); at 32 MB, V8 collected the whole heap every 3 MB promoted, about 190 times
+ * in one `curriculum:check` of 3,000 lessons, which took 10–12.7 s instead of 7.2–7.6 s (2 × AMD EPYC, 2026-12-07).
+ * The server's start was the same (ready 7.5–9.2 s, peak RSS 205–216 MB) either way.
  */
-const THREAD_HEAP_MB = 32;
+const THREAD_HEAP_MB = 64;
 
 /** Threads that take batches as they finish the last, so a slow batch does not hold the others up. */
 export function createParsePool(size = Math.min(8, availableParallelism())): ParsePool {
