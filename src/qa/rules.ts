@@ -157,8 +157,10 @@ export const RETOLD: RegExp[] = [
   // Told to pay in to go on ("đơn thứ 4 bắt nạp 10tr"): someone set the task. Paying a bill or topping up a phone ("đã
   // nạp tiền điện thoại") is not a story of being contacted.
   w(`(?:bat|doi|yeu cau|buoc) (?:phai )?nap`),
+  // "vừa nhận tin Zalo…", "nhận được tin báo trúng thưởng": a message came ("tin" alone, not "tin được": believe).
+  w(`(?:nhan duoc|vua nhan|moi nhan|da nhan) ${g(1)}tin(?! (?:duoc|tuong|cay|nguoi))`),
   new RegExp(
-    `\\s(?=(?:bat|bao|yeu cau|doi|xin|nho|giuc|ep|hua|moi|ru|huong dan|doa|de nghi|dan) (?:${ME}))(?<!(?:^|\\s)(?:app|ung dung|vneid|vssid|may|dien thoai|he thong|trang|web) ${g(2)})(?<!(?:oi|hay|lam on|giup|vui long|xin|ban|bot|chau|em|con|huong|chi) )(?:bat|bao(?! (?:hiem|mat|gio|nhieu|lau|ve|cao))|yeu cau|doi|xin|nho|giuc|ep|hua|moi|ru|huong dan|doa|de nghi|dan) (?:${ME})(?=\\s|$)`,
+    `\\s(?=(?:bat|bao|keu|yeu cau|doi|xin|nho|giuc|ep|hua|moi|ru|huong dan|doa|de nghi|dan) (?:${ME}))(?<!(?:^|\\s)(?:app|ung dung|vneid|vssid|may|dien thoai|he thong|trang|web) ${g(2)})(?<!(?:oi|hay|lam on|giup|vui long|xin|ban|bot|chau|em|con|huong|chi) )(?:bat|bao(?! (?:hiem|mat|gio|nhieu|lau|ve|cao))|keu|yeu cau|doi|xin|nho|giuc|ep|hua|moi|ru|huong dan|doa|de nghi|dan) (?:${ME})(?=\\s|$)`,
   ),
 ];
 /**
@@ -217,6 +219,11 @@ const BARE_MA =
 const SECRET = `otp|ma otp|ma xac thuc|ma xac nhan|ma so|mat khau|mk|ma pin|passcode|ma dang nhap|ma kich hoat|ma bao mat|ma giao dich|ma vua gui|ma gui ve|ma ve may|ma tren may|ma trong tin nhan|${BARE_MA}|so the|so tai khoan|anh cccd|anh can cuoc|mat sau the|ma cvv|cvv`;
 const BANKS =
   "ngan hang|vietcombank|vcb|techcombank|tcb|agribank|bidv|vietinbank|mb|mbbank|acb|tpbank|sacombank|vpbank|shb|hdbank|momo|zalopay|vi dien tu|vnpay|shopeepay";
+
+/** A lost or stolen phone: locking the bank and the SIM is what the learner must do ("bị móc mất điện thoại… khóa lại"). */
+const LOST_PHONE = w(
+  `mat (?:\\S+ )?(?:dien thoai|may)|bi (?:moc|trom|giut|cuop|lay) ${g(2)}(?:dien thoai|may|tui|vi)|(?:danh|lam) roi ${g(2)}(?:dien thoai|may)`,
+);
 
 export const SCAM_RULES: Rule[] = [
   {
@@ -344,6 +351,7 @@ export const SCAM_RULES: Rule[] = [
       w("sim|thue bao|nha mang|4g|5g|esim|so dien thoai"),
       w("nang cap|doi sim|chuan hoa|khoa|thu hoi|mien phi|bam phim|cat|het han|kich hoat esim|nhan qua"),
     ],
+    none: [LOST_PHONE],
     lesson: "nhan-biet-duong-link-gia",
   },
   {
@@ -439,6 +447,7 @@ export const SCAM_RULES: Rule[] = [
   {
     id: "scam.bank-sms",
     all: [w(BANKS), w("link|bam|cap nhat|xac minh|xac thuc lai|khoa|het han|nang cap|dang nhap lai|quet mat|sinh trac|truy cap")],
+    none: [LOST_PHONE],
     lesson: "nhan-biet-duong-link-gia",
   },
   {
@@ -531,7 +540,7 @@ export const INJECTION_RULES: Rule[] = [
     id: "inject.roleplay",
     all: [
       new RegExp(
-        `(dong vai|gia vo (la|lam|rang|nhu)|gia lam|tu gio (${BOT}) (la|se la|khong con|duoc|hay|phai)|tu bay gio (${BOT})( se)? (la|hay|phai)|(tu nay|ke tu nay|tu cau nay tro di) (${BOT}) (la|se|duoc|hay|phai)|ban (bay gio|gio day) la|ban khong con la|hay tro thanh|hay hanh dong nhu|(tra loi|hanh dong|noi|viet|tro chuyen) ${g(2)}(voi|theo|duoi) (tu cach|vai tro|vai)|(gia su|tuong tuong|coi nhu|cu coi)( rang)? (${BOT}) (la|dang la|se la|khong)|act as|pretend (to be|you are|that)|role ?play|you are now|you are no longer|from now on you|simulate|imagine you are|nhap vai)`,
+        `(dong vai|gia vo (la|lam|rang|nhu)|gia lam(?! (?:sao|the|gi|vay))|tu gio (${BOT}) (la|se la|khong con|duoc|hay|phai)|tu bay gio (${BOT})( se)? (la|hay|phai)|(tu nay|ke tu nay|tu cau nay tro di) (${BOT}) (la|se|duoc|hay|phai)|ban (bay gio|gio day) la|ban khong con la|hay tro thanh|hay hanh dong nhu|(tra loi|hanh dong|noi|viet|tro chuyen) ${g(2)}(voi|theo|duoi) (tu cach|vai tro|vai)|(gia su|tuong tuong|coi nhu|cu coi)( rang)? (${BOT}) (la|dang la|se la|khong)|act as|pretend (to be|you are|that)|role ?play|you are now|you are no longer|from now on you|simulate|imagine you are|nhap vai)`,
       ),
     ],
     none: [
@@ -570,7 +579,7 @@ export const DAN = /(^|[^\p{L}])(DAN|Dan)([^\p{L}]|$)/u;
 // ── harmful requests ──────────────────────────────────────────────────────────────────────────
 
 const DEFENSIVE = w(
-  `(?:phai|nen|can) lam gi|lam gi (?:bay gio|truoc|tiep|ngay)|gio lam (?:sao|gi)|(?:lo|da|vua|moi) ${g(1)}chuyen ${g(4)}cho ${g(1)}(?:ke|bon|nguoi|tui|nhom) ${g(1)}(?:lua|gian|la)|(?:la|ra|trong|nhin) (?:nhu )?the_? nao|ra sao|(?:biet|xem|kiem tra|phan biet|nhan ra|hieu) ${g(8)}(?:that|gia|lua|lua dao|an toan|dung|sai)|nhan ra|(?:lam sao|lam the_? nao|bang cach nao) (?:de |ma )?biet|that hay gia|that hay khong|co (?:phai|bi) lua|tap (?:cho )?${g(3)}(?:nhan|biet|phan biet)|nhan biet|nhan dien|phat hien|phan biet|kiem chung|trong (?:\\S+ )?(?:the_? nao|ra sao|nhu the_? nao)|nhin (?:\\S+ )?(?:the_? nao|ra sao)|la gi|khac gi|phong tranh|phong ngua|tranh|tranh bi|khong bi|de phong|canh giac|bao cao|to cao|to giac|trinh bao|kiem tra|phong chong|bao ve|neu bi|khi bi|bi lua|da bi|lo bi|lam gi khi|bi (?:\\S+ )?(?:bat nat|quay roi|tong tien|xam hai|doa|de doa|lam dung|danh|hack|trom|cuop|boi nho|theo doi|quay len|dot nhap)|(?:de doa|doa|tong tien|quay roi|bat nat|boi nho|xuc pham|theo doi|hack|lua) (?:\\S+ )?(?:toi|tui|bac|em|minh|con toi|chau toi|me toi|bo toi)|chong lua|chong hack|chong virus|chong trom|chan|co phai|dau hieu|canh bao|xu ly|bi hack|bi lay|bi chiem|bi danh cap|bi doc trom|bi theo doi|lay lai|bang chung|chup (?:man hinh|lai)|gui ${g(3)}(?:cong an|canh sat|cong an xa|cong an phuong)` +
+  `(?:phai|nen|can) lam gi|lam gi (?:bay gio|truoc|tiep|ngay)|gio lam (?:sao|gi)|(?:lo|da|vua|moi) ${g(1)}chuyen ${g(4)}cho ${g(1)}(?:ke|bon|nguoi|tui|nhom) ${g(1)}(?:lua|gian|la)|(?:la|ra|trong|nhin) (?:nhu )?the_? nao|ra sao|(?:biet|xem|kiem tra|phan biet|nhan ra|hieu) ${g(8)}(?:that|gia|lua|lua dao|an toan|dung|sai)|nhan ra|(?:lam sao|lam the_? nao|bang cach nao) (?:de |ma )?biet|that hay gia|that hay khong|co (?:phai|bi) lua|tap (?:cho )?${g(3)}(?:nhan|biet|phan biet)|nhan biet|nhan dien|phat hien|phan biet|kiem chung|trong (?:\\S+ )?(?:the_? nao|ra sao|nhu the_? nao)|nhin (?:\\S+ )?(?:the_? nao|ra sao)|la gi|khac gi|phong tranh|phong ngua|tranh|tranh bi|khong bi|khoi bi|so (?:bi|vao|bam|gap|dinh)|(?:vao|bam|tai) nham|de phong|canh giac|bao cao|to cao|to giac|trinh bao|kiem tra|phong chong|bao ve|neu bi|khi bi|bi lua|da bi|lo bi|lam gi khi|bi (?:\\S+ )?(?:bat nat|quay roi|tong tien|xam hai|doa|de doa|lam dung|danh|hack|trom|cuop|boi nho|theo doi|quay len|dot nhap)|(?:de doa|doa|tong tien|quay roi|bat nat|boi nho|xuc pham|theo doi|hack|lua) (?:\\S+ )?(?:toi|tui|bac|em|minh|con toi|chau toi|me toi|bo toi)|chong lua|chong hack|chong virus|chong trom|chan|co phai|dau hieu|canh bao|xu ly|bi hack|bi lay|bi chiem|bi danh cap|bi doc trom|bi theo doi|lay lai|bang chung|chup (?:man hinh|lai)|gui ${g(3)}(?:cong an|canh sat|cong an xa|cong an phuong)` +
     // Someone else doing it, supposed: "lỡ có đứa gọi giả giọng con cháu", "nếu kẻ gian giả danh công an".
     `|(?:lo|neu|khi|phong khi|nhung khi|nhu) ${g(1)}(?:co )?(?:dua|ke|nguoi|ai|bon|tui|thang|no|ke gian|ke xau|ke lua dao)(?=\\s|$)` +
     // Asking whether it is one, or in surprise that it can be done: "có lừa đảo không", "máy móc cũng làm giả được à".
@@ -740,7 +749,7 @@ export const ADVICE_RULES: Rule[] = [
     all: [w("bi phat|tien phat|muc phat|phat bao nhieu|vi pham phap luat|pham toi|pham luat|di tu|bi bat(?! (?:nat|buoc|dau|gap|duoc))")],
     none: [
       w(
-        "tam tru|thuong tru|luu tru|cu tru|vneid|can cuoc|cccd|dinh danh|dich vu cong|bhyt|ho chieu|giay phep lai xe|bang lai|phat nguoi|dang ky|nop (?:tien )?phat|dong (?:tien )?phat|tra cuu|qua mang|tren mang|truc tuyen|online",
+        `tam tru|thuong tru|luu tru|cu tru|vneid|can cuoc|cccd|dinh danh|dich vu cong|bhyt|ho chieu|giay phep lai xe|bang lai|phat nguoi|dang ky|nop (?:tien )?phat|dong (?:tien )?phat|tra cuu|qua mang|tren mang|truc tuyen|online|tin nhan|cuoc goi|goi dien|sms|link|gia mao|lua dao|that hay gia|(?:dua|ke|ai|bon|nguoi) ${g(1)}gia`,
       ),
     ],
   },

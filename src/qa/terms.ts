@@ -21,7 +21,7 @@ const STOP_MARKED: ReadonlySet<string> = new Set(
     "dùm hộ lại vẫn cũng đã đang sẽ muốn cần biết phải nên ở tại trong trên về ra vào đi đến khi lúc nếu nhưng vì do để bị thể " +
     "ai đâu bao giờ nhiêu mấy thôi chứ chăng hết rất quá lắm luôn ngay nay mới vừa xong ok ờ ừm dạ vâng thưa ad admin bot " +
     "hello hi alo nha nhe oi a o u uh ah nói bảo nghe thấy cứ hoài mãi vài kiểu chỗ nhờ hôm " +
-    "tí ti chút xíu tẹo lên xuống bây tụi bọn"
+    "tí ti chút xíu tẹo lên xuống bây tụi bọn nữa"
   ).split(" "),
 );
 const STOP_FOLDED: ReadonlySet<string> = new Set([...STOP_MARKED].map(foldForMatch));

@@ -169,17 +169,22 @@ export function wordsOf(text: string): string[] {
 export function syllables(text: string): Syllable[] {
   const words = wordsOf(text.normalize("NFC"));
   const out: Syllable[] = [];
-  for (const word of words) {
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i] as string;
     // "50 k" is money, not "không".
     if ((word === "k" || word === "K") && /\d$/.test(out.at(-1)?.fold ?? "")) out.push({ acc: "k", fold: "k" });
-    else out.push(...syllablesOfWord(word));
+    // "Wi-Fi", as lessons write it, is the "wifi" people type.
+    else if (/^wi$/i.test(word) && /^fi$/i.test(words[i + 1] ?? "")) {
+      out.push({ acc: "wifi", fold: "wifi" });
+      i++;
+    } else out.push(...syllablesOfWord(word));
   }
   return out;
 }
 
 /**
- * Words citizens use where the lessons say it otherwise: loanwords ("pass", "nick") and regional words ("xài", "dỏm",
- * "mần", "coi", "dìa"). Read as the lesson's word by retrieval only; the keyword rules list such words themselves ("pass
+ * Words citizens use where the lessons say it otherwise: loanwords ("pass", "nick", "bank", "free") and regional words
+ * ("xài", "dỏm", "mần", "coi", "dìa"). Read as the lesson's word by retrieval only; the keyword rules list such words themselves ("pass
  * lại" is reselling there). Only words with one meaning: "thiệt" is also a loss ("thiệt hại"), "vô" also "without" ("vô
  * hiệu hoá"), "hình" also a screen ("màn hình"); typed without marks, only "xai" is read so ("dom" may be "dòm", "dia"
  * "địa").
@@ -195,6 +200,22 @@ const SAME_WORDS: ReadonlyMap<string, string> = new Map(
     mần: "làm",
     coi: "xem",
     dìa: "về",
+    // English words in everyday use; a lesson that writes them is read the same way ("online" and "trực tuyến").
+    face: "facebook",
+    phây: "facebook",
+    bank: "ngân hàng",
+    appbank: "ứng dụng ngân hàng",
+    free: "miễn phí",
+    cafe: "cà phê",
+    caphe: "cà phê",
+    cf: "cà phê",
+    data: "dữ liệu",
+    online: "trực tuyến",
+    check: "kiểm tra",
+    update: "cập nhật",
+    login: "đăng nhập",
+    call: "gọi",
+    gmail: "email",
   }),
 );
 

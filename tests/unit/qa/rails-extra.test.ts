@@ -371,3 +371,24 @@ describe("scam warnings point to the lesson that teaches that scam", () => {
     expect(d).toMatchObject({ action: "warn", rule, lesson });
   });
 });
+
+describe("stories told the way people in the south and the countryside tell them", () => {
+  // "nhận tin" (a message came) and "kêu tôi" (told me to) start a story of someone contacting the learner: the scam in
+  // it is warned. "có tin được không" (can it be believed) is not a message.
+  route([
+    [
+      "Tui mới nhận tin Zalo của thằng con nói bị xe tông đang cấp cứu, kêu tui chuyển gấp 15 triệu vô tài khoản bệnh viện, có nên chuyển không",
+      "warn",
+    ],
+    ["toi moi nhan tin bao trung thuong tu shopee, bat ck 1tr phi van chuyen moi nhan qua, co nen chuyen ko", "warn"],
+    ["Người mua gửi hình chuyển khoản rồi, có tin được không hay phải xem app?", "answer"],
+  ]);
+  // Defensive questions are questions: fake fine messages, fake transfer screenshots, landing on a fake site by mistake,
+  // and a stolen phone whose bank and SIM must be locked.
+  route([
+    ["tin nhắn báo xe bị phạt gửi về máy có đứa giả không, coi sao biết", "answer"],
+    ["Chợ nhiều người đưa hình chuyển khoản giả. Làm sao bán hàng cho khỏi bị lừa?", "answer"],
+    ["dat lich kham online o dau, so bam nham trang gia", "answer"],
+    ["Tôi bị giật mất điện thoại, trong máy có ngân hàng với sim, giờ gọi đâu khóa lại?", "answer"],
+  ]);
+});

@@ -274,3 +274,19 @@ describe("a choice, not a guess", () => {
     expect(answering({ ...covered, words: 2 }, unscoped)).toBeUndefined();
   });
 });
+
+describe("the loanwords people type for the lessons' words", () => {
+  const cafe = lesson(
+    "wifi-quan",
+    "an-toan",
+    2,
+    [instruction(1, "Wi-Fi ở quán cà phê", "Wi-Fi miễn phí ở quán cà phê không an toàn để mở ứng dụng ngân hàng.")],
+    { title: "Wi-Fi công cộng" },
+  );
+  const index = buildIndex(curriculum([cafe]));
+  it("reads 'wifi' as the lessons' 'Wi-Fi', and 'cf', 'free', 'appbank' as 'cà phê', 'miễn phí', 'ứng dụng ngân hàng'", () => {
+    const found = index.search("bat wifi free o quan cf roi mo appbank co sao ko");
+    expect(found.lessons[0]?.lesson.id).toBe("wifi-quan");
+    expect(found.lessons[0]?.coverage).toBeGreaterThan(0.9);
+  });
+});
