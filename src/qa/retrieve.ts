@@ -471,6 +471,11 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
   const scoreOf = new Float64Array(n);
   const slotOf = new Int32Array(n).fill(-1);
   let matchedBuf = new Float32Array(1024);
+  /** Per slot, kept as its matches come in: the weight it covers and the weight of the optional words it matched. */
+  let sumsBuf = new Float64Array(512);
+  /** Per lesson a query term hit, a slot holding how much of each query word it matched anywhere (its passages' best). */
+  const lessonSlotOf = new Int32Array(lessons.length).fill(-1);
+  let anywhereBuf = new Float32Array(1024);
   /** Folded syllables of the lessons by length and first letter, for typos ("kick hoat", "vneidd"): a typo seldom hits the first letter. */
   const foldsByShape = new Map<string, string[]>();
   for (const f of vocab.contentFolds) {
@@ -585,6 +590,30 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
     const wordAt = new Map(wordList.map(([w], i) => [w, i]));
     const W = Math.max(1, wordList.length);
     const touched: number[] = [];
+    const required = wordList.filter(([, w]) => !w.optional).reduce((a, [, w]) => a + w.weight, 0);
+    // Each word's weight, whether it is optional and the most it can be covered, as arrays: coverage is worked out for
+    // every passage a question touches, tens of thousands in a national curriculum.
+    const weightOf = Float64Array.from(wordList, ([, v]) => v.weight);
+    const optionalOf = Uint8Array.from(wordList, ([, v]) => (v.optional ? 1 : 0));
+    const capOf = Float64Array.from(wordList, ([w]) => (apart.has(w) ? APART_CREDIT : 1));
+    /** Share of the question's weight that these per-word matches cover. */
+    const cover = (matched: ArrayLike<number>) => {
+      let covered = 0;
+      let extra = 0;
+      for (let i = 0; i < wordList.length; i++) {
+        const c = Math.min(capOf[i] as number, matched[i] as number);
+        if (c === 0) continue;
+        covered += (weightOf[i] as number) * c;
+        if (optionalOf[i]) extra += weightOf[i] as number;
+      }
+      return required + extra > 0 ? covered / (required + extra) : 0;
+    };
+    const excluded = opts.exclude ? curriculum.lessons.get(opts.exclude.lessonId) : undefined;
+    const excludedLesson = excluded ? (lessonIndex.get(excluded) ?? -1) : -1;
+    /** Whether passage `id` counts: not a step of the quiz the learner has open. */
+    const counts = (id: number, i: number) =>
+      i !== excludedLesson || (segs[i] as Segment).quizSteps[id - (firstDoc[i] as number)] !== opts.exclude?.quizStep;
+    const touchedLessons: number[] = [];
     for (const t of terms) {
       const tid = used(t.key);
       if (tid === undefined) continue;
@@ -607,9 +636,42 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
             matchedBuf = grown;
           }
           matchedBuf.fill(0, slot * W, (slot + 1) * W);
+          if (2 * slot + 2 > sumsBuf.length) {
+            const grown = new Float64Array(sumsBuf.length * 2);
+            grown.set(sumsBuf);
+            sumsBuf = grown;
+          }
+          sumsBuf[2 * slot] = 0;
+          sumsBuf[2 * slot + 1] = 0;
         }
         scoreOf[id] = (scoreOf[id] as number) + bm25(id, f, w);
-        for (const i of at) matchedBuf[slot * W + i] = Math.max(matchedBuf[slot * W + i] as number, t.credit);
+        const li = docLesson[id] as number;
+        let ls = -1;
+        if (at.length > 0 && counts(id, li)) {
+          ls = lessonSlotOf[li] as number;
+          if (ls < 0) {
+            ls = touchedLessons.length;
+            lessonSlotOf[li] = ls;
+            touchedLessons.push(li);
+            if ((ls + 1) * W > anywhereBuf.length) {
+              const grown = new Float32Array(Math.max(anywhereBuf.length * 2, (ls + 1) * W));
+              grown.set(anywhereBuf);
+              anywhereBuf = grown;
+            }
+            anywhereBuf.fill(0, ls * W, (ls + 1) * W);
+          }
+        }
+        for (const i of at) {
+          const was = matchedBuf[slot * W + i] as number;
+          if (t.credit > was) {
+            matchedBuf[slot * W + i] = t.credit;
+            // What `cover` would add for this word, kept as it comes: a passage's coverage is then read at once.
+            const cap = capOf[i] as number;
+            sumsBuf[2 * slot] = (sumsBuf[2 * slot] as number) + (weightOf[i] as number) * (Math.min(cap, t.credit) - Math.min(cap, was));
+            if (was === 0 && optionalOf[i]) sumsBuf[2 * slot + 1] = (sumsBuf[2 * slot + 1] as number) + (weightOf[i] as number);
+          }
+          if (ls >= 0) anywhereBuf[ls * W + i] = Math.max(anywhereBuf[ls * W + i] as number, t.credit);
+        }
       }
     }
     // Per lesson, only its five best passages, and its five best among those shown as answers: a question with a
@@ -623,26 +685,7 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
       if (at < PER_LESSON) top.splice(at, 0, h);
       if (top.length > PER_LESSON) top.pop();
     };
-    const required = wordList.filter(([, w]) => !w.optional).reduce((a, [, w]) => a + w.weight, 0);
-    // Each word's weight, whether it is optional and the most it can be covered, as arrays: coverage is worked out for
-    // every passage a question touches, tens of thousands in a national curriculum.
-    const weightOf = Float64Array.from(wordList, ([, v]) => v.weight);
-    const optionalOf = Uint8Array.from(wordList, ([, v]) => (v.optional ? 1 : 0));
-    const capOf = Float64Array.from(wordList, ([w]) => (apart.has(w) ? APART_CREDIT : 1));
-    /** Share of the question's weight that these per-word matches (from `at` on) cover. */
-    const cover = (matched: ArrayLike<number>, at = 0) => {
-      let covered = 0;
-      let extra = 0;
-      for (let i = 0; i < wordList.length; i++) {
-        const c = Math.min(capOf[i] as number, matched[at + i] as number);
-        if (c === 0) continue;
-        covered += (weightOf[i] as number) * c;
-        if (optionalOf[i]) extra += weightOf[i] as number;
-      }
-      return required + extra > 0 ? covered / (required + extra) : 0;
-    };
     const byLesson = new Map<number, { top: Scored[]; shown: Scored[]; anywhere: Float32Array; strong: number; topic: number }>();
-    const excluded = opts.exclude ? curriculum.lessons.get(opts.exclude.lessonId) : undefined;
     for (const id of Int32Array.from(touched).sort()) {
       const i = docLesson[id] as number;
       const seg = segs[i] as Segment;
@@ -651,14 +694,17 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
       const slot = slotOf[id] as number;
       scoreOf[id] = 0;
       slotOf[id] = -1;
-      if (excluded && lessons[i] === excluded && seg.quizSteps[k] === opts.exclude?.quizStep) continue;
+      if (!counts(id, i)) continue;
       let entry = byLesson.get(i);
       if (!entry) {
-        entry = { top: [], shown: [], anywhere: new Float32Array(W), strong: 0, topic: 0 };
+        // A lesson only word-and-function-word pairs touched matched no word anywhere.
+        const ls = lessonSlotOf[i] as number;
+        const anywhere = ls < 0 ? new Float32Array(W) : anywhereBuf.subarray(ls * W, (ls + 1) * W);
+        entry = { top: [], shown: [], anywhere, strong: 0, topic: 0 };
         byLesson.set(i, entry);
       }
-      for (let w = 0; w < W; w++) entry.anywhere[w] = Math.max(entry.anywhere[w] as number, matchedBuf[slot * W + w] as number);
-      const pc = cover(matchedBuf, slot * W);
+      const denominator = required + (sumsBuf[2 * slot + 1] as number);
+      const pc = denominator > 0 ? (sumsBuf[2 * slot] as number) / denominator : 0;
       if (pc >= STRONG_PASSAGE) entry.strong++;
       if (TOPIC_KINDS[seg.kinds[k] as number]) entry.topic = Math.max(entry.topic, pc);
       const weighted = score * (KIND_WEIGHTS[seg.kinds[k] as number] as number);
@@ -668,6 +714,7 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
       keep(entry.top, h);
       if (shown) keep(entry.shown, h);
     }
+    for (const li of touchedLessons) lessonSlotOf[li] = -1;
     const matchedOf = (h: Scored) => matchedBuf.subarray(h.slot * W, (h.slot + 1) * W);
     type Ranked = Omit<LessonMatch, "passages"> & { list: Scored[]; shown: Scored[] };
     const ranked: Ranked[] = [];
