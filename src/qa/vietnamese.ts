@@ -200,7 +200,8 @@ const SAME_WORDS: ReadonlyMap<string, string> = new Map(
     mần: "làm",
     coi: "xem",
     dìa: "về",
-    // English words in everyday use; a lesson that writes them is read the same way ("online" and "trực tuyến").
+    // English words in everyday use; a lesson that writes them is read the same way ("online" and "trực tuyến"). In
+    // chat, "face" is Facebook ("lên face") far more often than a face, for which people say "khuôn mặt".
     face: "facebook",
     phây: "facebook",
     bank: "ngân hàng",
