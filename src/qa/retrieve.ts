@@ -218,11 +218,13 @@ function passageTermIds(syl: readonly Syllable[]): { ids: number[]; count: numbe
  * of them, left the process holding memory it no longer used.
  */
 const scratch = { ids: new Int32Array(1024), bytes: new Uint8Array(1 << 16) };
-const grown = (a: Uint8Array, least: number) => {
-  const b = new Uint8Array(Math.max(a.length * 2, least));
+/** `a` when it holds `least` numbers, else a copy twice as long (or `least`): scratch that grows with what it meets. */
+function roomFor<T extends Uint8Array | Float32Array | Float64Array>(a: T, least: number): T {
+  if (a.length >= least) return a;
+  const b = new (a.constructor as new (length: number) => T)(Math.max(a.length * 2, least));
   b.set(a);
   return b;
-};
+}
 
 /** Sorted in place: by insertion while short (most passages; a typed array's sort is slow on a few dozen numbers). */
 function sortSmall(a: Int32Array): Int32Array {
@@ -249,7 +251,7 @@ function segmentOf(packed: Lesson): Segment {
   const lens = new Float32Array(passages.length);
   let length = 0;
   const varint = (v: number) => {
-    if (length + 5 > scratch.bytes.length) scratch.bytes = grown(scratch.bytes, length + 5);
+    scratch.bytes = roomFor(scratch.bytes, length + 5);
     length = writeVarint(scratch.bytes, length, v);
   };
   passages.forEach((p, k) => {
@@ -630,17 +632,9 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
           slot = touched.length;
           slotOf[id] = slot;
           touched.push(id);
-          if ((slot + 1) * W > matchedBuf.length) {
-            const grown = new Float32Array(Math.max(matchedBuf.length * 2, (slot + 1) * W));
-            grown.set(matchedBuf);
-            matchedBuf = grown;
-          }
+          matchedBuf = roomFor(matchedBuf, (slot + 1) * W);
           matchedBuf.fill(0, slot * W, (slot + 1) * W);
-          if (2 * slot + 2 > sumsBuf.length) {
-            const grown = new Float64Array(sumsBuf.length * 2);
-            grown.set(sumsBuf);
-            sumsBuf = grown;
-          }
+          sumsBuf = roomFor(sumsBuf, 2 * slot + 2);
           sumsBuf[2 * slot] = 0;
           sumsBuf[2 * slot + 1] = 0;
         }
@@ -653,11 +647,7 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
             ls = touchedLessons.length;
             lessonSlotOf[li] = ls;
             touchedLessons.push(li);
-            if ((ls + 1) * W > anywhereBuf.length) {
-              const grown = new Float32Array(Math.max(anywhereBuf.length * 2, (ls + 1) * W));
-              grown.set(anywhereBuf);
-              anywhereBuf = grown;
-            }
+            anywhereBuf = roomFor(anywhereBuf, (ls + 1) * W);
             anywhereBuf.fill(0, ls * W, (ls + 1) * W);
           }
         }
