@@ -212,10 +212,10 @@ const AMOUNT_ASK = `(?:can|xin|muon|vay|gui|chuyen|ck|nop|dong|ung) ${g(2)}\\d+ 
 /**
  * A bare "ma" typed without marks is far more often "mà" (but, that) than "mã" (a code): before a pronoun or a
  * function word ("hỏi ChatGPT mà nó trả lời lung tung", "mà không được") it is "mà". (With marks, SCAM_SENSES keeps
- * only "mã" here.)
+ * only "mã" here.) A code that is scanned ("quét mã") is a QR code, not a secret.
  */
 const BARE_MA =
-  "ma(?! (?:no|toi|tui|em|minh|bac|con|chau|ho|nguoi|anh|chi|ong|ba|co|chu|van|khong|chua|da|dang|se|sao|lai|cung|thi|roi|moi|vay|the|lam|phai|bi|duoc|nhu|neu|ai|gi)(?:\\s|$))";
+  "(?<!quet )ma(?! (?:no|toi|tui|em|minh|bac|con|chau|ho|nguoi|anh|chi|ong|ba|co|chu|van|khong|chua|da|dang|se|sao|lai|cung|thi|roi|moi|vay|the|lam|phai|bi|duoc|nhu|neu|ai|gi)(?:\\s|$))";
 const SECRET = `otp|ma otp|ma xac thuc|ma xac nhan|ma so|mat khau|mk|ma pin|passcode|ma dang nhap|ma kich hoat|ma bao mat|ma giao dich|ma vua gui|ma gui ve|ma ve may|ma tren may|ma trong tin nhan|${BARE_MA}|so the|so tai khoan|anh cccd|anh can cuoc|mat sau the|ma cvv|cvv`;
 const BANKS =
   "ngan hang|vietcombank|vcb|techcombank|tcb|agribank|bidv|vietinbank|mb|mbbank|acb|tpbank|sacombank|vpbank|shb|hdbank|momo|zalopay|vi dien tu|vnpay|shopeepay";

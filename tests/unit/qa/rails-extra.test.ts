@@ -392,3 +392,10 @@ describe("stories told the way people in the south and the countryside tell them
     ["Tôi bị giật mất điện thoại, trong máy có ngân hàng với sim, giờ gọi đâu khóa lại?", "answer"],
   ]);
 });
+
+describe("a QR code that is scanned is not a secret code", () => {
+  route([
+    ["Quét mã xong app hiện tên người nhận, có cần đọc lại tên đó không?", "answer"],
+    ["có người bảo tôi quét mã rồi đọc mã vừa gửi về cho họ", "warn"],
+  ]);
+});
