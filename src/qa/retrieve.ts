@@ -173,42 +173,40 @@ class PairIds {
 
   /** The term id of the pair (x, y), spelt by `spell` the first time it is met. */
   of(x: number, y: number, spell: () => string): number {
+    const k = this.#slot(x, y);
+    if (this.#halves[2 * k] !== -1) return this.#ids[k] as number;
+    const id = termId(spell());
+    this.#put(k, x, y, id);
+    if (++this.#size * 2 > this.#ids.length) {
+      const [halves, ids] = [this.#halves, this.#ids];
+      this.#halves = new Int32Array(halves.length * 2).fill(-1);
+      this.#ids = new Int32Array(ids.length * 2);
+      for (let j = 0; j < ids.length; j++) {
+        const [a, b] = [halves[2 * j] as number, halves[2 * j + 1] as number];
+        if (a !== -1) this.#put(this.#slot(a, b), a, b, ids[j] as number);
+      }
+    }
+    return id;
+  }
+
+  /** The slot that holds (x, y), or the empty one where it goes. */
+  #slot(x: number, y: number): number {
     const mask = this.#ids.length - 1;
     let k = (Math.imul(x, 0x9e3779b1) ^ Math.imul(y, 0x85ebca77)) & mask;
     for (;;) {
       const at = this.#halves[2 * k] as number;
-      if (at === -1) break;
-      if (at === x && this.#halves[2 * k + 1] === y) return this.#ids[k] as number;
+      if (at === -1 || (at === x && this.#halves[2 * k + 1] === y)) return k;
       k = (k + 1) & mask;
     }
-    const id = termId(spell());
+  }
+
+  #put(k: number, x: number, y: number, id: number): void {
     this.#halves[2 * k] = x;
     this.#halves[2 * k + 1] = y;
     this.#ids[k] = id;
-    if (++this.#size * 2 > this.#ids.length) this.#grow();
-    return id;
-  }
-
-  #grow(): void {
-    const halves = this.#halves;
-    const ids = this.#ids;
-    this.#halves = new Int32Array(halves.length * 2).fill(-1);
-    this.#ids = new Int32Array(ids.length * 2);
-    const mask = this.#ids.length - 1;
-    for (let j = 0; j < ids.length; j++) {
-      const x = halves[2 * j] as number;
-      if (x === -1) continue;
-      const y = halves[2 * j + 1] as number;
-      let k = (Math.imul(x, 0x9e3779b1) ^ Math.imul(y, 0x85ebca77)) & mask;
-      while (this.#halves[2 * k] !== -1) k = (k + 1) & mask;
-      this.#halves[2 * k] = x;
-      this.#halves[2 * k + 1] = y;
-      this.#ids[k] = ids[j] as number;
-    }
   }
 }
 const pairIds = { F: new PairIds(), A: new PairIds(), P: new PairIds() };
-const pairId = (kind: "F" | "A" | "P", x: number, y: number, spell: () => string) => pairIds[kind].of(x, y, spell);
 
 /**
  * A passage's term ids, spelt as `termsOf` spells a question's: each meaningful syllable with and without its marks
@@ -231,12 +229,12 @@ function passageTermIds(syl: readonly Syllable[]): { ids: number[]; count: numbe
     if (!n) continue;
     const u = termsOfSyllable(n);
     if (t.stop !== u.stop && u.letter) {
-      ids.push(pairId("P", t.f, u.f, () => `P:${s.fold}_${n.fold}`));
+      ids.push(pairIds.P.of(t.f, u.f, () => `P:${s.fold}_${n.fold}`));
       count++;
     }
     if (!t.stop && !u.stop) {
-      ids.push(pairId("F", t.f, u.f, () => `F:${s.fold}_${n.fold}`));
-      if (t.marked && u.marked) ids.push(pairId("A", t.a, u.a, () => `A:${s.acc}_${n.acc}`));
+      ids.push(pairIds.F.of(t.f, u.f, () => `F:${s.fold}_${n.fold}`));
+      if (t.marked && u.marked) ids.push(pairIds.A.of(t.a, u.a, () => `A:${s.acc}_${n.acc}`));
       count += 2;
     }
   }
