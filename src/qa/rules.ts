@@ -2,6 +2,8 @@
 // "ko/k/hok" → "khong", "dc" → "duoc", "j" → "gi", "ntn" → "nhu the_? nao", "m" → "may", "sdt" → "so dien thoai"…).
 // Each rule is a list of patterns that must ALL match; the first rule of a list that matches wins.
 
+import { BANK_NAMES } from "./vietnamese.js";
+
 export interface Rule {
   id: string;
   all: RegExp[];
@@ -217,8 +219,7 @@ const AMOUNT_ASK = `(?:can|xin|muon|vay|gui|chuyen|ck|nop|dong|ung) ${g(2)}\\d+ 
 const BARE_MA =
   "(?<!quet )ma(?! (?:no|toi|tui|em|minh|bac|con|chau|ho|nguoi|anh|chi|ong|ba|co|chu|van|khong|chua|da|dang|se|sao|lai|cung|thi|roi|moi|vay|the|lam|phai|bi|duoc|nhu|neu|ai|gi)(?:\\s|$))";
 const SECRET = `otp|ma otp|ma xac thuc|ma xac nhan|ma so|mat khau|mk|ma pin|passcode|ma dang nhap|ma kich hoat|ma bao mat|ma giao dich|ma vua gui|ma gui ve|ma ve may|ma tren may|ma trong tin nhan|${BARE_MA}|so the|so tai khoan|anh cccd|anh can cuoc|mat sau the|ma cvv|cvv`;
-const BANKS =
-  "ngan hang|vietcombank|vcb|techcombank|tcb|agribank|bidv|vietinbank|mb|mbbank|acb|tpbank|sacombank|vpbank|shb|hdbank|momo|zalopay|vi dien tu|vnpay|shopeepay";
+const BANKS = `ngan hang|${BANK_NAMES.join("|")}|mb|momo|zalopay|vi dien tu|vnpay|shopeepay`;
 
 /** A lost or stolen phone: locking the bank and the SIM is what the learner must do ("bị móc mất điện thoại… khóa lại"). */
 const LOST_PHONE = w(

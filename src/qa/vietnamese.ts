@@ -184,10 +184,10 @@ export function syllables(text: string): Syllable[] {
 
 /**
  * Words citizens use where the lessons say it otherwise: loanwords ("pass", "nick", "bank", "free") and regional words
- * ("xài", "dỏm", "mần", "coi", "dìa"). Read as the lesson's word by retrieval only; the keyword rules list such words themselves ("pass
- * lại" is reselling there). Only words with one meaning: "thiệt" is also a loss ("thiệt hại"), "vô" also "without" ("vô
- * hiệu hoá"), "hình" also a screen ("màn hình"); typed without marks, only "xai" is read so ("dom" may be "dòm", "dia"
- * "địa").
+ * ("xài", "dỏm", "mần", "coi", "dìa"). Read as the lesson's word by retrieval only; the keyword rules list such words
+ * themselves ("pass lại" is reselling there). Only words with one meaning: "thiệt" is also a loss ("thiệt hại"), "vô"
+ * also "without" ("vô hiệu hoá"), "hình" also a screen ("màn hình"); typed without marks, only "xai" is read so ("dom"
+ * may be "dòm", "dia" "địa").
  */
 const SAME_WORDS: ReadonlyMap<string, string> = new Map(
   Object.entries({
@@ -220,24 +220,28 @@ const SAME_WORDS: ReadonlyMap<string, string> = new Map(
   }),
 );
 
+/** Banks as people name them, folded (also read by the scam rules). */
+export const BANK_NAMES: readonly string[] = (
+  "agribank vietcombank vcb bidv vietinbank techcombank tcb mbbank acb tpbank sacombank vpbank shb hdbank ocb seabank " +
+  "vib lpbank eximbank msb kienlongbank pvcombank abbank scb baovietbank"
+).split(" ");
+
 /**
  * Makers of phones, banks, the power company and carriers of parcels: which one the learner has, seldom what is asked
  * ("máy Xiaomi chữ nhỏ quá", "đóng tiền điện EVN bằng app Agribank"). The lessons teach the same on every one of
  * them. Folded. Names that are a topic of their own are not here: Zalo, Facebook, Shopee, Grab, TikTok, and the
  * mobile networks (a question naming Viettel asks about its plans or its shops, which no lesson covers).
  */
-export const INCIDENTAL_NAMES: ReadonlySet<string> = new Set(
+export const INCIDENTAL_NAMES: ReadonlySet<string> = new Set([
   // phones
-  (
+  ...(
     "samsung galaxy iphone ipad oppo xiaomi redmi poco vivo realme nokia huawei honor vsmart bphone masstel itel tecno " +
-    "infinix motorola asus " +
-    // banks
-    "agribank vietcombank vcb bidv vietinbank techcombank tcb mbbank acb tpbank sacombank vpbank shb hdbank ocb seabank " +
-    "vib lpbank eximbank msb kienlongbank pvcombank abbank scb baovietbank " +
-    // the power company, and carriers of parcels
-    "evn evnspc evnhcmc evnnpc evncpc evnhanoi ghtk ghn vnpost viettelpost ninjavan"
+    "infinix motorola asus"
   ).split(" "),
-);
+  ...BANK_NAMES,
+  // the power company, and carriers of parcels
+  ..."evn evnspc evnhcmc evnnpc evncpc evnhanoi ghtk ghn vnpost viettelpost ninjavan".split(" "),
+]);
 
 /** A number written together with its unit, as people type amounts and times: "10tr", "500k", "4h", "30p" ("4g" is the network). */
 const AMOUNT = /^(\d+(?:[.,]\d+)?)([a-zđ]+)$/u;
