@@ -84,6 +84,8 @@ const STRONG_PASSAGE = 0.5;
 const SLICE_MS = 10;
 /** Passages kept per lesson while ranking: the best decides, the next four add to it or are shown. */
 const PER_LESSON = 5;
+/** Lessons a search returns. */
+const RANKED = 5;
 /** How often a term counts in one passage at most (a byte); BM25 saturates long before. */
 const MAX_FREQ = 255;
 /**
@@ -247,7 +249,7 @@ function passageTermIds(syl: readonly Syllable[]): { ids: number[]; count: numbe
  */
 const scratch = { ids: new Int32Array(1024), bytes: new Uint8Array(1 << 16) };
 /** `a` when it holds `least` numbers, else a copy twice as long (or `least`): scratch that grows with what it meets. */
-function roomFor<T extends Uint8Array | Float32Array | Float64Array>(a: T, least: number): T {
+function roomFor<T extends Uint8Array | Int32Array | Float32Array | Float64Array>(a: T, least: number): T {
   if (a.length >= least) return a;
   const b = new (a.constructor as new (length: number) => T)(Math.max(a.length * 2, least));
   b.set(a);
@@ -368,6 +370,40 @@ function termsIn(seg: Segment, k: number, into: { terms: Int32Array; freqs: Uint
     n++;
   }
   return n;
+}
+
+/** A lesson ranked by a search, with what its answer is cut from: its best passage and its best shown ones. */
+type Ranked = Omit<LessonMatch, "passages"> & { first: number; shown: Array<{ id: number; score: number }> };
+
+/** A lesson's PER_LESSON best passages (id, score, slot), best first; a passage scoring the same as one kept goes after it. */
+class BestPassages {
+  readonly ids = new Int32Array(PER_LESSON);
+  readonly scores = new Float64Array(PER_LESSON);
+  readonly slots = new Int32Array(PER_LESSON);
+  n = 0;
+
+  clear(): void {
+    this.n = 0;
+  }
+
+  keep(id: number, score: number, slot: number): void {
+    let at = this.n;
+    while (at > 0 && (this.scores[at - 1] as number) < score) at--;
+    if (at >= PER_LESSON) return;
+    for (let j = Math.min(this.n, PER_LESSON - 1); j > at; j--) {
+      this.ids[j] = this.ids[j - 1] as number;
+      this.scores[j] = this.scores[j - 1] as number;
+      this.slots[j] = this.slots[j - 1] as number;
+    }
+    this.ids[at] = id;
+    this.scores[at] = score;
+    this.slots[at] = slot;
+    this.n = Math.min(this.n + 1, PER_LESSON);
+  }
+
+  list(): Array<{ id: number; score: number }> {
+    return Array.from({ length: this.n }, (_, h) => ({ id: this.ids[h] as number, score: this.scores[h] as number }));
+  }
 }
 
 export function buildIndex(curriculum: Curriculum): LessonIndex {
@@ -506,6 +542,10 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
   /** Per lesson a query term hit, a slot holding how much of each query word it matched anywhere (its passages' best). */
   const lessonSlotOf = new Int32Array(lessons.length).fill(-1);
   let anywhereBuf = new Float32Array(1024);
+  let touchedBuf = new Int32Array(1024);
+  /** The lesson being ranked: its best passages, and its best among those shown as answers. */
+  const top = new BestPassages();
+  const shown = new BestPassages();
   /** Folded syllables of the lessons by length and first letter, for typos ("kick hoat", "vneidd"): a typo seldom hits the first letter. */
   const foldsByShape = new Map<string, string[]>();
   for (const f of vocab.contentFolds) {
@@ -619,19 +659,20 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
     const wordList = [...words.entries()];
     const wordAt = new Map(wordList.map(([w], i) => [w, i]));
     const W = Math.max(1, wordList.length);
-    const touched: number[] = [];
+    /** Passages a query term hit, in the order they were first hit (touchedBuf[0..touchedCount)); each one's slot is its place here. */
+    let touchedCount = 0;
     const required = wordList.filter(([, w]) => !w.optional).reduce((a, [, w]) => a + w.weight, 0);
     // Each word's weight, whether it is optional and the most it can be covered, as arrays: coverage is worked out for
     // every passage a question touches, tens of thousands in a national curriculum.
     const weightOf = Float64Array.from(wordList, ([, v]) => v.weight);
     const optionalOf = Uint8Array.from(wordList, ([, v]) => (v.optional ? 1 : 0));
     const capOf = Float64Array.from(wordList, ([w]) => (apart.has(w) ? APART_CREDIT : 1));
-    /** Share of the question's weight that these per-word matches cover. */
-    const cover = (matched: ArrayLike<number>) => {
+    /** Share of the question's weight that these per-word matches (`matched` from `at`) cover. */
+    const cover = (matched: ArrayLike<number>, at = 0) => {
       let covered = 0;
       let extra = 0;
       for (let i = 0; i < wordList.length; i++) {
-        const c = Math.min(capOf[i] as number, matched[i] as number);
+        const c = Math.min(capOf[i] as number, matched[at + i] as number);
         if (c === 0) continue;
         covered += (weightOf[i] as number) * c;
         if (optionalOf[i]) extra += weightOf[i] as number;
@@ -657,9 +698,10 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
         const f = v & 1 ? readVarint(post, cursor) : 1;
         let slot = slotOf[id] as number;
         if (slot < 0) {
-          slot = touched.length;
+          slot = touchedCount++;
           slotOf[id] = slot;
-          touched.push(id);
+          touchedBuf = roomFor(touchedBuf, touchedCount);
+          touchedBuf[slot] = id;
           matchedBuf = roomFor(matchedBuf, (slot + 1) * W);
           matchedBuf.fill(0, slot * W, (slot + 1) * W);
           sumsBuf = roomFor(sumsBuf, 2 * slot + 2);
@@ -692,19 +734,56 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
         }
       }
     }
-    // Per lesson, only its five best passages, and its five best among those shown as answers: a question with a
-    // common word touches tens of thousands of passages in a national curriculum.
-    type Scored = { id: number; score: number; slot: number };
-    /** Whether a passage scoring `score` would enter `top`. */
-    const beats = (top: Scored[], score: number) => top.length < PER_LESSON || (top[top.length - 1] as Scored).score < score;
-    const keep = (top: Scored[], h: Scored) => {
-      let at = top.length;
-      while (at > 0 && (top[at - 1] as Scored).score < h.score) at--;
-      if (at < PER_LESSON) top.splice(at, 0, h);
-      if (top.length > PER_LESSON) top.pop();
+    // Per lesson, only its five best passages, and its five best among those shown as answers; of the lessons, only the
+    // five that match best. Passage ids run lesson after lesson, so once sorted each lesson's passages come together and
+    // the lesson is ranked as soon as the next one starts, in scratch reused from search to search: a question with a
+    // common word touches thousands of lessons in a national curriculum, and objects per lesson made each search
+    // allocate megabytes, which grew the heap while learners were served.
+    const best: Ranked[] = [];
+    const matched = new Float32Array(W);
+    let current = -1;
+    let strong = 0;
+    let topic = 0;
+    /** Ranks lesson `current` from its best passages, into `best` if it is among the five that match best so far. */
+    const rank = () => {
+      const i = current;
+      const first = top.scores[0] as number;
+      // The best passage decides; a second one adds a little (an answer often spans a step and its tip).
+      const score = first + 0.3 * (top.n > 1 ? (top.scores[1] as number) : 0);
+      // Coverage is read from the passages that matter: the best ones, not every passage that shares a word.
+      matched.fill(0);
+      for (let h = 0; h < Math.min(3, top.n); h++) {
+        if ((top.scores[h] as number) < first * 0.4) continue;
+        const from = (top.slots[h] as number) * W;
+        for (let w = 0; w < W; w++) matched[w] = Math.max(matched[w] as number, matchedBuf[from + w] as number);
+      }
+      const coverage = cover(matched);
+      // A lesson only word-and-function-word pairs touched matched no word anywhere.
+      const ls = lessonSlotOf[i] as number;
+      const lessonCoverage = ls < 0 ? 0 : cover(anywhereBuf, ls * W);
+      const strength =
+        ((score * (coverage + lessonCoverage)) / 2) *
+        (1 + BREADTH_WEIGHT * Math.min(1, strong / (BREADTH_SHARE * Math.max(1, (segs[i] as Segment).lens.length))));
+      // Ties keep the lesson met first, as a stable sort would.
+      let at = best.length;
+      while (at > 0 && (best[at - 1] as Ranked).strength < strength) at--;
+      if (at >= RANKED) return;
+      let passageCoverage = 0;
+      for (let h = 0; h < top.n; h++) passageCoverage = Math.max(passageCoverage, cover(matchedBuf, (top.slots[h] as number) * W));
+      best.splice(at, 0, {
+        lesson: lessons[i] as Lesson,
+        score,
+        coverage,
+        lessonCoverage,
+        strength,
+        passageCoverage,
+        topicCoverage: topic,
+        first: top.ids[0] as number,
+        shown: shown.list(),
+      });
+      if (best.length > RANKED) best.pop();
     };
-    const byLesson = new Map<number, { top: Scored[]; shown: Scored[]; anywhere: Float32Array; strong: number; topic: number }>();
-    for (const id of Int32Array.from(touched).sort()) {
+    for (const id of touchedBuf.subarray(0, touchedCount).sort()) {
       const i = docLesson[id] as number;
       const seg = segs[i] as Segment;
       const k = id - (firstDoc[i] as number);
@@ -713,64 +792,29 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
       scoreOf[id] = 0;
       slotOf[id] = -1;
       if (!counts(id, i)) continue;
-      let entry = byLesson.get(i);
-      if (!entry) {
-        // A lesson only word-and-function-word pairs touched matched no word anywhere.
-        const ls = lessonSlotOf[i] as number;
-        const anywhere = ls < 0 ? new Float32Array(W) : anywhereBuf.subarray(ls * W, (ls + 1) * W);
-        entry = { top: [], shown: [], anywhere, strong: 0, topic: 0 };
-        byLesson.set(i, entry);
+      if (i !== current) {
+        if (current >= 0) rank();
+        current = i;
+        top.clear();
+        shown.clear();
+        strong = 0;
+        topic = 0;
       }
       const denominator = required + (sumsBuf[2 * slot + 1] as number);
       const pc = denominator > 0 ? (sumsBuf[2 * slot] as number) / denominator : 0;
-      if (pc >= STRONG_PASSAGE) entry.strong++;
-      if (TOPIC_KINDS[seg.kinds[k] as number]) entry.topic = Math.max(entry.topic, pc);
+      if (pc >= STRONG_PASSAGE) strong++;
+      if (TOPIC_KINDS[seg.kinds[k] as number]) topic = Math.max(topic, pc);
       const weighted = score * (KIND_WEIGHTS[seg.kinds[k] as number] as number);
-      const shown = SHOWN_KINDS[seg.kinds[k] as number] === 1;
-      if (!beats(entry.top, weighted) && !(shown && beats(entry.shown, weighted))) continue;
-      const h = { id, score: weighted, slot };
-      keep(entry.top, h);
-      if (shown) keep(entry.shown, h);
+      top.keep(id, weighted, slot);
+      if (SHOWN_KINDS[seg.kinds[k] as number] === 1) shown.keep(id, weighted, slot);
     }
+    if (current >= 0) rank();
     for (const li of touchedLessons) lessonSlotOf[li] = -1;
-    const matchedOf = (h: Scored) => matchedBuf.subarray(h.slot * W, (h.slot + 1) * W);
-    type Ranked = Omit<LessonMatch, "passages"> & { list: Scored[]; shown: Scored[] };
-    const ranked: Ranked[] = [];
-    for (const [i, { top: list, shown, anywhere, strong, topic }] of byLesson) {
-      const lesson = lessons[i] as Lesson;
-      const best = list[0];
-      if (!best) continue;
-      // The best passage decides; a second one adds a little (an answer often spans a step and its tip).
-      const score = best.score + 0.3 * (list[1]?.score ?? 0);
-      // Coverage is read from the passages that matter: the best ones, not every passage that shares a word.
-      const matched = new Float32Array(W);
-      for (const h of list.slice(0, 3))
-        if (h.score >= best.score * 0.4)
-          matchedOf(h).forEach((c, i) => {
-            matched[i] = Math.max(matched[i] as number, c);
-          });
-      const coverage = cover(matched);
-      const lessonCoverage = cover(anywhere);
-      ranked.push({
-        lesson,
-        score,
-        coverage,
-        lessonCoverage,
-        strength:
-          ((score * (coverage + lessonCoverage)) / 2) *
-          (1 + BREADTH_WEIGHT * Math.min(1, strong / (BREADTH_SHARE * Math.max(1, (segs[i] as Segment).lens.length)))),
-        passageCoverage: Math.max(0, ...list.map((h) => cover(matchedOf(h)))),
-        topicCoverage: topic,
-        list,
-        shown,
-      });
-    }
-    // Rank by how well a lesson matches and how much of the question it covers, in its best passages and as a whole:
+    // Ranked by how well a lesson matches and how much of the question it covers, in its best passages and as a whole:
     // a lesson that shares many common words ("số", "tài khoản") with the question loses to one that matches what is
     // actually asked, and a lesson that speaks of everything asked wins over one with a single good step.
-    ranked.sort((a, b) => b.strength - a.strength);
     return {
-      lessons: ranked.slice(0, 5).map(({ list, shown, ...m }) => ({ ...m, passages: answeringPassages(m.lesson, list[0], shown, opts) })),
+      lessons: best.map(({ first, shown, ...m }) => ({ ...m, passages: answeringPassages(m.lesson, first, shown, opts) })),
       words: wordList.filter(([, w]) => !w.optional).length,
     };
   }
@@ -778,7 +822,7 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
   /** A lesson's passages that state something, best first; when only its title or an example question matched, those that answer it. */
   function answeringPassages(
     lesson: Lesson,
-    best: { id: number } | undefined,
+    best: number,
     matched: ReadonlyArray<{ id: number; score: number }>,
     opts: SearchOptions,
   ): Hit[] {
@@ -787,8 +831,8 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
     const first = firstDoc[i] as number;
     const kindOf = (id: number) => seg.kinds[id - first] as number;
     let shown = [...matched];
-    if (shown.length === 0 && best) {
-      const k = best.id - first;
+    if (shown.length === 0) {
+      const k = best - first;
       const into = { terms: new Int32Array(64), freqs: new Uint8Array(64) };
       const via = into.terms.slice(0, termsIn(seg, k, into));
       const excluded = opts.exclude?.lessonId === lesson.id ? opts.exclude.quizStep : undefined;
