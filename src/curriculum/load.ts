@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import { type Dirent, readdirSync, readFileSync, type Stats, statSync } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import pLimit from "p-limit";
 import { vnIsoDate } from "../time.js";
 import { editDistance, ID_PATTERN, suggest } from "./common.js";
 import type { BodyShelf } from "./packed.js";
@@ -19,6 +20,12 @@ export const IMAGE_EXTENSIONS = ["png", "jpg", "jpeg", "webp"];
 const MEDIA_DIR = "media";
 const TRACK_FILE = "track.yaml";
 const LESSON_FILE = /^(\d{2})-.+\.md$/i;
+/**
+ * Tracks read and parsed at once: enough to keep every parse thread busy with a batch and the next one waiting, few
+ * enough that the files waiting for a thread take little memory. Reading every file first held a national curriculum's
+ * ~30 MB of text at once and raised the server's peak while it started by ~30 MB.
+ */
+const TRACKS_AT_ONCE = 16;
 
 export interface LoadReport extends LoadResult {
   /** What was looked at, for the checker's summary line. */
@@ -139,6 +146,7 @@ const outsideTrackMessage = (file: string) =>
 async function readTrack(
   dir: string,
   id: string,
+  children: readonly Dirent[],
   problems: Problems,
   hashed: HashedFile[],
   options: LoadOptions,
@@ -154,7 +162,6 @@ async function readTrack(
     );
   }
   const io = ioOf(options);
-  const children = await listDir(io, join(dir, id));
   const yamlFile = children.find((c) => c.isFile() && c.name === TRACK_FILE);
   if (yamlFile) {
     // Like lessons, a track file is read and parsed again only when it changed: 600 of them at a national scale.
@@ -457,25 +464,11 @@ export async function loadCurriculum(dir: string, options: LoadOptions = {}): Pr
     problems.error(root, 1, `Không tìm thấy thư mục nội dung \`${root}\`; hãy kiểm tra biến CURRICULUM_DIR.`);
     return { problems: problems.list, stats: { tracks: 0, lessons: 0 } };
   }
-
-  // A reload with a cache parses only what was edited.
-  const parser = lessonParser({ ...options, fromScratch: !options.cache?.size });
-  try {
-    return await loadFrom(root, io, options, parser, problems, hashed);
-  } finally {
-    await parser.close();
-  }
+  return loadFrom(root, io, options, problems, hashed);
 }
 
-async function loadFrom(
-  root: string,
-  io: Io,
-  options: LoadOptions,
-  parser: LessonParser,
-  problems: Problems,
-  hashed: HashedFile[],
-): Promise<LoadReport> {
-  const reading: Array<Promise<TrackEntry>> = [];
+async function loadFrom(root: string, io: Io, options: LoadOptions, problems: Problems, hashed: HashedFile[]): Promise<LoadReport> {
+  const trackIds: string[] = [];
   let mediaFiles: string[] = [];
   for (const entry of await listDir(io, root)) {
     if (entry.isSymbolicLink()) problems.error(entry.name, 1, linkMessage(entry.name));
@@ -489,15 +482,23 @@ async function loadFrom(
         return false;
       });
       for (const file of mediaFiles) hashed.push({ path: file, hash: (await readCached(root, file, options, false)).hash });
-    } else if (entry.isDirectory()) {
-      const track = readTrack(root, entry.name, problems, hashed, options, parser);
-      // Awaited below with the others; until then a failure must not count as unhandled.
-      track.catch(() => {});
-      reading.push(track);
-    }
+    } else if (entry.isDirectory()) trackIds.push(entry.name);
   }
 
-  const tracks = await Promise.all(reading);
+  // Listed first: how many lessons there are decides whether they are parsed on every core. A reload with a cache
+  // parses only what was edited, which is known only as the files are read.
+  const listed = await Promise.all(trackIds.map(async (id) => ({ id, children: await listDir(io, join(root, id)) })));
+  const count = listed.reduce((n, t) => n + t.children.filter((c) => c.isFile() && LESSON_FILE.test(c.name)).length, 0);
+  const parser = lessonParser({ ...options, ...(options.cache?.size ? {} : { lessons: count }) });
+  let tracks: TrackEntry[];
+  try {
+    const limit = pLimit(TRACKS_AT_ONCE);
+    tracks = await Promise.all(
+      listed.map(({ id, children }) => limit(() => readTrack(root, id, children, problems, hashed, options, parser))),
+    );
+  } finally {
+    await parser.close();
+  }
   const lessons = tracks.flatMap((t) => t.lessons);
   if (options.cache) {
     // Files removed or renamed since the last load leave the cache with them.

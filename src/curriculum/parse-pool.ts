@@ -144,54 +144,41 @@ export interface LessonParser {
 
 /**
  * The lessons of one load, parsed in this thread while they are few and on the pool once more than `parallelFrom`
- * have come. A load from scratch waits for the next turn of the event loop before parsing, so the loader has asked for
- * every file it has read by then and the pool starts before the first lesson is parsed; a reload (`fromScratch`
- * false) parses what was edited at once, without waiting behind learners' requests.
+ * are to be parsed: `lessons` when the loader knows how many beforehand (a load from scratch), else as many as have
+ * come (a reload parses what was edited).
  */
-export function lessonParser(options: { now?: Date; parallelFrom?: number; fromScratch: boolean; shelf?: BodyShelf }): LessonParser {
+export function lessonParser(options: { now?: Date; parallelFrom?: number; lessons?: number; shelf?: BodyShelf }): LessonParser {
   const now = options.now ?? new Date();
   const from = options.parallelFrom ?? PARALLEL_FROM;
-  type Waiting = { jobs: ParseJob[]; resolve: (r: ParseLessonResult[]) => void; reject: (e: unknown) => void };
-  const waiting: Waiting[] = [];
   let count = 0;
   let pool: ParsePool | undefined;
   let inThread = !poolAvailable;
-  const flush = () => {
-    if (!pool && !inThread && count > from) {
-      try {
-        pool = createParsePool();
-      } catch {
-        // No threads to be had (a container's limit): parse here, slower but the same.
-        inThread = true;
-      }
-    }
-    for (const { jobs, resolve, reject } of waiting.splice(0)) {
-      const here = () => {
-        try {
-          // As a thread would: the same parse, read back the same way.
-          const { results, bodies } = parseBatch({ now: now.getTime(), jobs, pack: options.shelf !== undefined });
-          resolve(received({ json: JSON.stringify(results), ...(bodies ? { bodies } : {}) }, options.shelf));
-        } catch (err) {
-          reject(err);
-        }
-      };
-      // A thread that fails (out of memory, killed) costs speed, not the load: its lessons are parsed here.
-      if (pool && !inThread)
-        pool.parse(jobs, now, options.shelf).then(resolve, () => {
-          inThread = true;
-          here();
-        });
-      else here();
-    }
+  /** As a thread would: the same parse, read back the same way. */
+  const here = (jobs: ParseJob[]) => {
+    const { results, bodies } = parseBatch({ now: now.getTime(), jobs, pack: options.shelf !== undefined });
+    return received({ json: JSON.stringify(results), ...(bodies ? { bodies } : {}) }, options.shelf);
   };
   return {
-    parse(jobs) {
-      if (jobs.length === 0) return Promise.resolve([]);
+    async parse(jobs) {
+      if (jobs.length === 0) return [];
       count += jobs.length;
-      const asked = new Promise<ParseLessonResult[]>((resolve, reject) => waiting.push({ jobs, resolve, reject }));
-      if (!options.fromScratch) flush();
-      else if (waiting.length === 1) setImmediate(flush);
-      return asked;
+      if (!pool && !inThread && Math.max(count, options.lessons ?? 0) > from) {
+        try {
+          pool = createParsePool();
+        } catch {
+          // No threads to be had (a container's limit): parse here, slower but the same.
+          inThread = true;
+        }
+      }
+      if (pool && !inThread) {
+        try {
+          return await pool.parse(jobs, now, options.shelf);
+        } catch {
+          // A thread that fails (out of memory, killed) costs speed, not the load: its lessons are parsed here.
+          inThread = true;
+        }
+      }
+      return here(jobs);
     },
     close: async () => pool?.close(),
   };

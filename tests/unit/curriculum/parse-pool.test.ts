@@ -1,3 +1,5 @@
+import { cp } from "node:fs/promises";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadCurriculum } from "../../../src/curriculum/load.js";
@@ -68,6 +70,33 @@ describe("lessons parsed on every core", () => {
     const pooled = await compiled.loadCurriculum(dir, { now: NOW, parallelFrom: 0 });
     expect(alone.problems.some((p) => p.file === "vneid/01-cai-dat.md" && /30002 bước/.test(p.message))).toBe(true);
     expect(pooled.problems).toEqual(alone.problems);
+  });
+
+  it("loads more tracks than it reads at once, every lesson as one thread does, a broken one at its line", async () => {
+    const dir = await copyFixture();
+    // Forty copies of the fixture's VNeID track, their lesson ids renamed; the last copy's first lesson broken below.
+    for (let k = 0; k < 40; k++) {
+      await cp(join(dir, "vneid"), join(dir, `ban-sao-${k}`), { recursive: true });
+      await edit(dir, `ban-sao-${k}/track.yaml`, (s) => replaceOnce(s, "order: 2", `order: ${100 + k}`));
+      for (const name of ["01-cai-dat.md", "02-kich-hoat.md"])
+        await edit(dir, `ban-sao-${k}/${name}`, (s) => s.replace(/vneid-(cai-dat|kich-hoat)\b/g, `vneid-$1-${k}`));
+    }
+    const alone = await loadCurriculum(dir, { now: NOW });
+    const pooled = await compiled.loadCurriculum(dir, { now: NOW, parallelFrom: 60 });
+    expect(alone.curriculum?.tracks.length).toBeGreaterThan(40);
+    expect(pooled.curriculum?.version).toBe(alone.curriculum?.version);
+    expect(pooled.curriculum?.tracks).toEqual(alone.curriculum?.tracks);
+    expect(pooled.problems).toEqual(alone.problems);
+
+    await edit(dir, "ban-sao-39/01-cai-dat.md", (s) => s.replace(/^id: (.*)$/m, "id: [$1"));
+    const broken = await compiled.loadCurriculum(dir, { now: NOW, parallelFrom: 60 });
+    expect(broken.curriculum).toBeUndefined();
+    expect(broken.problems.filter((p) => p.severity === "error").map((p) => p.file)).toEqual([
+      "ban-sao-39/01-cai-dat.md",
+      // It requires the broken lesson.
+      "ban-sao-39/02-kich-hoat.md",
+    ]);
+    expect(broken.problems).toEqual((await loadCurriculum(dir, { now: NOW })).problems);
   });
 
   it("reloads with a cache: only the edited lesson is parsed again, and the others stay the same objects", async () => {
