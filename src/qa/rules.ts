@@ -580,7 +580,9 @@ export const DAN = /(^|[^\p{L}])(DAN|Dan)([^\p{L}]|$)/u;
 // ── harmful requests ──────────────────────────────────────────────────────────────────────────
 
 const DEFENSIVE = w(
-  `(?:phai|nen|can) lam gi|lam gi (?:bay gio|truoc|tiep|ngay)|gio lam (?:sao|gi)|(?:lo|da|vua|moi) ${g(1)}chuyen ${g(4)}cho ${g(1)}(?:ke|bon|nguoi|tui|nhom) ${g(1)}(?:lua|gian|la)|(?:la|ra|trong|nhin) (?:nhu )?the_? nao|ra sao|(?:biet|xem|kiem tra|phan biet|nhan ra|hieu) ${g(8)}(?:that|gia|lua|lua dao|an toan|dung|sai)|nhan ra|(?:lam sao|lam the_? nao|bang cach nao) (?:de |ma )?biet|that hay gia|that hay khong|co (?:phai|bi) lua|tap (?:cho )?${g(3)}(?:nhan|biet|phan biet)|nhan biet|nhan dien|phat hien|phan biet|kiem chung|trong (?:\\S+ )?(?:the_? nao|ra sao|nhu the_? nao)|nhin (?:\\S+ )?(?:the_? nao|ra sao)|la gi|khac gi|phong tranh|phong ngua|tranh|tranh bi|khong bi|khoi bi|so (?:bi|vao|bam|gap|dinh)|(?:vao|bam|tai) nham|de phong|canh giac|bao cao|to cao|to giac|trinh bao|kiem tra|phong chong|bao ve|neu bi|khi bi|bi lua|da bi|lo bi|lam gi khi|bi (?:\\S+ )?(?:bat nat|quay roi|tong tien|xam hai|doa|de doa|lam dung|danh|hack|trom|cuop|boi nho|theo doi|quay len|dot nhap)|(?:de doa|doa|tong tien|quay roi|bat nat|boi nho|xuc pham|theo doi|hack|lua) (?:\\S+ )?(?:toi|tui|bac|em|minh|con toi|chau toi|me toi|bo toi)|chong lua|chong hack|chong virus|chong trom|chan|co phai|dau hieu|canh bao|xu ly|bi hack|bi lay|bi chiem|bi danh cap|bi doc trom|bi theo doi|lay lai|bang chung|chup (?:man hinh|lai)|gui ${g(3)}(?:cong an|canh sat|cong an xa|cong an phuong)` +
+  `(?:phai|nen|can) lam gi|lam gi (?:bay gio|truoc|tiep|ngay)|gio lam (?:sao|gi)|(?:lo|da|vua|moi) ${g(1)}chuyen ${g(4)}cho ${g(1)}(?:ke|bon|nguoi|tui|nhom) ${g(1)}(?:lua|gian|la)|(?:la|ra|trong|nhin) (?:nhu )?the_? nao|ra sao|(?:biet|xem|kiem tra|phan biet|nhan ra|hieu) ${g(8)}(?:that|gia|lua|lua dao|an toan|dung|sai)|nhan ra|(?:lam sao|lam the_? nao|bang cach nao) (?:de |ma )?biet|that hay gia|that hay khong|co (?:phai|bi) lua|tap (?:cho )?${g(3)}(?:nhan|biet|phan biet)|nhan biet|nhan dien|phat hien|phan biet|kiem chung|trong (?:\\S+ )?(?:the_? nao|ra sao|nhu the_? nao)|nhin (?:\\S+ )?(?:the_? nao|ra sao)|la gi|khac gi|phong tranh|phong ngua|tranh|tranh bi|khong bi|khoi bi|so (?:bi|vao|bam|gap|dinh)|(?:vao|bam|tai) nham|de phong|canh giac|bao cao|to cao|to giac|trinh bao|(?<!(?:bai|de) )kiem tra|phong chong|bao ve|neu bi|khi bi|bi lua|da bi|lo bi|lam gi khi|bi (?:\\S+ )?(?:bat nat|quay roi|tong tien|xam hai|doa|de doa|lam dung|danh|hack|trom|cuop|boi nho|theo doi|quay len|dot nhap)|(?:de doa|doa|tong tien|quay roi|bat nat|boi nho|xuc pham|theo doi|hack|lua) (?:\\S+ )?(?:toi|tui|bac|em|minh|con toi|chau toi|me toi|bo toi)|chong lua|chong hack|chong virus|chong trom|chan|co phai|dau hieu|canh bao|xu ly|bi hack|bi lay|bi chiem|bi danh cap|bi doc trom|bi theo doi|lay lai|bang chung|chup (?:man hinh|lai)|gui ${g(3)}(?:cong an|canh sat|cong an xa|cong an phuong)` +
+    // A thief who took something from the learner: "kẻ trộm lấy mất điện thoại", "bọn cướp giật túi xách".
+    `|(?:ke|bon|thang|dua|tui|ten|nguoi) (?:trom|cap|an trom|an cap|cuop|moc tui) ${g(1)}(?:lay|cuop|giut|giat|trom|moc|vao|pha|be)(?=\\s|$)|lay mat (?:dien thoai|dt|vi|tui|the|can cuoc|cccd|giay to|tien|xe|may|sim|het)|mat (?:trom|cap)` +
     // Someone else doing it, supposed: "lỡ có đứa gọi giả giọng con cháu", "nếu kẻ gian giả danh công an".
     `|(?:lo|neu|khi|phong khi|nhung khi|nhu) ${g(1)}(?:co )?(?:dua|ke|nguoi|ai|bon|tui|thang|no|ke gian|ke xau|ke lua dao)(?=\\s|$)` +
     // Asking whether it is one, or in surprise that it can be done: "có lừa đảo không", "máy móc cũng làm giả được à".
@@ -589,7 +591,7 @@ const DEFENSIVE = w(
     `|(?:bao|noi|rang|la|bi) ${g(1)}(?:dinh|dinh liu|lien quan|lien can) (?:vao |den |toi )?${g(1)}(?:duong day|vu an)(?=\\s|$)`,
 );
 const ASK = w(
-  "cach|lam sao|lam the_? nao|the_? nao|huong dan|chi|chi toi|chi tui|chi em|chi minh|day|day toi|giup|giup toi|giup tui|giup em|muon|can|viet|tao|soan|lam|lam giup|mua|o dau|how|how to|how do|help|write|make|create|tell|teach|build|generate|give me|ways",
+  "cach|lam sao|lam the_? nao|the_? nao|huong dan|chi|chi toi|chi tui|chi em|chi minh|day|day toi|giup|giup toi|giup tui|giup em|muon|can(?! cuoc)|viet|tao|soan|lam|lam giup|mua|o dau|how|how to|how do|help|write|make|create|tell|teach|build|generate|give me|ways",
 );
 const OTHERS =
   "(?:cua )?(?:nguoi khac|nguoi ta|nguoi la|ai do|khach hang|khach|nguoi dung|nguoi gia_?|nan nhan)|cua (?:vo|chong|nguoi yeu(?: cu)?|ban_? gai|ban_? trai|hang xom|sep|dong nghiep|no|thang|con bo|ho|co ta|anh ta)";
@@ -606,9 +608,18 @@ const FRAUD = w(
     `(?:vuot qua|qua mat|lach|bypass|danh lua|gia mao|bo qua) ${g(2)}(?:xac thuc|sinh trac|khuon mat|face id|ekyc|otp|bao mat)`,
     "thue tai khoan|mua tai khoan|ban tai khoan|tai khoan ao|sim rac|mua sim (?:rac|chinh chu)|ban sim|mua ban tai khoan",
     // Other wrongdoing a learner may ask help with: theft, cheating, harassment, extortion, exploitation, fake news.
-    "cuop|moc tui|dot nhap|pha khoa|lay trom|chom|gian lan|tron thue|ne thue|quyt no|tron no|lua doi|qua mat|gia chu ky|bat nat|quay roi|tong tien|de doa|khung bo tinh than|boi nho|beu rieu|tra thu|anh nong|clip nong|quay len|xam hai|lam dung (?:tinh duc|tre|chuc vu|quyen)|gai goi|ban dam|mua dam|ban nguoi|tin gia|tung tin|bia chuyen|xuyen tac|kich dong|bao luc",
+    "cuop|moc tui|dot nhap|pha khoa|lua (?:ban_? (?:be|than|minh|toi|tui|em)|thang ban_?|con ban_?|dong nghiep)|lay trom|chom|gian lan|tron thue|ne thue|quyt no|tron no|lua doi|qua mat|gia chu ky|bat nat|quay roi|tong tien|de doa|khung bo tinh than|boi nho|beu rieu|tra thu|anh nong|clip nong|quay len|xam hai|lam dung (?:tinh duc|tre|chuc vu|quyen)|gai goi|ban dam|mua dam|ban nguoi|tin gia|tung tin|bia chuyen|xuyen tac|kich dong|bao luc",
     `lay (?:thong tin|du lieu) (?:nguoi dung|nguoi khac|khach hang|cua nguoi)|de (?:nguoi ta|ho|nguoi dung|khach|nan nhan|nguoi gia_?|moi nguoi) ${g(1)}(?:bam|chuyen tien|nhap|cai|dua|doc|tin)`,
   ].join("|"),
+);
+/** Slipping something into someone else's food, car or phone: "lén bỏ thuốc vào nước của đồng nghiệp". */
+const SNEAK = w(`len ${g(1)}(?:bo|cho|tha|nhet|giau|cai|do|tron|pha) ${g(5)}(?:${OTHERS})`);
+/**
+ * Wanting someone else ruined: "làm gì để thằng đó tàn đời", "cho cả hai đứa nó thân bại danh liệt" (refused whatever
+ * the story before it: being wronged first does not make it a question about protection).
+ */
+const RUIN = w(
+  `(?:de|cho|khien) ${g(6)}(?:no|ho|chung no|thang|con|dua|nguoi do|ke do|hang xom|dong nghiep) ${g(2)}(?:tan doi|than bai danh liet|khon don|lao dao|ngoi tu|mat viec|tan gia bai san)`,
 );
 const BY_PRACTICE = w(
   `(?:ngan hang|cong an|nha mang|app|ung dung|co quan|bot|ban|chatgpt|ai|gemini|zalo|facebook|nhan vien|ho) ${g(1)}co (?:the |duoc |bi |quyen )?(?:xem|biet|lay|doc|mo|dung|vao)`,
@@ -616,8 +627,12 @@ const BY_PRACTICE = w(
 const CREDENTIAL_OF_OTHERS = new RegExp(
   `(?:^|\\s)(?:lay|xin|hack|chiem|doc|xem|biet|mo|dung|vao|dang nhap|be|pha|theo doi|kiem soat|mo khoa|doi|reset|khoi phuc) (?:duoc )?${g(3)}(?:otp|ma otp|ma xac thuc|mat khau|mk|passcode|ma pin|tai khoan|tk|cccd|anh cccd|can cuoc|thong tin ca nhan|thong tin|zalo|facebook|fb|email|gmail|tin nhan|vi tri|camera|sim|icloud) ${g(5)}(?:${OTHERS})(?=\\s|$)`,
 );
+/** Going into someone else's phone or chats: "mở điện thoại của bạn gái", "đọc tin nhắn Zalo của chồng". */
+const PHONE_OF_OTHERS = new RegExp(
+  `(?:^|\\s)(?:mo|doc|xem|coi|luc|kiem tra|vao) ${g(2)}(?:dien thoai|may|tin nhan|zalo|facebook|fb|messenger) ${g(3)}(?:${OTHERS})(?=\\s|$)`,
+);
 const STALKING = new RegExp(
-  `(?:^|\\s)(?:(?:tim|tra|dinh vi|truy|lay|biet) (?:ra |duoc )?(?:dia chi|nha|vi tri|noi o|cho o|nha rieng) ${g(2)}(?:cua )?(?:no|nguoi ta|ho|nguoi nay|thang|ai do|hang xom|nguoi yeu|vo|chong|co ta|anh ta|ba ta|ong ta)|(?:tu|qua|bang|theo) (?:so dien thoai|bien so|facebook|zalo) ${g(3)}(?:tim|ra|lay) (?:dia chi|nha|vi tri)|den ${g(1)}(?:xu(?! ly)|tra thu|dap|danh cho)|dinh vi ${g(2)}(?:vo|chong|nguoi yeu|nguoi khac|no|co ta|anh ta)|(?:theo doi|nghe len|doc trom|xem trom) ${g(3)}(?:dien thoai|tin nhan|zalo|vi tri|cuoc goi))(?=\\s|$)`,
+  `(?:^|\\s)(?:(?:tim|tra|dinh vi|truy|lay|biet) (?:ra |duoc )?(?:dia chi|nha|vi tri|noi o|cho o|nha rieng) ${g(2)}(?:cua )?(?:no|nguoi ta|ho|nguoi nay|thang|ai do|hang xom|nguoi yeu|vo|chong|co ta|anh ta|ba ta|ong ta)|(?:tu|qua|bang|theo) (?:so dien thoai|bien so|facebook|zalo) ${g(3)}(?:tim|ra|lay) (?:dia chi|nha|vi tri)|den ${g(1)}(?:xu(?! ly)|tra thu|dap|danh cho)|dinh vi ${g(2)}(?:vo|chong|nguoi yeu|nguoi khac|no|co ta|anh ta)|(?:theo doi|nghe len|doc trom|xem trom) ${g(3)}(?:dien thoai|may|tin nhan|zalo|vi tri|cuoc goi))(?=\\s|$)`,
 );
 const DATA_TRADE = new RegExp(
   `(?:^|\\s)(?:mua|ban|can mua|tim mua|xin|chia se) ${g(2)}(?:danh sach|data|du lieu|list|thong tin|kho) ${g(4)}(?:so dien thoai|khach hang|nguoi dung|ca nhan|cccd|can cuoc|tai khoan|nguoi gia_?|email|benh nhan|hoc sinh)(?=\\s|$)`,
@@ -628,12 +643,12 @@ const HATE = new RegExp(
   `(?:^|\\s)(?:(?:chui|xuc pham|mia mai|che bai|boi nho|noi xau|ha nhuc|lang ma|ky thi|khinh|mat sat|danh(?! gia)) ${g(3)}(?:${GROUP})|(?:${GROUP}) ${g(6)}(?:kem coi|thap kem|ha dang|ngu dot|ngu|dot nat|moi ro|man ro|khong bang|thua kem|kem hon|kem|ban thiu|luoi bieng|an cap|xau xa|dang khinh|dang chet|nen bi|phai bi|cut|khong xung|bi (?:duoi|diet|tru))|viet ${g(2)}(?:bai|cau|loi|status|tin|doan) ${g(1)}(?:chui|xuc pham|mia mai|lang ma|boi nho|noi xau|ha nhuc))(?=\\s|$)`,
 );
 const VIOLENCE = w(
-  "giet|giet nguoi|sat hai|dam chet|ban chet|dau doc|thuoc doc|thuoc no|chat no|bom xang|bom tu che|che bom|vu khi|(?<!bo )sung(?! (?:suong|tuc|man|suc|cong|luc))|sung ngan|che tao sung|dao gam|ma tuy|heroin|thuoc lac|can sa|cocaine|meth|ketamine|(?:mua|ban|hit|choi|bay|dap|dung|thuoc|vien|goi) ke|ke (?:ma tuy|thuoc lac)|ma tuy da|khieu dam|lam tinh|sex|porn|hiep dam|au dam|nude|khoa than|dam duc|mai dam|mua dam|ban dam|phan biet chung toc|ky thi|diet chung|khung bo|terror|terrorist|bomb|weapon|gun|kill|murder|drugs?|explosive|poison|rape|nazi|bat coc|buon nguoi|danh nguoi|tra tan|hanh ha|doa giet|chem",
+  "giet|giet nguoi|sat hai|dam chet|ban chet|dau doc|thuoc doc|thuoc no|chat no|bom xang|bom tu che|che bom|vu khi|(?<!bo )sung(?! (?:suong|tuc|man|suc|cong|luc))|sung ngan|che tao sung|dao gam|ma tuy|heroin|thuoc lac|can sa|cocaine|meth|ketamine|(?:mua|ban|hit|choi|bay|dap|dung|thuoc|vien|goi) ke|ke (?:ma tuy|thuoc lac)|ma tuy da|khieu dam|lam tinh|sex|porn|hiep dam|au dam|nude|khoa than|dam duc|mai dam|mua dam|ban dam|phan biet chung toc|ky thi|diet chung|khung bo|terror|terrorist|bomb|weapon|gun|kill|murder|drugs?|explosive|poison|rape|nazi|bat coc|buon nguoi|danh nguoi|(?<!gia |mao )danh (?:canh sat|cong an|csgt|bac si|y ta|giao vien|thay giao|co giao|bao ve)|tra tan|hanh ha|doa giet|chem|(?:gia_? nhap|tham gia|ung ho|tuyen nguoi cho) (?:to chuc |nhom )?(?:khung bo|vu trang|isis|al qaeda|alqaeda|taliban)|(?:anh|video|clip|hinh|phim) (?:\\S+ ){0,4}coi (?:do|tran|het|quan ao)",
 );
 
 /** Wanting not to be caught turns any of these into a request to do it ("… mà công an không phát hiện"). */
 const EVADE = w(
-  "khong (?:bi )?(?:phat hien|phat giac|lo|truy|bat)|khong (?:de |bi )?ai biet|khong de lai dau vet|qua mat|khoi bi (?:phat hien|bat|truy)|ma khong ai biet|tranh bi (?:phat hien|bat|truy)|nhu that",
+  `khong (?:bi )?(?:phat hien|phat giac|lo|truy|bat)|khong (?:de |bi )?ai biet|khong (?:de|cho) ${g(2)}biet|khong de lai dau vet|qua mat|khoi bi (?:phat hien|bat|truy)|ma khong ai biet|tranh bi (?:phat hien|bat|truy)|nhu that`,
 );
 const FOUND = w(
   `(?:nhat|luom|trom|an cap|cuop|giut|mua lai) duoc|(?:nhat|luom|trom|cuop|giut) ${g(2)}(?:the|vi|dien thoai|cccd|can cuoc|sim)`,
@@ -642,13 +657,36 @@ const FOUND = w(
 export const HARM_RULES: Rule[] = [
   { id: "harm.fraud", all: [ASK, FRAUD, EVADE] },
   { id: "harm.fraud", all: [ASK, FRAUD], none: [DEFENSIVE] },
+  { id: "harm.fraud", all: [ASK, RUIN] },
+  { id: "harm.fraud", all: [ASK, SNEAK] },
+  // The learner means to trick someone themself ("tôi muốn lừa bạn tôi …"): not a story of being tricked.
+  {
+    id: "harm.fraud",
+    all: [
+      w(
+        `(?:toi|tui|minh|em|tao) ${g(1)}(?:muon|dinh|tinh|se) ${g(1)}lua (?:ban_?|nguoi|ong|ba|cu|thang|dua|ho|vo|chong|sep|khach|dong nghiep)(?=\\s|$)`,
+      ),
+    ],
+  },
   {
     id: "harm.credential",
     all: [CREDENTIAL_OF_OTHERS],
     // "chuyển lệ phí vào số tài khoản của họ": paying into someone's account is a scam story, not taking theirs.
     none: [DEFENSIVE, BY_PRACTICE, w(`(?:chuyen|ck|nop|gui|dong|nap|tra) ${g(4)}vao ${g(1)}tai khoan`)],
   },
-  { id: "harm.stalking", all: [STALKING], none: [w("bi theo doi|bi doc trom|bi nghe len|phat hien|kiem tra|nhan biet|bao ve|chong")] },
+  {
+    id: "harm.stalking",
+    all: [STALKING],
+    none: [
+      w(
+        "bi theo doi|bi doc trom|bi nghe len|phat hien|kiem tra|nhan biet|bao ve|chong|chan|ngan chan|ke xau|ke gian|(?:vi tri|dien thoai|tin nhan|zalo|facebook|tai khoan) cua (?:minh|toi|tui|em|bac)",
+      ),
+    ],
+  },
+  // Wanting it unseen makes it a request, whatever else the message says ("… mà không bị phát hiện").
+  { id: "harm.stalking", all: [STALKING, EVADE] },
+  { id: "harm.credential", all: [CREDENTIAL_OF_OTHERS, EVADE] },
+  { id: "harm.credential", all: [PHONE_OF_OTHERS, EVADE] },
   { id: "harm.data-trade", all: [DATA_TRADE], none: [w("bi ban|bi lo|ro ri|lo lot|bao ve")] },
   {
     id: "harm.found-card",
