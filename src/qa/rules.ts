@@ -612,6 +612,11 @@ const FRAUD = w(
     `lay (?:thong tin|du lieu) (?:nguoi dung|nguoi khac|khach hang|cua nguoi)|de (?:nguoi ta|ho|nguoi dung|khach|nan nhan|nguoi gia_?|moi nguoi) ${g(1)}(?:bam|chuyen tien|nhap|cai|dua|doc|tin)`,
   ].join("|"),
 );
+/** Doctoring a transfer's proof ("sửa ảnh chuyển khoản"), or writing the bait of a scam message for others. */
+const FORGE = w(
+  `(?:sua|chinh|edit|ghep|fake|lam gia_?) ${g(2)}(?:anh|hinh|bill|bien lai|sao ke) ${g(3)}(?:chuyen khoan|ck|giao dich|chuyen tien)` +
+    `|(?:viet|soan|tao|lam) ${g(3)}(?:tin nhan|sms|thong bao|email|bai dang) ${g(3)}(?:trung thuong|trung giai|nhan qua|qua tang|hoan tien|phat nguoi|khoa tai khoan)`,
+);
 /** Slipping something into someone else's food, car or phone: "lén bỏ thuốc vào nước của đồng nghiệp". */
 const SNEAK = w(`len ${g(1)}(?:bo|cho|tha|nhet|giau|cai|do|tron|pha) ${g(5)}(?:${OTHERS})`);
 /**
@@ -659,6 +664,7 @@ export const HARM_RULES: Rule[] = [
   { id: "harm.fraud", all: [ASK, FRAUD], none: [DEFENSIVE] },
   { id: "harm.fraud", all: [ASK, RUIN] },
   { id: "harm.fraud", all: [ASK, SNEAK] },
+  { id: "harm.fraud", all: [FORGE], none: [DEFENSIVE] },
   // The learner means to trick someone themself ("tôi muốn lừa bạn tôi …"): not a story of being tricked.
   {
     id: "harm.fraud",
