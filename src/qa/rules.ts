@@ -580,7 +580,7 @@ export const DAN = /(^|[^\p{L}])(DAN|Dan)([^\p{L}]|$)/u;
 // ── harmful requests ──────────────────────────────────────────────────────────────────────────
 
 const DEFENSIVE = w(
-  `(?:phai|nen|can) lam gi|lam gi (?:bay gio|truoc|tiep|ngay)|gio lam (?:sao|gi)|(?:lo|da|vua|moi) ${g(1)}chuyen ${g(4)}cho ${g(1)}(?:ke|bon|nguoi|tui|nhom) ${g(1)}(?:lua|gian|la)|(?:la|ra|trong|nhin) (?:nhu )?the_? nao|ra sao|(?:biet|xem|kiem tra|phan biet|nhan ra|hieu) ${g(8)}(?:that|gia|lua|lua dao|an toan|dung|sai)|nhan ra|(?:lam sao|lam the_? nao|bang cach nao) (?:de |ma )?biet|that hay gia|that hay khong|co (?:phai|bi) lua|tap (?:cho )?${g(3)}(?:nhan|biet|phan biet)|nhan biet|nhan dien|phat hien|phan biet|kiem chung|trong (?:\\S+ )?(?:the_? nao|ra sao|nhu the_? nao)|nhin (?:\\S+ )?(?:the_? nao|ra sao)|la gi|khac gi|phong tranh|phong ngua|tranh|tranh bi|khong bi|khoi bi|so (?:bi|vao|bam|gap|dinh)|(?:vao|bam|tai) nham|de phong|canh giac|bao cao|to cao|to giac|trinh bao|(?<!(?:bai|de) )kiem tra|phong chong|bao ve|neu bi|khi bi|bi lua|da bi|lo bi|lam gi khi|bi (?:\\S+ )?(?:bat nat|quay roi|tong tien|xam hai|doa|de doa|lam dung|danh|hack|trom|cuop|boi nho|theo doi|quay len|dot nhap)|(?:de doa|doa|tong tien|quay roi|bat nat|boi nho|xuc pham|theo doi|hack|lua) (?:\\S+ )?(?:toi|tui|bac|em|minh|con toi|chau toi|me toi|bo toi)|chong lua|chong hack|chong virus|chong trom|chan|co phai|dau hieu|canh bao|xu ly|bi hack|bi lay|bi chiem|bi danh cap|bi doc trom|bi theo doi|lay lai|bang chung|chup (?:man hinh|lai)|gui ${g(3)}(?:cong an|canh sat|cong an xa|cong an phuong)` +
+  `(?:phai|nen|can) lam gi|lam gi (?:bay gio|truoc|tiep|ngay)|gio lam (?:sao|gi)|(?:lo|da|vua|moi) ${g(1)}chuyen ${g(4)}cho ${g(1)}(?:ke|bon|nguoi|tui|nhom) ${g(1)}(?:lua|gian|la)|(?:la|ra|trong|nhin) (?:nhu )?the_? nao|ra sao|(?:biet|xem|kiem tra|phan biet|nhan ra|hieu) ${g(8)}(?:that|gia|lua|lua dao|an toan|dung|sai)|nhan ra|(?:lam sao|lam the_? nao|bang cach nao) (?:de |ma )?biet|that hay gia|that hay khong|co (?:phai|bi) lua|tap (?:cho )?${g(3)}(?:nhan|biet|phan biet)|nhan biet|nhan dien|phat hien|phan biet|kiem chung|trong (?:\\S+ )?(?:the_? nao|ra sao|nhu the_? nao)|nhin (?:\\S+ )?(?:the_? nao|ra sao)|la gi|khac gi|phong tranh|phong ngua|tranh|tranh bi|khong bi|khoi bi|so (?:bi|vao|bam|gap|dinh)|(?:vao|bam|tai) nham|de phong|canh giac|bao cao|to cao|to giac|trinh bao|bao (?:cho )?(?:ai|cong an|canh sat|o dau)|nhiem (?:ma doc|virus)|bi nhiem|(?<!(?:bai|de) )kiem tra|phong chong|bao ve|neu bi|khi bi|bi lua|da bi|lo bi|lam gi khi|bi (?:\\S+ )?(?:bat nat|quay roi|tong tien|xam hai|doa|de doa|lam dung|danh|hack|trom|cuop|boi nho|theo doi|quay len|dot nhap)|(?:de doa|doa|tong tien|quay roi|bat nat|boi nho|xuc pham|theo doi|hack|lua) (?:\\S+ )?(?:toi|tui|bac|em|minh|con toi|chau toi|me toi|bo toi)|chong lua|chong hack|chong virus|chong trom|chan|co phai|dau hieu|canh bao|xu ly|bi hack|bi lay|bi chiem|bi danh cap|bi doc trom|bi theo doi|lay lai|bang chung|chup (?:man hinh|lai)|gui ${g(3)}(?:cong an|canh sat|cong an xa|cong an phuong)` +
     // A thief who took something from the learner: "kẻ trộm lấy mất điện thoại", "bọn cướp giật túi xách".
     `|(?:ke|bon|thang|dua|tui|ten|nguoi) (?:trom|cap|an trom|an cap|cuop|moc tui) ${g(1)}(?:lay|cuop|giut|giat|trom|moc|vao|pha|be)(?=\\s|$)|lay mat (?:dien thoai|dt|vi|tui|the|can cuoc|cccd|giay to|tien|xe|may|sim|het)|mat (?:trom|cap)` +
     // Someone else doing it, supposed: "lỡ có đứa gọi giả giọng con cháu", "nếu kẻ gian giả danh công an".
@@ -648,9 +648,16 @@ const HATE = new RegExp(
   `(?:^|\\s)(?:(?:chui|xuc pham|mia mai|che bai|boi nho|noi xau|ha nhuc|lang ma|ky thi|khinh|mat sat|danh(?! gia)) ${g(3)}(?:${GROUP})|(?:${GROUP}) ${g(6)}(?:kem coi|thap kem|ha dang|ngu dot|ngu|dot nat|moi ro|man ro|khong bang|thua kem|kem hon|kem|ban thiu|luoi bieng|an cap|xau xa|dang khinh|dang chet|nen bi|phai bi|cut|khong xung|bi (?:duoi|diet|tru))|viet ${g(2)}(?:bai|cau|loi|status|tin|doan) ${g(1)}(?:chui|xuc pham|mia mai|lang ma|boi nho|noi xau|ha nhuc))(?=\\s|$)`,
 );
 const VIOLENCE = w(
-  "giet|giet nguoi|sat hai|dam chet|ban chet|dau doc|thuoc doc|thuoc no|chat no|bom xang|bom tu che|che bom|vu khi|(?<!bo )sung(?! (?:suong|tuc|man|suc|cong|luc))|sung ngan|che tao sung|dao gam|ma tuy|heroin|thuoc lac|can sa|cocaine|meth|ketamine|(?:mua|ban|hit|choi|bay|dap|dung|thuoc|vien|goi) ke|ke (?:ma tuy|thuoc lac)|ma tuy da|khieu dam|lam tinh|sex|porn|hiep dam|au dam|nude|khoa than|dam duc|mai dam|mua dam|ban dam|phan biet chung toc|ky thi|diet chung|khung bo|terror|terrorist|bomb|weapon|gun|kill|murder|drugs?|explosive|poison|rape|nazi|bat coc|buon nguoi|danh nguoi|(?<!gia |mao )danh (?:canh sat|cong an|csgt|bac si|y ta|giao vien|thay giao|co giao|bao ve)|tra tan|hanh ha|doa giet|chem|(?:gia_? nhap|tham gia|ung ho|tuyen nguoi cho) (?:to chuc |nhom )?(?:khung bo|vu trang|isis|al qaeda|alqaeda|taliban)|(?:anh|video|clip|hinh|phim) (?:\\S+ ){0,4}coi (?:do|tran|het|quan ao)",
+  "giet|giet nguoi|sat hai|dam chet|ban chet|dau doc|thuoc doc|thuoc no|chat no|bom xang|bom tu che|che bom|(?:lam|tao|mua) (?:bom|thuoc no|chat no)|vu khi|(?<!bo )sung(?! (?:suong|tuc|man|suc|cong|luc))|sung ngan|che tao sung|dao gam|ma tuy|heroin|thuoc lac|can sa|cocaine|meth|ketamine|(?:mua|ban|hit|choi|bay|dap|dung|thuoc|vien|goi) ke|ke (?:ma tuy|thuoc lac)|ma tuy da|khieu dam|lam tinh|sex|porn|hiep dam|au dam|nude|khoa than|dam duc|mai dam|mua dam|ban dam|phan biet chung toc|ky thi|diet chung|khung bo|terror|terrorist|bomb|weapon|gun|kill|murder|drugs?|explosive|poison|rape|nazi|bat coc|buon nguoi|danh nguoi|(?<!gia |mao )danh (?:canh sat|cong an|csgt|bac si|y ta|giao vien|thay giao|co giao|bao ve)|tra tan|hanh ha|doa giet|chem|(?:gia_? nhap|tham gia|ung ho|tuyen nguoi cho) (?:to chuc |nhom )?(?:khung bo|vu trang|isis|al qaeda|alqaeda|taliban)|(?:anh|video|clip|hinh|phim) (?:\\S+ ){0,4}coi (?:do|tran|het|quan ao)",
 );
 
+/**
+ * The learner is the one threatened, or reports it: "hàng xóm dọa giết tôi", "bị bọn buôn người lừa", "bị đòi nợ thuê
+ * gọi điện khủng bố", "thấy quảng cáo bán súng, báo cho ai".
+ */
+const VICTIM = w(
+  `bi ${g(3)}(?:danh|doa|de doa|lua|bat coc|xam hai|quay roi|khung bo|dam|chem|giet)|doa ${g(1)}(?:giet )?(?:toi|tui|bac|em|minh|con toi|ca nha|gia dinh)|bao (?:cho )?(?:ai|cong an|canh sat|o dau)|to giac|trinh bao|bao cao|doi no thue`,
+);
 /** Wanting not to be caught turns any of these into a request to do it ("… mà công an không phát hiện"). */
 const EVADE = w(
   `khong (?:bi )?(?:phat hien|phat giac|lo|truy|bat)|khong (?:de |bi )?ai biet|khong (?:de|cho) ${g(2)}biet|khong de lai dau vet|qua mat|khoi bi (?:phat hien|bat|truy)|ma khong ai biet|tranh bi (?:phat hien|bat|truy)|nhu that`,
@@ -704,7 +711,13 @@ export const HARM_RULES: Rule[] = [
     none: [w("tra lai|nop lai|giao lai|tra cho|bao cho|nop cho|tim chu|lien he chu|trinh bao")],
   },
   { id: "harm.hate", all: [HATE] },
-  { id: "harm.violence", all: [VIOLENCE], none: [w("bi lua|lua dao|canh bao")] },
+  { id: "harm.violence", all: [VIOLENCE, EVADE] },
+  // Meaning to do it, even after being hurt first ("bị nó đánh rồi, giờ muốn mua súng bắn nó").
+  {
+    id: "harm.violence",
+    all: [VIOLENCE, w(`(?:muon|dinh|tinh|se|phai) ${g(2)}(?:mua|ban|giet|dam|chem|danh|tra thu|xu|che|lam|dau doc)`)],
+  },
+  { id: "harm.violence", all: [VIOLENCE], none: [w("bi lua|lua dao|canh bao"), VICTIM] },
 ];
 
 /** A request to do or make something (refused even when it names a scam), rather than a retold event. */
