@@ -772,7 +772,13 @@ const AI_SAID = w(
   `(?:ai|chatgpt|gemini|copilot|chatbot|tro ly ao|tri tue nhan tao) ${g(3)}(?:bao|noi|tra loi|khuyen|goi y|viet|chi)|hoi (?:ai|chatgpt|gemini|copilot|chatbot)`,
 );
 
+/** Someone in danger now: poisoned, unconscious, not breathing, fitting, bleeding, shocked. */
+const EMERGENCY_PHRASES =
+  "uong nham|nuot nham|ngo doc|bat tinh|ngat xiu|ngat lim|kho tho|khong tho duoc|tho khong noi|dot quy|co giat|chay mau (?:nhieu|khong cam|khong ngung)|goi cap cuu|nguy kich|hon me|dien giat|dau nguc du doi";
+
 export const ADVICE_RULES: Rule[] = [
+  // Before any other advice: the learner needs the emergency number, not "ask a professional".
+  { id: "advice.emergency", all: [w(EMERGENCY_PHRASES)] },
   // "lừa đảo đầu tư tiền ảo là như thế nào" asks about a scam, not for advice: the lessons answer it.
   {
     id: "advice.investment",

@@ -233,6 +233,7 @@ export function createQa(deps: QaDeps) {
         if (d.rule !== "scope.none") return fixed([qaVi.offtopic]);
         break;
       case "advice": {
+        if (d.rule === "advice.emergency") return fixed([qaVi.emergency]);
         // No advice of our own; general information from a lesson that covers the question, if one does.
         const covering = answering(search());
         return fixed([qaVi.advice, ...(covering ? [lessonsOnly(covering)] : [])], covering ? { lessonId: covering.lesson.id } : {});

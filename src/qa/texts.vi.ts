@@ -19,6 +19,8 @@ export const qaVi = {
     "Câu này nằm ngoài những gì tôi dạy ạ. Tôi giúp bác về VNeID, dịch vụ công, bảo hiểm, thanh toán, phòng lừa đảo và AI.\nBác gõ **menu** để xem các bài học nhé.",
   feelings:
     "Tôi nghe bác nói mà thương bác. Lúc buồn, bác gọi điện hay gọi video cho con cháu, hoặc sang chơi với hàng xóm một lúc nhé.\nNếu bác muốn, tôi chỉ bác cách lập nhóm Zalo gia đình để nhắn tin, xem ảnh con cháu mỗi ngày: bác gõ **menu**, rồi chọn chủ đề Gia đình số.",
+  emergency:
+    "Nếu có người đang gặp nguy hiểm, bác gọi ngay **115** (cấp cứu).\nTôi không tư vấn được về sức khỏe. Khi mọi người đã an toàn, bác hỏi bác sĩ hoặc trạm y tế xã, phường nhé.",
   advice:
     "Tôi không tư vấn về đầu tư, sức khỏe hay pháp luật. Bác nên hỏi người có chuyên môn: bác sĩ, luật sư, ngân hàng, hoặc cán bộ xã, phường.\nTuyệt đối không chuyển tiền theo lời mời đầu tư lãi cao.",
   noLesson:
