@@ -30,6 +30,13 @@ const AFTER_NAME = new Set(
   "o sinh so nam tuoi la nha muon hoi can cho co khong ko dang va thi ma de vay nhe a oi nay nguoi que dia".split(" "),
 );
 
+/** The most common family names: after one, "thi" is the middle name Thị, not "thì" (then). */
+const SURNAMES = new Set(
+  "nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly dinh truong lam mai trinh cao luu ha ta doan luong vuong thai".split(
+    " ",
+  ),
+);
+
 function names(text: string): WordFinding[] {
   const out: WordFinding[] = [];
   const take = (at: number, allowLower: boolean) => {
@@ -40,7 +47,9 @@ function names(text: string): WordFinding[] {
       const words = (LOWER_NAME.exec(rest)?.[0] ?? "").split(/\s+/);
       const kept: string[] = [];
       for (const w of words) {
-        if (AFTER_NAME.has(foldForMatch(w))) break;
+        const f = foldForMatch(w);
+        const middle = f === "thi" && kept.length === 1 && SURNAMES.has(foldForMatch(kept[0] as string));
+        if (AFTER_NAME.has(f) && !middle) break;
         kept.push(w);
       }
       if (kept.length >= 2) value = kept.join(" ");
@@ -69,7 +78,12 @@ const WEB_ADDRESS = /^(?:https?:\/\/|www\.|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,
 function addresses(text: string): WordFinding[] {
   const lower = !/\p{Lu}/u.test(text);
   const place = PLACE(lower);
-  const pattern = new RegExp(`(?:^|[^${L}])(${HOUSE}(?:\\s*,?\\s*(?:${STREET})\\s+${place})+(?:\\s*,\\s*(?:${AREA})\\s+${place})*)`, "giu");
+  // After the lane, the street may be named without "đường" ("số 12 ngõ 45 Nguyễn Trãi"): capitalised words only.
+  const street = lower ? "" : `(?:\\s+${CAP}(?:\\s+${CAP})*)?`;
+  const pattern = new RegExp(
+    `(?:^|[^${L}])(${HOUSE}(?:\\s*,?\\s*(?:${STREET})\\s+${place})+${street}(?:\\s*,\\s*(?:${AREA})\\s+${place})*)`,
+    "giu",
+  );
   // "ở 45 Nguyễn Trãi, quận 5": a house number and a street name without "số"/"đường", told by the district after it.
   // Not "ở 2 năm ở quận 3" (a time or a count, not a house number); the district is a number or one or two words.
   const area = lower ? `(?:\\d+|[${L}]+(?:\\s+[${L}]+)?)` : place;

@@ -24,6 +24,11 @@ describe("personal data written in words is redacted", () => {
     ["Biển số xe tôi 99A-999.99, bị phạt bao nhiêu vậy?", "99A-999.99", "[BIỂN SỐ]"],
     ["bien so 30a 12345 co bi phat nguoi ko", "30a 12345", "[BIỂN SỐ]"],
     ["ma xac thuc 7 3 9 1 0 5 bao het han", "7 3 9 1 0 5", "[OTP]"],
+    // "thị" and "văn" are middle names, not "thì" and "văn bản".
+    ["ten toi la tran thi lan, so dt gi cung duoc", "tran thi lan", "[TÊN]"],
+    ["toi ten nguyen thi mai thi muon hoi vneid", "nguyen thi mai", "[TÊN]"],
+    // The street after the lane, named without "đường": the whole line goes.
+    ["nhà tôi ở số 12 ngõ 45 Nguyễn Trãi, quận Thanh Xuân, có người gửi hàng lạ", "Nguyễn Trãi", "[ĐỊA CHỈ]"],
   ])("%s", (text, secret, placeholder) => {
     const r = redactPii(text);
     expect(r.text).not.toContain(secret);
@@ -36,6 +41,7 @@ describe("personal data written in words is redacted", () => {
     "số 1 là gì vậy cháu",
     "một hai ngày nữa mới có kết quả à",
     "tôi tên gì thì điền vào ô nào",
+    "ten toi thi dien vao o nao",
     "đường link này có phải lừa đảo không",
     "tôi ở 2 năm ở quận 3 rồi mà chưa đăng ký tạm trú",
     "mat 2 trieu o 3 ngan hang, phuong nao giai quyet",
