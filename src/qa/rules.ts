@@ -132,7 +132,7 @@ const SAY =
 const THING =
   "(?:vneid|vssid|app|ung dung|may|dien thoai|he thong|trang|web|zalo|the|ma|man hinh|otp|tai khoan|ngan hang|etax|cong|dinh danh|ho so|dich vu cong|phan mem)";
 const SENDER =
-  "tin nhan|sms|email|mail|buc thu|la thu|cuoc goi|zalo|messenger|facebook|tiktok|fanpage|nhom|quang cao|bai dang|thong bao|link|nha mang|ngan hang|dien luc|cong an|bhxh|co quan|cuc thue|chi cuc thue|toa an|vien kiem sat|tong dai|cskh|shop|so dien thoai la|so la|hai quan";
+  "tin nhan|sms|email|mail|buc thu|la thu|cuoc goi|zalo|messenger|facebook|tiktok|fanpage|nhom|quang cao|bai dang|thong bao|link|nha mang|ngan hang|dien luc|cong an|bhxh|co quan|cuc thue|chi cuc thue|toa an|vien kiem sat|tong dai|cskh|shop|so dien thoai la|so la|hai quan|ben (?:thue|ngan hang|dien luc|dien|nuoc|bao hiem|bhxh|cong an|nha mang|giao hang|van chuyen|shop|san|cong ty|tai chinh|app|toa|vien kiem sat)";
 
 /** Someone who said they were an official, a bank, the power company…: always an event, never a general question. */
 const IMPERSONATION = w(
@@ -420,7 +420,7 @@ export const SCAM_RULES: Rule[] = [
     id: "scam.wrong-transfer",
     all: [
       w(`chuyen nham|gui nham|ck nham|chuyen lon|nham ${g(1)}tien`),
-      w(`(?:chuyen|tra|hoan|gui) ${g(2)}(?:lai|tra)|tai khoan khac|doa|kien|bao cong an|no xau`),
+      w(`(?:chuyen|tra|hoan|gui) ${g(2)}(?:lai_?|tra)|tai khoan khac|so (?:tai khoan )?khac|stk khac|doa|kien|bao cong an|no xau`),
     ],
     // Money that arrived "by mistake" and is asked back is the story itself, whoever tells it.
     needs: "alone",

@@ -92,6 +92,11 @@ describe("the scam stories citizens meet get the warning", () => {
     ["an electricity refund", "nhan duoc tin nhan dien luc bao hoan tien dien, bam vao link de nhan lai tien"],
     ["a call to 'upgrade' an account", "nhân viên ngân hàng gọi bảo nâng cấp tài khoản, đọc mã OTP vừa gửi về máy"],
     ["a relative in an emergency, told without 'họ'", "chau ngoai goi video mat mo mo bao bi tai nan can 15 trieu ck gap"],
+    [
+      "money 'by mistake', asked back to another number ('lại' read with its marks)",
+      "có tài khoản lạ chuyển vào 10 triệu, sau đó có người gọi bảo chuyển nhầm, đòi tôi chuyển lại vào số khác",
+    ],
+    ["a tax refund from 'bên thuế'", "bên thuế nhắn được hoàn thuế thu nhập cá nhân 2 triệu, bấm vào đường link khai thông tin thẻ"],
   ])("%s", (_kind, text) => {
     expect(action(text)).toBe("warn");
   });
