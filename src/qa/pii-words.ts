@@ -17,17 +17,24 @@ const L = "\\p{L}";
 const CAP = `\\p{Lu}[${L}]*`;
 /** Two to five capitalised words: "Nguyễn Thị Hoa", "Le Thi Thu". */
 const CAPITALISED_NAME = new RegExp(`^${CAP}(?:\\s+${CAP}){1,4}`, "u");
+/** One capitalised word: a given name said alone. */
+const GIVEN_NAME = new RegExp(`^\\p{Lu}[${L}]+(?![${L}])`, "u");
 /** A lowercase name ("nguyen van an"): up to four words, stopping at punctuation. */
 const LOWER_NAME = new RegExp(`^[${L}]+(?:\\s+[${L}]+){1,3}`, "u");
 
-/** "tôi tên là", "tên tôi là", "họ tên:", "tôi là bà …" (the last only before a capitalised name). */
+/**
+ * "tôi tên là", "tên tôi là" ("là" needed: "tên tôi trên VNeID bị sai" is about the name, not it), "họ tên:", "tôi là
+ * bà …" (the last only before a capitalised name).
+ */
 const NAME_LEAD =
-  /(?:^|[^\p{L}])(?:(?:tên|ten)\s+(?:của\s+|cua\s+)?(?:tôi|toi|tui|em|bác|bac|mình|minh|con|cháu|chau|tao)\s*(?:là|la|:)?|(?:tôi|toi|tui|em|mình|minh|bác|bac|con|cháu|chau|mẹ tôi|me toi|bố tôi|bo toi|chồng tôi|chong toi|vợ tôi|vo toi|con tôi|con toi|cháu tôi|chau toi)\s+(?:tên|ten)(?:\s+(?:là|la))?\s*:?|họ\s+(?:và\s+)?tên\s*(?:là|:)?|ho\s+(?:va\s+)?ten\s*(?:la|:)?)\s+/giu;
+  /(?:^|[^\p{L}])(?:(?:tên|ten)\s+(?:của\s+|cua\s+)?(?:tôi|toi|tui|em|bác|bac|mình|minh|con|cháu|chau|tao)\s*(?:là|la|:)|(?:tôi|toi|tui|em|mình|minh|bác|bac|con|cháu|chau|mẹ tôi|me toi|bố tôi|bo toi|chồng tôi|chong toi|vợ tôi|vo toi|con tôi|con toi|cháu tôi|chau toi)\s+(?:tên|ten)(?:\s+(?:là|la))?\s*:?|họ\s+(?:và\s+)?tên\s*(?:là|:)?|ho\s+(?:va\s+)?ten\s*(?:la|:)?)\s+/giu;
 const SELF_INTRO = /(?:^|[^\p{L}])(?:tôi|toi|tui|em|mình|minh)\s+là\s+(?:(?:ông|bà|anh|chị|cô|chú|bác|ong|ba|anh|chi|co|chu|bac)\s+)?/giu;
 const SELF_INTRO_PLAIN = /(?:^|[^\p{L}])(?:toi|tui|em|minh)\s+la\s+(?:(?:ong|ba|anh|chi|co|chu|bac)\s+)?/giu;
 /** Words that end a lowercase name: what people say right after it. */
 const AFTER_NAME = new Set(
-  "o sinh so nam tuoi la nha muon hoi can cho co khong ko dang va thi ma de vay nhe a oi nay nguoi que dia".split(" "),
+  "o sinh so nam tuoi la nha muon hoi can cho co khong ko dang va thi ma de vay nhe a oi nay nguoi que dia tren trong bi sai gi ghi viet".split(
+    " ",
+  ),
 );
 
 /** The most common family names: after one, "thi" is the middle name Thị, not "thì" (then). */
@@ -41,7 +48,8 @@ function names(text: string): WordFinding[] {
   const out: WordFinding[] = [];
   const take = (at: number, allowLower: boolean) => {
     const rest = text.slice(at);
-    const cap = CAPITALISED_NAME.exec(rest)?.[0];
+    // After "tôi tên (là)" a capitalised given name alone is a name too ("tôi tên Hoa").
+    const cap = CAPITALISED_NAME.exec(rest)?.[0] ?? (allowLower ? GIVEN_NAME.exec(rest)?.[0] : undefined);
     let value = cap;
     if (!value && allowLower) {
       const words = (LOWER_NAME.exec(rest)?.[0] ?? "").split(/\s+/);

@@ -27,6 +27,8 @@ describe("personal data written in words is redacted", () => {
     // "thị" and "văn" are middle names, not "thì" and "văn bản".
     ["ten toi la tran thi lan, so dt gi cung duoc", "tran thi lan", "[TÊN]"],
     ["toi ten nguyen thi mai thi muon hoi vneid", "nguyen thi mai", "[TÊN]"],
+    // A given name alone, capitalised, after "tôi tên".
+    ["tôi tên Hoa, sinh 1955, ở Thái Bình", "Hoa", "[TÊN]"],
     // The street after the lane, named without "đường": the whole line goes.
     ["nhà tôi ở số 12 ngõ 45 Nguyễn Trãi, quận Thanh Xuân, có người gửi hàng lạ", "Nguyễn Trãi", "[ĐỊA CHỈ]"],
   ])("%s", (text, secret, placeholder) => {
@@ -42,6 +44,9 @@ describe("personal data written in words is redacted", () => {
     "một hai ngày nữa mới có kết quả à",
     "tôi tên gì thì điền vào ô nào",
     "ten toi thi dien vao o nao",
+    "tên tôi trên VNeID bị sai dấu thì sửa ở đâu",
+    "Tên tôi bị viết sai trên thẻ BHYT",
+    "toi ten tren giay to bi sai thi lam sao",
     "đường link này có phải lừa đảo không",
     "tôi ở 2 năm ở quận 3 rồi mà chưa đăng ký tạm trú",
     "mat 2 trieu o 3 ngan hang, phuong nao giai quyet",
