@@ -156,6 +156,8 @@ export const RETOLD: RegExp[] = [
     `(?:^|\\s)(?:doc|gui|dua|cung cap|chuyen|cho|nhap|chup|bam|cai) ${g(5)}(?:cho|vao tai khoan cua|vao tk cua|theo loi) (?:${PERSON})(?=\\s|$)`,
   ),
   IMPERSONATION,
+  // Someone called or texted with a demand or a threat: "gọi dọa", "nhắn tin đòi trả gấp", "gọi điện giục".
+  w(`(?:goi|goi dien|nhan|nhan tin|nhan zalo|call) ${g(1)}(?:doa|de doa|doi|giuc|ep)`),
   // Told to pay in to go on ("đơn thứ 4 bắt nạp 10tr"): someone set the task. Paying a bill or topping up a phone ("đã
   // nạp tiền điện thoại") is not a story of being contacted.
   w(`(?:bat|doi|yeu cau|buoc) (?:phai )?nap`),

@@ -96,6 +96,11 @@ describe("the scam stories citizens meet get the warning", () => {
       "money 'by mistake', asked back to another number ('lại' read with its marks)",
       "có tài khoản lạ chuyển vào 10 triệu, sau đó có người gọi bảo chuyển nhầm, đòi tôi chuyển lại vào số khác",
     ],
+    [
+      "money 'by mistake', then threats, asked as 'what should I do'",
+      "có người chuyển nhầm 2 triệu vào tài khoản tôi, giờ họ gọi dọa nếu không trả ngay sẽ kiện, tôi phải làm gì",
+    ],
+    ["the same, typed without marks", "ai do ck nham 3tr vao tk toi, gio nhan tin doi tra gap ko thi bao cong an, phai lam sao"],
     ["a tax refund from 'bên thuế'", "bên thuế nhắn được hoàn thuế thu nhập cá nhân 2 triệu, bấm vào đường link khai thông tin thẻ"],
   ])("%s", (_kind, text) => {
     expect(action(text)).toBe("warn");
