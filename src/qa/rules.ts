@@ -229,6 +229,16 @@ const LOST_PHONE = w(
 );
 
 export const SCAM_RULES: Rule[] = [
+  // Before the police scripts: a caller who says they are the traffic police and wants a fine paid is the fake-fine
+  // story, and its lesson is the one on fines.
+  {
+    id: "scam.traffic-fine",
+    all: [
+      w("phat nguoi|nop phat|tien phat|vi pham giao thong|bien ban|quyet dinh xu phat|csgt|canh sat giao thong|cuc canh sat giao thong"),
+      w(`link|tin nhan|bam|chuyen|zalo|goi|tai khoan ca nhan|${MONEY_MOVE}`),
+    ],
+    lesson: "giao-thong-tin-nhan-phat-gia",
+  },
   {
     id: "scam.police",
     all: [
@@ -452,14 +462,6 @@ export const SCAM_RULES: Rule[] = [
     all: [w(BANKS), w("link|bam|cap nhat|xac minh|xac thuc lai|khoa|het han|nang cap|dang nhap lai|quet mat|sinh trac|truy cap")],
     none: [LOST_PHONE],
     lesson: "nhan-biet-duong-link-gia",
-  },
-  {
-    id: "scam.traffic-fine",
-    all: [
-      w("phat nguoi|nop phat|vi pham giao thong|bien ban|quyet dinh xu phat"),
-      w(`link|tin nhan|bam|chuyen|zalo|goi|tai khoan ca nhan|${MONEY_MOVE}`),
-    ],
-    lesson: "giao-thong-tin-nhan-phat-gia",
   },
   // Someone who contacted the learner asks for money: whatever the story, this is the signal.
   {

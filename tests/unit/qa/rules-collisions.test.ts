@@ -107,6 +107,18 @@ describe("the scam stories citizens meet get the warning", () => {
   });
 });
 
+describe("a scam warning goes on with the lesson about that scam", () => {
+  it.each([
+    ["có người xưng cảnh sát giao thông gọi bảo xe tôi vượt đèn đỏ, bắt chuyển tiền phạt vào tài khoản", "giao-thong-tin-nhan-phat-gia"],
+    ["co nguoi goi xung csgt noi xe toi bi phat, bat ck tien phat qua so tk ca nhan", "giao-thong-tin-nhan-phat-gia"],
+    ["công an gọi báo tôi dính đường dây ma túy, đòi chuyển tiền vào tài khoản tạm giữ", "ld-cong-an-goi-dien"],
+  ])("%s → %s", (text, lesson) => {
+    const d = checkInput(text);
+    expect(d.action).toBe("warn");
+    expect(d.lesson).toBe(lesson);
+  });
+});
+
 describe("'nó' after an app or a site is the app, not a person", () => {
   it.each([
     "Mới cài app định danh, nó bắt nhập mã gì đó mới dùng được, làm sao",
