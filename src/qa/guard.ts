@@ -13,6 +13,7 @@ import {
   HARM_UNMARKED_INNOCENT,
   INJECT_SENSES,
   INJECTION_RULES,
+  LOST,
   NEW_ORDERS,
   OFFTOPIC,
   pasted,
@@ -32,6 +33,9 @@ import {
 
 // The input rails, in order, before any network call. Pure functions: text in, decision out.
 
+/** The lesson on what to do right after being scammed. */
+const LOST_LESSON = "ld-lo-bi-lua";
+
 export type Action = "refuse" | "support" | "warn" | "redirect" | "offtopic" | "advice" | "answer";
 
 export interface InputDecision {
@@ -44,6 +48,8 @@ export interface InputDecision {
   pii: PiiType[];
   /** Lesson the scam rule points to. */
   lesson?: string;
+  /** A scam story told after the loss (money gone, a code given): what to do now comes first. */
+  lost?: true;
   truncated: boolean;
 }
 
@@ -114,6 +120,7 @@ export function checkInput(raw: string): InputDecision {
     SCAM_RULES.find((r) => (context || (alone && r.needs === "alone")) && matches(r, scamView)) ?? suspiciousLink(red.text, folded);
   // Harm words inside a call or message someone made to the learner ("họ nói tôi dính ma túy") are part of the scam.
   if (harm && (!scam || REQUEST_START.test(harmView) || !isRetold)) return { ...base, action: "refuse", rule: harm.id };
+  if (scam && LOST.test(scamView)) return { ...base, action: "warn", rule: scam.id, lesson: LOST_LESSON, lost: true };
   if (scam) return { ...base, action: "warn", rule: scam.id, ...(scam.lesson ? { lesson: scam.lesson } : {}) };
 
   // 4. Injection and prompt extraction: a neutral redirect.

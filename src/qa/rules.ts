@@ -168,6 +168,14 @@ export const RETOLD: RegExp[] = [
   ),
 ];
 /**
+ * The story is told after the loss: money gone, a code read out, a link opened and a card number typed ("tài khoản mất
+ * hết", "bị rút 50 triệu", "tôi lỡ bấm link … rồi nhập số thẻ", "tôi chuyển rồi"), by the learner or their family. Not
+ * "chuyển tiền rồi mới giao" (then), nor a buyer who says they paid ("khách bảo chuyển rồi").
+ */
+export const LOST = w(
+  `mat het|mat sach|mat trang|bi (?:tru|rut) (?:het|tien|mat|\\d+)|tai khoan ${g(2)}(?:bi tru|bi rut|mat het|con 0|ve 0|khong con tien)|(?:toi|tui|minh|em|bac|me|bo|ba|ong|chong|vo|con)(?: toi| tui| em| minh)? (?:lo|da|vua) (?:chuyen|ck|doc|dua|cung cap|bam|nhap|cai|quet) ${g(8)}(?:roi|xong|mat)(?! moi)|(?:toi|tui|minh|em|bac) (?:da |lo |vua )?(?:chuyen|ck|gui) ${g(4)}(?:roi|xong)(?! moi)`,
+);
+/**
  * "Công an có gọi… không", "ngân hàng có bao giờ xin OTP không": a question about practice, not an event. "Tôi có làm
  * theo không" is not: it asks whether to do what someone just said.
  */

@@ -219,6 +219,13 @@ export function createQa(deps: QaDeps) {
         // The calm warning first; then what the lesson for this scam says (the rule's own lesson when the story
         // matches it, else the lesson that covers the story), or the rule's lesson to study.
         const found = search();
+        if (d.lost) {
+          // After the loss: what to do now, and the lesson on it (its passages when the search reached it).
+          const now = found.lessons.find((l) => l.lesson.id === d.lesson && l.passages.length > 0);
+          if (now) return fixed([qaVi.scamLost, lessonsOnly(now)], { lessonId: now.lesson.id });
+          const lesson = d.lesson ? c.lessons.get(d.lesson) : undefined;
+          return fixed([qaVi.scamLost, ...(lesson ? [qaVi.scamLesson(lesson.title)] : [])], lesson ? { lessonId: lesson.id } : {});
+        }
         const own = found.lessons.find((l) => l.lesson.id === d.lesson && l.passages.length > 0 && l.coverage >= MIN_COVERAGE);
         const covering = own ?? answering(found);
         if (covering) return fixed([qaVi.scamWarning, lessonsOnly(covering)], { lessonId: covering.lesson.id });
