@@ -391,7 +391,9 @@ export const SCAM_RULES: Rule[] = [
     id: "scam.job",
     all: [
       w(
-        `viec nhe luong cao|like video|tha tim|lam nhiem vu|nhiem vu (?:like|tha tim|dat don|don hang|xem video)|don ao|dat don ao|cong tac vien|ctv|kiem tien online|kiem tien tai nha|nap tien (?:de )?(?:lam|nhan|rut|mo khoa)|chot don|danh gia san pham|xem video kiem tien|viec lam online|tuyen dung online|mo tai khoan ho|\\d+ ?k ${g(1)}(?:video|like|nhiem vu)`,
+        `viec nhe luong cao|like video|tha tim|lam nhiem vu|nhiem vu (?:like|tha tim|dat don|don hang|xem video)|don ao|dat don ao|cong tac vien|ctv|kiem tien online|kiem tien tai nha|nap tien (?:de )?(?:lam|nhan|rut|mo khoa)|chot don|danh gia san pham|xem video kiem tien|viec lam online|tuyen dung online|mo tai khoan ho|\\d+ ?k ${g(1)}(?:video|like|nhiem vu)` +
+          // Work offered, paid for first: a deposit, the "materials", a uniform ("tuyển người làm tại nhà … đóng tiền cọc").
+          `|(?:tuyen|viec lam|lam tai nha|lam online|luong cao) ${g(12)}(?:coc|dat coc|tien coc|mua tai lieu|tien tai lieu|tien dong phuc|phi giu cho|phi dao tao)`,
       ),
     ],
     needs: "alone",

@@ -101,6 +101,7 @@ describe("the scam stories citizens meet get the warning", () => {
       "có người chuyển nhầm 2 triệu vào tài khoản tôi, giờ họ gọi dọa nếu không trả ngay sẽ kiện, tôi phải làm gì",
     ],
     ["the same, typed without marks", "ai do ck nham 3tr vao tk toi, gio nhan tin doi tra gap ko thi bao cong an, phai lam sao"],
+    ["work at home paid for first", "tuyển người làm tại nhà đánh máy, trả lương cao, nhưng phải đóng tiền cọc mua tài liệu trước"],
     ["a tax refund from 'bên thuế'", "bên thuế nhắn được hoàn thuế thu nhập cá nhân 2 triệu, bấm vào đường link khai thông tin thẻ"],
   ])("%s", (_kind, text) => {
     expect(action(text)).toBe("warn");
@@ -117,6 +118,15 @@ describe("a scam warning goes on with the lesson about that scam", () => {
     expect(d.action).toBe("warn");
     expect(d.lesson).toBe(lesson);
   });
+});
+
+describe("an ordinary job or exam is not a job scam", () => {
+  it.each(["nha truong tuyen giao vien, phai nop ho so truoc ngay 20", "đăng ký thi tuyển công chức có phải nộp phí dự tuyển không"])(
+    "%s",
+    (text) => {
+      expect(action(text)).not.toBe("warn");
+    },
+  );
 });
 
 describe("'nó' after an app or a site is the app, not a person", () => {
