@@ -10,7 +10,7 @@ export const qaVi = {
   scamWarning:
     "🚨 Việc bác kể có dấu hiệu **lừa đảo**. Bác cứ bình tĩnh nhé.\n• Không chuyển tiền. Không đọc mã OTP. Không bấm vào đường link.\n• Bác cúp máy, rồi tự gọi lại số chính thức: số in trên thẻ ngân hàng, hoặc đến công an xã, phường.\n• Công an không giải quyết vụ việc, không đòi tiền hay mã số qua điện thoại. Công an chỉ hỗ trợ kích hoạt VNeID trực tiếp.\n• Chỉ cài ứng dụng từ CH Play hoặc App Store.\n• Báo tin nhắn rác: nhắn tới 5656. Phản ánh cuộc gọi lừa đảo: 156. Khẩn cấp: gọi 113.",
   scamLost:
-    "🚨 Việc bác kể có dấu hiệu **lừa đảo**. Bác cứ bình tĩnh nhé.\n• Bác làm ngay các việc này. Không chuyển thêm đồng nào, dù họ hứa trả lại hay dọa dẫm.\n• Gọi ngay số tổng đài in trên thẻ ngân hàng. Bác nói mình bị lừa, nhờ ngân hàng kiểm tra và chặn lại giúp.\n• Giữ nguyên tin nhắn, biên lai. Không xóa gì cả.\n• Đến công an xã, phường trình báo, hoặc báo trong VNeID.\n• Kể cho con cháu biết để được giúp sớm.",
+    "🚨 Việc bác kể có dấu hiệu **lừa đảo**. Bác cứ bình tĩnh nhé.\nBác làm ngay các việc này:\n• Không chuyển thêm đồng nào, dù họ hứa trả lại hay dọa dẫm.\n• Gọi ngay số tổng đài in trên thẻ ngân hàng. Bác nói mình bị lừa, nhờ ngân hàng kiểm tra và chặn lại giúp.\n• Giữ nguyên tin nhắn, biên lai. Không xóa gì cả.\n• Đến công an xã, phường trình báo, hoặc báo trong VNeID.\n• Kể cho con cháu biết để được giúp sớm.",
   scamLesson: (title: string) => `📘 Bài nên học ngay: ${title}.`,
   refuse: "Xin lỗi bác, tôi không giúp việc này được. Tôi chỉ hướng dẫn dùng dịch vụ số an toàn.\nBác gõ **menu** để chọn bài học nhé.",
   support:
