@@ -670,7 +670,7 @@ const VIOLENCE = w(
  * gọi điện khủng bố", "thấy quảng cáo bán súng, báo cho ai".
  */
 const VICTIM = w(
-  `bi ${g(3)}(?:danh|doa|de doa|lua|bat coc|xam hai|quay roi|khung bo|dam|chem|giet)|doa ${g(1)}(?:giet )?(?:toi|tui|bac|em|minh|con toi|ca nha|gia dinh)|bao (?:cho )?(?:ai|cong an|canh sat|o dau)|to giac|trinh bao|bao cao|doi no thue`,
+  `bi ${g(3)}(?:danh|doa|de doa|lua|bat coc|xam hai|quay roi|khung bo|dam|chem|giet)|doa ${g(1)}(?:giet )?(?:toi|tui|bac|em|minh|con toi|ca nha|gia dinh)|(?:giet|danh|chem|dam|xu) (?:toi|tui|bac|em|minh|con toi|ca nha|gia dinh)(?=\\s|$)|bao (?:cho )?(?:ai|cong an|canh sat|o dau)|to giac|trinh bao|bao cao|doi no thue`,
 );
 /** Wanting not to be caught turns any of these into a request to do it ("… mà công an không phát hiện"). */
 const EVADE = w(
@@ -729,7 +729,8 @@ export const HARM_RULES: Rule[] = [
   // Meaning to do it, even after being hurt first ("bị nó đánh rồi, giờ muốn mua súng bắn nó").
   {
     id: "harm.violence",
-    all: [VIOLENCE, w(`(?:muon|dinh|tinh|se|phai) ${g(2)}(?:mua|ban|giet|dam|chem|danh|tra thu|xu|che|lam|dau doc)`)],
+    // The learner's own intent ("tôi muốn…", "giờ muốn…"), not the threat they retell ("nó nói sẽ giết tôi").
+    all: [VIOLENCE, w(`(?:toi|tui|minh|em|tao|gio) ${g(1)}(?:muon|dinh|tinh) ${g(2)}(?:mua|ban|giet|dam|chem|danh|tra thu|che|dau doc)`)],
   },
   { id: "harm.violence", all: [VIOLENCE], none: [w("bi lua|lua dao|canh bao"), VICTIM] },
 ];
