@@ -628,7 +628,9 @@ const FRAUD = w(
 );
 /** Doctoring a transfer's proof ("sửa ảnh chuyển khoản"), or writing the bait of a scam message for others. */
 const FORGE = w(
-  `(?:sua|chinh|edit|ghep|fake|lam gia_?) ${g(2)}(?:anh|hinh|bill|bien lai|sao ke) ${g(3)}(?:chuyen khoan|ck|giao dich|chuyen tien)` +
+  `(?:fake|lam gia_?) ${g(2)}(?:anh|hinh|bill|bien lai|sao ke) ${g(3)}(?:chuyen khoan|ck|giao dich|chuyen tien)` +
+    // Editing one is faking it only when it is made to look paid: "sửa ảnh chuyển khoản … cho giống thật", "… đổi số tiền".
+    `|(?:sua|chinh|edit|ghep) ${g(2)}(?:anh|hinh|bill|bien lai|sao ke) ${g(3)}(?:chuyen khoan|ck|giao dich|chuyen tien) ${g(6)}(?:giong (?:het )?that|nhu that|thanh cong|so tien|ten nguoi|ngay gio)` +
     `|(?:viet|soan|tao|lam) ${g(3)}(?:tin nhan|sms|thong bao|email|bai dang) ${g(3)}(?:trung thuong|trung giai|nhan qua|qua tang|hoan tien|phat nguoi|khoa tai khoan)`,
 );
 /** Slipping something into someone else's food, car or phone: "lén bỏ thuốc vào nước của đồng nghiệp". */
@@ -706,7 +708,8 @@ export const HARM_RULES: Rule[] = [
     all: [STALKING],
     none: [
       w(
-        "bi theo doi|bi doc trom|bi nghe len|phat hien|kiem tra|nhan biet|bao ve|chong|chan|ngan chan|ke xau|ke gian|(?:vi tri|dien thoai|tin nhan|zalo|facebook|tai khoan) cua (?:minh|toi|tui|em|bac)",
+        // "chống" (against) only before what it is against: "chong" alone is also "chồng" (a husband).
+        `bi theo doi|bi doc trom|bi nghe len|phat hien|kiem tra|nhan biet|bao ve|chong ${g(1)}(?:theo doi|dinh vi|nghe len|doc trom|xem trom|hack|gian diep)|(?:chan|ngan chan|ngan) ${g(2)}(?:theo doi|dinh vi|nghe len|doc trom|xem trom)|ke xau|ke gian|(?:vi tri|dien thoai|tin nhan|zalo|facebook|tai khoan) cua (?:minh|toi|tui|em|bac)`,
       ),
     ],
   },
