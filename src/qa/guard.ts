@@ -14,6 +14,7 @@ import {
   INJECT_SENSES,
   INJECTION_RULES,
   LOST,
+  LOST_LESSON,
   NEW_ORDERS,
   OFFTOPIC,
   pasted,
@@ -32,9 +33,6 @@ import {
 } from "./rules.js";
 
 // The input rails, in order, before any network call. Pure functions: text in, decision out.
-
-/** The lesson on what to do right after being scammed. */
-const LOST_LESSON = "ld-lo-bi-lua";
 
 export type Action = "refuse" | "support" | "warn" | "redirect" | "offtopic" | "advice" | "answer";
 

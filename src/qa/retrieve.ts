@@ -373,7 +373,7 @@ function termsIn(seg: Segment, k: number, into: { terms: Int32Array; freqs: Uint
 }
 
 /** A lesson ranked by a search, with what its answer is cut from: its best passage and its best shown ones. */
-type Ranked = Omit<LessonMatch, "passages"> & { first: number; shown: Array<{ id: number; score: number }> };
+type Ranked = Omit<LessonMatch, "passages"> & { bestPassage: number; shown: Array<{ id: number; score: number }> };
 
 /** A lesson's PER_LESSON best passages (id, score, slot), best first; a passage scoring the same as one kept goes after it. */
 class BestPassages {
@@ -778,7 +778,7 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
         strength,
         passageCoverage,
         topicCoverage: topic,
-        first: top.ids[0] as number,
+        bestPassage: top.ids[0] as number,
         shown: shown.list(),
       });
       if (best.length > RANKED) best.pop();
@@ -814,7 +814,7 @@ function* indexSteps(curriculum: Curriculum): Generator<void, LessonIndex, void>
     // a lesson that shares many common words ("số", "tài khoản") with the question loses to one that matches what is
     // actually asked, and a lesson that speaks of everything asked wins over one with a single good step.
     return {
-      lessons: best.map(({ first, shown, ...m }) => ({ ...m, passages: answeringPassages(m.lesson, first, shown, opts) })),
+      lessons: best.map(({ bestPassage, shown, ...m }) => ({ ...m, passages: answeringPassages(m.lesson, bestPassage, shown, opts) })),
       words: wordList.filter(([, w]) => !w.optional).length,
     };
   }

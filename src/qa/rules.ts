@@ -175,6 +175,8 @@ export const RETOLD: RegExp[] = [
 export const LOST = w(
   `mat het|mat sach|mat trang|bi (?:tru|rut) (?:het|tien|mat|\\d+)|tai khoan ${g(2)}(?:bi tru|bi rut|mat het|con 0|ve 0|khong con tien)|(?:toi|tui|minh|em|bac|me|bo|ba|ong|chong|vo|con)(?: toi| tui| em| minh)? (?:lo|da|vua) (?:chuyen|ck|doc|dua|cung cap|bam|nhap|cai|quet) ${g(8)}(?:roi|xong|mat)(?! moi)|(?:toi|tui|minh|em|bac) (?:da |lo |vua )?(?:chuyen|ck|gui) ${g(4)}(?:roi|xong)(?! moi)`,
 );
+/** The lesson on what to do right after being scammed, read after a loss whichever scam it was. */
+export const LOST_LESSON = "ld-lo-bi-lua";
 /**
  * "Công an có gọi… không", "ngân hàng có bao giờ xin OTP không": a question about practice, not an event. "Tôi có làm
  * theo không" is not: it asks whether to do what someone just said.
@@ -593,8 +595,10 @@ export const DAN = /(^|[^\p{L}])(DAN|Dan)([^\p{L}]|$)/u;
 
 // ── harmful requests ──────────────────────────────────────────────────────────────────────────
 
+/** Reporting it: a victim or a witness ("báo cho ai", "trình báo", "tố giác"), never someone asking how to do it. */
+const REPORTING = "to giac|trinh bao|bao cao|bao (?:cho )?(?:ai|cong an|canh sat|o dau)";
 const DEFENSIVE = w(
-  `(?:phai|nen|can) lam gi|lam gi (?:bay gio|truoc|tiep|ngay)|gio lam (?:sao|gi)|(?:lo|da|vua|moi) ${g(1)}chuyen ${g(4)}cho ${g(1)}(?:ke|bon|nguoi|tui|nhom) ${g(1)}(?:lua|gian|la)|(?:la|ra|trong|nhin) (?:nhu )?the_? nao|ra sao|(?:biet|xem|kiem tra|phan biet|nhan ra|hieu) ${g(8)}(?:that|gia|lua|lua dao|an toan|dung|sai)|nhan ra|(?:lam sao|lam the_? nao|bang cach nao) (?:de |ma )?biet|that hay gia|that hay khong|co (?:phai|bi) lua|tap (?:cho )?${g(3)}(?:nhan|biet|phan biet)|nhan biet|nhan dien|phat hien|phan biet|kiem chung|trong (?:\\S+ )?(?:the_? nao|ra sao|nhu the_? nao)|nhin (?:\\S+ )?(?:the_? nao|ra sao)|la gi|khac gi|phong tranh|phong ngua|tranh|tranh bi|khong bi|khoi bi|so (?:bi|vao|bam|gap|dinh)|(?:vao|bam|tai) nham|de phong|canh giac|bao cao|to cao|to giac|trinh bao|bao (?:cho )?(?:ai|cong an|canh sat|o dau)|nhiem (?:ma doc|virus)|bi nhiem|(?<!(?:bai|de) )kiem tra|phong chong|bao ve|neu bi|khi bi|bi lua|da bi|lo bi|lam gi khi|bi (?:\\S+ )?(?:bat nat|quay roi|tong tien|xam hai|doa|de doa|lam dung|danh|hack|trom|cuop|boi nho|theo doi|quay len|dot nhap)|(?:de doa|doa|tong tien|quay roi|bat nat|boi nho|xuc pham|theo doi|hack|lua) (?:\\S+ )?(?:toi|tui|bac|em|minh|con toi|chau toi|me toi|bo toi)|chong lua|chong hack|chong virus|chong trom|chan|co phai|dau hieu|canh bao|xu ly|bi hack|bi lay|bi chiem|bi danh cap|bi doc trom|bi theo doi|lay lai|bang chung|chup (?:man hinh|lai)|gui ${g(3)}(?:cong an|canh sat|cong an xa|cong an phuong)` +
+  `(?:phai|nen|can) lam gi|lam gi (?:bay gio|truoc|tiep|ngay)|gio lam (?:sao|gi)|(?:lo|da|vua|moi) ${g(1)}chuyen ${g(4)}cho ${g(1)}(?:ke|bon|nguoi|tui|nhom) ${g(1)}(?:lua|gian|la)|(?:la|ra|trong|nhin) (?:nhu )?the_? nao|ra sao|(?:biet|xem|kiem tra|phan biet|nhan ra|hieu) ${g(8)}(?:that|gia|lua|lua dao|an toan|dung|sai)|nhan ra|(?:lam sao|lam the_? nao|bang cach nao) (?:de |ma )?biet|that hay gia|that hay khong|co (?:phai|bi) lua|tap (?:cho )?${g(3)}(?:nhan|biet|phan biet)|nhan biet|nhan dien|phat hien|phan biet|kiem chung|trong (?:\\S+ )?(?:the_? nao|ra sao|nhu the_? nao)|nhin (?:\\S+ )?(?:the_? nao|ra sao)|la gi|khac gi|phong tranh|phong ngua|tranh|tranh bi|khong bi|khoi bi|so (?:bi|vao|bam|gap|dinh)|(?:vao|bam|tai) nham|de phong|canh giac|to cao|${REPORTING}|nhiem (?:ma doc|virus)|bi nhiem|(?<!(?:bai|de) )kiem tra|phong chong|bao ve|neu bi|khi bi|bi lua|da bi|lo bi|lam gi khi|bi (?:\\S+ )?(?:bat nat|quay roi|tong tien|xam hai|doa|de doa|lam dung|danh|hack|trom|cuop|boi nho|theo doi|quay len|dot nhap)|(?:de doa|doa|tong tien|quay roi|bat nat|boi nho|xuc pham|theo doi|hack|lua) (?:\\S+ )?(?:toi|tui|bac|em|minh|con toi|chau toi|me toi|bo toi)|chong lua|chong hack|chong virus|chong trom|chan|co phai|dau hieu|canh bao|xu ly|bi hack|bi lay|bi chiem|bi danh cap|bi doc trom|bi theo doi|lay lai|bang chung|chup (?:man hinh|lai)|gui ${g(3)}(?:cong an|canh sat|cong an xa|cong an phuong)` +
     // A thief who took something from the learner: "kẻ trộm lấy mất điện thoại", "bọn cướp giật túi xách".
     `|(?:ke|bon|thang|dua|tui|ten|nguoi) (?:trom|cap|an trom|an cap|cuop|moc tui) ${g(1)}(?:lay|cuop|giut|giat|trom|moc|vao|pha|be)(?=\\s|$)|lay mat (?:dien thoai|dt|vi|tui|the|can cuoc|cccd|giay to|tien|xe|may|sim|het)|mat (?:trom|cap)` +
     // Someone else doing it, supposed: "lỡ có đứa gọi giả giọng con cháu", "nếu kẻ gian giả danh công an".
@@ -672,7 +676,7 @@ const VIOLENCE = w(
  * gọi điện khủng bố", "thấy quảng cáo bán súng, báo cho ai".
  */
 const VICTIM = w(
-  `bi ${g(3)}(?:danh|doa|de doa|lua|bat coc|xam hai|quay roi|khung bo|dam|chem|giet)|doa ${g(1)}(?:giet )?(?:toi|tui|bac|em|minh|con toi|ca nha|gia dinh)|(?:giet|danh|chem|dam|xu) (?:toi|tui|bac|em|minh|con toi|ca nha|gia dinh)(?=\\s|$)|bao (?:cho )?(?:ai|cong an|canh sat|o dau)|to giac|trinh bao|bao cao|doi no thue`,
+  `bi ${g(3)}(?:danh|doa|de doa|lua|bat coc|xam hai|quay roi|khung bo|dam|chem|giet)|doa ${g(1)}(?:giet )?(?:toi|tui|bac|em|minh|con toi|ca nha|gia dinh)|(?:giet|danh|chem|dam|xu) (?:toi|tui|bac|em|minh|con toi|ca nha|gia dinh)(?=\\s|$)|${REPORTING}|doi no thue`,
 );
 /** Wanting not to be caught turns any of these into a request to do it ("… mà công an không phát hiện"). */
 const EVADE = w(
@@ -791,12 +795,12 @@ const AI_SAID = w(
 );
 
 /** Someone in danger now: poisoned, unconscious, not breathing, fitting, bleeding, shocked. */
-const EMERGENCY_PHRASES =
+const IN_DANGER =
   "uong nham|nuot nham|ngo doc|bat tinh|ngat xiu|ngat lim|kho tho|khong tho duoc|tho khong noi|dot quy|co giat|chay mau (?:nhieu|khong cam|khong ngung)|goi cap cuu|nguy kich|hon me|dien giat|dau nguc du doi";
 
 export const ADVICE_RULES: Rule[] = [
   // Before any other advice: the learner needs the emergency number, not "ask a professional".
-  { id: "advice.emergency", all: [w(EMERGENCY_PHRASES)] },
+  { id: "advice.emergency", all: [w(IN_DANGER)] },
   // "lừa đảo đầu tư tiền ảo là như thế nào" asks about a scam, not for advice: the lessons answer it.
   {
     id: "advice.investment",

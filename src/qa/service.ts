@@ -216,21 +216,16 @@ export function createQa(deps: QaDeps) {
       case "refuse":
         return fixed([qaVi.refuse]);
       case "warn": {
-        // The calm warning first; then what the lesson for this scam says (the rule's own lesson when the story
-        // matches it, else the lesson that covers the story), or the rule's lesson to study.
+        // The calm warning first (after a loss: what to do now); then what the lesson for this scam says (the rule's
+        // own lesson when the story matches it, else the lesson that covers the story), or the rule's lesson to study.
+        // After a loss, only the lesson on what to do now, whatever else the story shares words with.
+        const warning = d.lost ? qaVi.scamLost : qaVi.scamWarning;
         const found = search();
-        if (d.lost) {
-          // After the loss: what to do now, and the lesson on it (its passages when the search reached it).
-          const now = found.lessons.find((l) => l.lesson.id === d.lesson && l.passages.length > 0);
-          if (now) return fixed([qaVi.scamLost, lessonsOnly(now)], { lessonId: now.lesson.id });
-          const lesson = d.lesson ? c.lessons.get(d.lesson) : undefined;
-          return fixed([qaVi.scamLost, ...(lesson ? [qaVi.scamLesson(lesson.title)] : [])], lesson ? { lessonId: lesson.id } : {});
-        }
-        const own = found.lessons.find((l) => l.lesson.id === d.lesson && l.passages.length > 0 && l.coverage >= MIN_COVERAGE);
-        const covering = own ?? answering(found);
-        if (covering) return fixed([qaVi.scamWarning, lessonsOnly(covering)], { lessonId: covering.lesson.id });
+        const own = found.lessons.find((l) => l.lesson.id === d.lesson && l.passages.length > 0 && (d.lost || l.coverage >= MIN_COVERAGE));
+        const covering = own ?? (d.lost ? undefined : answering(found));
+        if (covering) return fixed([warning, lessonsOnly(covering)], { lessonId: covering.lesson.id });
         const lesson = d.lesson ? c.lessons.get(d.lesson) : undefined;
-        return fixed([qaVi.scamWarning, ...(lesson ? [qaVi.scamLesson(lesson.title)] : [])], lesson ? { lessonId: lesson.id } : {});
+        return fixed([warning, ...(lesson ? [qaVi.scamLesson(lesson.title)] : [])], lesson ? { lessonId: lesson.id } : {});
       }
       case "redirect":
         return fixed([qaVi.redirect]);

@@ -3,14 +3,15 @@ import { quoted } from "../tutor/texts.vi.js";
 // Fixed texts of the question pipeline (Vietnamese). Calm, short sentences; the same every time,
 // so no model can change what a scared learner reads.
 
+/** The first line of every scam warning, before a loss or after it. */
+const SCAM_OPENING = "🚨 Việc bác kể có dấu hiệu **lừa đảo**. Bác cứ bình tĩnh nhé.";
+
 export const qaVi = {
   secretWarning:
     "⚠️ Bác vừa gửi mã OTP hoặc mật khẩu. Bác đừng gửi những mã này cho bất kỳ ai, kể cả tôi.\nNếu đó là mã thật, bác hãy đổi mật khẩu ngay. Tôi đã che mã đi, không lưu lại.",
   piiNotice: "🔒 Tôi đã che số giấy tờ, số điện thoại hoặc số tài khoản bác gửi. Khi hỏi, bác không cần gửi những số này.",
-  scamWarning:
-    "🚨 Việc bác kể có dấu hiệu **lừa đảo**. Bác cứ bình tĩnh nhé.\n• Không chuyển tiền. Không đọc mã OTP. Không bấm vào đường link.\n• Bác cúp máy, rồi tự gọi lại số chính thức: số in trên thẻ ngân hàng, hoặc đến công an xã, phường.\n• Công an không giải quyết vụ việc, không đòi tiền hay mã số qua điện thoại. Công an chỉ hỗ trợ kích hoạt VNeID trực tiếp.\n• Chỉ cài ứng dụng từ CH Play hoặc App Store.\n• Báo tin nhắn rác: nhắn tới 5656. Phản ánh cuộc gọi lừa đảo: 156. Khẩn cấp: gọi 113.",
-  scamLost:
-    "🚨 Việc bác kể có dấu hiệu **lừa đảo**. Bác cứ bình tĩnh nhé.\nBác làm ngay các việc này:\n• Không chuyển thêm đồng nào, dù họ hứa trả lại hay dọa dẫm.\n• Gọi ngay số tổng đài in trên thẻ ngân hàng. Bác nói mình bị lừa, nhờ ngân hàng kiểm tra và chặn lại giúp.\n• Giữ nguyên tin nhắn, biên lai. Không xóa gì cả.\n• Đến công an xã, phường trình báo, hoặc báo trong VNeID.\n• Kể cho con cháu biết để được giúp sớm.",
+  scamWarning: `${SCAM_OPENING}\n• Không chuyển tiền. Không đọc mã OTP. Không bấm vào đường link.\n• Bác cúp máy, rồi tự gọi lại số chính thức: số in trên thẻ ngân hàng, hoặc đến công an xã, phường.\n• Công an không giải quyết vụ việc, không đòi tiền hay mã số qua điện thoại. Công an chỉ hỗ trợ kích hoạt VNeID trực tiếp.\n• Chỉ cài ứng dụng từ CH Play hoặc App Store.\n• Báo tin nhắn rác: nhắn tới 5656. Phản ánh cuộc gọi lừa đảo: 156. Khẩn cấp: gọi 113.`,
+  scamLost: `${SCAM_OPENING}\nBác làm ngay các việc này:\n• Không chuyển thêm đồng nào, dù họ hứa trả lại hay dọa dẫm.\n• Gọi ngay số tổng đài in trên thẻ ngân hàng. Bác nói mình bị lừa, nhờ ngân hàng kiểm tra và chặn lại giúp.\n• Giữ nguyên tin nhắn, biên lai. Không xóa gì cả.\n• Đến công an xã, phường trình báo, hoặc báo trong VNeID.\n• Kể cho con cháu biết để được giúp sớm.`,
   scamLesson: (title: string) => `📘 Bài nên học ngay: ${title}.`,
   refuse: "Xin lỗi bác, tôi không giúp việc này được. Tôi chỉ hướng dẫn dùng dịch vụ số an toàn.\nBác gõ **menu** để chọn bài học nhé.",
   support:

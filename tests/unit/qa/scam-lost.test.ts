@@ -3,7 +3,7 @@ import pino from "pino";
 import { describe, expect, it } from "vitest";
 import { loadCurriculum } from "../../../src/curriculum/load.js";
 import { checkInput } from "../../../src/qa/guard.js";
-import { SCAM_RULES } from "../../../src/qa/rules.js";
+import { LOST_LESSON, SCAM_RULES } from "../../../src/qa/rules.js";
 import { createQa, type QaStore } from "../../../src/qa/service.js";
 
 // A learner who has already lost money or given away a code needs what to do now (call the bank, report it), not
@@ -55,7 +55,7 @@ describe("a scam story told after the loss", () => {
 
 describe("the lessons the scam warnings name", () => {
   it("are lessons of the real curriculum (a renamed lesson would leave its warning without one)", () => {
-    const named = new Set(SCAM_RULES.flatMap((r) => (r.lesson ? [r.lesson] : [])));
+    const named = new Set([LOST_LESSON, ...SCAM_RULES.flatMap((r) => (r.lesson ? [r.lesson] : []))]);
     expect(named.size).toBeGreaterThan(5);
     for (const id of named) expect(curriculum?.lessons.has(id), id).toBe(true);
   });
